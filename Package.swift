@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+// lbsim: a deterministic simulator of bare-metal Kubernetes load balancing (MetalLB layer2).
+// The module split follows ../shared/ARCHITECTURE.md: sans-IO protocol code (Wire, IPAM,
+// Layer2, Cluster) under two drivers (Simulation, Live), with one importer per outside library.
+import PackageDescription
+
+let package = Package(
+    name: "lbsim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sim", targets: ["sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Addresses and frames as value types. No dependencies.
+        .target(name: "Wire"),
+        // MetalLB's controller: pools and address allocation.
+        .target(name: "IPAM", dependencies: ["Wire"]),
+        // MetalLB's layer2 speaker, sans-IO: election, ARP responder, gratuitous announcements.
+        .target(name: "Layer2", dependencies: [
+            "Wire",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The Kubernetes object model and the control-plane logic the simulation runs.
+        .target(name: "Cluster", dependencies: [
+            "Wire", "IPAM",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
+        // The discrete-event core: time, event queue, seeded random streams.
+        .target(name: "Engine", dependencies: [
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        // The simulated world: segment, hosts, clients, recorder.
+        .target(name: "Simulation", dependencies: ["Engine", "Wire", "IPAM", "Layer2", "Cluster"]),
+        // libpcap, as a system library. Only Pcap imports it.
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        // pcap files (writer and reader) through libpcap.
+        .target(name: "Pcap", dependencies: ["CPcap"]),
+        // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
+        .target(name: "Scenario", dependencies: [
+            "Simulation", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Pcap",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
+        // The command line.
+        .executableTarget(name: "sim", dependencies: [
+            "Scenario", "Simulation", "Engine", "Wire", "Layer2", "Pcap",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "IPAMTests", dependencies: ["IPAM", "Wire"]),
+        .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM"]),
+        .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,49 @@
+import OrderedCollections
+import Wire
+
+/// What the API server holds: nodes, pods and services, in the order they were created.
+///
+/// Ordered dictionaries, never plain ones, wherever iteration order can reach an output:
+/// same scenario, same seed, same bytes.
+public struct ClusterState: Sendable {
+    public var nodes: OrderedDictionary<String, Node> = [:]
+    public var pods: OrderedDictionary<String, Pod> = [:]
+    public var services: OrderedDictionary<String, Service> = [:]
+    /// Events per service key, in emission order.
+    public var events: OrderedDictionary<String, [ServiceEvent]> = [:]
+
+    public init() {}
+
+    /// The nodes that hold a Ready pod selected by `service`: the v0.9.4 speaker's candidates
+    /// (Endpoints `subsets[].addresses` with a nodeName), in node creation order.
+    public func nodesWithReadyEndpoints(of service: Service) -> [String] {
+        var result: OrderedSet<String> = []
+        for pod in pods.values where pod.meta.namespace == service.meta.namespace
+            && pod.ready && service.selector.matches(pod.meta.labels) {
+            if let node = pod.nodeName { result.append(node) }
+        }
+        return nodes.keys.filter { result.contains($0) }
+    }
+
+    /// Whether any Ready pod backs `service` (kube-proxy forwards only then).
+    public func hasReadyEndpoint(_ service: Service, onNode node: String? = nil) -> Bool {
+        pods.values.contains { pod in
+            pod.meta.namespace == service.meta.namespace && pod.ready
+                && service.selector.matches(pod.meta.labels)
+                && (node == nil || pod.nodeName == node)
+        }
+    }
+
+    /// The LoadBalancer service that owns `ip` and exposes `port`/`protocol`, if any:
+    /// what kube-proxy's rules for that destination lead to.
+    public func service(forIngress ip: IPv4Address, port: Int, protocol proto: String) -> Service? {
+        services.values.first { service in
+            service.type == .loadBalancer && service.ingress.contains(ip)
+                && service.ports.contains { $0.port == port && $0.protocol == proto }
+        }
+    }
+
+    public mutating func record(_ event: ServiceEvent, for service: String) {
+        events[service, default: []].append(event)
+    }
+}

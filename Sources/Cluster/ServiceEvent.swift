@@ -1,0 +1,21 @@
+/// A Kubernetes Event about a Service, as MetalLB's controller records them
+/// (`kubectl describe service` shows these).
+public struct ServiceEvent: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case normal = "Normal"
+        case warning = "Warning"
+    }
+
+    /// Nanoseconds since the start of the run.
+    public var time: Int64
+    public var type: Kind
+    public var reason: String
+    public var message: String
+
+    public init(time: Int64, type: Kind, reason: String, message: String) {
+        self.time = time
+        self.type = type
+        self.reason = reason
+        self.message = message
+    }
+}

@@ -1,0 +1,32 @@
+import Wire
+
+/// What one speaker knows about a service when it syncs it: the Service's type and status, the
+/// pool its address falls in, and the nodes that hold a ready endpoint, all from that speaker's
+/// own (possibly stale) watch of the API server.
+public struct ServiceView: Sendable, Hashable {
+    /// `namespace/name`.
+    public var name: String
+    public var isLoadBalancer: Bool
+    /// `status.loadBalancer.ingress[].ip`.
+    public var ingress: [IPv4Address]
+    /// The protocol of the pool that contains the address, or nil when no pool does.
+    public var poolProtocol: String?
+    /// Nodes with a ready endpoint of the service (Endpoints `subsets[].addresses[].nodeName`).
+    public var readyEndpointNodes: [String]
+    /// externalTrafficPolicy Local: only nodes with a local endpoint may announce (current).
+    public var externalTrafficPolicyLocal: Bool
+    /// Nodes current MetalLB may elect at all: every Node minus those labelled
+    /// `node.kubernetes.io/exclude-from-external-load-balancers` or NetworkUnavailable.
+    public var eligibleNodes: [String]
+
+    public init(name: String, isLoadBalancer: Bool, ingress: [IPv4Address], poolProtocol: String?,
+                readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = []) {
+        self.name = name
+        self.isLoadBalancer = isLoadBalancer
+        self.ingress = ingress
+        self.poolProtocol = poolProtocol
+        self.readyEndpointNodes = readyEndpointNodes
+        self.externalTrafficPolicyLocal = externalTrafficPolicyLocal
+        self.eligibleNodes = eligibleNodes
+    }
+}

@@ -1,0 +1,102 @@
+import Wire
+
+/// One node's speaker deciding, service by service, whether to announce (MetalLB v0.9.4's
+/// `speaker/main.go` SetBalancer path and `layer2_controller.go`), driving its `Announcer`.
+public struct SpeakerController: Sendable {
+    /// Which MetalLB's election rules this speaker follows.
+    public enum Rules: Sendable, Hashable {
+        /// Candidates: nodes with a ready endpoint (and a live speaker); key `namespace/name`.
+        case v0_9_4
+        /// Candidates: live speakers on eligible nodes (only endpoint nodes for
+        /// externalTrafficPolicy Local), nobody when no endpoint is ready; key: the ingress IP.
+        case current
+    }
+
+    /// This speaker's node name.
+    public let node: String
+    public let rules: Rules
+    public private(set) var announcer: Announcer
+    /// The address each service was last announced with (`svcIP`), to notice a changed IP.
+    private var announcedIP: [String: IPv4Address] = [:]
+
+    public init(node: String, rules: Rules, announcer: Announcer) {
+        self.node = node
+        self.rules = rules
+        self.announcer = announcer
+    }
+
+    /// The outcome of one sync: announce (with the frames of any immediate gratuitous round), or
+    /// not, with MetalLB's reason.
+    public enum Decision: Sendable, Hashable {
+        case announce(IPv4Address)
+        case withdraw(reason: String)
+    }
+
+    /// Syncs one service. `usableSpeakers` is this speaker's memberlist view (nil when
+    /// memberlist is off: every endpoint node counts). Returns the decision and frames to send.
+    public mutating func sync(_ service: ServiceView, usableSpeakers: Set<String>?,
+                              now: Int64) -> (decision: Decision, frames: [OutgoingFrame]) {
+        guard service.isLoadBalancer else { return withdraw(service.name, "notLoadBalancer") }
+        guard service.ingress.count == 1, let ip = service.ingress.first else {
+            return withdraw(service.name, "noIPAllocated")
+        }
+        guard let proto = service.poolProtocol else { return withdraw(service.name, "ipNotAllowed") }
+        guard proto == "layer2" else { return withdraw(service.name, "notLayer2") }
+        if let previous = announcedIP[service.name], previous != ip {
+            _ = withdraw(service.name, "loadBalancerIPChanged")
+        }
+        guard Election.winner(candidates: candidates(for: service, usableSpeakers: usableSpeakers),
+                              key: electionKey(service, ip: ip)) == node else {
+            return withdraw(service.name, "notOwner")
+        }
+        announcedIP[service.name] = ip
+        let frames = announcer.setBalancer(service: service.name, ip: ip, now: now)
+        return (.announce(ip), frames)
+    }
+
+    /// The nodes this speaker believes may announce the service.
+    public func candidates(for service: ServiceView, usableSpeakers: Set<String>?) -> [String] {
+        var candidates: [String]
+        switch rules {
+        case .v0_9_4:
+            candidates = service.readyEndpointNodes
+        case .current:
+            guard !service.readyEndpointNodes.isEmpty else { return [] }
+            candidates = service.externalTrafficPolicyLocal
+                ? service.eligibleNodes.filter { service.readyEndpointNodes.contains($0) }
+                : service.eligibleNodes
+        }
+        if let usableSpeakers { candidates = candidates.filter { usableSpeakers.contains($0) } }
+        return candidates
+    }
+
+    /// v0.9.4 hashes `namespace/name`; current hashes the first ingress IP's canonical text.
+    public func electionKey(_ service: ServiceView, ip: IPv4Address) -> String {
+        rules == .v0_9_4 ? service.name : ip.description
+    }
+
+    /// The service is gone from the API server.
+    public mutating func delete(service name: String) {
+        _ = withdraw(name, "serviceDeleted")
+    }
+
+    /// Runs the gratuitous ticker (see `Announcer.tick`).
+    public mutating func tick(now: Int64) -> [OutgoingFrame] { announcer.tick(now: now) }
+
+    /// Answers an ARP request that arrived on `interface`.
+    public func respond(to frame: [UInt8], on interface: Int) -> OutgoingFrame? {
+        announcer.respond(to: frame, on: interface)
+    }
+
+    /// A crashed or restarted speaker remembers nothing.
+    public mutating func reset() {
+        announcer.reset()
+        announcedIP = [:]
+    }
+
+    private mutating func withdraw(_ name: String, _ reason: String) -> (decision: Decision, frames: [OutgoingFrame]) {
+        if announcer.isAnnouncing(service: name) { announcer.deleteBalancer(service: name) }
+        announcedIP[name] = nil
+        return (.withdraw(reason: reason), [])
+    }
+}

@@ -1,0 +1,117 @@
+import Engine
+import Simulation
+import Wire
+
+/// Whether one expectation held, explained in one line that names the time and what was seen.
+public struct ExpectationResult: Sendable {
+    public var expectation: Expectation
+    public var passed: Bool
+    public var message: String
+}
+
+/// Checks expectations against what a run recorded.
+enum ExpectationChecker {
+    static func check(_ expectation: Expectation, world: World, runEnd: SimTime) -> ExpectationResult {
+        let recorder = world.recorder
+        func result(_ passed: Bool, _ message: String) -> ExpectationResult {
+            ExpectationResult(expectation: expectation, passed: passed, message: message)
+        }
+        func describe(_ nodes: [String]) -> String {
+            nodes.isEmpty ? "nobody" : nodes.joined(separator: " and ")
+        }
+        switch expectation.kind {
+        case let .owner(ip, node):
+            let wanted = node.map { [$0] } ?? []
+            let checkpoints: [SimTime]
+            switch expectation.time {
+            case .end: checkpoints = [runEnd]
+            case let .at(time): checkpoints = [time]
+            case let .during(from, to):
+                // The announcer set can only change at recorded instants: check the start and
+                // every change inside the interval.
+                checkpoints = [from] + recorder.announcements.map(\.time).filter { $0 > from && $0 <= to }
+            }
+            for time in checkpoints {
+                let seen = recorder.announcers(of: ip, at: time)
+                if seen != wanted {
+                    return result(false, "\(ip) at \(time): expected \(node.map { "owned by \($0) alone" } ?? "no announcer"), announced by \(describe(seen))")
+                }
+            }
+            return result(true, "\(ip) \(node.map { "owned by \($0)" } ?? "not announced") \(timeText(expectation.time, runEnd))")
+
+        case let .externalIP(service, ips):
+            let seen = world.cluster.services[service]?.ingress ?? []
+            let wanted = ips.map(\.description).joined(separator: ", ")
+            let got = seen.isEmpty ? "<pending>" : seen.map(\.description).joined(separator: ", ")
+            if seen == ips { return result(true, "\(service) has EXTERNAL-IP \(ips.isEmpty ? "<pending>" : wanted)") }
+            return result(false, "\(service) at \(runEnd): expected EXTERNAL-IP \(ips.isEmpty ? "<pending>" : wanted), found \(got)")
+
+        case let .event(service, reason, message):
+            let events = world.cluster.events[service] ?? []
+            if let event = events.first(where: { $0.reason == reason && (message.map($0.message.contains) ?? true) }) {
+                return result(true, "\(service) got \(event.type.rawValue) \(reason): \(event.message)")
+            }
+            let seen = events.map { "\($0.reason) \"\($0.message)\"" }.joined(separator: "; ")
+            return result(false, "\(service): expected an event \(reason)\(message.map { " containing \"\($0)\"" } ?? ""), saw \(seen.isEmpty ? "no events" : seen)")
+
+        case let .failover(ip, after, within, to):
+            let before = recorder.announcers(of: ip, at: after)
+            guard !before.isEmpty else { return result(false, "\(ip) at \(after): nobody announced it, so there was nothing to fail over") }
+            let deadline = after + within
+            for record in recorder.announcements where record.ip == ip && record.time > after && record.time <= deadline {
+                let now = recorder.announcers(of: ip, at: record.time)
+                let newOnes = now.filter { !before.contains($0) }
+                if before.allSatisfy({ !now.contains($0) }), let winner = newOnes.first, to == nil || to == winner {
+                    return result(true, "\(ip) failed over from \(describe(before)) to \(winner) \(record.time - after) after \(after)")
+                }
+            }
+            let final = recorder.announcers(of: ip, at: deadline)
+            return result(false, "\(ip): expected failover from \(describe(before))\(to.map { " to \($0)" } ?? "") within \(within) of \(after); at \(deadline) announced by \(describe(final))")
+
+        case let .maxDowntime(client, target, port, max):
+            let probes = recorder.probes.filter { $0.client == client && $0.target == target && $0.port == port }
+            let timeout = world.client(named: client)?.probeSpec?.timeout ?? .seconds(1)
+            let longest = DowntimeInterval.intervals(of: probes, runEnd: runEnd, timeout: timeout).max { $0.duration < $1.duration }
+            let worst = longest?.duration ?? .zero
+            if worst <= max {
+                return result(true, "\(client) -> \(target):\(port) longest downtime \(worst) (max \(max))")
+            }
+            return result(false, "\(client) -> \(target):\(port): downtime of \(worst) from \(longest!.start) to \(longest!.end), more than \(max)")
+
+        case let .clientARP(client, ip, mac, describedAs, by):
+            let records = recorder.clientARP.filter { $0.client == client && $0.ip == ip && $0.time <= by }
+            let current = records.last?.mac
+            if current == mac {
+                let since = records.last { $0.mac != mac }.map { r in records.first { $0.time > r.time && $0.mac == mac }?.time }
+                return result(true, "\(client)'s entry for \(ip) is \(describedAs) by \(by)\((since ?? nil).map { " (since \($0))" } ?? "")")
+            }
+            return result(false, "\(client)'s entry for \(ip) at \(by): expected \(describedAs), found \(current.map(\.description) ?? "no usable entry")")
+
+        case let .maxAnnouncers(ip, max, grace):
+            var since: SimTime?
+            for record in recorder.announcements where record.ip == ip {
+                let count = recorder.announcers(of: ip, at: record.time).count
+                if count > max {
+                    if since == nil { since = record.time }
+                } else if let start = since {
+                    if record.time - start > grace {
+                        return result(false, "\(ip): \(recorder.announcers(of: ip, at: start).count) announcers from \(start) to \(record.time), more than \(max) for longer than \(grace)")
+                    }
+                    since = nil
+                }
+            }
+            if let start = since, runEnd - start > grace {
+                return result(false, "\(ip): more than \(max) announcers from \(start) to the end of the run (\(runEnd))")
+            }
+            return result(true, "\(ip): never more than \(max) announcer(s) for longer than \(grace)")
+        }
+    }
+
+    private static func timeText(_ time: ExpectationTime, _ end: SimTime) -> String {
+        switch time {
+        case .end: return "at the end (\(end))"
+        case let .at(t): return "at \(t)"
+        case let .during(a, b): return "during [\(a), \(b)]"
+        }
+    }
+}

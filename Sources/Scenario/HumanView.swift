@@ -1,0 +1,66 @@
+import Cluster
+import Engine
+import Simulation
+import Wire
+
+/// What the seed article's author looked at, for people reading `sim`'s output: the
+/// `kubectl get service` table, the client's `ip neigh` line whenever the MAC behind a service
+/// IP changes, and one line per change of announcer.
+enum HumanView {
+    static func lines(_ scenario: Scenario, world: World) -> [String] {
+        var timed: [(SimTime, Int, String)] = []
+        let macOwner = Dictionary(uniqueKeysWithValues: world.nodes.map { ($0.mac, $0.name) })
+        for (index, record) in world.recorder.announcements.enumerated() {
+            let node = world.node(named: record.node)
+            let verb = record.action == .start ? "announce" : "withdraw"
+            timed.append((record.time, index, "[\(stamp(record.time))] \(verb) \(record.ip) by \(record.node) (\(node?.mac.description ?? "?"))"))
+        }
+        let serviceIPs = Set(world.cluster.services.values.flatMap(\.ingress))
+            .union(world.recorder.announcements.map(\.ip))
+        var lastMAC: [String: MACAddress?] = [:]
+        for (index, record) in world.recorder.clientARP.enumerated() where serviceIPs.contains(record.ip) {
+            let key = "\(record.client) \(record.ip)"
+            if let previous = lastMAC[key], previous == record.mac { continue }
+            lastMAC[key] = record.mac
+            let owner = record.mac.flatMap { macOwner[$0] }.map { " (\($0))" } ?? ""
+            let entry = record.mac.map { "lladdr \($0) \(record.state.rawValue)" } ?? record.state.rawValue
+            timed.append((record.time, 100_000 + index,
+                          "[\(stamp(record.time))] \(record.client)$ ip neigh: \(record.ip) dev \(scenario.world.interfaceName) \(entry)\(owner)"))
+        }
+        var lines = timed.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        lines.append("")
+        lines.append("$ kubectl get service   # at \(world.now)")
+        lines += serviceTable(world)
+        return lines
+    }
+
+    /// Seconds with nine decimals, right-aligned: timestamps line up like tcpdump's.
+    static func stamp(_ time: SimTime) -> String {
+        let whole = time.nanoseconds / 1_000_000_000
+        let fraction = String(time.nanoseconds % 1_000_000_000)
+        let text = "\(whole).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)s"
+        return String(repeating: " ", count: max(0, 14 - text.count)) + text
+    }
+
+    static func serviceTable(_ world: World) -> [String] {
+        var rows = [["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"]]
+        for service in world.cluster.services.values {
+            let external: String
+            switch service.type {
+            case .loadBalancer: external = service.ingress.isEmpty ? "<pending>" : service.ingress.map(\.description).joined(separator: ",")
+            default: external = "<none>"
+            }
+            let ports = service.ports.map { port in
+                (port.nodePort.map { "\(port.port):\($0)" } ?? "\(port.port)") + "/\(port.protocol)"
+            }.joined(separator: ",")
+            let name = service.meta.namespace == "default" ? service.meta.name : service.key
+            rows.append([name, service.type.rawValue, service.clusterIP ?? "None", external, ports.isEmpty ? "<none>" : ports])
+        }
+        let widths = (0..<5).map { column in rows.map { $0[column].count }.max()! }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == 4 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 3)
+            }.joined()
+        }
+    }
+}

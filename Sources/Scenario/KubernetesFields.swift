@@ -1,0 +1,36 @@
+/// Valid Kubernetes fields that lbsim reads nothing from. They are accepted (a manifest from
+/// `kubectl get -o yaml` carries them all) but any key outside these lists and the fields lbsim
+/// reads is reported as unknown, as `kubectl apply --validate=strict` would.
+enum KubernetesFields {
+    static let objectMeta = [
+        "uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink",
+        "ownerReferences", "finalizers", "generateName", "deletionTimestamp", "deletionGracePeriodSeconds",
+    ]
+    static let serviceSpec = [
+        "sessionAffinity", "sessionAffinityConfig", "internalTrafficPolicy", "allocateLoadBalancerNodePorts",
+        "publishNotReadyAddresses", "healthCheckNodePort", "clusterIPs", "trafficDistribution",
+    ]
+    static let servicePort = ["appProtocol"]
+    static let podSpec = [
+        "initContainers", "volumes", "restartPolicy", "terminationGracePeriodSeconds", "activeDeadlineSeconds",
+        "dnsPolicy", "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "securityContext",
+        "imagePullSecrets", "hostname", "subdomain", "schedulerName", "priorityClassName", "priority",
+        "dnsConfig", "readinessGates", "runtimeClassName", "enableServiceLinks", "preemptionPolicy", "overhead",
+        "hostAliases", "shareProcessNamespace", "hostPID", "hostIPC", "ephemeralContainers", "os",
+        "setHostnameAsFQDN", "hostUsers", "resourceClaims", "schedulingGates", "tolerations",
+    ]
+    static let container = [
+        "command", "args", "workingDir", "ports", "envFrom", "env", "resources", "volumeMounts",
+        "volumeDevices", "livenessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
+        "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty",
+        "resizePolicy", "restartPolicy",
+    ]
+    static let probe = [
+        "exec", "httpGet", "tcpSocket", "grpc", "timeoutSeconds", "periodSeconds", "successThreshold",
+        "failureThreshold", "terminationGracePeriodSeconds",
+    ]
+    static let deploymentSpec = [
+        "strategy", "minReadySeconds", "revisionHistoryLimit", "paused", "progressDeadlineSeconds",
+    ]
+    static let topLevel = ["status"]
+}

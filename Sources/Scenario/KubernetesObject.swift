@@ -1,0 +1,34 @@
+import Cluster
+import IPAM
+
+/// A Kubernetes object from a manifest, decoded into what the simulation uses, with where it
+/// was written.
+public enum KubernetesObject: Sendable {
+    /// MetalLB v0.9.4's ConfigMap `metallb-system/config`.
+    case metalLBConfigMap(pools: [AddressPool])
+    /// metallb.io/v1beta1 IPAddressPool.
+    case ipAddressPool(AddressPool)
+    /// metallb.io/v1beta1 L2Advertisement: the pools it selects (empty: all).
+    case l2Advertisement(name: String, ipAddressPools: [String])
+    case service(Service)
+    case pod(Pod)
+    case deployment(Deployment)
+    /// v1/Node: labels to merge into the scenario's node of that name.
+    case node(name: String, labels: [String: String])
+    case namespace(name: String, labels: [String: String])
+}
+
+/// A decoded object and its location (for errors found later, such as a pod on an unknown node).
+public struct LocatedObject: Sendable {
+    public var object: KubernetesObject
+    public var location: SourceLocation
+    public var kind: String
+    public var name: String
+}
+
+/// Something lbsim accepted but wants the user to know about (an unknown kind it skipped).
+public struct ScenarioWarning: Sendable, Hashable, CustomStringConvertible {
+    public var location: SourceLocation
+    public var message: String
+    public var description: String { "\(location): warning: \(message)" }
+}

@@ -1,0 +1,101 @@
+import Cluster
+import Engine
+import Simulation
+import Wire
+
+/// The outcome of running one scenario: expectation results and everything the report needs.
+public struct RunReport: Sendable {
+    public var scenario: Scenario
+    public var results: [ExpectationResult]
+    public var passed: Bool { results.allSatisfy(\.passed) }
+    /// The report as JSON (SCENARIO-FORMAT.md, "Report").
+    public var json: JSONValue
+    /// Lines for people: what the seed article's author looked at.
+    public var humanView: [String]
+    /// Frames that entered the switch, and events processed.
+    public var framesOnSegment: UInt64
+    public var events: UInt64
+    /// Output files written, final paths.
+    public var files: [String]
+}
+
+/// Builds the JSON report from a finished world.
+enum ReportBuilder {
+    static func seconds(_ time: SimTime) -> JSONValue { .number(time.secondsText) }
+
+    static func json(_ scenario: Scenario, world: World, results: [ExpectationResult], runEnd: SimTime) -> JSONValue {
+        let recorder = world.recorder
+        var services: [JSONValue] = []
+        for service in world.cluster.services.values where service.type == .loadBalancer {
+            let pool = service.ingress.first.flatMap { world.controller?.pool(for: $0)?.name }
+            let events = (world.cluster.events[service.key] ?? []).map { event -> JSONValue in
+                .object([("t", seconds(SimTime(nanoseconds: event.time))), ("type", .string(event.type.rawValue)),
+                         ("reason", .string(event.reason)), ("message", .string(event.message))])
+            }
+            services.append(.object([
+                ("service", .string(service.key)),
+                ("ingress", .array(service.ingress.map { .string($0.description) })),
+                ("pool", pool.map(JSONValue.string) ?? .null),
+                ("events", .array(events)),
+            ]))
+        }
+        // Services deleted during the run keep their events in the report.
+        for (key, events) in world.cluster.events where world.cluster.services[key] == nil {
+            services.append(.object([
+                ("service", .string(key)), ("ingress", .array([])), ("pool", .null),
+                ("events", .array(events.map { event in
+                    .object([("t", seconds(SimTime(nanoseconds: event.time))), ("type", .string(event.type.rawValue)),
+                             ("reason", .string(event.reason)), ("message", .string(event.message))])
+                })),
+            ]))
+        }
+        let announcements = recorder.announcements.map { record -> JSONValue in
+            .object([("t", seconds(record.time)), ("ip", .string(record.ip.description)),
+                     ("node", .string(record.node)), ("action", .string(record.action.rawValue))])
+        }
+        var clients: [JSONValue] = []
+        for client in world.clients {
+            let arp = recorder.clientARP.filter { $0.client == client.name }.map { record -> JSONValue in
+                .object([("t", seconds(record.time)), ("ip", .string(record.ip.description)),
+                         ("mac", record.mac.map { .string($0.description) } ?? .null),
+                         ("state", .string(record.state.rawValue))])
+            }
+            let probes = recorder.probes.filter { $0.client == client.name }
+            let timeout = client.probeSpec?.timeout ?? .seconds(1)
+            let downtime = DowntimeInterval.intervals(of: probes, runEnd: runEnd, timeout: timeout)
+            let worst = downtime.map(\.duration).max() ?? .zero
+            var fields: [(String, JSONValue)] = [("client", .string(client.name)), ("arp", .array(arp))]
+            if let probe = client.probeSpec {
+                fields.append(("maxDowntime", .number(worst.secondsText)))
+                fields.append(("probe", .object([
+                    ("target", .string("\(probe.target):\(probe.port)")),
+                    ("sent", .int(probes.count)),
+                    ("answered", .int(probes.filter { $0.answeredAt != nil }.count)),
+                ])))
+                fields.append(("downtime", .array(downtime.map {
+                    .object([("from", seconds($0.start)), ("to", seconds($0.end)), ("seconds", .number($0.duration.secondsText))])
+                })))
+            } else {
+                fields.append(("maxDowntime", .null))
+            }
+            clients.append(.object(fields))
+        }
+        let expectations = results.map { result -> JSONValue in
+            .object([("kind", .string(result.expectation.kind.name)), ("passed", .bool(result.passed)),
+                     ("message", .string(result.message)),
+                     ("location", .string(result.expectation.location.description))])
+        }
+        return .object([
+            ("scenario", .string(scenario.name)),
+            ("seed", .int(scenario.seed)),
+            ("passed", .bool(results.allSatisfy(\.passed))),
+            ("metallb", .string(scenario.version.rawValue)),
+            ("duration", .number(scenario.duration.secondsText)),
+            ("services", .array(services)),
+            ("announcements", .array(announcements)),
+            ("clients", .array(clients)),
+            ("expectations", .array(expectations)),
+            ("frames", .int(recorder.framesOnSegment)),
+        ])
+    }
+}

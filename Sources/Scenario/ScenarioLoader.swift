@@ -1,0 +1,452 @@
+import Cluster
+import Engine
+import Simulation
+import Wire
+
+/// Reads a scenario file (and the manifests it names) into a validated `Scenario`.
+///
+/// Every problem is a `ScenarioError` naming file, line and column. Nothing is written or run
+/// until loading has succeeded, so a bad scenario never overwrites a good run's outputs.
+public struct ScenarioLoader {
+    public var files: FileSource
+
+    public init(files: FileSource = DiskFiles()) { self.files = files }
+
+    public func load(_ path: String) throws(ScenarioError) -> Scenario {
+        guard let text = files.read(path) else {
+            throw ScenarioError(SourceLocation(file: path, line: 1, column: 1), "cannot read scenario file")
+        }
+        return try load(text: text, file: path)
+    }
+
+    public func load(text: String, file: String) throws(ScenarioError) -> Scenario {
+        guard let root = try YAMLNode.parse(text, file: file) else {
+            throw ScenarioError(SourceLocation(file: file, line: 1, column: 1), "the scenario is empty")
+        }
+        var top = try Fields(root, "the scenario")
+        let name = try top.required("name").string("name")
+        let seed = try top.optional("seed")?.uint64("seed") ?? 1
+        let durationNode = try top.required("duration")
+        let duration = try durationNode.duration("duration")
+        guard duration > .zero else { throw ScenarioError(durationNode.location, "duration: must be longer than zero") }
+
+        var version = MetalLBVersion.current
+        var memberlist = "lan"
+        if let metallb = top.optional("metallb") {
+            var f = try Fields(metallb, "metallb")
+            if let v = f.optional("version") {
+                let text = try v.string("metallb.version")
+                guard let value = MetalLBVersion(rawValue: text) else {
+                    throw ScenarioError(v.location, "metallb.version: expected v0.9.4 or current, found \"\(text)\"")
+                }
+                version = value
+            }
+            if let m = f.optional("memberlist") {
+                memberlist = try m.string("metallb.memberlist")
+                guard ["lan", "wan", "disabled"].contains(memberlist) else {
+                    throw ScenarioError(m.location, "metallb.memberlist: expected lan, wan or disabled, found \"\(memberlist)\"")
+                }
+            }
+            try f.finish()
+        }
+
+        var world = WorldConfig(seed: seed, duration: duration, version: version, nodes: [], clients: [])
+        if let segment = top.optional("segment") {
+            var f = try Fields(segment, "segment")
+            if let v = f.optional("interface") { world.interfaceName = try interfaceName(v) }
+            if let v = f.optional("latency") { world.latency = try v.duration("segment.latency") }
+            if let v = f.optional("loss") { world.lossPPM = try v.percentPPM("segment.loss") }
+            if let v = f.optional("fdbAging") { world.fdbAging = try v.duration("segment.fdbAging") }
+            try f.finish()
+        }
+        if let kubernetes = top.optional("kubernetes") {
+            var f = try Fields(kubernetes, "kubernetes")
+            if let v = f.optional("watchDelay") { world.watchDelay = try v.duration("kubernetes.watchDelay") }
+            if let v = f.optional("podReadyDelay") { world.podReadyDelay = try v.duration("kubernetes.podReadyDelay") }
+            try f.finish()
+        }
+
+        var hosts = HostRegistry()
+        for (index, item) in try top.required("nodes").list("nodes").enumerated() {
+            world.nodes.append(try decodeNode(item, index: index, hosts: &hosts))
+        }
+        if world.nodes.isEmpty { throw ScenarioError(root.location, "nodes: the cluster needs at least one node") }
+        if let clients = top.optional("clients") {
+            for (index, item) in try clients.list("clients").enumerated() {
+                world.clients.append(try decodeClient(item, index: index, hosts: &hosts))
+            }
+        }
+
+        var decoder = ManifestDecoder()
+        var manifests: [LocatedObject] = []
+        if let list = top.optional("manifests") {
+            for item in try list.list("manifests") {
+                manifests += try loadManifestEntry(item, scenarioFile: file, decoder: &decoder)
+            }
+        }
+
+        var timeline: [TimelineEntry] = []
+        if let list = top.optional("timeline") {
+            for (index, item) in try list.list("timeline").enumerated() {
+                timeline.append(try decodeTimelineEntry(item, index: index, scenarioFile: file, decoder: &decoder))
+            }
+        }
+        // Stable: entries at the same time keep the order they were written in.
+        timeline = timeline.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+
+        var expectations: [Expectation] = []
+        if let list = top.optional("expect") {
+            for (index, item) in try list.list("expect").enumerated() {
+                expectations.append(try decodeExpectation(item, index: index, world: world))
+            }
+        }
+
+        var output = OutputSpec()
+        if let node = top.optional("output") {
+            var f = try Fields(node, "output")
+            if let v = f.optional("pcap") { output.pcap = try outputFileName(v, "output.pcap") }
+            if let v = f.optional("perNode") { output.perNode = try v.bool("output.perNode") }
+            if let v = f.optional("filter") {
+                output.filter = try v.string("output.filter")
+                output.filterLocation = v.location
+            }
+            try f.finish()
+        }
+        try top.finish()
+
+        let scenario = Scenario(file: file, name: name, world: world, memberlist: memberlist,
+                                manifests: manifests, timeline: timeline, expectations: expectations,
+                                output: output, warnings: decoder.warnings)
+        try ScenarioValidator.validate(scenario)
+        return scenario
+    }
+
+    // MARK: hosts
+
+    struct HostRegistry {
+        var names: [String: SourceLocation] = [:]
+        var macs: [MACAddress: SourceLocation] = [:]
+        var ips: [IPv4Address: SourceLocation] = [:]
+
+        mutating func register(name: String, mac: MACAddress, ip: IPv4Address, nameAt: SourceLocation,
+                               macAt: SourceLocation, ipAt: SourceLocation) throws(ScenarioError) {
+            if let first = names[name] { throw ScenarioError(nameAt, "name \"\(name)\" is already used at \(first)") }
+            if let first = macs[mac] { throw ScenarioError(macAt, "MAC \(mac) is already used at \(first)") }
+            if let first = ips[ip] { throw ScenarioError(ipAt, "IP \(ip) is already used at \(first)") }
+            names[name] = nameAt
+            macs[mac] = macAt
+            ips[ip] = ipAt
+        }
+    }
+
+    private func interfaceName(_ node: YAMLNode) throws(ScenarioError) -> String {
+        let name = try node.string("segment.interface")
+        guard name.count <= 15, name.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "/" }) else {
+            throw ScenarioError(node.location, "segment.interface: expected a Linux interface name (at most 15 characters, no spaces or '/'), found \"\(name)\"")
+        }
+        return name
+    }
+
+    private func decodeNode(_ node: YAMLNode, index: Int, hosts: inout HostRegistry) throws(ScenarioError) -> WorldConfig.NodeSpec {
+        var f = try Fields(node, "nodes[\(index)]")
+        let nameNode = try f.required("name")
+        let name = try nameNode.string("nodes[\(index)].name")
+        let macNode = try f.required("mac")
+        let ipNode = try f.required("ip")
+        let mac = try macNode.mac("nodes[\(index)].mac")
+        let ip = try ipNode.ipv4("nodes[\(index)].ip")
+        let roles = try f.optional("roles")?.stringList("nodes[\(index)].roles") ?? []
+        let labels = try f.optional("labels")?.stringMap("nodes[\(index)].labels") ?? [:]
+        try f.finish()
+        try hosts.register(name: name, mac: mac, ip: ip, nameAt: nameNode.location, macAt: macNode.location, ipAt: ipNode.location)
+        return WorldConfig.NodeSpec(name: name, mac: mac, ip: ip, roles: roles, labels: labels)
+    }
+
+    private func decodeClient(_ node: YAMLNode, index: Int, hosts: inout HostRegistry) throws(ScenarioError) -> WorldConfig.ClientSpec {
+        let what = "clients[\(index)]"
+        var f = try Fields(node, what)
+        let nameNode = try f.required("name")
+        let name = try nameNode.string("\(what).name")
+        let macNode = try f.required("mac")
+        let ipNode = try f.required("ip")
+        let mac = try macNode.mac("\(what).mac")
+        let ip = try ipNode.ipv4("\(what).ip")
+        var client = WorldConfig.ClientSpec(name: name, mac: mac, ip: ip)
+        if let probeNode = f.optional("probe") {
+            var p = try Fields(probeNode, "\(what).probe")
+            let targetNode = try p.required("target")
+            let (target, port) = try ipPort(targetNode, "\(what).probe.target")
+            let everyNode = try p.required("every")
+            let every = try everyNode.duration("\(what).probe.every")
+            guard every >= .microseconds(100) else {
+                throw ScenarioError(everyNode.location, "\(what).probe.every: must be at least 100us")
+            }
+            let start = try p.optional("start")?.duration("\(what).probe.start")
+            let timeout = try p.optional("timeout")?.duration("\(what).probe.timeout") ?? .seconds(1)
+            try p.finish()
+            client.probe = WorldConfig.ProbeSpec(target: target, port: port, every: every, start: start, timeout: timeout)
+        }
+        if let neighNode = f.optional("neighbour") {
+            var n = try Fields(neighNode, "\(what).neighbour")
+            if let v = n.optional("baseReachableTime") { client.neighbour.baseReachableTime = try v.duration("baseReachableTime") }
+            if let v = n.optional("delayFirstProbeTime") { client.neighbour.delayFirstProbeTime = try v.duration("delayFirstProbeTime") }
+            if let v = n.optional("retransTime") { client.neighbour.retransTime = try v.duration("retransTime") }
+            if let v = n.optional("locktime") { client.neighbour.locktime = try v.duration("locktime") }
+            if let v = n.optional("ucastSolicit") { client.neighbour.ucastSolicit = try v.int("ucastSolicit", in: 0...32) }
+            if let v = n.optional("mcastSolicit") { client.neighbour.mcastSolicit = try v.int("mcastSolicit", in: 0...32) }
+            try n.finish()
+        }
+        try f.finish()
+        try hosts.register(name: name, mac: mac, ip: ip, nameAt: nameNode.location, macAt: macNode.location, ipAt: ipNode.location)
+        return client
+    }
+
+    private func ipPort(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> (IPv4Address, UInt16) {
+        let text = try node.string(what)
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let ip = IPv4Address(parts[0]), let port = UInt16(parts[1]), port > 0 else {
+            throw ScenarioError(node.location, "\(what): expected IP:PORT such as \"10.200.200.120:8080\", found \"\(text)\"")
+        }
+        return (ip, port)
+    }
+
+    private func outputFileName(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> String {
+        let name = try node.string(what)
+        guard !name.contains("/"), name != ".", name != ".." else {
+            throw ScenarioError(node.location, "\(what): expected a file name inside the output folder, found \"\(name)\"")
+        }
+        return name
+    }
+
+    // MARK: manifests
+
+    /// One `manifests` entry: `{file: PATH}` (multi-document) or an inline object.
+    private func loadManifestEntry(_ item: YAMLNode, scenarioFile: String,
+                                   decoder: inout ManifestDecoder) throws(ScenarioError) -> [LocatedObject] {
+        if case let .mapping(pairs) = item.kind, pairs.count == 1,
+           case let .scalar(key, _) = pairs[0].key.kind, key == "file" {
+            let relative = try pairs[0].value.string("manifests file")
+            let path = Paths.resolve(relative, relativeTo: scenarioFile)
+            guard let text = files.read(path) else {
+                throw ScenarioError(pairs[0].value.location, "cannot read manifest file \"\(relative)\" (looked for \(path))")
+            }
+            var objects: [LocatedObject] = []
+            let saved = decoder.sourceLines
+            decoder.sourceLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            defer { decoder.sourceLines = saved }
+            for document in try YAMLNode.parseAll(text, file: path) {
+                if let object = try decoder.decode(document) { objects.append(object) }
+            }
+            return objects
+        }
+        if let object = try decoder.decode(item) { return [object] }
+        return []
+    }
+
+    // MARK: timeline
+
+    private func decodeTimelineEntry(_ item: YAMLNode, index: Int, scenarioFile: String,
+                                     decoder: inout ManifestDecoder) throws(ScenarioError) -> TimelineEntry {
+        let what = "timeline[\(index)]"
+        var f = try Fields(item, what)
+        let at = SimTime.zero + (try f.required("at").duration("\(what).at"))
+        let actions = f.keys.filter { $0 != "at" }
+        guard actions.count == 1, let name = actions.first else {
+            throw ScenarioError(item.location, "\(what): expected `at` and exactly one action (apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, loss), found \(actions.isEmpty ? "none" : actions.joined(separator: ", "))")
+        }
+        let node = try f.required(name)
+        let action: TimelineAction
+        switch name {
+        case "apply":
+            if case .sequence = node.kind {
+                var objects: [LocatedObject] = []
+                for object in try node.list("apply") { objects += try loadManifestEntry(object, scenarioFile: scenarioFile, decoder: &decoder) }
+                action = .apply(objects)
+            } else {
+                action = .apply(try loadManifestEntry(node, scenarioFile: scenarioFile, decoder: &decoder))
+            }
+        case "delete":
+            var a = try Fields(node, "\(what).delete")
+            let kind = try a.required("kind").string("delete.kind")
+            let objectName = try a.required("name").string("delete.name")
+            let namespace = try a.optional("namespace")?.string("delete.namespace") ?? "default"
+            try a.finish()
+            guard ["Service", "Pod", "Deployment"].contains(kind) else {
+                throw ScenarioError(node.location, "delete.kind: expected Service, Pod or Deployment, found \"\(kind)\"")
+            }
+            action = .delete(kind: kind, name: objectName, namespace: namespace)
+        case "movePod":
+            var a = try Fields(node, "\(what).movePod")
+            let pod = try a.required("pod").string("movePod.pod")
+            let to = try a.required("to").string("movePod.to")
+            try a.finish()
+            action = .movePod(pod: pod, to: to)
+        case "scale":
+            var a = try Fields(node, "\(what).scale")
+            let deployment = try a.required("deployment").string("scale.deployment")
+            let replicas = try a.required("replicas").int("scale.replicas", in: 0...10000)
+            try a.finish()
+            action = .scale(deployment: deployment, replicas: replicas)
+        case "setPodReady":
+            var a = try Fields(node, "\(what).setPodReady")
+            let pod = try a.required("pod").string("setPodReady.pod")
+            let ready = try a.required("ready").bool("setPodReady.ready")
+            try a.finish()
+            action = .setPodReady(pod: pod, ready: ready)
+        case "powerOff", "powerOn", "startSpeaker", "linkDown", "linkUp":
+            var a = try Fields(node, "\(what).\(name)")
+            let nodeName = try a.required("node").string("\(name).node")
+            try a.finish()
+            switch name {
+            case "powerOff": action = .powerOff(node: nodeName)
+            case "powerOn": action = .powerOn(node: nodeName)
+            case "startSpeaker": action = .startSpeaker(node: nodeName)
+            case "linkDown": action = .linkDown(node: nodeName)
+            default: action = .linkUp(node: nodeName)
+            }
+        case "stopSpeaker":
+            var a = try Fields(node, "\(what).stopSpeaker")
+            let nodeName = try a.required("node").string("stopSpeaker.node")
+            let graceful = try a.optional("graceful")?.bool("stopSpeaker.graceful") ?? true
+            try a.finish()
+            action = .stopSpeaker(node: nodeName, graceful: graceful)
+        case "loss":
+            var a = try Fields(node, "\(what).loss")
+            let ppm = try a.required("percent").percentPPM("loss.percent")
+            let span = try a.required("for").duration("loss.for")
+            try a.finish()
+            action = .loss(ppm: ppm, for: span)
+        case "partition", "heal", "label", "unlabel", "setCondition":
+            throw ScenarioError(node.location, "\(what): the \(name) action needs packet-level membership, which is not simulated yet")
+        default:
+            throw ScenarioError(f.keyLocation(name) ?? item.location,
+                                "\(what): unknown action \"\(name)\"; expected one of apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, loss")
+        }
+        try f.finish()
+        return TimelineEntry(at: at, action: action, location: item.location)
+    }
+
+    // MARK: expectations
+
+    private func decodeExpectation(_ item: YAMLNode, index: Int, world: WorldConfig) throws(ScenarioError) -> Expectation {
+        let what = "expect[\(index)]"
+        var f = try Fields(item, what)
+        var time = ExpectationTime.end
+        if let at = f.optional("at") { time = .at(.zero + (try at.duration("\(what).at"))) }
+        if let during = f.optional("during") {
+            let bounds = try during.list("\(what).during")
+            guard bounds.count == 2 else { throw ScenarioError(during.location, "\(what).during: expected [T1, T2]") }
+            let t1 = try bounds[0].duration("during[0]"), t2 = try bounds[1].duration("during[1]")
+            guard t1 <= t2 else { throw ScenarioError(during.location, "\(what).during: T1 must not be after T2") }
+            if case .at = time { throw ScenarioError(during.location, "\(what): give either at or during, not both") }
+            time = .during(.zero + t1, .zero + t2)
+        }
+        let kinds = f.keys.filter { $0 != "at" && $0 != "during" }
+        guard kinds.count == 1, let name = kinds.first else {
+            throw ScenarioError(item.location, "\(what): expected exactly one expectation (owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers), found \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))")
+        }
+        let node = try f.required(name)
+        var a = try Fields(node, "\(what).\(name)")
+        let kind: ExpectationKind
+        switch name {
+        case "owner":
+            let ip = try a.required("ip").ipv4("owner.ip")
+            let nodeNode = try a.required("node")
+            let nodeName = try nodeNode.string("owner.node")
+            if nodeName != "none" { try requireNode(nodeName, nodeNode, world) }
+            kind = .owner(ip: ip, node: nodeName == "none" ? nil : nodeName)
+        case "externalIP":
+            let service = try serviceKey(a.required("service"), "externalIP.service")
+            var ips: [IPv4Address] = []
+            if let ipsNode = a.optional("ips") {
+                for (i, ip) in try ipsNode.list("externalIP.ips").enumerated() { ips.append(try ip.ipv4("externalIP.ips[\(i)]")) }
+            } else {
+                let ipNode = try a.required("ip")
+                if try ipNode.string("externalIP.ip") != "pending" { ips = [try ipNode.ipv4("externalIP.ip")] }
+            }
+            kind = .externalIP(service: service, ips: ips)
+        case "event":
+            let service = try serviceKey(a.required("service"), "event.service")
+            let reason = try a.required("reason").string("event.reason")
+            let message = try a.optional("message")?.string("event.message")
+            kind = .event(service: service, reason: reason, message: message)
+        case "failover":
+            let ip = try a.required("ip").ipv4("failover.ip")
+            let after = SimTime.zero + (try a.required("after").duration("failover.after"))
+            let within = try a.required("within").duration("failover.within")
+            var to: String?
+            if let toNode = a.optional("to") {
+                to = try toNode.string("failover.to")
+                try requireNode(to!, toNode, world)
+            }
+            kind = .failover(ip: ip, after: after, within: within, to: to)
+        case "maxDowntime":
+            let clientNode = try a.required("client")
+            let client = try clientNode.string("maxDowntime.client")
+            try requireClient(client, clientNode, world)
+            let (ip, port) = try ipPort(a.required("target"), "maxDowntime.target")
+            let max = try a.required("max").duration("maxDowntime.max")
+            guard world.clients.first(where: { $0.name == client })?.probe.map({ $0.target == ip && $0.port == port }) == true else {
+                throw ScenarioError(node.location, "maxDowntime: client \(client) does not probe \(ip):\(port); give it probe: {target: \"\(ip):\(port)\", every: 100ms}")
+            }
+            kind = .maxDowntime(client: client, target: ip, port: port, max: max)
+        case "clientARP":
+            let clientNode = try a.required("client")
+            let client = try clientNode.string("clientARP.client")
+            try requireClient(client, clientNode, world)
+            let ip = try a.required("ip").ipv4("clientARP.ip")
+            let by = SimTime.zero + (try a.required("by").duration("clientARP.by"))
+            let mac: MACAddress, described: String
+            if let nodeNode = a.optional("node") {
+                let nodeName = try nodeNode.string("clientARP.node")
+                try requireNode(nodeName, nodeNode, world)
+                mac = world.nodes.first { $0.name == nodeName }!.mac
+                described = "\(nodeName)'s MAC \(mac)"
+                if a.optional("mac") != nil { throw ScenarioError(node.location, "clientARP: give node or mac, not both") }
+            } else if let macNode = a.optional("mac") {
+                mac = try macNode.mac("clientARP.mac")
+                described = "\(mac)"
+            } else {
+                throw ScenarioError(node.location, "clientARP: expected node: NAME or mac: MAC")
+            }
+            kind = .clientARP(client: client, ip: ip, mac: mac, describedAs: described, by: by)
+        case "maxAnnouncers":
+            let ip = try a.required("ip").ipv4("maxAnnouncers.ip")
+            let max = try a.required("max").int("maxAnnouncers.max", in: 0...10000)
+            let grace = try a.optional("grace")?.duration("maxAnnouncers.grace") ?? .zero
+            kind = .maxAnnouncers(ip: ip, max: max, grace: grace)
+        default:
+            throw ScenarioError(f.keyLocation(name) ?? item.location,
+                                "\(what): unknown expectation \"\(name)\"; expected one of owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers")
+        }
+        try a.finish()
+        try f.finish()
+        switch (kind, time) {
+        case (.owner, _): break
+        case (_, .during): throw ScenarioError(item.location, "\(what): only owner takes during")
+        default: break
+        }
+        return Expectation(kind: kind, time: time, location: item.location)
+    }
+
+    private func serviceKey(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> String {
+        let text = try node.string(what)
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw ScenarioError(node.location, "\(what): expected NAMESPACE/NAME such as default/nginx, found \"\(text)\"")
+        }
+        return text
+    }
+
+    private func requireNode(_ name: String, _ node: YAMLNode, _ world: WorldConfig) throws(ScenarioError) {
+        guard world.nodes.contains(where: { $0.name == name }) else {
+            throw ScenarioError(node.location, "no node named \"\(name)\" (nodes: \(world.nodes.map(\.name).joined(separator: ", ")))")
+        }
+    }
+
+    private func requireClient(_ name: String, _ node: YAMLNode, _ world: WorldConfig) throws(ScenarioError) {
+        guard world.clients.contains(where: { $0.name == name }) else {
+            throw ScenarioError(node.location, "no client named \"\(name)\" (clients: \(world.clients.map(\.name).joined(separator: ", ")))")
+        }
+    }
+}

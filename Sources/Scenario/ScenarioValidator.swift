@@ -1,0 +1,72 @@
+import Cluster
+
+/// Cross-checks that need the whole scenario: names that refer to nodes, pods, deployments and
+/// services exist, and the MetalLB configuration matches the version.
+enum ScenarioValidator {
+    static func validate(_ scenario: Scenario) throws(ScenarioError) {
+        let nodes = Set(scenario.world.nodes.map(\.name))
+        var pods = Set<String>(), deployments = Set<String>(), services = Set<String>()
+
+        func check(_ object: LocatedObject) throws(ScenarioError) {
+            switch object.object {
+            case let .pod(pod):
+                if let node = pod.nodeName, !nodes.contains(node) {
+                    throw ScenarioError(object.location, "Pod \(pod.key) is on node \"\(node)\", which the scenario does not declare")
+                }
+                pods.insert(pod.meta.name)
+            case let .deployment(deployment):
+                deployments.insert(deployment.meta.name)
+            case let .service(service):
+                services.insert(service.key)
+            case .metalLBConfigMap where scenario.version != .v0_9_4:
+                throw ScenarioError(object.location,
+                                    "MetalLB \(scenario.version.rawValue) is configured with IPAddressPool and L2Advertisement resources; the ConfigMap format is v0.9.4's (set metallb.version: v0.9.4)")
+            case .ipAddressPool where scenario.version == .v0_9_4, .l2Advertisement where scenario.version == .v0_9_4:
+                throw ScenarioError(object.location,
+                                    "MetalLB v0.9.4 has no \(object.kind) resource; it reads ConfigMap metallb-system/config")
+            case let .node(name, _):
+                if !nodes.contains(name) {
+                    throw ScenarioError(object.location, "Node \(name) is not one of the scenario's nodes (\(nodes.sorted().joined(separator: ", ")))")
+                }
+            default:
+                break
+            }
+        }
+
+        for object in scenario.manifests { try check(object) }
+        for entry in scenario.timeline {
+            switch entry.action {
+            case let .apply(objects):
+                for object in objects { try check(object) }
+            case let .movePod(pod, to):
+                guard pods.contains(pod) else {
+                    throw ScenarioError(entry.location, "movePod: no pod named \"\(pod)\" exists by then")
+                }
+                guard nodes.contains(to) else { throw ScenarioError(entry.location, "movePod: no node named \"\(to)\"") }
+            case let .setPodReady(pod, _):
+                guard pods.contains(pod) else { throw ScenarioError(entry.location, "setPodReady: no pod named \"\(pod)\"") }
+            case let .scale(deployment, _):
+                guard deployments.contains(deployment) else {
+                    throw ScenarioError(entry.location, "scale: no deployment named \"\(deployment)\"")
+                }
+            case let .powerOff(node), let .powerOn(node), let .stopSpeaker(node, _), let .startSpeaker(node),
+                 let .linkDown(node), let .linkUp(node):
+                guard nodes.contains(node) else {
+                    throw ScenarioError(entry.location, "\(entry.action.name): no node named \"\(node)\"")
+                }
+            case .delete, .loss:
+                break
+            }
+        }
+        for expectation in scenario.expectations {
+            switch expectation.kind {
+            case let .externalIP(service, _), let .event(service, _, _):
+                guard services.contains(service) else {
+                    throw ScenarioError(expectation.location, "\(expectation.kind.name): no Service \(service) in the manifests or timeline")
+                }
+            default:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Engine
+import Wire
+
+/// One thing the timeline makes happen (SCENARIO-FORMAT.md, "Timeline actions").
+public enum TimelineAction: Sendable {
+    case apply([LocatedObject])
+    case delete(kind: String, name: String, namespace: String)
+    case movePod(pod: String, to: String)
+    case scale(deployment: String, replicas: Int)
+    case setPodReady(pod: String, ready: Bool)
+    case powerOff(node: String)
+    case powerOn(node: String)
+    case stopSpeaker(node: String, graceful: Bool)
+    case startSpeaker(node: String)
+    case linkDown(node: String)
+    case linkUp(node: String)
+    case loss(ppm: UInt32, for: SimDuration)
+
+    /// The action's name as written in YAML.
+    public var name: String {
+        switch self {
+        case .apply: return "apply"
+        case .delete: return "delete"
+        case .movePod: return "movePod"
+        case .scale: return "scale"
+        case .setPodReady: return "setPodReady"
+        case .powerOff: return "powerOff"
+        case .powerOn: return "powerOn"
+        case .stopSpeaker: return "stopSpeaker"
+        case .startSpeaker: return "startSpeaker"
+        case .linkDown: return "linkDown"
+        case .linkUp: return "linkUp"
+        case .loss: return "loss"
+        }
+    }
+}
+
+/// A timeline entry: when, what, and where it was written.
+public struct TimelineEntry: Sendable {
+    public var at: SimTime
+    public var action: TimelineAction
+    public var location: SourceLocation
+}

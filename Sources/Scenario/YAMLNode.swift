@@ -1,0 +1,122 @@
+import Yams
+
+/// A YAML value with the place it was written, so that every later complaint about it can
+/// name file, line and column. Built once from Yams' tree; everything else in the Scenario
+/// module reads these, never Yams directly.
+public struct YAMLNode: Sendable {
+    public enum Kind: Sendable {
+        /// A scalar with its text, and whether it was quoted (a quoted `"1.0"` is a string).
+        case scalar(String, quoted: Bool)
+        case mapping([(key: YAMLNode, value: YAMLNode)])
+        case sequence([YAMLNode])
+    }
+
+    public var kind: Kind
+    public var location: SourceLocation
+    /// A `|` or `>` block scalar: its text starts on the line after `location`, which lets an
+    /// error inside embedded YAML (MetalLB's v0.9.4 config) point at the right line.
+    public var isBlockScalar = false
+
+    /// What a user would call this kind of value, for "expected X, found Y" messages.
+    public var kindName: String {
+        switch kind {
+        case let .scalar(text, quoted):
+            if !quoted && (text.isEmpty || text == "~" || text == "null") { return "nothing (null)" }
+            return "a scalar"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        }
+    }
+
+    public var isNull: Bool {
+        if case let .scalar(text, quoted) = kind { return !quoted && (text.isEmpty || text == "~" || text == "null") }
+        return false
+    }
+
+    /// Parses one YAML document. YAML syntax errors become `ScenarioError`s at libyaml's mark.
+    public static func parse(_ text: String, file: String) throws(ScenarioError) -> YAMLNode? {
+        let documents = try parseAll(text, file: file)
+        if documents.count > 1 {
+            throw ScenarioError(documents[1].location, "expected a single YAML document, found \(documents.count)")
+        }
+        return documents.first
+    }
+
+    /// Parses every document of a multi-document stream (`---` separated), skipping empty ones.
+    public static func parseAll(_ text: String, file: String, lineOffset: Int = 0,
+                                columnOffset: Int = 0) throws(ScenarioError) -> [YAMLNode] {
+        do {
+            let composed = try Yams.compose_all(yaml: text)
+            var result: [YAMLNode] = []
+            for document in composed {
+                let node = try convert(document, file: file, lineOffset: lineOffset, columnOffset: columnOffset)
+                if !node.isNull { result.append(node) }
+            }
+            return result
+        } catch let error as ScenarioError {
+            throw error
+        } catch let error as YamlError {
+            throw translate(error, file: file, lineOffset: lineOffset, columnOffset: columnOffset)
+        } catch {
+            throw ScenarioError(SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset),
+                                "could not read YAML: \(error)")
+        }
+    }
+
+    private static func convert(_ node: Yams.Node, file: String, lineOffset: Int,
+                                columnOffset: Int) throws(ScenarioError) -> YAMLNode {
+        let mark = node.mark
+        let location = SourceLocation(file: file, line: (mark?.line ?? 1) + lineOffset,
+                                      column: (mark?.column ?? 1) + columnOffset)
+        switch node {
+        case let .scalar(scalar):
+            let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+                || scalar.style == .literal || scalar.style == .folded
+            var result = YAMLNode(kind: .scalar(scalar.string, quoted: quoted), location: location)
+            result.isBlockScalar = scalar.style == .literal || scalar.style == .folded
+            return result
+        case let .mapping(mapping):
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            var seen: [String: SourceLocation] = [:]
+            for (key, value) in mapping {
+                let k = try convert(key, file: file, lineOffset: lineOffset, columnOffset: columnOffset)
+                if case let .scalar(text, _) = k.kind {
+                    if let first = seen[text] {
+                        throw ScenarioError(k.location, "duplicate key \"\(text)\" (first at \(first.line):\(first.column))")
+                    }
+                    seen[text] = k.location
+                }
+                pairs.append((k, try convert(value, file: file, lineOffset: lineOffset, columnOffset: columnOffset)))
+            }
+            return YAMLNode(kind: .mapping(pairs), location: location)
+        case let .sequence(sequence):
+            var items: [YAMLNode] = []
+            for item in sequence {
+                items.append(try convert(item, file: file, lineOffset: lineOffset, columnOffset: columnOffset))
+            }
+            return YAMLNode(kind: .sequence(items), location: location)
+        case let .alias(alias):
+            throw ScenarioError(location, "YAML aliases are not supported here (*\(alias.anchor))")
+        }
+    }
+
+    private static func translate(_ error: YamlError, file: String, lineOffset: Int, columnOffset: Int) -> ScenarioError {
+        func at(_ mark: Mark) -> SourceLocation {
+            SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column + columnOffset)
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let detail = context.map { "\($0.text): " } ?? ""
+            return ScenarioError(at(mark), "invalid YAML: \(detail)\(problem)")
+        case let .reader(problem, offset, _, _):
+            return ScenarioError(SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset),
+                                 "invalid YAML input: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return ScenarioError(at(context.mark), "duplicate keys \(duplicates.joined(separator: ", "))")
+        default:
+            return ScenarioError(SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset),
+                                 "invalid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import Cluster
+import Engine
+import IPAM
+import Layer2
+import Wire
+
+/// The cluster's control plane as the simulation runs it: API objects change, MetalLB's
+/// controller allocates, and each node's speaker re-syncs the services that changed, each after
+/// the watch delay.
+extension World {
+    // MARK: API changes (timeline actions and initial manifests call these)
+
+    /// Installs MetalLB's pool configuration and reconciles every service. `advertised` names
+    /// the pools some L2Advertisement selects (current MetalLB); nil announces every layer2 pool.
+    public func applyMetalLBConfig(_ pools: [AddressPool], advertised: Set<String>? = nil) throws(PoolConfigError) {
+        controller = try ServiceIPController(version: config.version, pools: pools)
+        advertisedPools = advertised
+        reconcileAll()
+    }
+
+    /// Creates or replaces a Service.
+    public func applyService(_ service: Service) {
+        var service = service
+        if let existing = cluster.services[service.key] {
+            service.ingress = existing.ingress
+            if service.clusterIP == nil { service.clusterIP = existing.clusterIP }
+        }
+        if service.clusterIP == nil { service.clusterIP = drawClusterIP() }
+        for index in service.ports.indices where service.type != .clusterIP && service.ports[index].nodePort == nil {
+            service.ports[index].nodePort = 30000 + Int(clusterRandom.uniform(below: 2768))
+        }
+        cluster.services[service.key] = service
+        let key = service.key
+        afterWatchDelay { world in world.reconcile(key) }
+    }
+
+    public func deleteService(_ key: String) {
+        cluster.services[key] = nil
+        afterWatchDelay { world in
+            world.controller?.reconcile(key, in: &world.cluster, now: world.now.nanoseconds)
+            world.afterWatchDelay { world in world.speakersDelete(service: key) }
+        }
+    }
+
+    /// Creates or replaces a Pod. A pod created Ready (from the initial manifests) is Ready at
+    /// once; one created later turns Ready after the pod start-up delay.
+    public func applyPod(_ pod: Pod, startsReady: Bool, readyAfter delay: SimDuration? = nil) {
+        var pod = pod
+        pod.ready = startsReady
+        if pod.podIP == nil { pod.podIP = podIP(index: cluster.pods.count) }
+        cluster.pods[pod.key] = pod
+        podChanged(pod)
+        if !startsReady {
+            let key = pod.key
+            let readyAfter = delay ?? config.podReadyDelay + .seconds(Int64(pod.readinessDelaySeconds))
+            at(now + readyAfter) { world in world.setPodReady(key, ready: true) }
+        }
+    }
+
+    public func deletePod(_ key: String) {
+        guard let pod = cluster.pods.removeValue(forKey: key) else { return }
+        podChanged(pod)
+    }
+
+    /// The timeline's `movePod`: the pod is deleted and re-created on `node`, not Ready until
+    /// its start-up delay has passed.
+    public func movePod(_ key: String, to node: String) {
+        guard var pod = cluster.pods[key] else { return }
+        deletePod(key)
+        pod.nodeName = node
+        pod.podIP = nil
+        applyPod(pod, startsReady: false)
+    }
+
+    public func setPodReady(_ key: String, ready: Bool) {
+        guard var pod = cluster.pods[key], pod.ready != ready else { return }
+        pod.ready = ready
+        cluster.pods[key] = pod
+        podChanged(pod)
+    }
+
+    // MARK: reconciliation
+
+    private func afterWatchDelay(_ action: @escaping @Sendable (World) -> Void) {
+        at(now + config.watchDelay, action)
+    }
+
+    /// Endpoints changed for every service that selects this pod: speakers re-sync those.
+    private func podChanged(_ pod: Pod) {
+        let affected = cluster.services.values
+            .filter { $0.meta.namespace == pod.meta.namespace && $0.selector.matches(pod.meta.labels) }
+            .map(\.key)
+        guard !affected.isEmpty else { return }
+        afterWatchDelay { world in world.speakersSync(services: affected) }
+    }
+
+    private func reconcileAll() {
+        let keys = Array(cluster.services.keys)
+        afterWatchDelay { world in
+            for key in keys { world.reconcile(key) }
+        }
+    }
+
+    /// MetalLB's controller handles one service; speakers see the result a watch delay later.
+    func reconcile(_ key: String) {
+        guard controller != nil else { return }
+        _ = controller!.reconcile(key, in: &cluster, now: now.nanoseconds)
+        afterWatchDelay { world in world.speakersSync(services: [key]) }
+    }
+
+    /// Every running speaker syncs the given services, in node order.
+    func speakersSync(services keys: [String]) {
+        for node in nodes where node.isSpeakerRunning {
+            syncSpeaker(node, services: keys)
+        }
+    }
+
+    /// Every running speaker syncs every service (a speaker start or a membership change).
+    func syncSpeaker(_ node: NodeHost, services keys: [String]) {
+        guard var speaker = node.speaker else { return }
+        let before = speaker.announcer.announcedIPs
+        var frames: [OutgoingFrame] = []
+        let usable = usableSpeakers()
+        for key in keys {
+            guard let view = serviceView(key) else {
+                speaker.delete(service: key)
+                continue
+            }
+            frames += speaker.sync(view, usableSpeakers: usable, now: now.nanoseconds).frames
+        }
+        node.speaker = speaker
+        recordAnnouncementChanges(node: node, before: before, after: speaker.announcer.announcedIPs)
+        node.send(frames, in: self)
+    }
+
+    private func speakersDelete(service key: String) {
+        for node in nodes where node.isSpeakerRunning { syncSpeaker(node, services: [key]) }
+    }
+
+    /// What a speaker sees of a service right now.
+    func serviceView(_ key: String) -> ServiceView? {
+        guard let service = cluster.services[key] else { return nil }
+        let pool = service.ingress.first.flatMap { controller?.pool(for: $0) }
+        var proto = pool?.protocol.rawValue
+        // current MetalLB announces a pool in layer2 only when an L2Advertisement selects it.
+        if let pool, let advertised = advertisedPools, !advertised.contains(pool.name) { proto = "notAdvertised" }
+        let eligible = cluster.nodes.values
+            .filter { $0.meta.labels["node.kubernetes.io/exclude-from-external-load-balancers"] == nil }
+            .map(\.name)
+        return ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: service.ingress,
+                           poolProtocol: proto,
+                           readyEndpointNodes: cluster.nodesWithReadyEndpoints(of: service),
+                           externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,
+                           eligibleNodes: eligible)
+    }
+
+    /// The speakers a speaker considers alive. Until failure detection is simulated at packet
+    /// level (memberlist), every speaker sees exactly the speakers that run: an oracle, so
+    /// failover here is as fast as the watch delay.
+    func usableSpeakers() -> Set<String> {
+        Set(nodes.filter(\.isSpeakerRunning).map(\.name))
+    }
+
+    func recordAnnouncementChanges(node: NodeHost, before: [IPv4Address], after: [IPv4Address]) {
+        for ip in before where !after.contains(ip) {
+            recorder.announced(AnnouncementRecord(time: now, ip: ip, node: node.name, action: .stop))
+        }
+        for ip in after where !before.contains(ip) {
+            recorder.announced(AnnouncementRecord(time: now, ip: ip, node: node.name, action: .start))
+        }
+    }
+
+    // MARK: addresses the API server hands out
+
+    /// A ClusterIP from the default service CIDR 10.96.0.0/12, drawn as the API server draws it.
+    private func drawClusterIP() -> String {
+        let used = Set(cluster.services.values.compactMap(\.clusterIP))
+        while true {
+            let offset = UInt32(clusterRandom.uniform(below: (1 << 20) - 2)) + 1
+            let ip = IPv4Address(rawValue: IPv4Address(10, 96, 0, 0).rawValue + offset).description
+            if !used.contains(ip) && ip != "10.96.0.1" && ip != "10.96.0.10" { return ip }
+        }
+    }
+
+    /// Pod IPs from a 10.244.0.0/16 pod network, in creation order.
+    private func podIP(index: Int) -> String {
+        "10.244.\(1 + index / 250).\(2 + index % 250)"
+    }
+}
+
+/// Deployments: the ReplicaSet controller and the scheduler, simplified to what moves endpoints.
+extension World {
+    /// Creates or updates a Deployment and reconciles its pods to the replica count.
+    public func applyDeployment(_ deployment: Deployment, startsReady: Bool) {
+        deployments[deployment.meta.key] = deployment
+        reconcileReplicas(deployment.meta.key, startsReady: startsReady)
+    }
+
+    public func scale(deployment key: String, replicas: Int) {
+        guard var deployment = deployments[key] else { return }
+        deployment.replicas = replicas
+        deployments[key] = deployment
+        reconcileReplicas(key, startsReady: false)
+    }
+
+    public func deleteDeployment(_ key: String) {
+        guard let deployment = deployments.removeValue(forKey: key) else { return }
+        for pod in pods(of: deployment) { deletePod(pod.key) }
+    }
+
+    private func pods(of deployment: Deployment) -> [Pod] {
+        cluster.pods.values.filter {
+            $0.meta.namespace == deployment.meta.namespace && deployment.selector.matches($0.meta.labels)
+                && $0.meta.name.hasPrefix(deployment.meta.name + "-")
+        }
+    }
+
+    private func reconcileReplicas(_ key: String, startsReady: Bool) {
+        guard let deployment = deployments[key] else { return }
+        var current = pods(of: deployment)
+        while current.count > deployment.replicas, let newest = current.popLast() {
+            deletePod(newest.key)
+        }
+        let delay = config.podReadyDelay + .seconds(Int64(deployment.readinessDelaySeconds))
+        while current.count < deployment.replicas {
+            let name = "\(deployment.meta.name)-\(deployment.templateHash)-\(Scheduler.suffix(clusterRandom.next(), length: 5))"
+            let meta = ObjectMeta(name: name, namespace: deployment.meta.namespace, labels: deployment.podLabels)
+            let node = Scheduler.place(nodeSelector: deployment.nodeSelector, in: cluster,
+                                       excluding: Set(nodes.filter { !$0.powered }.map(\.name)))
+            let pod = Pod(meta: meta, nodeName: node, ready: false, readinessDelaySeconds: deployment.readinessDelaySeconds)
+            if node == nil {
+                // Unschedulable: the pod stays Pending, never Ready.
+                cluster.pods[pod.key] = pod
+            } else {
+                applyPod(pod, startsReady: startsReady, readyAfter: delay)
+            }
+            current.append(pod)
+        }
+    }
+}
+
+extension World {
+    /// Merges labels into a Node (from a v1/Node manifest).
+    public func label(node name: String, labels: [String: String]) {
+        guard var node = cluster.nodes[name] else { return }
+        node.meta.labels.merge(labels) { _, new in new }
+        cluster.nodes[name] = node
+    }
+}

@@ -1,0 +1,23 @@
+import Engine
+import Wire
+
+/// Something that happens at an instant of simulated time. Frequent events (frames, timers)
+/// are plain cases with no allocation; rare ones (timeline actions) carry a closure.
+enum Event {
+    /// A unicast frame leaves the switch on `port`.
+    case deliver(port: Int32, frame: [UInt8])
+    /// A broadcast, multicast or unknown-unicast frame leaves the switch on every port but the
+    /// one it came in on: one event for the whole fan-out, not one per receiver.
+    case flood(ingress: Int32, frame: [UInt8])
+    /// A host's own timer (speaker ticker, client probe, neighbour timer...).
+    case hostTimer(port: Int32, kind: HostTimer)
+    /// Anything else: cluster changes, timeline actions, checks.
+    case call(@Sendable (World) -> Void)
+}
+
+/// The timers hosts arm.
+enum HostTimer {
+    case speakerTick
+    case probe
+    case neighbour(ip: IPv4Address, generation: UInt64)
+}

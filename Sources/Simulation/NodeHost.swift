@@ -1,0 +1,132 @@
+import Cluster
+import Engine
+import Layer2
+import Wire
+
+/// A Kubernetes node on the segment: its kernel (answering ARP for its own address), the
+/// MetalLB speaker (when running) and kube-proxy's rules for service traffic.
+public final class NodeHost: Host {
+    public let name: String
+    public let mac: MACAddress
+    public let ip: IPv4Address
+    let port: Int32
+    let interfaceName: String
+    /// The machine is on. A powered-off node sends and receives nothing.
+    public internal(set) var powered = true
+    /// The speaker process, when it runs.
+    public internal(set) var speaker: SpeakerController?
+    /// The time of the speaker ticker event already in the queue, so it is not doubled.
+    private var scheduledTick: SimTime?
+
+    init(spec: WorldConfig.NodeSpec, port: Int32, interfaceName: String) {
+        name = spec.name
+        mac = spec.mac
+        ip = spec.ip
+        self.port = port
+        self.interfaceName = interfaceName
+    }
+
+    public var isSpeakerRunning: Bool { powered && speaker != nil }
+
+    // MARK: the speaker process
+
+    /// Starts the speaker with empty state, as a new pod of the DaemonSet does.
+    func startSpeaker(in world: World) {
+        let interfaces = [L2Interface(name: interfaceName, hardwareAddress: mac)]
+        let schedule: GratuitousSchedule = world.config.version == .v0_9_4
+            ? .v0_9_4(speakerStart: world.now.nanoseconds) : .current
+        speaker = SpeakerController(node: name, rules: world.config.version == .v0_9_4 ? .v0_9_4 : .current,
+                                    announcer: Announcer(interfaces: interfaces, schedule: schedule))
+        scheduledTick = nil
+    }
+
+    /// Stops the speaker; it stops answering at once.
+    func stopSpeaker(in world: World) {
+        let before = speaker?.announcer.announcedIPs ?? []
+        speaker = nil
+        scheduledTick = nil
+        world.recordAnnouncementChanges(node: self, before: before, after: [])
+    }
+
+    /// Sends what the speaker produced and arranges its next ticker wake-up.
+    func send(_ frames: [OutgoingFrame], in world: World) {
+        for frame in frames { world.transmit(frame.bytes, from: port) }
+        armTicker(in: world)
+    }
+
+    private func armTicker(in world: World) {
+        guard let wakeup = speaker?.announcer.nextWakeup else { return }
+        let time = SimTime(nanoseconds: wakeup)
+        if let scheduled = scheduledTick, scheduled <= time, scheduled >= world.now { return }
+        scheduledTick = time
+        world.schedule(.hostTimer(port: port, kind: .speakerTick), at: time)
+    }
+
+    // MARK: Host
+
+    func timerFired(_ kind: HostTimer, in world: World) {
+        guard case .speakerTick = kind, powered else { return }
+        guard world.now == scheduledTick else { return }
+        scheduledTick = nil
+        guard var speaker else { return }
+        let frames = speaker.tick(now: world.now.nanoseconds)
+        self.speaker = speaker
+        send(frames, in: world)
+    }
+
+    func receive(_ frame: [UInt8], in world: World) {
+        guard powered, frame.count >= EthernetHeader.length else { return }
+        // The NIC's filter: our MAC, broadcast or multicast.
+        let destination = Segment.destination(of: frame)
+        guard destination == mac || destination.isMulticast else { return }
+        let etherType = UInt16(frame[12]) << 8 | UInt16(frame[13])
+        switch etherType {
+        case EtherType.arp.rawValue:
+            if let reply = speaker?.respond(to: frame, on: 0) {
+                world.transmit(reply.bytes, from: port)
+            }
+            answerOwnARP(frame, in: world)
+        case EtherType.ipv4.rawValue:
+            kubeProxy(frame, in: world)
+        default:
+            break
+        }
+    }
+
+    /// The node's kernel answers ARP for its own InternalIP (MetalLB's addresses are not on
+    /// the interface, so the kernel never answers for those).
+    private func answerOwnARP(_ frame: [UInt8], in world: World) {
+        guard case let .arp(request)? = try? EthernetFrame.decode(frame).payload,
+              request.operation == .request, request.targetProtocolAddress == ip else { return }
+        let reply = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                              targetHardwareAddress: request.senderHardwareAddress,
+                              targetProtocolAddress: request.senderProtocolAddress)
+        world.transmit(EthernetFrame.arp(reply, destination: request.senderHardwareAddress, source: mac), from: port)
+    }
+
+    /// kube-proxy (iptables mode): every node has rules for every LoadBalancer ingress IP and
+    /// port, so a SYN for one reaches a pod from whichever node it lands on, as long as the
+    /// service has a ready endpoint (on this node, for externalTrafficPolicy Local). The pod's
+    /// SYN-ACK leaves through this node. A service without endpoints is rejected with a RST.
+    private func kubeProxy(_ frame: [UInt8], in world: World) {
+        guard case let .ipv4TCP(ipHeader, tcp)? = try? EthernetFrame.decode(frame).payload,
+              tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
+              let service = world.cluster.service(forIngress: ipHeader.destination, port: Int(tcp.destinationPort),
+                                                  protocol: "TCP") else { return }
+        let source = Segment.source(of: frame)
+        let local = service.externalTrafficPolicy == .local ? name : nil
+        let serving = world.cluster.hasReadyEndpoint(service, onNode: local)
+        // A deterministic initial sequence number: a hash of the connection's 4-tuple.
+        let isn = UInt32(truncatingIfNeeded: RandomStream.fnv1a(
+            "\(ipHeader.destination):\(tcp.destinationPort)>\(ipHeader.source):\(tcp.sourcePort):\(tcp.sequenceNumber)"))
+        let answer = TCPHeader(sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
+                               sequenceNumber: serving ? isn : 0,
+                               acknowledgmentNumber: tcp.sequenceNumber &+ 1,
+                               flags: serving ? [.syn, .ack] : [.rst, .ack],
+                               window: serving ? 65160 : 0, checksum: 0, urgentPointer: 0,
+                               options: serving ? [2, 4, 0x05, 0xb4] : [])
+        world.transmit(EthernetFrame.ipv4TCP(destination: source, source: mac,
+                                             ipSource: ipHeader.destination, ipDestination: ipHeader.source,
+                                             identification: 0, tcp: answer), from: port)
+    }
+}

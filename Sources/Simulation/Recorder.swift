@@ -1,0 +1,70 @@
+import Engine
+import Wire
+
+/// A node's speaker started or stopped answering for an address.
+public struct AnnouncementRecord: Sendable, Hashable {
+    public enum Action: String, Sendable { case start, stop }
+    public var time: SimTime
+    public var ip: IPv4Address
+    public var node: String
+    public var action: Action
+}
+
+/// A client's neighbour entry for an address changed its MAC or its state.
+public struct ClientARPRecord: Sendable, Hashable {
+    public var time: SimTime
+    public var client: String
+    public var ip: IPv4Address
+    /// nil when the entry is gone, incomplete or failed: nothing to send to.
+    public var mac: MACAddress?
+    public var state: NeighbourState
+}
+
+/// One TCP SYN probe and its fate.
+public struct ProbeRecord: Sendable, Hashable {
+    public var client: String
+    public var target: IPv4Address
+    public var port: UInt16
+    public var sentAt: SimTime
+    /// When the SYN-ACK came back within the probe's timeout, if it did.
+    public var answeredAt: SimTime?
+    /// The node whose MAC answered.
+    public var answeredBy: MACAddress?
+}
+
+/// What happened during a run, for reports, expectations and the human view. Append-only, in
+/// time order.
+public final class Recorder {
+    public private(set) var announcements: [AnnouncementRecord] = []
+    public private(set) var clientARP: [ClientARPRecord] = []
+    public private(set) var probes: [ProbeRecord] = []
+    /// Frames that entered the switch.
+    public internal(set) var framesOnSegment: UInt64 = 0
+    /// Frames handed to a host's interface (each receiver of a flood counts).
+    public internal(set) var framesDelivered: UInt64 = 0
+
+    init() {}
+
+    func announced(_ record: AnnouncementRecord) { announcements.append(record) }
+    func arpChanged(_ record: ClientARPRecord) { clientARP.append(record) }
+    func probeSent(_ record: ProbeRecord) -> Int {
+        probes.append(record)
+        return probes.count - 1
+    }
+    func probeAnswered(_ index: Int, at time: SimTime, by mac: MACAddress) {
+        probes[index].answeredAt = time
+        probes[index].answeredBy = mac
+    }
+
+    /// The nodes announcing `ip` just after every event at `time` has run.
+    public func announcers(of ip: IPv4Address, at time: SimTime) -> [String] {
+        var current: [String] = []
+        for record in announcements where record.ip == ip && record.time <= time {
+            switch record.action {
+            case .start: if !current.contains(record.node) { current.append(record.node) }
+            case .stop: current.removeAll { $0 == record.node }
+            }
+        }
+        return current
+    }
+}

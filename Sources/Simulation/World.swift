@@ -1,0 +1,146 @@
+import Cluster
+import Engine
+import IPAM
+import Layer2
+import Wire
+
+/// The simulated world: the segment, the hosts on it, the cluster's control plane, and the
+/// event loop that drives them all in simulated time.
+///
+/// Single-threaded and deterministic: events run in (time, sequence) order and every random
+/// draw comes from a stream split off the root seed by subsystem name.
+public final class World {
+    public let config: WorldConfig
+    public private(set) var now: SimTime = .zero
+    var queue = EventQueue<Event>()
+    var segment: Segment
+    var hosts: [Host] = []
+    public let recorder = Recorder()
+    public weak var trace: TraceSink?
+    /// Frame loss on the segment.
+    var lossRandom: RandomStream
+    /// A fault window of extra loss (`loss` action), in parts per million, until a time.
+    var extraLoss: (ppm: UInt32, until: SimTime)?
+
+    public internal(set) var nodes: [NodeHost] = []
+    public internal(set) var clients: [ClientHost] = []
+    /// The control plane: API objects and MetalLB's controller.
+    public internal(set) var cluster = ClusterState()
+    public internal(set) var controller: ServiceIPController?
+    /// Deployments by key: their pods are reconciled to the replica count.
+    var deployments: [String: Deployment] = [:]
+    /// Pools selected by some L2Advertisement (current MetalLB); nil: every layer2 pool.
+    var advertisedPools: Set<String>?
+    /// Random draws for the control plane (cluster IPs, node ports).
+    var clusterRandom: RandomStream
+
+    public init(config: WorldConfig, trace: TraceSink? = nil) {
+        self.config = config
+        self.trace = trace
+        segment = Segment(latency: config.latency, aging: config.fdbAging, lossPPM: config.lossPPM)
+        lossRandom = RandomStream(rootSeed: config.seed, subsystem: "segment.loss")
+        clusterRandom = RandomStream(rootSeed: config.seed, subsystem: "cluster")
+        let neighbourRandom = RandomStream(rootSeed: config.seed, subsystem: "client.neighbour")
+        for spec in config.nodes {
+            let node = NodeHost(spec: spec, port: Int32(hosts.count), interfaceName: config.interfaceName)
+            attach(node)
+            nodes.append(node)
+            cluster.nodes[spec.name] = Node(name: spec.name, internalIP: spec.ip, roles: spec.roles, labels: spec.labels)
+        }
+        for spec in config.clients {
+            let client = ClientHost(spec: spec, port: Int32(hosts.count),
+                                    random: neighbourRandom.split(spec.name))
+            attach(client)
+            clients.append(client)
+        }
+        for node in nodes { node.startSpeaker(in: self) }
+        for client in clients { client.start(in: self) }
+    }
+
+    private func attach(_ host: Host) {
+        hosts.append(host)
+        segment.ports.append(Segment.Port(interfaceName: config.interfaceName))
+    }
+
+    /// Events scheduled so far: a measure of simulation work.
+    public var eventCount: UInt64 { queue.scheduledCount }
+
+    // MARK: scheduling
+
+    func schedule(_ event: Event, at time: SimTime) { queue.schedule(event, at: time) }
+
+    /// Runs `action` at `time` (timeline actions, cluster reconciliation).
+    public func at(_ time: SimTime, _ action: @escaping @Sendable (World) -> Void) {
+        queue.schedule(.call(action), at: time)
+    }
+
+    /// Runs the event loop until simulated time reaches `end` (events at `end` included).
+    public func run(until end: SimTime) {
+        while let (time, event) = queue.popNext(notAfter: end) {
+            now = time
+            dispatch(event)
+        }
+        now = end
+    }
+
+    @inline(__always)
+    private func dispatch(_ event: Event) {
+        switch event {
+        case let .deliver(port, frame):
+            deliver(frame, to: Int(port))
+        case let .flood(ingress, frame):
+            for port in hosts.indices where port != Int(ingress) {
+                deliver(frame, to: port)
+            }
+        case let .hostTimer(port, kind):
+            hosts[Int(port)].timerFired(kind, in: self)
+        case let .call(action):
+            action(self)
+        }
+    }
+
+    @inline(__always)
+    private func deliver(_ frame: [UInt8], to port: Int) {
+        guard segment.ports[port].linkUp else { return }
+        recorder.framesDelivered &+= 1
+        if let trace, trace.wantsInterfaceFrames { trace.interfaceFrame(port: port, frame, at: now) }
+        hosts[port].receive(frame, in: self)
+    }
+
+    // MARK: the segment
+
+    /// A host puts a frame on its port. The port mirror records it as it enters the switch;
+    /// it reaches its receivers `latency` later.
+    func transmit(_ frame: [UInt8], from port: Int32) {
+        guard frame.count >= EthernetHeader.length, segment.ports[Int(port)].linkUp else { return }
+        if let trace {
+            if trace.wantsInterfaceFrames { trace.interfaceFrame(port: Int(port), frame, at: now) }
+            trace.segmentFrame(frame, at: now)
+        }
+        recorder.framesOnSegment &+= 1
+        if isLost() { return }
+        let arrival = now + segment.latency
+        if let egress = segment.forward(frame, ingress: port, now: now) {
+            if egress >= 0 { queue.schedule(.deliver(port: egress, frame: frame), at: arrival) }
+        } else {
+            queue.schedule(.flood(ingress: port, frame: frame), at: arrival)
+        }
+    }
+
+    private func isLost() -> Bool {
+        var ppm = segment.lossPPM
+        if let extra = extraLoss {
+            if now < extra.until { ppm = max(ppm, extra.ppm) } else { extraLoss = nil }
+        }
+        guard ppm > 0 else { return false }
+        return lossRandom.chance(UInt64(ppm), in: 1_000_000)
+    }
+
+    func setLink(port: Int32, up: Bool) { segment.ports[Int(port)].linkUp = up }
+
+    /// Adds random frame loss of `percent` (in parts per million) until `until`.
+    public func addLoss(ppm: UInt32, until: SimTime) { extraLoss = (ppm, until) }
+
+    public func node(named name: String) -> NodeHost? { nodes.first { $0.name == name } }
+    public func client(named name: String) -> ClientHost? { clients.first { $0.name == name } }
+}

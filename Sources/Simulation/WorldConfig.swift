@@ -1,0 +1,95 @@
+import Cluster
+import Engine
+import Wire
+
+/// Everything needed to build a simulated world, independent of how it was written down
+/// (the Scenario module builds this from YAML; tests and `sim bench` build it directly).
+public struct WorldConfig: Sendable {
+    public struct NodeSpec: Sendable, Hashable {
+        public var name: String
+        public var mac: MACAddress
+        public var ip: IPv4Address
+        public var roles: [String]
+        public var labels: [String: String]
+
+        public init(name: String, mac: MACAddress, ip: IPv4Address, roles: [String] = [], labels: [String: String] = [:]) {
+            self.name = name
+            self.mac = mac
+            self.ip = ip
+            self.roles = roles
+            self.labels = labels
+        }
+    }
+
+    public struct ProbeSpec: Sendable, Hashable {
+        public var target: IPv4Address
+        public var port: UInt16
+        public var every: SimDuration
+        /// When the first probe goes out (default: one period in).
+        public var start: SimDuration
+        /// A probe counts as answered when its SYN-ACK arrives within this time (a TCP SYN's
+        /// first retransmission timeout is 1 s on Linux).
+        public var timeout: SimDuration
+
+        public init(target: IPv4Address, port: UInt16, every: SimDuration, start: SimDuration? = nil,
+                    timeout: SimDuration = .seconds(1)) {
+            self.target = target
+            self.port = port
+            self.every = every
+            self.start = start ?? every
+            self.timeout = timeout
+        }
+    }
+
+    public struct ClientSpec: Sendable, Hashable {
+        public var name: String
+        public var mac: MACAddress
+        public var ip: IPv4Address
+        public var probe: ProbeSpec?
+        public var neighbour: NeighbourParameters
+
+        public init(name: String, mac: MACAddress, ip: IPv4Address, probe: ProbeSpec? = nil,
+                    neighbour: NeighbourParameters = NeighbourParameters()) {
+            self.name = name
+            self.mac = mac
+            self.ip = ip
+            self.probe = probe
+            self.neighbour = neighbour
+        }
+    }
+
+    public var seed: UInt64
+    public var duration: SimDuration
+    public var version: MetalLBVersion
+    public var interfaceName: String
+    /// One-way delay of a frame across the segment.
+    public var latency: SimDuration
+    /// Random frame loss, in parts per million (from the `loss` percentage).
+    public var lossPPM: UInt32
+    /// How long the switch remembers which port a MAC was seen on.
+    public var fdbAging: SimDuration
+    /// How long after an API change the speakers and kube-proxy see it (their watch latency).
+    public var watchDelay: SimDuration
+    /// How long a new pod takes from creation to Ready (container start plus readiness probe).
+    public var podReadyDelay: SimDuration
+    public var nodes: [NodeSpec]
+    public var clients: [ClientSpec]
+
+    public init(seed: UInt64, duration: SimDuration, version: MetalLBVersion = .current,
+                interfaceName: String = "eth0", latency: SimDuration = .microseconds(50),
+                lossPPM: UInt32 = 0, fdbAging: SimDuration = .seconds(300),
+                watchDelay: SimDuration = .milliseconds(5), podReadyDelay: SimDuration = .milliseconds(1500),
+                nodes: [NodeSpec], clients: [ClientSpec]) {
+        self.seed = seed
+        self.duration = duration
+        self.version = version
+        self.interfaceName = interfaceName
+        self.latency = latency
+        self.lossPPM = lossPPM
+        self.fdbAging = fdbAging
+        self.watchDelay = watchDelay
+        self.podReadyDelay = podReadyDelay
+        self.nodes = nodes
+        self.clients = clients
+    }
+}

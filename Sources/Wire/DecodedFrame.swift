@@ -1,0 +1,32 @@
+/// What `EthernetFrame.decode` found in a frame: the Ethernet header and the headers
+/// beneath it, as far as lbsim understands them.
+///
+/// An enum payload rather than optionals so a consumer's `switch` names every kind of
+/// frame the segment can carry, including the ones it ignores.
+public struct DecodedFrame: Hashable, Sendable {
+    /// The headers carried after Ethernet.
+    public enum Payload: Hashable, Sendable {
+        /// An ARP packet (EtherType 0x0806).
+        case arp(ARPPacket)
+        /// An unfragmented IPv4 datagram carrying TCP.
+        case ipv4TCP(IPv4Header, TCPHeader)
+        /// Any other IPv4 datagram (UDP, ICMP, or a fragment).
+        case ipv4Other(IPv4Header)
+        /// An EtherType not decoded here (IPv6, VLAN tags, ...).
+        case other(EtherType)
+    }
+
+    public var ethernet: EthernetHeader
+    public var payload: Payload
+    /// Where, in the decoded frame's bytes, the data after the innermost decoded header
+    /// lies: the TCP payload for `.ipv4TCP`, the IPv4 data for `.ipv4Other` (both ending at
+    /// Total Length, so Ethernet padding is excluded), everything after the Ethernet
+    /// header for `.other`, and an empty range just after the packet for `.arp`.
+    public var dataRange: Range<Int>
+
+    public init(ethernet: EthernetHeader, payload: Payload, dataRange: Range<Int>) {
+        self.ethernet = ethernet
+        self.payload = payload
+        self.dataRange = dataRange
+    }
+}

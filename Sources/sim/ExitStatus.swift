@@ -1,0 +1,18 @@
+import Foundation
+
+/// The exit statuses of the format contract (sysexits.h where one fits).
+enum ExitStatus {
+    static let passed: Int32 = 0
+    static let expectationFailed: Int32 = 1
+    /// EX_USAGE: bad command line (ArgumentParser uses it too).
+    static let usage: Int32 = 64
+    /// EX_DATAERR: a scenario or manifest that cannot be loaded.
+    static let dataError: Int32 = 65
+    /// EX_CANTCREAT: outputs could not be written.
+    static let cannotCreate: Int32 = 73
+}
+
+/// Diagnostics go to standard error, results to standard output.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// Options shared by `sim` and `sim run`.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Override the scenario's root seed.")
+    var seed: UInt64?
+
+    @Option(help: "Output folder (default: sim-out; with several scenarios, one sub-folder each).")
+    var out: String?
+
+    @Option(help: "Write the JSON report to this file instead of OUT/report.json.")
+    var report: String?
+
+    @Flag(name: .shortAndLong, help: "Print only the result lines, not the announcer and ip neigh timeline.")
+    var quiet = false
+}

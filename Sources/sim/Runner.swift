@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Scenario
+
+/// Loads and runs scenarios for `sim` and `sim run`, prints what people want to see, and
+/// turns the outcome into the exit status.
+enum Runner {
+    static func run(files: [String], options: RunOptions) throws {
+        // Load everything first: a bad file stops the whole command before anything is written.
+        var scenarios: [Scenario] = []
+        do {
+            if files.isEmpty {
+                scenarios.append(try BuiltInScenario.load())
+            } else {
+                for file in files { scenarios.append(try ScenarioLoader().load(file)) }
+            }
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.dataError)
+        }
+        var allPassed = true
+        for var scenario in scenarios {
+            if let seed = options.seed { scenario.seed = seed }
+            for warning in scenario.warnings { printError(warning.description) }
+            let base = options.out ?? "sim-out"
+            let directory = scenarios.count > 1 ? base + "/" + folderName(scenario.file) : base
+            let started = DispatchTime.now().uptimeNanoseconds
+            let report: RunReport
+            do {
+                report = try ScenarioRunner.run(scenario, output: OutputOptions(directory: directory, reportPath: options.report))
+            } catch {
+                printError("\(scenario.file): \(error.description)")
+                throw ExitCode(ExitStatus.cannotCreate)
+            }
+            let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            print("== \(scenario.name)  (\(scenario.file), seed \(scenario.seed), MetalLB \(scenario.version.rawValue))")
+            if !options.quiet { for line in report.humanView { print(line) } }
+            print("")
+            for result in report.results {
+                print("\(result.passed ? "PASS" : "FAIL") \(result.expectation.kind.name): \(result.message)")
+                if !result.passed { print("     at \(result.expectation.location)") }
+            }
+            print(String(format: "simulated %@ in %.3f s wall, %llu frames, %llu events; wrote %@",
+                         "\(scenario.duration)", wall, report.framesOnSegment, report.events,
+                         report.files.joined(separator: ", ")))
+            if !report.passed {
+                allPassed = false
+                print("replay: sim run \(scenario.file == BuiltInScenario.path && files.isEmpty ? "Scenarios/seed-nginx-migration.yaml" : scenario.file) --seed \(scenario.seed)")
+            }
+        }
+        if !allPassed { throw ExitCode(ExitStatus.expectationFailed) }
+    }
+
+    /// `Scenarios/regression/a.yaml` -> `a`.
+    private static func folderName(_ file: String) -> String {
+        var name = file.split(separator: "/").last.map(String.init) ?? file
+        for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+        return name
+    }
+}
