@@ -127,20 +127,28 @@ public struct Announcer: Sendable {
     public func respond(to frame: [UInt8], on interface: Int) -> OutgoingFrame? {
         // Every ARP frame is parsed, as MetalLB's responder reads each one off its socket before
         // deciding; only then is the target checked.
-        let mac = interfaces[interface].hardwareAddress
-        let reply: ARPPacket? = frame.withUnsafeBytes { raw in
+        let parsed: (EthernetHeader, ARPPacket)? = frame.withUnsafeBytes { raw in
             guard let ethernet = try? EthernetHeader.parse(raw), ethernet.etherType == .arp,
-                  ethernet.destination == .broadcast || ethernet.destination == mac,
-                  let request = try? ARPPacket.parse(UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...])),
-                  request.operation == .request,
-                  isAnnouncing(request.targetProtocolAddress) else { return nil }
-            return ARPPacket(operation: .reply,
-                             senderHardwareAddress: mac,
-                             senderProtocolAddress: request.targetProtocolAddress,
-                             targetHardwareAddress: request.senderHardwareAddress,
-                             targetProtocolAddress: request.senderProtocolAddress)
+                  let packet = try? ARPPacket.parse(UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...]))
+            else { return nil }
+            return (ethernet, packet)
         }
-        guard let reply else { return nil }
+        guard let (ethernet, packet) = parsed else { return nil }
+        return respond(to: packet, ethernetDestination: ethernet.destination, on: interface)
+    }
+
+    /// The same decision for a request the driver has already parsed (the simulator parses
+    /// each delivered frame once and shares the result between the kernel and the speaker).
+    public func respond(to request: ARPPacket, ethernetDestination: MACAddress, on interface: Int) -> OutgoingFrame? {
+        guard request.operation == .request else { return nil }
+        let mac = interfaces[interface].hardwareAddress
+        guard ethernetDestination == .broadcast || ethernetDestination == mac,
+              isAnnouncing(request.targetProtocolAddress) else { return nil }
+        let reply = ARPPacket(operation: .reply,
+                              senderHardwareAddress: mac,
+                              senderProtocolAddress: request.targetProtocolAddress,
+                              targetHardwareAddress: request.senderHardwareAddress,
+                              targetProtocolAddress: request.senderProtocolAddress)
         return OutgoingFrame(interface: interface, bytes: EthernetFrame.arp(
             reply, destination: reply.targetHardwareAddress, source: mac))
     }

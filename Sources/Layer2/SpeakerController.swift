@@ -88,6 +88,11 @@ public struct SpeakerController: Sendable {
         announcer.respond(to: frame, on: interface)
     }
 
+    /// Answers an already parsed ARP request.
+    public func respond(to request: ARPPacket, ethernetDestination: MACAddress, on interface: Int) -> OutgoingFrame? {
+        announcer.respond(to: request, ethernetDestination: ethernetDestination, on: interface)
+    }
+
     /// A crashed or restarted speaker remembers nothing.
     public mutating func reset() {
         announcer.reset()

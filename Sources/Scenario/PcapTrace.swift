@@ -8,16 +8,16 @@ import Simulation
 ///
 /// Files are first written under temporary names and only renamed into place by `commit()`,
 /// so a run that fails half-way never leaves a mix of old and new outputs.
-final class PcapTrace: TraceSink {
+public final class PcapTrace: TraceSink {
     private var segment: PcapFileWriter?
     /// Writers by segment port (nodes only).
     private var interfaces: [Int: PcapFileWriter] = [:]
     private let filter: BPFFilter?
     /// (temporary path, final path) of every file written.
-    private(set) var files: [(temporary: String, final: String)] = []
-    let wantsInterfaceFrames: Bool
+    public private(set) var files: [(temporary: String, final: String)] = []
+    public let wantsInterfaceFrames: Bool
 
-    init(segmentPath: String?, interfacePaths: [Int: String], filter: BPFFilter?) throws(PcapError) {
+    public init(segmentPath: String?, interfacePaths: [Int: String], filter: BPFFilter?) throws(PcapError) {
         self.filter = filter
         wantsInterfaceFrames = !interfacePaths.isEmpty
         if let segmentPath {
@@ -30,20 +30,20 @@ final class PcapTrace: TraceSink {
         }
     }
 
-    var segmentFramesWritten: Int { segment?.framesWritten ?? 0 }
+    public var segmentFramesWritten: Int { segment?.framesWritten ?? 0 }
 
-    func segmentFrame(_ frame: [UInt8], at time: SimTime) {
+    public func segmentFrame(_ frame: [UInt8], at time: SimTime) {
         guard let segment, filter?.matches(frame) ?? true else { return }
         segment.write(frame, timestampNanoseconds: time.nanoseconds)
     }
 
-    func interfaceFrame(port: Int, _ frame: [UInt8], at time: SimTime) {
+    public func interfaceFrame(port: Int, _ frame: [UInt8], at time: SimTime) {
         guard let writer = interfaces[port], filter?.matches(frame) ?? true else { return }
         writer.write(frame, timestampNanoseconds: time.nanoseconds)
     }
 
     /// Closes every file (flushing it) and leaves them under their temporary names.
-    func close() {
+    public func close() {
         segment?.close()
         for writer in interfaces.values { writer.close() }
     }

@@ -17,6 +17,9 @@ public final class ClientHost: Host {
     /// Outstanding probes by TCP source port: index into the recorder's probe list.
     private var outstanding: [UInt16: Int] = [:]
     private var probeCount: UInt32 = 0
+    let arping: WorldConfig.ArpingSpec?
+    /// The MAC that last answered the arping target.
+    private var arpingAnswer: MACAddress?
     /// The last (MAC, state) reported for each address, to record only changes.
     private var lastReported: [IPv4Address: (MACAddress?, NeighbourState)] = [:]
 
@@ -26,12 +29,16 @@ public final class ClientHost: Host {
         ip = spec.ip
         self.port = port
         probe = spec.probe
+        arping = spec.arping
         neighbours = NeighbourTable(parameters: spec.neighbour, random: random)
     }
 
     func start(in world: World) {
         if let probe {
             world.schedule(.hostTimer(port: port, kind: .probe), at: SimTime.zero + probe.start)
+        }
+        if let arping {
+            world.schedule(.hostTimer(port: port, kind: .arping), at: SimTime.zero + arping.start)
         }
     }
 
@@ -47,6 +54,12 @@ public final class ClientHost: Host {
             var effects = NeighbourTable.Effects()
             neighbours.timerFired(ip, generation: generation, now: world.now, effects: &effects)
             apply(effects, for: ip, in: world)
+        case .arping:
+            guard let arping else { return }
+            let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                                    targetHardwareAddress: .zero, targetProtocolAddress: arping.target)
+            world.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
+            world.schedule(.hostTimer(port: port, kind: .arping), at: world.now + arping.every)
         case .speakerTick:
             break
         }
@@ -94,6 +107,11 @@ public final class ClientHost: Host {
         guard let decoded = try? EthernetFrame.decode(frame) else { return }
         switch decoded.payload {
         case let .arp(packet):
+            if let arping, packet.senderProtocolAddress == arping.target, packet.senderHardwareAddress != arpingAnswer {
+                arpingAnswer = packet.senderHardwareAddress
+                world.recorder.arpingChanged(ArpingRecord(time: world.now, client: name, ip: arping.target,
+                                                          mac: packet.senderHardwareAddress))
+            }
             var effects = NeighbourTable.Effects()
             neighbours.arpReceived(packet, unicastToUs: destination == mac, now: world.now, effects: &effects)
             apply(effects, for: packet.senderProtocolAddress, in: world)

@@ -38,7 +38,7 @@ extension World {
         cluster.services[key] = nil
         afterWatchDelay { world in
             world.controller?.reconcile(key, in: &world.cluster, now: world.now.nanoseconds)
-            world.afterWatchDelay { world in world.speakersDelete(service: key) }
+            world.afterWatchDelay { world in world.speakersSync(services: [key]) }
         }
     }
 
@@ -110,32 +110,34 @@ extension World {
 
     /// Every running speaker syncs the given services, in node order.
     func speakersSync(services keys: [String]) {
-        for node in nodes where node.isSpeakerRunning {
-            syncSpeaker(node, services: keys)
-        }
-    }
-
-    /// Every running speaker syncs every service (a speaker start or a membership change).
-    func syncSpeaker(_ node: NodeHost, services keys: [String]) {
-        guard var speaker = node.speaker else { return }
-        let before = speaker.announcer.announcedIPs
-        var frames: [OutgoingFrame] = []
+        let views = keys.map { ($0, serviceView($0)) }
         let usable = usableSpeakers()
-        for key in keys {
-            guard let view = serviceView(key) else {
-                speaker.delete(service: key)
-                continue
-            }
-            frames += speaker.sync(view, usableSpeakers: usable, now: now.nanoseconds).frames
+        for node in nodes where node.isSpeakerRunning {
+            syncSpeaker(node, views: views, usable: usable)
         }
-        node.speaker = speaker
-        recordAnnouncementChanges(node: node, before: before, after: speaker.announcer.announcedIPs)
-        node.send(frames, in: self)
     }
 
-    private func speakersDelete(service key: String) {
-        for node in nodes where node.isSpeakerRunning { syncSpeaker(node, services: [key]) }
+    /// Every speaker sees the same API state here (one watch delay for all), so the views are
+    /// built once per batch, not once per speaker.
+    private func syncSpeaker(_ node: NodeHost, views: [(String, ServiceView?)], usable: Set<String>) {
+        let now = self.now.nanoseconds
+        let result = node.updateSpeaker { speaker -> (before: [IPv4Address], after: [IPv4Address], frames: [OutgoingFrame]) in
+            let before = speaker.announcer.announcedIPs
+            var frames: [OutgoingFrame] = []
+            for (key, view) in views {
+                if let view {
+                    frames += speaker.sync(view, usableSpeakers: usable, now: now).frames
+                } else {
+                    speaker.delete(service: key)
+                }
+            }
+            return (before, speaker.announcer.announcedIPs, frames)
+        }
+        guard let result else { return }
+        recordAnnouncementChanges(node: node, before: result.before, after: result.after)
+        node.send(result.frames, in: self)
     }
+
 
     /// What a speaker sees of a service right now.
     func serviceView(_ key: String) -> ServiceView? {

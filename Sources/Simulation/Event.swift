@@ -19,5 +19,6 @@ enum Event {
 enum HostTimer {
     case speakerTick
     case probe
+    case arping
     case neighbour(ip: IPv4Address, generation: UInt64)
 }

@@ -9,8 +9,7 @@ extension World {
         node.stopSpeaker(in: self)
         node.powered = false
         setLink(port: node.port, up: false)
-        let others = nodes.filter { $0.isSpeakerRunning }
-        for other in others { syncSpeaker(other, services: Array(cluster.services.keys)) }
+        speakersSync(services: Array(cluster.services.keys))
     }
 
     /// The machine boots: the link comes up and the speaker starts with empty state.
@@ -26,9 +25,7 @@ extension World {
     public func startSpeaker(node name: String) {
         guard let node = node(named: name), node.powered, node.speaker == nil else { return }
         node.startSpeaker(in: self)
-        for speaker in nodes where speaker.isSpeakerRunning {
-            syncSpeaker(speaker, services: Array(cluster.services.keys))
-        }
+        speakersSync(services: Array(cluster.services.keys))
     }
 
     /// Stops the speaker process. The other speakers re-elect at once here; with failure
@@ -36,9 +33,7 @@ extension World {
     public func stopSpeaker(node name: String) {
         guard let node = node(named: name), node.speaker != nil else { return }
         node.stopSpeaker(in: self)
-        for speaker in nodes where speaker.isSpeakerRunning {
-            syncSpeaker(speaker, services: Array(cluster.services.keys))
-        }
+        speakersSync(services: Array(cluster.services.keys))
     }
 
     public func setLink(node name: String, up: Bool) {

@@ -68,40 +68,51 @@ public final class NodeHost: Host {
         guard case .speakerTick = kind, powered else { return }
         guard world.now == scheduledTick else { return }
         scheduledTick = nil
-        guard var speaker else { return }
-        let frames = speaker.tick(now: world.now.nanoseconds)
-        self.speaker = speaker
+        guard let frames = updateSpeaker({ $0.tick(now: world.now.nanoseconds) }) else { return }
         send(frames, in: world)
     }
 
     func receive(_ frame: [UInt8], in world: World) {
-        guard powered, frame.count >= EthernetHeader.length else { return }
-        // The NIC's filter: our MAC, broadcast or multicast.
-        let destination = Segment.destination(of: frame)
-        guard destination == mac || destination.isMulticast else { return }
-        let etherType = UInt16(frame[12]) << 8 | UInt16(frame[13])
-        switch etherType {
-        case EtherType.arp.rawValue:
-            if let reply = speaker?.respond(to: frame, on: 0) {
+        guard powered else { return }
+        // Parse once; both the kernel and the speaker read the same ARP packet.
+        let arp: (destination: MACAddress, packet: ARPPacket)?? = frame.withUnsafeBytes { raw in
+            guard let ethernet = try? EthernetHeader.parse(raw) else { return .some(nil) }
+            // The NIC's filter: our MAC, broadcast or multicast.
+            guard ethernet.destination == mac || ethernet.destination.isMulticast else { return .some(nil) }
+            guard ethernet.etherType == .arp else { return ethernet.etherType == .ipv4 ? nil : .some(nil) }
+            guard let packet = try? ARPPacket.parse(UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...]))
+            else { return .some(nil) }
+            return (ethernet.destination, packet)
+        }
+        switch arp {
+        case let .some(.some((destination, packet))):
+            // In place: calling through the optional would copy the speaker's tables per frame.
+            if let reply = updateSpeaker({ $0.respond(to: packet, ethernetDestination: destination, on: 0) }) ?? nil {
                 world.transmit(reply.bytes, from: port)
             }
-            answerOwnARP(frame, in: world)
-        case EtherType.ipv4.rawValue:
+            answerOwnARP(packet, in: world)
+        case .none:
             kubeProxy(frame, in: world)
-        default:
+        case .some(.none):
             break
         }
     }
 
     /// The node's kernel answers ARP for its own InternalIP (MetalLB's addresses are not on
     /// the interface, so the kernel never answers for those).
-    private func answerOwnARP(_ frame: [UInt8], in world: World) {
-        guard case let .arp(request)? = try? EthernetFrame.decode(frame).payload,
-              request.operation == .request, request.targetProtocolAddress == ip else { return }
+    private func answerOwnARP(_ request: ARPPacket, in world: World) {
+        guard request.operation == .request, request.targetProtocolAddress == ip else { return }
         let reply = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
                               targetHardwareAddress: request.senderHardwareAddress,
                               targetProtocolAddress: request.senderProtocolAddress)
         world.transmit(EthernetFrame.arp(reply, destination: request.senderHardwareAddress, source: mac), from: port)
+    }
+
+    /// Runs `body` on the speaker in place (no copy of its tables), if it runs.
+    @discardableResult
+    func updateSpeaker<R>(_ body: (inout SpeakerController) -> R) -> R? {
+        guard speaker != nil else { return nil }
+        return body(&speaker!)
     }
 
     /// kube-proxy (iptables mode): every node has rules for every LoadBalancer ingress IP and

@@ -20,6 +20,14 @@ public struct ClientARPRecord: Sendable, Hashable {
     public var state: NeighbourState
 }
 
+/// An `arping` client saw a different MAC answer for its target.
+public struct ArpingRecord: Sendable, Hashable {
+    public var time: SimTime
+    public var client: String
+    public var ip: IPv4Address
+    public var mac: MACAddress
+}
+
 /// One TCP SYN probe and its fate.
 public struct ProbeRecord: Sendable, Hashable {
     public var client: String
@@ -38,6 +46,7 @@ public final class Recorder {
     public private(set) var announcements: [AnnouncementRecord] = []
     public private(set) var clientARP: [ClientARPRecord] = []
     public private(set) var probes: [ProbeRecord] = []
+    public private(set) var arping: [ArpingRecord] = []
     /// Frames that entered the switch.
     public internal(set) var framesOnSegment: UInt64 = 0
     /// Frames handed to a host's interface (each receiver of a flood counts).
@@ -47,6 +56,7 @@ public final class Recorder {
 
     func announced(_ record: AnnouncementRecord) { announcements.append(record) }
     func arpChanged(_ record: ClientARPRecord) { clientARP.append(record) }
+    func arpingChanged(_ record: ArpingRecord) { arping.append(record) }
     func probeSent(_ record: ProbeRecord) -> Int {
         probes.append(record)
         return probes.count - 1

@@ -7,17 +7,13 @@ import Wire
 /// learned port, and floods broadcast, multicast and unknown (or aged-out) unicast to every
 /// other port, as a real switch does. Each frame takes `latency` to cross.
 struct Segment {
-    struct Port {
-        var linkUp = true
-        var interfaceName: String
-    }
-
     struct Learned {
         var port: Int32
         var at: SimTime
     }
 
-    var ports: [Port] = []
+    /// Per port: whether the host's link is up. A down link neither sends nor receives.
+    var linkUp: [Bool] = []
     /// The forwarding database: MAC -> port and when it was last seen there.
     var fdb: [MACAddress: Learned] = [:]
     let latency: SimDuration

@@ -59,7 +59,7 @@ public final class World {
 
     private func attach(_ host: Host) {
         hosts.append(host)
-        segment.ports.append(Segment.Port(interfaceName: config.interfaceName))
+        segment.linkUp.append(true)
     }
 
     /// Events scheduled so far: a measure of simulation work.
@@ -89,9 +89,18 @@ public final class World {
         case let .deliver(port, frame):
             deliver(frame, to: Int(port))
         case let .flood(ingress, frame):
-            for port in hosts.indices where port != Int(ingress) {
-                deliver(frame, to: port)
+            // The hot loop: one event fans out to every port. Read the world's arrays once;
+            // receivers only schedule new events, they never change links or hosts here.
+            let hosts = self.hosts
+            let links = segment.linkUp
+            let trace = self.trace.flatMap { $0.wantsInterfaceFrames ? $0 : nil }
+            var delivered: UInt64 = 0
+            for port in 0..<hosts.count where port != Int(ingress) && links[port] {
+                delivered &+= 1
+                trace?.interfaceFrame(port: port, frame, at: now)
+                hosts[port].receive(frame, in: self)
             }
+            recorder.framesDelivered &+= delivered
         case let .hostTimer(port, kind):
             hosts[Int(port)].timerFired(kind, in: self)
         case let .call(action):
@@ -101,7 +110,7 @@ public final class World {
 
     @inline(__always)
     private func deliver(_ frame: [UInt8], to port: Int) {
-        guard segment.ports[port].linkUp else { return }
+        guard segment.linkUp[port] else { return }
         recorder.framesDelivered &+= 1
         if let trace, trace.wantsInterfaceFrames { trace.interfaceFrame(port: port, frame, at: now) }
         hosts[port].receive(frame, in: self)
@@ -112,7 +121,7 @@ public final class World {
     /// A host puts a frame on its port. The port mirror records it as it enters the switch;
     /// it reaches its receivers `latency` later.
     func transmit(_ frame: [UInt8], from port: Int32) {
-        guard frame.count >= EthernetHeader.length, segment.ports[Int(port)].linkUp else { return }
+        guard frame.count >= EthernetHeader.length, segment.linkUp[Int(port)] else { return }
         if let trace {
             if trace.wantsInterfaceFrames { trace.interfaceFrame(port: Int(port), frame, at: now) }
             trace.segmentFrame(frame, at: now)
@@ -136,7 +145,7 @@ public final class World {
         return lossRandom.chance(UInt64(ppm), in: 1_000_000)
     }
 
-    func setLink(port: Int32, up: Bool) { segment.ports[Int(port)].linkUp = up }
+    func setLink(port: Int32, up: Bool) { segment.linkUp[Int(port)] = up }
 
     /// Adds random frame loss of `percent` (in parts per million) until `until`.
     public func addLoss(ppm: UInt32, until: SimTime) { extraLoss = (ppm, until) }

@@ -41,19 +41,35 @@ public struct WorldConfig: Sendable {
         }
     }
 
+    /// `arping -b`-style probing: a broadcast ARP request for `target` every `every`, sent
+    /// from user space (the kernel's neighbour cache is not involved).
+    public struct ArpingSpec: Sendable, Hashable {
+        public var target: IPv4Address
+        public var every: SimDuration
+        public var start: SimDuration
+
+        public init(target: IPv4Address, every: SimDuration, start: SimDuration) {
+            self.target = target
+            self.every = every
+            self.start = start
+        }
+    }
+
     public struct ClientSpec: Sendable, Hashable {
         public var name: String
         public var mac: MACAddress
         public var ip: IPv4Address
         public var probe: ProbeSpec?
+        public var arping: ArpingSpec?
         public var neighbour: NeighbourParameters
 
         public init(name: String, mac: MACAddress, ip: IPv4Address, probe: ProbeSpec? = nil,
-                    neighbour: NeighbourParameters = NeighbourParameters()) {
+                    arping: ArpingSpec? = nil, neighbour: NeighbourParameters = NeighbourParameters()) {
             self.name = name
             self.mac = mac
             self.ip = ip
             self.probe = probe
+            self.arping = arping
             self.neighbour = neighbour
         }
     }

@@ -10,9 +10,9 @@ public struct ARPOperation: RawRepresentable, Hashable, Sendable, CustomStringCo
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     /// 1, `ares_op$REQUEST`: "who has this protocol address?"
-    public static let request = ARPOperation(rawValue: 1)
+    @inlinable public static var request: ARPOperation { ARPOperation(rawValue: 1) }
     /// 2, `ares_op$REPLY`: "this protocol address is at this hardware address".
-    public static let reply = ARPOperation(rawValue: 2)
+    @inlinable public static var reply: ARPOperation { ARPOperation(rawValue: 2) }
 
     /// "request", "reply", or "opcode N".
     public var description: String {

@@ -9,11 +9,11 @@ public struct EtherType: RawRepresentable, Hashable, Sendable, CustomStringConve
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     /// 0x0806, Address Resolution Protocol (RFC 826): what MetalLB's layer2 mode speaks.
-    public static let arp = EtherType(rawValue: 0x0806)
+    @inlinable public static var arp: EtherType { EtherType(rawValue: 0x0806) }
     /// 0x0800, Internet Protocol version 4 (RFC 791).
-    public static let ipv4 = EtherType(rawValue: 0x0800)
+    @inlinable public static var ipv4: EtherType { EtherType(rawValue: 0x0800) }
     /// 0x86DD, Internet Protocol version 6: recognised so it prints by name; not decoded.
-    public static let ipv6 = EtherType(rawValue: 0x86DD)
+    @inlinable public static var ipv6: EtherType { EtherType(rawValue: 0x86DD) }
 
     /// "ARP", "IPv4", "IPv6", or the value as `0x` and four hex digits, as tcpdump names them.
     public var description: String {

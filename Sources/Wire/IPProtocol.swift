@@ -9,13 +9,13 @@ public struct IPProtocol: RawRepresentable, Hashable, Sendable, CustomStringConv
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// 1, ICMP: seen in real captures (port unreachable replies).
-    public static let icmp = IPProtocol(rawValue: 1)
+    @inlinable public static var icmp: IPProtocol { IPProtocol(rawValue: 1) }
     /// 6, TCP (RFC 793): the traffic clients send to a LoadBalancer service.
-    public static let tcp = IPProtocol(rawValue: 6)
+    @inlinable public static var tcp: IPProtocol { IPProtocol(rawValue: 6) }
     /// 17, UDP.
-    public static let udp = IPProtocol(rawValue: 17)
+    @inlinable public static var udp: IPProtocol { IPProtocol(rawValue: 17) }
     /// 58, ICMPv6.
-    public static let icmpv6 = IPProtocol(rawValue: 58)
+    @inlinable public static var icmpv6: IPProtocol { IPProtocol(rawValue: 58) }
 
     /// "TCP", "UDP", "ICMP", "ICMPv6", or the number, as tcpdump prints `proto`.
     public var description: String {

@@ -32,9 +32,9 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     /// ff:ff:ff:ff:ff:ff, the Ethernet broadcast address.
-    public static let broadcast = MACAddress(rawValue: 0xFFFF_FFFF_FFFF)
+    @inlinable public static var broadcast: MACAddress { MACAddress(rawValue: 0xFFFF_FFFF_FFFF) }
     /// 00:00:00:00:00:00, what an ARP request puts in its target hardware address.
-    public static let zero = MACAddress(rawValue: 0)
+    @inlinable public static var zero: MACAddress { MACAddress(rawValue: 0) }
 
     /// True for broadcast and multicast destinations (the I/G bit of the first octet):
     /// a switch floods those to every port.

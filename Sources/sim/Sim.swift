@@ -4,27 +4,51 @@ import Scenario
 /// `sim`: simulate MetalLB layer2 failover on a virtual L2 segment.
 ///
 /// With no arguments it runs the built-in seed scenario (the seed article's cluster) into
-/// `./sim-out/`; with scenario files it runs those, as `sim run` does.
+/// `./sim-out/`; `sim FILE...` is `sim run FILE...`.
 @main
 struct Sim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Simulate MetalLB layer2 load balancing on a virtual L2 segment and check failover.",
+        usage: """
+            sim [--seed N] [--out DIR] [--report FILE]     run the built-in seed scenario
+            sim FILE... [options]                           same as sim run FILE...
+            sim <subcommand>
+            """,
         discussion: """
             With no arguments, runs the built-in seed scenario (MetalLB v0.9.4, 1 master + 3 workers, \
             an nginx pod moving from worker-1 to worker-3) and writes sim-out/trace.pcap and \
             sim-out/report.json. Exit status: 0 every expectation held, 1 one failed, 65 the scenario \
             could not be loaded, 64 bad usage.
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, BenchCommand.self, DefaultCommand.self]
     )
 
-    @Argument(help: "Scenario files to run (same as `sim run FILE...`). None: the built-in seed scenario.")
-    var files: [String] = []
+    /// Routes the two shorthand forms, `sim` and `sim FILE...`, to their subcommands before
+    /// ArgumentParser sees the arguments (a positional argument on the root command would
+    /// swallow subcommand names).
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let names = Set(configuration.subcommands.map { $0._commandName } + ["help"])
+        if arguments.isEmpty {
+            arguments = ["default"]
+        } else if let first = arguments.first, !names.contains(first), !["-h", "--help", "--version"].contains(first) {
+            arguments.insert(first.hasPrefix("-") ? "default" : "run", at: 0)
+        }
+        main(arguments)
+    }
+}
+
+/// `sim` with no file: the built-in seed scenario.
+struct DefaultCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "default",
+        abstract: "Run the built-in seed scenario (what `sim` with no arguments does).",
+        shouldDisplay: false)
 
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        try Runner.run(files: files, options: options)
+        try Runner.run(files: [], options: options)
     }
 }

@@ -1,0 +1,255 @@
+import Cluster
+import Engine
+import IPAM
+import Testing
+import Wire
+@testable import Simulation
+
+// Addresses used throughout: documentation space only (RFC 5737 192.0.2.0/24, and locally
+// administered MACs), so nothing here can be mistaken for a real network.
+
+let clientIP = IPv4Address(192, 0, 2, 100)
+let clientMAC = MACAddress(0x02, 0x00, 0x00, 0x00, 0x01, 0x00)
+let peerIP = IPv4Address(192, 0, 2, 50)
+let macA = MACAddress(0x02, 0x00, 0x00, 0x00, 0x00, 0x0a)
+let macB = MACAddress(0x02, 0x00, 0x00, 0x00, 0x00, 0x0b)
+let vip = IPv4Address(192, 0, 2, 200)
+let unannouncedIP = IPv4Address(192, 0, 2, 201)
+
+extension SimTime {
+    static func milliseconds(_ ms: Int64) -> SimTime { SimTime(nanoseconds: ms * 1_000_000) }
+}
+
+// MARK: ARP packets as the various senders build them
+
+/// A plain ARP reply from `ip`/`mac` to the client (Linux or MetalLB answering a request).
+func reply(from ip: IPv4Address, mac: MACAddress) -> ARPPacket {
+    ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+              targetHardwareAddress: clientMAC, targetProtocolAddress: clientIP)
+}
+
+/// An ARP request from `ip`/`mac` asking for some other address (not the client's).
+func request(from ip: IPv4Address, mac: MACAddress, asking target: IPv4Address = IPv4Address(192, 0, 2, 1)) -> ARPPacket {
+    ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+              targetHardwareAddress: .zero, targetProtocolAddress: target)
+}
+
+/// A gratuitous request: spa == tpa.
+func gratuitousRequest(for ip: IPv4Address, mac: MACAddress) -> ARPPacket {
+    ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+              targetHardwareAddress: .broadcast, targetProtocolAddress: ip)
+}
+
+/// A gratuitous-looking reply with spa == tpa and the given target hardware address:
+/// MetalLB sends tha = ff:ff:ff:ff:ff:ff, arping -A sends tha = sha.
+func gratuitousReply(for ip: IPv4Address, mac: MACAddress, tha: MACAddress) -> ARPPacket {
+    ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+              targetHardwareAddress: tha, targetProtocolAddress: ip)
+}
+
+// MARK: driving a NeighbourTable the way a host does
+
+/// Drives one `NeighbourTable` as `ClientHost` and `World` do: every timer request is kept and
+/// fired in (time, request order), stale generations included (the table must ignore them).
+/// Everything the table asks for is logged with its time.
+struct NeighbourDriver {
+    struct Sent: Hashable {
+        var time: SimTime
+        var solicitation: NeighbourTable.Solicitation
+    }
+
+    struct Transition: Hashable {
+        var time: SimTime
+        var state: NeighbourState
+    }
+
+    var table: NeighbourTable
+    let ip: IPv4Address
+    private var timers: [(request: NeighbourTable.TimerRequest, order: Int)] = []
+    private var order = 0
+    private(set) var sent: [Sent] = []
+    private(set) var transitions: [Transition] = []
+    private(set) var released: [SimTime] = []
+    private(set) var dropped: [SimTime] = []
+    /// Set when a timer re-armed itself for the instant it fired at: a host would loop forever.
+    private(set) var loopedAt: SimTime?
+
+    init(ip: IPv4Address = peerIP, parameters: NeighbourParameters = NeighbourParameters(), seed: UInt64 = 1) {
+        self.ip = ip
+        table = NeighbourTable(parameters: parameters, random: RandomStream(seed: seed))
+    }
+
+    var state: NeighbourState? { table.entry(for: ip)?.state }
+    var mac: MACAddress? { table.entry(for: ip)?.mac }
+    /// The time of the latest armed timer, whatever its generation.
+    var lastTimer: NeighbourTable.TimerRequest? { timers.max { $0.order < $1.order }?.request }
+
+    @discardableResult
+    mutating func resolve(at time: SimTime) -> (mac: MACAddress?, effects: NeighbourTable.Effects) {
+        advance(to: time, inclusive: false)
+        var effects = NeighbourTable.Effects()
+        let mac = table.resolve(ip, now: time, effects: &effects)
+        absorb(effects, at: time)
+        return (mac, effects)
+    }
+
+    @discardableResult
+    mutating func receive(_ packet: ARPPacket, unicast: Bool, at time: SimTime) -> NeighbourTable.Effects {
+        advance(to: time, inclusive: false)
+        var effects = NeighbourTable.Effects()
+        table.arpReceived(packet, unicastToUs: unicast, now: time, effects: &effects)
+        absorb(effects, at: time)
+        return effects
+    }
+
+    mutating func confirm(at time: SimTime) {
+        advance(to: time, inclusive: false)
+        table.confirm(ip, now: time)
+    }
+
+    /// Fires every timer due up to `end` (included unless `inclusive` is false), in order.
+    mutating func advance(to end: SimTime, inclusive: Bool = true) {
+        var firedAtSameInstant = 0
+        var lastFire: SimTime?
+        while let next = timers.indices.min(by: { lhs, rhs in
+            let l = timers[lhs], r = timers[rhs]
+            return l.request.time != r.request.time ? l.request.time < r.request.time : l.order < r.order
+        }), inclusive ? timers[next].request.time <= end : timers[next].request.time < end {
+            let timer = timers.remove(at: next).request
+            if timer.time == lastFire { firedAtSameInstant += 1 } else { firedAtSameInstant = 0 }
+            lastFire = timer.time
+            if firedAtSameInstant > 100 {
+                // The table keeps re-arming for `now`: a host's event loop would never get past it.
+                loopedAt = timer.time
+                timers.removeAll()
+                return
+            }
+            var effects = NeighbourTable.Effects()
+            table.timerFired(timer.ip, generation: timer.generation, now: timer.time, effects: &effects)
+            absorb(effects, at: timer.time)
+        }
+    }
+
+    private mutating func absorb(_ effects: NeighbourTable.Effects, at time: SimTime) {
+        for solicitation in effects.solicitations { sent.append(Sent(time: time, solicitation: solicitation)) }
+        if let timer = effects.timer {
+            timers.append((timer, order))
+            order += 1
+        }
+        if effects.releaseQueue { released.append(time) }
+        if effects.dropQueue { dropped.append(time) }
+        if let state, transitions.last?.state != state { transitions.append(Transition(time: time, state: state)) }
+    }
+
+    /// Brings the entry to REACHABLE with `mac` at `time`: resolve, then a unicast reply.
+    mutating func makeReachable(mac: MACAddress, at time: SimTime) {
+        resolve(at: time)
+        receive(reply(from: ip, mac: mac), unicast: true, at: time)
+    }
+
+    /// Brings the entry to STALE with `mac` at `time`: resolve, then a broadcast reply.
+    mutating func makeStale(mac: MACAddress, at time: SimTime) {
+        resolve(at: time)
+        receive(reply(from: ip, mac: mac), unicast: false, at: time)
+    }
+}
+
+// MARK: recording what the world puts on the wire
+
+/// A `TraceSink` that keeps every frame in memory.
+final class RecordingTrace: TraceSink {
+    struct Frame: Hashable {
+        var time: SimTime
+        var bytes: [UInt8]
+    }
+
+    struct PortFrame: Hashable {
+        var port: Int
+        var time: SimTime
+        var bytes: [UInt8]
+    }
+
+    let wantsInterfaceFrames: Bool
+    private(set) var segment: [Frame] = []
+    private(set) var interface: [PortFrame] = []
+
+    init(wantsInterfaceFrames: Bool = true) { self.wantsInterfaceFrames = wantsInterfaceFrames }
+
+    func segmentFrame(_ frame: [UInt8], at time: SimTime) { segment.append(Frame(time: time, bytes: frame)) }
+
+    func interfaceFrame(port: Int, _ frame: [UInt8], at time: SimTime) {
+        interface.append(PortFrame(port: port, time: time, bytes: frame))
+    }
+
+    /// Frames seen on `port` whose Ethernet source is not `mac`: what the host there received.
+    func received(on port: Int, notFrom mac: MACAddress) -> [PortFrame] {
+        interface.filter { $0.port == port && Segment.source(of: $0.bytes) != mac }
+    }
+}
+
+/// Decoded ARP packets of a list of frames, with their Ethernet header.
+func arpPackets(_ frames: [RecordingTrace.Frame]) -> [(time: SimTime, ethernet: EthernetHeader, arp: ARPPacket)] {
+    frames.compactMap { frame in
+        guard let decoded = try? EthernetFrame.decode(frame.bytes), case let .arp(packet) = decoded.payload else { return nil }
+        return (frame.time, decoded.ethernet, packet)
+    }
+}
+
+/// A frame of an EtherType no host understands (IEEE local experimental 0x88B5): hosts ignore
+/// it, so only the switch acts on it.
+func inertFrame(to destination: MACAddress, from source: MACAddress, tag: UInt8 = 0) -> [UInt8] {
+    var frame: [UInt8] = []
+    frame += destination.octets
+    frame += source.octets
+    frame += [0x88, 0xB5, tag]
+    frame += [UInt8](repeating: 0, count: EthernetFrame.minimumLength - frame.count)
+    return frame
+}
+
+// MARK: worlds
+
+func nodeSpec(_ index: Int) -> WorldConfig.NodeSpec {
+    let letter = Character(UnicodeScalar(UInt8(ascii: "a") + UInt8(index)))
+    return WorldConfig.NodeSpec(name: "node-\(letter)", mac: MACAddress(0x02, 0x00, 0x00, 0x00, 0x00, UInt8(0x10 + index)),
+                                ip: IPv4Address(192, 0, 2, UInt8(11 + index)))
+}
+
+func clientSpec(_ index: Int, probe: WorldConfig.ProbeSpec? = nil,
+                neighbour: NeighbourParameters = NeighbourParameters()) -> WorldConfig.ClientSpec {
+    WorldConfig.ClientSpec(name: "client-\(index)", mac: MACAddress(0x02, 0x00, 0x00, 0x00, 0x01, UInt8(index)),
+                           ip: IPv4Address(192, 0, 2, UInt8(100 + index)), probe: probe, neighbour: neighbour)
+}
+
+/// A world of `nodeCount` nodes and one client probing `probeTarget` on port 80, with a
+/// MetalLB pool holding only the VIP, one LoadBalancer service `default/web` on port 80 and
+/// one Ready pod on node-a.
+func clusterWorld(seed: UInt64 = 7, nodeCount: Int = 1, probeTarget: IPv4Address? = vip,
+                  probeEvery: SimDuration = .seconds(1), latency: SimDuration = .microseconds(50),
+                  lossPPM: UInt32 = 0, trace: TraceSink? = nil) throws -> World {
+    let probe = probeTarget.map { WorldConfig.ProbeSpec(target: $0, port: 80, every: probeEvery) }
+    let config = WorldConfig(seed: seed, duration: .seconds(60), latency: latency, lossPPM: lossPPM,
+                             nodes: (0..<nodeCount).map(nodeSpec), clients: [clientSpec(0, probe: probe)])
+    let world = World(config: config, trace: trace)
+    try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)])])
+    world.applyService(Service(meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+                               selector: LabelSelector(["app": "web"])))
+    world.applyPod(Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
+                   startsReady: true)
+    return world
+}
+
+/// A world without a cluster: `clients` clients (no probes) and `nodes` nodes, for switch tests.
+func bareWorld(seed: UInt64 = 1, nodes: Int = 0, clients: Int, latency: SimDuration = .microseconds(50),
+               lossPPM: UInt32 = 0, fdbAging: SimDuration = .seconds(300), trace: TraceSink? = nil) -> World {
+    let config = WorldConfig(seed: seed, duration: .seconds(60), latency: latency, lossPPM: lossPPM,
+                             fdbAging: fdbAging, nodes: (0..<nodes).map(nodeSpec),
+                             clients: (0..<clients).map { clientSpec($0) })
+    return World(config: config, trace: trace)
+}
+
+extension World {
+    /// Puts `frame` on the wire from `port` at `time` (through the world's own event queue).
+    func inject(_ frame: [UInt8], from port: Int32, at time: SimTime) {
+        at(time) { world in world.transmit(frame, from: port) }
+    }
+}
