@@ -53,10 +53,10 @@ public struct AddressPool: Sendable, Hashable {
         }
         let ends = entry.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         guard ends.count == 2 else { throw .invalidRange(entry) }
-        guard let start = IPv4Address(String(ends[0]).trimmingCharacters(in: " \t")) else {
+        guard let start = IPv4Address(String(ends[0]).trimmingWhitespace) else {
             throw .invalidRangeStart(entry, start: String(ends[0]))
         }
-        guard let end = IPv4Address(String(ends[1]).trimmingCharacters(in: " \t")) else {
+        guard let end = IPv4Address(String(ends[1]).trimmingWhitespace) else {
             throw .invalidRangeEnd(entry, end: String(ends[1]))
         }
         guard start <= end else { throw .rangeStartAfterEnd(entry, start: start, end: end) }
@@ -65,10 +65,11 @@ public struct AddressPool: Sendable, Hashable {
 }
 
 extension String {
-    func trimmingCharacters(in set: String) -> String {
+    /// Trims what Go's `strings.TrimSpace` trims: every Unicode white space, line breaks included.
+    var trimmingWhitespace: String {
         var s = Substring(self)
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
         return String(s)
     }
 }

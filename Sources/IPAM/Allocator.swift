@@ -28,7 +28,8 @@ public enum AllocationError: Error, Equatable, Sendable, CustomStringConvertible
     case unknownPool(String)
     case noAvailableIPsInPool(String)
     case notAllowedInConfig(IPv4Address)
-    case alreadyInUse(IPv4Address, by: String)
+    /// The address is held by services that will not share it with `requester`.
+    case alreadyInUse(IPv4Address, requester: String, holders: [String])
 
     public var description: String {
         switch self {
@@ -36,7 +37,8 @@ public enum AllocationError: Error, Equatable, Sendable, CustomStringConvertible
         case let .unknownPool(pool): return "unknown pool \"\(pool)\""
         case let .noAvailableIPsInPool(pool): return "no available IPs in pool \"\(pool)\""
         case let .notAllowedInConfig(ip): return "\"\(ip)\" is not allowed in config"
-        case let .alreadyInUse(ip, other): return "address \(ip) is already in use by \(other)"
+        case let .alreadyInUse(_, requester, holders):
+            return "can't change sharing key for \"\(requester)\", address also in use by \(holders.joined(separator: ","))"
         }
     }
 }
@@ -78,7 +80,9 @@ public struct Allocator: Sendable {
         if let ip = request.requestedIP {
             guard let pool = pool(containing: ip), pool.allows(ip) else { throw .notAllowedInConfig(ip) }
             if let pinned = request.pool, pinned != pool.name { throw .notAllowedInConfig(ip) }
-            if let holder = holders[ip], holder != request.service { throw .alreadyInUse(ip, by: holder) }
+            if let holder = holders[ip], holder != request.service {
+                throw .alreadyInUse(ip, requester: request.service, holders: [holder])
+            }
             assignment = Assignment(ip: ip, pool: pool.name)
         } else if let poolName = request.pool {
             guard let pool = pool(named: poolName) else { throw .unknownPool(poolName) }

@@ -1,8 +1,27 @@
 import Cluster
+import IPAM
 
 /// Cross-checks that need the whole scenario: names that refer to nodes, pods, deployments and
 /// services exist, and the MetalLB configuration matches the version.
 enum ScenarioValidator {
+    /// Pools from several objects (IPAddressPools in different files, say) must not clash
+    /// either: MetalLB validates the whole configuration, not object by object.
+    static func checkPools(_ objects: [LocatedObject]) throws(ScenarioError) {
+        var pools: [AddressPool] = []
+        for object in objects {
+            switch object.object {
+            case let .metalLBConfigMap(newPools): pools = newPools
+            case let .ipAddressPool(pool): pools.removeAll { $0.name == pool.name }; pools.append(pool)
+            default: continue
+            }
+            do {
+                try validatePools(pools)
+            } catch {
+                throw ScenarioError(object.location, "\(object.kind) \(object.name): \(error)")
+            }
+        }
+    }
+
     static func validate(_ scenario: Scenario) throws(ScenarioError) {
         let nodes = Set(scenario.world.nodes.map(\.name))
         var pods = Set<String>(), deployments = Set<String>(), services = Set<String>()
@@ -34,6 +53,7 @@ enum ScenarioValidator {
         }
 
         for object in scenario.manifests { try check(object) }
+        try checkPools(scenario.manifests)
         for entry in scenario.timeline {
             switch entry.action {
             case let .apply(objects):

@@ -109,6 +109,22 @@ struct ServiceIPControllerTests {
         #expect(cluster.events["default/x"]?.first?.message == #"Assigned IP "10.200.200.122""#)
     }
 
+    @Test("a requested address held by another service fails with MetalLB's sharing-key reason")
+    func requestedIPInUse() throws {
+        var controller = try ServiceIPController(version: .v0_9_4, pools: Self.seedPools())
+        var cluster = ClusterState()
+        cluster.add(service("x", loadBalancerIP: "10.200.200.121"))
+        cluster.add(service("y", loadBalancerIP: "10.200.200.121"))
+        controller.reconcile("default/x", in: &cluster, now: 0)
+        controller.reconcile("default/y", in: &cluster, now: 1)
+        #expect(cluster.services["default/x"]?.ingress == [ip("10.200.200.121")])
+        #expect(cluster.services["default/y"]?.ingress == [])
+        #expect(cluster.events["default/y"] == [
+            ServiceEvent(time: 1, type: .warning, reason: "AllocationFailed",
+                         message: #"Failed to allocate IP for "default/y": can't change sharing key for "default/y", address also in use by default/x"#),
+        ])
+    }
+
     static let otherTypes: [ServiceType] = [.clusterIP, .nodePort, .externalName]
 
     @Test("a service that is not a LoadBalancer gets no address and no event", arguments: otherTypes)
