@@ -56,6 +56,7 @@ expect:
 output:
   pcap: trace.pcap
   perNode: true
+
 """#,
         "Fixtures/manifests/metallb-v0.9.4-config.yaml": #"""
 # MetalLB v0.9.4 address pool, verbatim from the seed article.
@@ -71,6 +72,7 @@ data:
       protocol: layer2
       addresses:
       - 10.200.200.120-10.200.200.122
+
 """#,
         "Fixtures/manifests/nginx-service.yaml": #"""
 # The nginx Service, verbatim from the seed article (as `kubectl create service ... -o yaml` wrote it).
@@ -92,6 +94,7 @@ spec:
   type: LoadBalancer
 status:
   loadBalancer: {}
+
 """#,
     ]
 

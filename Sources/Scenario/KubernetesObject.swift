@@ -5,9 +5,9 @@ import IPAM
 /// was written.
 public enum KubernetesObject: Sendable {
     /// MetalLB v0.9.4's ConfigMap `metallb-system/config`.
-    case metalLBConfigMap(pools: [AddressPool])
+    case metalLBConfigMap(pools: [LocatedPool])
     /// metallb.io/v1beta1 IPAddressPool.
-    case ipAddressPool(AddressPool)
+    case ipAddressPool(LocatedPool)
     /// metallb.io/v1beta1 L2Advertisement: the pools it selects (empty: all).
     case l2Advertisement(name: String, ipAddressPools: [String])
     case service(Service)
@@ -24,6 +24,8 @@ public struct LocatedObject: Sendable {
     public var location: SourceLocation
     public var kind: String
     public var name: String
+    /// Where particular fields were written (`spec.nodeName`), for errors found later.
+    public var fieldLocations: [String: SourceLocation] = [:]
 }
 
 /// Something lbsim accepted but wants the user to know about (an unknown kind it skipped).

@@ -33,7 +33,8 @@ struct ManifestDecoder {
             return LocatedObject(object: .metalLBConfigMap(pools: pools), location: document.location, kind: kind, name: meta.key)
         case ("metallb.io/v1beta1", "IPAddressPool"):
             let meta = try objectMeta(top.required("metadata"), what)
-            let pool = try MetalLBConfigDecoder.decodeIPAddressPool(name: meta.name, spec: top.required("spec"))
+            let pool = try MetalLBConfigDecoder.decodeIPAddressPool(
+                name: meta.name, nameLocation: metaNameLocation(document) ?? document.location, spec: top.required("spec"))
             top.accept(KubernetesFields.topLevel)
             try top.finish()
             return LocatedObject(object: .ipAddressPool(pool), location: document.location, kind: kind, name: meta.key)
@@ -61,12 +62,13 @@ struct ManifestDecoder {
             top.accept(KubernetesFields.topLevel)
             try top.finish()
             let pod = Pod(meta: meta, nodeName: spec.nodeName, ready: false, readinessDelaySeconds: spec.readinessDelay)
-            if spec.nodeName == nil {
+            guard let nodeNameLocation = spec.nodeNameLocation else {
                 throw ScenarioError(document.location,
                                     "Pod \(meta.key) has no spec.nodeName: give it one, or use a Deployment for the scheduler to place")
             }
-            return LocatedObject(object: .pod(pod),
-                                 location: document.location, kind: kind, name: meta.key)
+            var object = LocatedObject(object: .pod(pod), location: document.location, kind: kind, name: meta.key)
+            object.fieldLocations["spec.nodeName"] = nodeNameLocation
+            return object
         case ("apps/v1", "Deployment"):
             let meta = try objectMeta(top.required("metadata"), what)
             let deployment = try decodeDeployment(meta: meta, spec: top.required("spec"))
@@ -98,6 +100,16 @@ struct ManifestDecoder {
                                             message: "\(apiVersion) \(kind) is not simulated: skipped"))
             return nil
         }
+    }
+
+    /// Where `metadata.name` was written in a manifest document.
+    private func metaNameLocation(_ document: YAMLNode) -> SourceLocation? {
+        guard case let .mapping(pairs) = document.kind,
+              let meta = pairs.first(where: { if case .scalar("metadata", _) = $0.key.kind { true } else { false } })?.value,
+              case let .mapping(metaPairs) = meta.kind,
+              let name = metaPairs.first(where: { if case .scalar("name", _) = $0.key.kind { true } else { false } })?.value
+        else { return nil }
+        return name.location
     }
 
     private func objectMeta(_ node: YAMLNode, _ kind: String, namespaced: Bool = true) throws(ScenarioError) -> ObjectMeta {
@@ -200,13 +212,15 @@ struct ManifestDecoder {
 
     struct PodSpec {
         var nodeName: String?
+        var nodeNameLocation: SourceLocation?
         var nodeSelector: [String: String]
         var readinessDelay: Int
     }
 
     private func decodePodSpec(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> PodSpec {
         var spec = try Fields(node, what)
-        let nodeName = try spec.optional("nodeName")?.string("spec.nodeName")
+        let nodeNameNode = spec.optional("nodeName")
+        let nodeName = try nodeNameNode?.string("spec.nodeName")
         let nodeSelector = try spec.optional("nodeSelector")?.stringMap("spec.nodeSelector") ?? [:]
         var readiness = 0
         let containers = try spec.required("containers").list("spec.containers")
@@ -233,7 +247,8 @@ struct ManifestDecoder {
         }
         spec.accept(KubernetesFields.podSpec)
         try spec.finish()
-        return PodSpec(nodeName: nodeName, nodeSelector: nodeSelector, readinessDelay: readiness)
+        return PodSpec(nodeName: nodeName, nodeNameLocation: nodeNameNode?.location, nodeSelector: nodeSelector,
+                       readinessDelay: readiness)
     }
 
     private func decodeDeployment(meta: ObjectMeta, spec node: YAMLNode) throws(ScenarioError) -> Deployment {

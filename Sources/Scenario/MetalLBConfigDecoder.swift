@@ -1,19 +1,48 @@
 import IPAM
 import Wire
 
+/// A pool with where its name and each of its CIDRs were written, so that a clash found when
+/// pools are put together points at the entry that clashes.
+public struct LocatedPool: Sendable {
+    public var pool: AddressPool
+    public var nameLocation: SourceLocation
+    /// One location per `pool.cidrs` element (a range entry gives several CIDRs one location).
+    public var cidrLocations: [SourceLocation]
+
+    /// MetalLB's whole-configuration checks: pool names unique, no CIDR overlapping another,
+    /// inside a pool or across pools. The error sits on the later of the two.
+    static func check(_ pools: [LocatedPool]) throws(ScenarioError) {
+        var names: [String: SourceLocation] = [:]
+        var seen: [IPv4CIDR] = []
+        for located in pools {
+            if names[located.pool.name] != nil {
+                throw ScenarioError(located.nameLocation, "duplicate definition of pool \"\(located.pool.name)\"")
+            }
+            names[located.pool.name] = located.nameLocation
+            for (cidr, location) in zip(located.pool.cidrs, located.cidrLocations) {
+                if let existing = seen.first(where: { $0.overlaps(cidr) }) {
+                    throw ScenarioError(location, PoolConfigError.overlap(cidr: cidr, pool: located.pool.name,
+                                                                          existing: existing).description)
+                }
+                seen.append(cidr)
+            }
+        }
+    }
+}
+
 /// MetalLB's own configuration: the v0.9.4 ConfigMap's embedded YAML and the current
 /// IPAddressPool resource, decoded strictly with MetalLB's error wording.
 enum MetalLBConfigDecoder {
     /// Parses the `config` key of ConfigMap `metallb-system/config` (v0.9.4). The value is YAML
     /// inside a string; for a `|` block its lines are mapped back onto the manifest's lines.
-    static func decodeV094(_ config: YAMLNode, sourceLines: [Substring]) throws(ScenarioError) -> [AddressPool] {
+    static func decodeV094(_ config: YAMLNode, sourceLines: [Substring]) throws(ScenarioError) -> [LocatedPool] {
         let text = try config.scalarText("data.config")
         let lineOffset = config.isBlockScalar ? config.location.line : config.location.line - 1
         let columnOffset = config.isBlockScalar ? blockIndent(after: config.location.line, in: sourceLines) : 0
         guard let root = try YAMLNode.parseAll(text, file: config.location.file, lineOffset: lineOffset,
                                                columnOffset: columnOffset).first else { return [] }
         var top = try Fields(root, "MetalLB config")
-        var pools: [AddressPool] = []
+        var pools: [LocatedPool] = []
         if let list = top.optional("address-pools") {
             for (index, item) in try list.list("address-pools").enumerated() {
                 pools.append(try decodeV094Pool(item, number: index + 1))
@@ -24,17 +53,11 @@ enum MetalLBConfigDecoder {
         }
         top.accept(["bgp-communities"])
         try top.finish()
-        do {
-            try validatePools(pools)
-        } catch {
-            throw ScenarioError(list(top, "address-pools") ?? root.location, "could not parse config: \(error)")
-        }
+        try LocatedPool.check(pools)
         return pools
     }
 
-    private static func list(_ fields: Fields, _ key: String) -> SourceLocation? { fields.keyLocation(key) }
-
-    private static func decodeV094Pool(_ node: YAMLNode, number: Int) throws(ScenarioError) -> AddressPool {
+    private static func decodeV094Pool(_ node: YAMLNode, number: Int) throws(ScenarioError) -> LocatedPool {
         var fields = try Fields(node, "address pool #\(number)")
         guard let nameNode = fields.optional("name") else {
             throw ScenarioError(node.location, "parsing address pool #\(number): missing pool name")
@@ -56,10 +79,13 @@ enum MetalLBConfigDecoder {
             throw ScenarioError(node.location, "parsing address pool #\(number): pool has no prefixes defined")
         }
         var cidrs: [IPv4CIDR] = []
+        var locations: [SourceLocation] = []
         for entry in try addressesNode.list("addresses") {
             let text = try entry.scalarText("addresses entry")
             do {
-                cidrs += try AddressPool.parseAddresses(text)
+                let parsed = try AddressPool.parseAddresses(text)
+                cidrs += parsed
+                locations += Array(repeating: entry.location, count: parsed.count)
             } catch {
                 throw ScenarioError(entry.location,
                                     "parsing address pool #\(number): invalid CIDR \"\(text)\" in pool \"\(name)\": \(error)")
@@ -70,18 +96,24 @@ enum MetalLBConfigDecoder {
                                 "parsing address pool #\(number): cannot have bgp-advertisements configuration element in a layer2 address pool")
         }
         try fields.finish()
-        return AddressPool(name: name, protocol: proto, cidrs: cidrs, avoidBuggyIPs: avoid, autoAssign: autoAssign)
+        return LocatedPool(pool: AddressPool(name: name, protocol: proto, cidrs: cidrs, avoidBuggyIPs: avoid,
+                                             autoAssign: autoAssign),
+                           nameLocation: nameNode.location, cidrLocations: locations)
     }
 
     /// Decodes an IPAddressPool's spec (current MetalLB).
-    static func decodeIPAddressPool(name: String, spec node: YAMLNode) throws(ScenarioError) -> AddressPool {
+    static func decodeIPAddressPool(name: String, nameLocation: SourceLocation,
+                                    spec node: YAMLNode) throws(ScenarioError) -> LocatedPool {
         var spec = try Fields(node, "IPAddressPool spec")
         let addressesNode = try spec.required("addresses")
         var cidrs: [IPv4CIDR] = []
+        var locations: [SourceLocation] = []
         for entry in try addressesNode.list("spec.addresses") {
             let text = try entry.scalarText("spec.addresses entry")
             do {
-                cidrs += try AddressPool.parseAddresses(text)
+                let parsed = try AddressPool.parseAddresses(text)
+                cidrs += parsed
+                locations += Array(repeating: entry.location, count: parsed.count)
             } catch {
                 throw ScenarioError(entry.location, "invalid CIDR \"\(text)\" in pool \"\(name)\": \(error)")
             }
@@ -92,7 +124,9 @@ enum MetalLBConfigDecoder {
             throw ScenarioError(allocation.location, "spec.serviceAllocation is not simulated yet; remove it")
         }
         try spec.finish()
-        return AddressPool(name: name, protocol: .layer2, cidrs: cidrs, avoidBuggyIPs: avoid, autoAssign: autoAssign)
+        return LocatedPool(pool: AddressPool(name: name, protocol: .layer2, cidrs: cidrs, avoidBuggyIPs: avoid,
+                                             autoAssign: autoAssign),
+                           nameLocation: nameLocation, cidrLocations: locations)
     }
 
     /// The indentation of a block scalar's content, read off the manifest's first non-blank line

@@ -323,7 +323,13 @@ public struct ScenarioLoader {
                                 "\(what): unknown action \"\(name)\"; expected one of apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, loss")
         }
         try f.finish()
-        return TimelineEntry(at: at, action: action, location: item.location)
+        var entry = TimelineEntry(at: at, action: action, location: item.location)
+        if case let .mapping(pairs) = node.kind {
+            for pair in pairs {
+                if case let .scalar(key, _) = pair.key.kind { entry.fieldLocations[key] = pair.value.location }
+            }
+        }
+        return entry
     }
 
     // MARK: expectations

@@ -7,18 +7,14 @@ enum ScenarioValidator {
     /// Pools from several objects (IPAddressPools in different files, say) must not clash
     /// either: MetalLB validates the whole configuration, not object by object.
     static func checkPools(_ objects: [LocatedObject]) throws(ScenarioError) {
-        var pools: [AddressPool] = []
+        var pools: [LocatedPool] = []
         for object in objects {
             switch object.object {
             case let .metalLBConfigMap(newPools): pools = newPools
-            case let .ipAddressPool(pool): pools.removeAll { $0.name == pool.name }; pools.append(pool)
+            case let .ipAddressPool(pool): pools.removeAll { $0.pool.name == pool.pool.name }; pools.append(pool)
             default: continue
             }
-            do {
-                try validatePools(pools)
-            } catch {
-                throw ScenarioError(object.location, "\(object.kind) \(object.name): \(error)")
-            }
+            try LocatedPool.check(pools)
         }
     }
 
@@ -30,7 +26,8 @@ enum ScenarioValidator {
             switch object.object {
             case let .pod(pod):
                 if let node = pod.nodeName, !nodes.contains(node) {
-                    throw ScenarioError(object.location, "Pod \(pod.key) is on node \"\(node)\", which the scenario does not declare")
+                    throw ScenarioError(object.fieldLocations["spec.nodeName"] ?? object.location,
+                                        "Pod \(pod.key) is on node \"\(node)\", which the scenario does not declare (nodes: \(scenario.world.nodes.map(\.name).joined(separator: ", ")))")
                 }
                 pods.insert(pod.meta.name)
             case let .deployment(deployment):
@@ -53,7 +50,11 @@ enum ScenarioValidator {
         }
 
         for object in scenario.manifests { try check(object) }
-        try checkPools(scenario.manifests)
+        var configObjects = scenario.manifests
+        for entry in scenario.timeline {
+            if case let .apply(objects) = entry.action { configObjects += objects }
+        }
+        try checkPools(configObjects)
         for entry in scenario.timeline {
             switch entry.action {
             case let .apply(objects):
@@ -62,7 +63,9 @@ enum ScenarioValidator {
                 guard pods.contains(pod) else {
                     throw ScenarioError(entry.location, "movePod: no pod named \"\(pod)\" exists by then")
                 }
-                guard nodes.contains(to) else { throw ScenarioError(entry.location, "movePod: no node named \"\(to)\"") }
+                guard nodes.contains(to) else {
+                    throw ScenarioError(entry.fieldLocations["to"] ?? entry.location, "movePod: no node named \"\(to)\"")
+                }
             case let .setPodReady(pod, _):
                 guard pods.contains(pod) else { throw ScenarioError(entry.location, "setPodReady: no pod named \"\(pod)\"") }
             case let .scale(deployment, _):
@@ -72,7 +75,8 @@ enum ScenarioValidator {
             case let .powerOff(node), let .powerOn(node), let .stopSpeaker(node, _), let .startSpeaker(node),
                  let .linkDown(node), let .linkUp(node):
                 guard nodes.contains(node) else {
-                    throw ScenarioError(entry.location, "\(entry.action.name): no node named \"\(node)\"")
+                    throw ScenarioError(entry.fieldLocations["node"] ?? entry.location,
+                                        "\(entry.action.name): no node named \"\(node)\"")
                 }
             case .delete, .loss:
                 break

@@ -25,11 +25,11 @@ enum ScenarioWorld {
         for located in objects {
             switch located.object {
             case let .metalLBConfigMap(newPools):
-                pools = newPools
+                pools = newPools.map(\.pool)
                 configChanged = true
-            case let .ipAddressPool(pool):
-                pools.removeAll { $0.name == pool.name }
-                pools.append(pool)
+            case let .ipAddressPool(located):
+                pools.removeAll { $0.name == located.pool.name }
+                pools.append(located.pool)
                 configChanged = true
             case let .l2Advertisement(name, selected):
                 advertisements[name] = selected

@@ -40,4 +40,6 @@ public struct TimelineEntry: Sendable {
     public var at: SimTime
     public var action: TimelineAction
     public var location: SourceLocation
+    /// Where the action's arguments were written (`to`, `node`...), for errors found later.
+    public var fieldLocations: [String: SourceLocation] = [:]
 }

@@ -46,12 +46,16 @@ public struct YAMLNode: Sendable {
     public static func parseAll(_ text: String, file: String, lineOffset: Int = 0,
                                 columnOffset: Int = 0) throws(ScenarioError) -> [YAMLNode] {
         do {
-            let composed = try Yams.compose_all(yaml: text)
+            // Yams' document sequence stops at the first syntax error and keeps it aside:
+            // iterate it by hand and raise that error, so a broken document is never taken
+            // for the end of the file.
+            var documents = try Yams.compose_all(yaml: text)
             var result: [YAMLNode] = []
-            for document in composed {
+            while let document = documents.next() {
                 let node = try convert(document, file: file, lineOffset: lineOffset, columnOffset: columnOffset)
                 if !node.isNull { result.append(node) }
             }
+            if let error = documents.error { throw error }
             return result
         } catch let error as ScenarioError {
             throw error

@@ -37,7 +37,7 @@ struct SeedScenarioLoadTests {
         var services: [String] = [], pods: [(String, String?)] = []
         for located in scenario.manifests {
             switch located.object {
-            case let .metalLBConfigMap(list): pools += list.map { ($0.name, $0.cidrs.map(\.description)) }
+            case let .metalLBConfigMap(list): pools += list.map { ($0.pool.name, $0.pool.cidrs.map(\.description)) }
             case let .service(service): services.append(service.key)
             case let .pod(pod): pods.append((pod.key, pod.nodeName))
             default: break

@@ -1,0 +1,278 @@
+import Wire
+
+/// One node's memberlist: hashicorp/memberlist's failure detector (SWIM with Lifeguard's
+/// health awareness, nacks and suspicion confirmations), sans-IO.
+///
+/// The driver (the simulator, or a live process) hands it received datagrams and the time,
+/// calls `tick` when `nextWakeup` comes, and sends the datagrams each call returns from this
+/// node's address and port. Nothing here reads a clock or draws randomness except from the
+/// generator given at creation, so the same inputs always give the same outputs.
+///
+/// Timers follow memberlist's goroutines: probes on a ticker every ProbeInterval from
+/// creation (a probe that runs past its tick, as a failed one under degraded health does,
+/// is followed straight away by the next, as Go's ticker delivers the missed tick); gossip
+/// on a ticker every GossipInterval (skipped while nothing is queued, where memberlist
+/// would find nothing to send); push/pull after a random stagger below PushPullInterval,
+/// then every PushPullInterval scaled by cluster size.
+public struct Memberlist<Generator: RandomNumberGenerator> {
+    public typealias Output = MembershipOutput
+
+    /// memberlist's protocol versions: understands 1 to 5, speaks 2 (its default,
+    /// `ProtocolVersion2Compatible`); no delegate protocol.
+    public static var protocolVersions: [UInt8] { [1, 5, 2, 0, 0, 0] }
+
+    /// Per-message bytes a compound header costs, and the compound's own header
+    /// (memberlist's `compoundOverhead`, `compoundHeaderOverhead`).
+    static var compoundOverhead: Int { 2 }
+
+    public let name: String
+    public let address: IPv4Address
+    public let port: UInt16
+    public let config: MembershipConfig
+    public let meta: [UInt8]
+
+    var generator: Generator
+    /// The member list in probe order (memberlist's `m.nodes`), this node included.
+    var nodes: [NodeState] = []
+    var probeIndex = 0
+    /// The last incarnation number handed out for this node.
+    var incarnationCounter: UInt32 = 0
+    var sequenceNumber: UInt32 = 0
+    public internal(set) var awareness: Awareness
+    var broadcasts = BroadcastQueue()
+    /// Suspicion timers by member name; looked up by name, fired in (deadline, name) order.
+    var suspicions: [String: Suspicion] = [:]
+    /// `leave` was called.
+    public internal(set) var hasLeft = false
+    /// The leave's dead message has been sent its full number of times (or nobody was left
+    /// to tell): memberlist's `Leave` returns now, and MetalLB shuts memberlist down.
+    public internal(set) var leaveBroadcastFinished = false
+    var probe: ProbeInFlight?
+    var relays: [IndirectRelay] = []
+    var pendingPushPulls: [PendingPushPull] = []
+    /// When this memberlist was created: the tickers count from here.
+    let origin: Int64
+    var nextProbeAt: Int64?
+    var nextGossipAt: Int64?
+    var nextPushPullAt: Int64?
+    /// The push/pull timer's first wait (the random stagger) is over.
+    var pushPullStaggered = false
+    /// What the current call has produced so far.
+    var outbox = Output()
+
+    /// Creates the memberlist and marks this node alive (memberlist's `Create`: `setAlive`
+    /// then `schedule`). The join event for this node itself comes with the first output.
+    public init(name: String, address: IPv4Address, port: UInt16 = 7946, config: MembershipConfig = .lan,
+                meta: [UInt8] = [], generator: Generator, now: Int64) {
+        self.name = name
+        self.address = address
+        self.port = port
+        self.config = config
+        self.meta = meta
+        self.generator = generator
+        self.origin = now
+        awareness = Awareness(maximum: config.awarenessMaxMultiplier)
+        let alive = Alive(incarnation: nextIncarnation(), node: name, address: address, port: port,
+                          meta: meta, vsn: Self.protocolVersions)
+        aliveNode(alive, now: now, bootstrap: true)
+        if config.probeInterval > 0 { nextProbeAt = now + config.probeInterval }
+        if config.gossipInterval > 0 && config.gossipNodes > 0 { nextGossipAt = now + config.gossipInterval }
+        if config.pushPullInterval > 0 {
+            nextPushPullAt = now + Int64(self.generator.uniform(below: Int(config.pushPullInterval)))
+        }
+    }
+
+    // MARK: - Driving
+
+    /// Joins a cluster through `seeds`: a push/pull (full state exchange) with each, as
+    /// memberlist's `Join` does. The answers arrive as datagrams like any other.
+    public mutating func join(_ seeds: [(IPv4Address, UInt16)], now: Int64) -> Output {
+        catchUpGossip(now)
+        for (seedAddress, seedPort) in seeds {
+            sendPushPull(to: seedAddress, port: seedPort, join: true, now: now)
+        }
+        return takeOutput()
+    }
+
+    /// Handles one datagram received from `from`:`port`.
+    ///
+    /// Pings, acks, nacks, indirect pings and push/pulls are handled as they come; alive,
+    /// suspect and dead messages go through memberlist's hand-off queues, processed once
+    /// the packet is read: alive messages first, then the others, each queue newest first.
+    public mutating func receive(_ payload: [UInt8], from: IPv4Address, port fromPort: UInt16, now: Int64) -> Output {
+        catchUpGossip(now)
+        let contents = Packet.decode(payload)
+        for error in contents.errors {
+            outbox.discarded.append("\(error) from \(from):\(fromPort)")
+        }
+        if contents.truncatedParts > 0 {
+            outbox.discarded.append("compound request had \(contents.truncatedParts) truncated messages from \(from):\(fromPort)")
+        }
+        var aliveQueue: [Alive] = []
+        var otherQueue: [Message] = []
+        for message in contents.messages {
+            switch message {
+            case let .ping(ping): handlePing(ping, from: from, port: fromPort, now: now)
+            case let .indirectPing(request): handleIndirectPing(request, from: from, port: fromPort, now: now)
+            case let .ack(ack): handleAck(ack, now: now)
+            case let .nack(nack): handleNack(nack)
+            case let .pushPull(exchange): handlePushPull(exchange, from: from, port: fromPort, now: now)
+            case var .alive(alive):
+                if alive.port == 0 { alive.port = port }
+                aliveQueue.append(alive)
+            case .suspect, .dead:
+                otherQueue.append(message)
+            }
+        }
+        for alive in aliveQueue.reversed() { aliveNode(alive, now: now, bootstrap: false) }
+        for message in otherQueue.reversed() {
+            switch message {
+            case let .suspect(suspect): suspectNode(suspect, now: now)
+            case let .dead(dead): deadNode(dead, now: now)
+            default: break
+            }
+        }
+        // A confirmation may have pulled a suspicion's deadline to now: memberlist fires it
+        // at once (in its own goroutine, after this message).
+        for (memberName, suspicion) in suspicions.sorted(by: { $0.key < $1.key }) where suspicion.deadline <= now {
+            suspicionExpired(memberName, now: now)
+        }
+        return takeOutput()
+    }
+
+    /// Runs every timer due at or before `now`, in time order: relayed-probe timeouts, the
+    /// probe's stages, suspicion timeouts, a new probe, gossip, push/pull (that order within
+    /// one instant).
+    public mutating func tick(now: Int64) -> Output {
+        catchUpGossip(now)
+        while let (time, action) = nextAction(), time <= now {
+            perform(action, at: time)
+        }
+        return takeOutput()
+    }
+
+    /// Leaves gracefully (memberlist's `Leave`): this node's own dead message, which the
+    /// others take as "left" and act on at once, goes into the gossip queue. The node keeps
+    /// answering until the driver stops it; `leaveBroadcastFinished` says when the message
+    /// is out (MetalLB then shuts memberlist down).
+    public mutating func leave(now: Int64) -> Output {
+        catchUpGossip(now)
+        guard !hasLeft else { return takeOutput() }
+        hasLeft = true
+        if let me = nodes.first(where: { $0.name == name }) {
+            deadNode(Dead(incarnation: me.incarnation, node: name, from: name), now: now)
+        }
+        if !nodes.contains(where: { !$0.state.isDeadOrLeft && $0.name != name }) {
+            leaveBroadcastFinished = true
+        }
+        return takeOutput()
+    }
+
+    /// When `tick` next has something to do, or nil if nothing is scheduled.
+    public var nextWakeup: Int64? { nextAction()?.time }
+
+    // MARK: - The view
+
+    /// Every member this node knows of, itself included, dead and left ones until they are
+    /// forgotten (GossipToTheDeadTime after they died, at the next probe round), by name.
+    public var members: [Member] {
+        nodes.map(\.member).sorted { $0.name < $1.name }
+    }
+
+    /// The members memberlist's `Members()` returns, alive or suspect, by name: the
+    /// speakers MetalLB lets take part in its election.
+    public var liveMembers: [Member] {
+        nodes.filter { !$0.state.isDeadOrLeft }.map(\.member).sorted { $0.name < $1.name }
+    }
+
+    /// One member by name.
+    public func member(named memberName: String) -> Member? {
+        nodes.first { $0.name == memberName }?.member
+    }
+
+    /// This node's own entry.
+    public var localMember: Member {
+        nodes.first { $0.name == name }!.member
+    }
+
+    /// Lifeguard's health score: 0 is healthy; each point stretches the probe interval.
+    public var healthScore: Int { awareness.score }
+
+    // MARK: - Internals shared by the extensions
+
+    mutating func nextIncarnation() -> UInt32 {
+        incarnationCounter &+= 1
+        return incarnationCounter
+    }
+
+    mutating func nextSequenceNumber() -> UInt32 {
+        sequenceNumber &+= 1
+        return sequenceNumber
+    }
+
+    func index(of memberName: String) -> Int? {
+        nodes.firstIndex { $0.name == memberName }
+    }
+
+    mutating func takeOutput() -> Output {
+        defer { outbox = Output() }
+        return outbox
+    }
+
+    /// Queues gossip about `memberName` (replacing what was queued about it).
+    mutating func queueBroadcast(_ memberName: String, _ message: Message, now: Int64, isLeave: Bool = false) {
+        catchUpGossip(now)
+        if broadcasts.queue(name: memberName, message: message.encoded, isLeave: isLeave) {
+            leaveBroadcastFinished = true
+        }
+    }
+
+    /// Takes queued gossip for one packet; notes when the leave message is done.
+    mutating func takeBroadcasts(limit: Int) -> [[UInt8]] {
+        let transmitLimit = Timing.retransmitLimit(retransmitMult: config.retransmitMult, members: nodes.count)
+        let taken = broadcasts.take(overhead: Self.compoundOverhead, limit: limit, transmitLimit: transmitLimit)
+        if taken.finishedLeave { leaveBroadcastFinished = true }
+        return taken.messages
+    }
+
+    /// memberlist's `sendMsg`: the message, with as much queued gossip as fits in the
+    /// packet piggybacked in a compound.
+    mutating func send(_ message: Message, to destination: IPv4Address, port destinationPort: UInt16) {
+        let bytes = message.encoded
+        let extra = takeBroadcasts(limit: config.udpBufferSize - bytes.count - Self.compoundOverhead)
+        let packet = extra.isEmpty ? bytes : Packet.compound([bytes] + extra)
+        sendRaw(packet, to: destination, port: destinationPort, member: nil)
+    }
+
+    /// memberlist's `rawSendMsgPacket`: the packet as it is, behind a CRC when the member
+    /// speaks protocol 5. Without `member` memberlist looks the destination up by its
+    /// address text, which finds a member only when members are named by address.
+    mutating func sendRaw(_ packet: [UInt8], to destination: IPv4Address, port destinationPort: UInt16, member: NodeState?) {
+        let known = member ?? nodes.first { $0.name == destination.description }
+        let payload = (known?.protocolMax ?? 0) >= 5 ? Packet.withCRC(packet) : packet
+        outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: payload))
+    }
+
+    /// Keeps the gossip ticker on its grid while it has nothing to do: once the queue is
+    /// empty no wake-up is asked for, so a tick that passed unattended moves on here to the
+    /// first one at or after `now`.
+    mutating func catchUpGossip(_ now: Int64) {
+        guard broadcasts.isEmpty, let next = nextGossipAt, next < now else { return }
+        nextGossipAt = Self.gridTick(atOrAfter: now, origin: origin, interval: config.gossipInterval)
+    }
+
+    /// The first tick of a ticker started at `origin` at or after `time`.
+    static func gridTick(atOrAfter time: Int64, origin: Int64, interval: Int64) -> Int64 {
+        let elapsed = time - origin
+        let ticks = elapsed <= 0 ? 1 : (elapsed + interval - 1) / interval
+        return origin + max(ticks, 1) * interval
+    }
+
+    /// The first tick of a ticker started at `origin` strictly after `time`.
+    static func gridTick(after time: Int64, origin: Int64, interval: Int64) -> Int64 {
+        let elapsed = max(time - origin, 0)
+        return origin + (elapsed / interval + 1) * interval
+    }
+}
+
+extension Memberlist: Sendable where Generator: Sendable {}
