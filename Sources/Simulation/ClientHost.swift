@@ -113,7 +113,17 @@ public final class ClientHost: Host {
                                                           mac: packet.senderHardwareAddress))
             }
             var effects = NeighbourTable.Effects()
-            neighbours.arpReceived(packet, unicastToUs: destination == mac, now: world.now, effects: &effects)
+            if packet.operation == .request, packet.targetProtocolAddress == ip {
+                // A request for our own address: the kernel learns the asker and answers.
+                neighbours.requestForUsReceived(packet, now: world.now, effects: &effects)
+                let reply = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                                      targetHardwareAddress: packet.senderHardwareAddress,
+                                      targetProtocolAddress: packet.senderProtocolAddress)
+                world.transmit(EthernetFrame.arp(reply, destination: packet.senderHardwareAddress, source: mac),
+                               from: port)
+            } else {
+                neighbours.arpReceived(packet, unicastToUs: destination == mac, now: world.now, effects: &effects)
+            }
             apply(effects, for: packet.senderProtocolAddress, in: world)
         case let .ipv4TCP(ipHeader, tcp):
             guard ipHeader.destination == ip, let index = outstanding[tcp.destinationPort] else { return }
@@ -148,9 +158,18 @@ public final class ClientHost: Host {
             world.schedule(.hostTimer(port: port, kind: .neighbour(ip: timer.ip, generation: timer.generation)),
                            at: timer.time)
         }
-        if effects.releaseQueue, let queued = pending.removeValue(forKey: ip),
-           let mac = neighbours.entry(for: ip)?.mac {
-            for index in queued { transmitSYN(index, to: mac, in: world) }
+        if effects.releaseQueue, let queued = pending.removeValue(forKey: ip) {
+            // The kernel flushes the queue through the normal output path, which moves a STALE
+            // entry to DELAY like any other send.
+            for index in queued {
+                var sendEffects = NeighbourTable.Effects()
+                if let mac = neighbours.resolve(ip, now: world.now, effects: &sendEffects) {
+                    transmitSYN(index, to: mac, in: world)
+                } else {
+                    pending[ip, default: []].append(index)
+                }
+                apply(sendEffects, for: ip, in: world)
+            }
         }
         if effects.dropQueue { pending[ip] = nil }
         reportChange(for: ip, in: world)

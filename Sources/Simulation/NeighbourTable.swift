@@ -80,9 +80,7 @@ public struct NeighbourTable: Sendable {
     /// the entry is usable now, or nil when the packet must wait in the entry's queue.
     public mutating func resolve(_ ip: IPv4Address, now: SimTime, effects: inout Effects) -> MACAddress? {
         refreshReachableTime(now: now)
-        var entry = entries[ip] ?? Entry(state: .failed, mac: nil, updated: now, confirmed: now - parameters.baseReachableTime * 2,
-                                         used: now, probes: 0, timerGeneration: 0)
-        let isNew = entries[ip] == nil
+        var entry = entries[ip] ?? newEntry(now: now)
         entry.used = now
         switch entry.state {
         case .reachable, .delay, .probe:
@@ -95,8 +93,14 @@ public struct NeighbourTable: Sendable {
             entries[ip] = entry
             return entry.mac
         case .failed:
-            // A new entry, or a failed one being used again: INCOMPLETE, broadcast at once.
-            _ = isNew
+            // A new entry, or a failed one being used again: INCOMPLETE, broadcast at once;
+            // with no broadcast probes allowed at all it fails on the spot and the packet is dropped.
+            guard parameters.mcastSolicit > 0 else {
+                entry.updated = now
+                entries[ip] = entry
+                effects.dropQueue = true
+                return nil
+            }
             entry.state = .incomplete
             entry.updated = now
             entry.probes = parameters.ucastSolicit
@@ -161,7 +165,9 @@ public struct NeighbourTable: Sendable {
             return
         }
         if entry.state != .stale {
-            arm(&entry, ip: ip, at: next, effects: &effects)
+            // The kernel never re-arms sooner than HZ/100 from now: a REACHABLE entry whose
+            // deadline is exactly now would otherwise fire at the same instant forever.
+            arm(&entry, ip: ip, at: max(next, now + .milliseconds(10)), effects: &effects)
         }
         if entry.state == .incomplete || entry.state == .probe {
             solicit(&entry, ip: ip, effects: &effects)
@@ -196,17 +202,38 @@ public struct NeighbourTable: Sendable {
     /// reply proves reachability; broadcast replies and requests leave the entry STALE.
     public mutating func arpReceived(_ packet: ARPPacket, unicastToUs: Bool, now: SimTime, effects: inout Effects) {
         let ip = packet.senderProtocolAddress
-        guard var entry = entries[ip] else { return }
         // Gratuitous: sender IP equals target IP, and for a reply also target MAC equals sender MAC.
         var isGratuitous = packet.senderProtocolAddress == packet.targetProtocolAddress
         if isGratuitous && packet.operation == .reply {
             isGratuitous = packet.targetHardwareAddress == packet.senderHardwareAddress
         }
+        // arp_accept 1 lets an unsolicited gratuitous ARP or reply create the entry.
+        if entries[ip] == nil, parameters.arpAccept, isGratuitous || packet.operation == .reply, ip != .any {
+            entries[ip] = newEntry(now: now)
+        }
+        guard var entry = entries[ip] else { return }
         let override = now > entry.updated + parameters.locktime || isGratuitous
         let newState: NeighbourState = (packet.operation == .reply && unicastToUs) ? .reachable : .stale
         update(&entry, ip: ip, mac: packet.senderHardwareAddress, newState: newState,
                override: override, now: now, effects: &effects)
         entries[ip] = entry
+    }
+
+    /// A request for one of our own addresses (`neigh_event_ns`): the sender's entry is created
+    /// whatever `arp_accept` says and set STALE with override, locktime or not.
+    public mutating func requestForUsReceived(_ packet: ARPPacket, now: SimTime, effects: inout Effects) {
+        let ip = packet.senderProtocolAddress
+        guard ip != .any else { return }
+        var entry = entries[ip] ?? newEntry(now: now)
+        update(&entry, ip: ip, mac: packet.senderHardwareAddress, newState: .stale, override: true, now: now,
+               effects: &effects)
+        entries[ip] = entry
+    }
+
+    /// A fresh entry (NUD_NONE, modelled as FAILED with no address).
+    private func newEntry(now: SimTime) -> Entry {
+        Entry(state: .failed, mac: nil, updated: now, confirmed: now - parameters.baseReachableTime * 2,
+              used: now, probes: 0, timerGeneration: 0)
     }
 
     /// `__neigh_update` for an update carrying a link-layer address.

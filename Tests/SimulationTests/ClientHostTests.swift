@@ -26,7 +26,7 @@ struct ClientHostNeighbourTests {
         let node = world.nodes[0]
         let client = world.clients[0]
         let somebody = MACAddress(0x02, 0, 0, 0, 0xDD, 1)
-        let answerAt = SimTime.milliseconds(10_500)
+        let answerAt = SimTime.ms(10_500)
         world.inject(broadcastReply(in: world, ip: unannouncedIP, mac: somebody), from: node.port, at: answerAt)
         let arrival = answerAt + world.config.latency
         world.run(until: arrival + .milliseconds(1))
@@ -74,7 +74,7 @@ struct ClientHostNeighbourTests {
         let world = World(config: WorldConfig(seed: 1, duration: .seconds(60), nodes: [specA, specB],
                                               clients: [clientSpec(0, probe: probe)]))
         let client = world.clients[0]
-        world.run(until: .milliseconds(10_100))
+        world.run(until: .ms(10_100))
         #expect(client.neighbours.entry(for: specA.ip)?.state == .reachable)
         #expect(client.neighbours.entry(for: specA.ip)?.mac == specA.mac)
 
@@ -82,8 +82,8 @@ struct ClientHostNeighbourTests {
         let moved = ARPPacket(operation: .request, senderHardwareAddress: specB.mac, senderProtocolAddress: specA.ip,
                               targetHardwareAddress: .zero, targetProtocolAddress: client.ip)
         world.inject(EthernetFrame.arp(moved, destination: .broadcast, source: specB.mac), from: world.nodes[1].port,
-                     at: .milliseconds(10_200))
-        world.run(until: .milliseconds(10_300))
+                     at: .ms(10_200))
+        world.run(until: .ms(10_300))
         #expect(client.neighbours.entry(for: specA.ip)?.mac == specB.mac,
                 "a request for our own address always overrides (neigh_event_ns)")
         #expect(client.neighbours.entry(for: specA.ip)?.state == .stale)

@@ -50,13 +50,13 @@ struct DowntimeIntervalTests {
 
     @Test func probesStillWithinTheirTimeoutAtTheEndAreLeftOut() {
         // Sent at 1..5; the run ends at 5.5 s with a 1 s timeout: the probe at 5 s is undecided.
-        let undecidedOnly = DowntimeInterval.intervals(of: probes("AAAAU"), runEnd: .milliseconds(5_500),
+        let undecidedOnly = DowntimeInterval.intervals(of: probes("AAAAU"), runEnd: .ms(5_500),
                                                        timeout: .seconds(1))
         #expect(undecidedOnly.isEmpty, "an unanswered probe that may still be answered is not downtime")
 
         // A run of decided losses followed by an undecided one ends at the run end all the same.
-        let mixed = DowntimeInterval.intervals(of: probes("AAUUU"), runEnd: .milliseconds(5_500), timeout: .seconds(1))
-        #expect(mixed == [interval(.seconds(3), .milliseconds(5_500))])
+        let mixed = DowntimeInterval.intervals(of: probes("AAUUU"), runEnd: .ms(5_500), timeout: .seconds(1))
+        #expect(mixed == [interval(.seconds(3), .ms(5_500))])
 
         // A probe sent exactly `timeout` before the end has had all its time: it counts.
         let onTheEdge = DowntimeInterval.intervals(of: probes("AAAAU"), runEnd: .seconds(6), timeout: .seconds(1))
@@ -65,7 +65,7 @@ struct DowntimeIntervalTests {
 
     @Test func anAnsweredProbeStillInsideItsTimeoutClosesTheRun() {
         // The last probe was answered even though the run ended 0.5 s after sending it.
-        let result = DowntimeInterval.intervals(of: probes("AUUA"), runEnd: .milliseconds(4_500), timeout: .seconds(1))
+        let result = DowntimeInterval.intervals(of: probes("AUUA"), runEnd: .ms(4_500), timeout: .seconds(1))
         #expect(result == [interval(.seconds(2), .seconds(4))])
     }
 }

@@ -41,7 +41,7 @@ struct NeighbourResolutionTests {
     @Test func resolveWhileIncompleteOnlyQueues() {
         var driver = NeighbourDriver()
         driver.resolve(at: .seconds(1))
-        let (mac, effects) = driver.resolve(at: .milliseconds(1_500))
+        let (mac, effects) = driver.resolve(at: .ms(1_500))
         #expect(mac == nil)
         #expect(effects.solicitations.isEmpty)
         #expect(effects.timer == nil)
@@ -56,12 +56,12 @@ struct NeighbourResolutionTests {
     @Test func unicastReplyWhileIncompleteMakesReachable() {
         var driver = NeighbourDriver()
         driver.resolve(at: .seconds(1))
-        let effects = driver.receive(reply(from: peerIP, mac: macA), unicast: true, at: .milliseconds(1_200))
+        let effects = driver.receive(reply(from: peerIP, mac: macA), unicast: true, at: .ms(1_200))
         #expect(driver.state == .reachable)
         #expect(driver.mac == macA)
         #expect(effects.releaseQueue)
         #expect(!effects.dropQueue)
-        #expect(effects.timer?.time == SimTime.milliseconds(1_200) + driver.table.reachableTime)
+        #expect(effects.timer?.time == SimTime.ms(1_200) + driver.table.reachableTime)
         // The INCOMPLETE retransmission timer is dead: no more requests.
         driver.advance(to: .seconds(5))
         #expect(driver.sent.count == 1)
@@ -76,7 +76,7 @@ struct NeighbourResolutionTests {
     @Test func broadcastReplyWhileIncompleteMakesStale() {
         var driver = NeighbourDriver()
         driver.resolve(at: .seconds(1))
-        let effects = driver.receive(reply(from: peerIP, mac: macA), unicast: false, at: .milliseconds(1_300))
+        let effects = driver.receive(reply(from: peerIP, mac: macA), unicast: false, at: .ms(1_300))
         #expect(driver.state == .stale)
         #expect(driver.mac == macA)
         #expect(effects.releaseQueue)
@@ -91,7 +91,7 @@ struct NeighbourResolutionTests {
     @Test func requestFromTheIPWhileIncompleteMakesStale() {
         var driver = NeighbourDriver()
         driver.resolve(at: .seconds(1))
-        let effects = driver.receive(request(from: peerIP, mac: macA), unicast: false, at: .milliseconds(1_400))
+        let effects = driver.receive(request(from: peerIP, mac: macA), unicast: false, at: .ms(1_400))
         #expect(driver.state == .stale)
         #expect(driver.mac == macA)
         #expect(effects.releaseQueue)
@@ -255,9 +255,9 @@ struct NeighbourReachabilityTests {
         var driver = NeighbourDriver()
         driver.makeStale(mac: macA, at: .seconds(1))
         driver.resolve(at: .seconds(20))
-        driver.advance(to: .milliseconds(25_500))
+        driver.advance(to: .ms(25_500))
         #expect(driver.state == .probe)
-        driver.receive(reply(from: peerIP, mac: macA), unicast: true, at: .milliseconds(25_600))
+        driver.receive(reply(from: peerIP, mac: macA), unicast: true, at: .ms(25_600))
         #expect(driver.state == .reachable)
         driver.advance(to: .seconds(40))
         #expect(driver.state == .reachable)
@@ -324,7 +324,7 @@ struct NeighbourUpdateTests {
     @Test func differentMACReplyInsideLocktimeIsIgnored() {
         var driver = NeighbourDriver()
         driver.makeReachable(mac: macA, at: .seconds(10))
-        driver.receive(reply(from: peerIP, mac: macB), unicast: true, at: .milliseconds(10_500))
+        driver.receive(reply(from: peerIP, mac: macB), unicast: true, at: .ms(10_500))
         #expect(driver.mac == macA)
         #expect(driver.state == .reachable)
         driver.receive(reply(from: peerIP, mac: macB), unicast: true, at: .seconds(11))
@@ -352,7 +352,7 @@ struct NeighbourUpdateTests {
     @Test func gratuitousRequestReplacesTheAddressInsideLocktimeAndLeavesItStale() {
         var driver = NeighbourDriver()
         driver.makeReachable(mac: macA, at: .seconds(10))
-        driver.receive(gratuitousRequest(for: peerIP, mac: macB), unicast: false, at: .milliseconds(10_100))
+        driver.receive(gratuitousRequest(for: peerIP, mac: macB), unicast: false, at: .ms(10_100))
         #expect(driver.mac == macB)
         #expect(driver.state == .stale)
     }
@@ -364,12 +364,12 @@ struct NeighbourUpdateTests {
         var driver = NeighbourDriver()
         driver.makeReachable(mac: macA, at: .seconds(10))
         driver.receive(gratuitousReply(for: peerIP, mac: macB, tha: .broadcast), unicast: false,
-                       at: .milliseconds(10_300))
+                       at: .ms(10_300))
         #expect(driver.mac == macA)
         #expect(driver.state == .reachable)
         // After locktime the same frame does replace it, as an ordinary broadcast reply: STALE.
         driver.receive(gratuitousReply(for: peerIP, mac: macB, tha: .broadcast), unicast: false,
-                       at: .milliseconds(11_300))
+                       at: .ms(11_300))
         #expect(driver.mac == macB)
         #expect(driver.state == .stale)
     }
@@ -379,7 +379,7 @@ struct NeighbourUpdateTests {
     @Test func replyWithTargetMACEqualToSenderMACIsGratuitous() {
         var driver = NeighbourDriver()
         driver.makeReachable(mac: macA, at: .seconds(10))
-        driver.receive(gratuitousReply(for: peerIP, mac: macB, tha: macB), unicast: false, at: .milliseconds(10_300))
+        driver.receive(gratuitousReply(for: peerIP, mac: macB, tha: macB), unicast: false, at: .ms(10_300))
         #expect(driver.mac == macB)
         #expect(driver.state == .stale)
     }
@@ -435,8 +435,8 @@ struct NeighbourUpdateTests {
     @Test func noopUpdateDoesNotExtendTheLocktime() {
         var driver = NeighbourDriver()
         driver.makeReachable(mac: macA, at: .seconds(10))
-        driver.receive(request(from: peerIP, mac: macA), unicast: false, at: .milliseconds(10_900))
-        driver.receive(reply(from: peerIP, mac: macB), unicast: true, at: .milliseconds(11_500))
+        driver.receive(request(from: peerIP, mac: macA), unicast: false, at: .ms(10_900))
+        driver.receive(reply(from: peerIP, mac: macB), unicast: true, at: .ms(11_500))
         #expect(driver.mac == macB)
     }
 

@@ -17,7 +17,8 @@ let vip = IPv4Address(192, 0, 2, 200)
 let unannouncedIP = IPv4Address(192, 0, 2, 201)
 
 extension SimTime {
-    static func milliseconds(_ ms: Int64) -> SimTime { SimTime(nanoseconds: ms * 1_000_000) }
+    /// An instant given in milliseconds since the start of the run.
+    static func ms(_ ms: Int64) -> SimTime { SimTime(nanoseconds: ms * 1_000_000) }
 }
 
 // MARK: ARP packets as the various senders build them

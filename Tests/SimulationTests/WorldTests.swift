@@ -60,7 +60,7 @@ struct WorldDeliveryTests {
         for index in 0..<50 {
             let port = ports[index % ports.count]
             let source = MACAddress(0x02, 0, 0, 0, 0xCC, UInt8(index))
-            world.inject(inertFrame(to: .broadcast, from: source), from: port, at: .milliseconds(Int64(10 * (index + 1))))
+            world.inject(inertFrame(to: .broadcast, from: source), from: port, at: .ms(Int64(10 * (index + 1))))
         }
         world.run(until: .seconds(2))
         #expect(world.recorder.framesOnSegment == 50)
@@ -71,7 +71,7 @@ struct WorldDeliveryTests {
         let world = bareWorld(nodes: 2, clients: 3, lossPPM: 1_000_000)
         for index in 0..<50 {
             world.inject(inertFrame(to: .broadcast, from: MACAddress(0x02, 0, 0, 0, 0xCC, UInt8(index))),
-                         from: world.clients[0].port, at: .milliseconds(Int64(10 * (index + 1))))
+                         from: world.clients[0].port, at: .ms(Int64(10 * (index + 1))))
         }
         world.run(until: .seconds(2))
         #expect(world.recorder.framesOnSegment == 50)
@@ -82,7 +82,7 @@ struct WorldDeliveryTests {
         let world = bareWorld(nodes: 2, clients: 3, lossPPM: 500_000)
         for index in 0..<200 {
             world.inject(inertFrame(to: .broadcast, from: MACAddress(0x02, 0, 0, 0, 0xCC, UInt8(index))),
-                         from: world.clients[0].port, at: .milliseconds(Int64(10 * (index + 1))))
+                         from: world.clients[0].port, at: .ms(Int64(10 * (index + 1))))
         }
         world.run(until: .seconds(3))
         let delivered = world.recorder.framesDelivered
@@ -160,7 +160,7 @@ struct WorldHostTests {
     @Test func anAnsweredProbeGetsAChecksummedSYNACKAndIsRecordedAsAnswered() throws {
         let trace = RecordingTrace()
         let world = try clusterWorld(trace: trace)
-        world.run(until: .milliseconds(3_500))
+        world.run(until: .ms(3_500))
         let node = world.nodes[0]
         let client = world.clients[0]
         let latency = world.config.latency
