@@ -31,6 +31,8 @@ let package = Package(
             "Wire", "IPAM",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ]),
+        // hashicorp/memberlist's failure detector (SWIM + Lifeguard), sans-IO. -> Wire
+        .target(name: "Membership", dependencies: ["Wire"]),
         // The discrete-event core: time, event queue, seeded random streams.
         .target(name: "Engine", dependencies: [
             .product(name: "HeapModule", package: "swift-collections"),
@@ -66,6 +68,7 @@ let package = Package(
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "MembershipTests", dependencies: ["Membership", "Wire"]),
         .testTarget(name: "IPAMTests", dependencies: ["IPAM", "Wire"]),
         .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),

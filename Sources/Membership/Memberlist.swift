@@ -44,6 +44,8 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     var suspicions: [String: Suspicion] = [:]
     /// `leave` was called.
     public internal(set) var hasLeft = false
+    /// When `leave` was called.
+    var leftAt: Int64?
     /// The leave's dead message has been sent its full number of times (or nobody was left
     /// to tell): memberlist's `Leave` returns now, and MetalLB shuts memberlist down.
     public internal(set) var leaveBroadcastFinished = false
@@ -159,6 +161,7 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         catchUpGossip(now)
         guard !hasLeft else { return takeOutput() }
         hasLeft = true
+        leftAt = now
         if let me = nodes.first(where: { $0.name == name }) {
             deadNode(Dead(incarnation: me.incarnation, node: name, from: name), now: now)
         }
@@ -190,9 +193,12 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         nodes.first { $0.name == memberName }?.member
     }
 
-    /// This node's own entry.
+    /// This node's own entry. After a leave, the entry is dropped like any dead member's
+    /// once GossipToTheDeadTime has passed; it is then reconstructed, as left.
     public var localMember: Member {
-        nodes.first { $0.name == name }!.member
+        nodes.first { $0.name == name }?.member
+            ?? Member(name: name, address: address, port: port, incarnation: incarnationCounter, state: .left,
+                      stateChange: leftAt ?? origin, meta: meta)
     }
 
     /// Lifeguard's health score: 0 is healthy; each point stretches the probe interval.

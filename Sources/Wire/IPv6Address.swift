@@ -148,9 +148,9 @@ extension IPv6Address {
     /// Go's `netip.parseIPv6` (which `net.ParseIP` calls) over UTF-8 bytes, step for step,
     /// so that the same strings are accepted and rejected.
     private static func parse(_ text: [UInt8]) -> (UInt64, UInt64)? {
+        // No zone split: `ParseIP` refuses zones, and a `%` is neither a hex digit nor a
+        // colon, so the loop below rejects it like any other stray byte.
         let colon = UInt8(ascii: ":")
-        // `ParseIP` rejects any address with a zone.
-        guard !text.contains(UInt8(ascii: "%")) else { return nil }
         var bytes = [UInt8](repeating: 0, count: 16)
         var ellipsis = -1  // Byte position the `::` stands at, once seen.
         var position = 0  // Next index into `text`.
@@ -171,8 +171,9 @@ extension IPv6Address {
             }
             guard digits > 0 else { return nil }
             if position + digits < text.count && text[position + digits] == UInt8(ascii: ".") {
-                // An IPv4 tail: it must fill the last four bytes, and the rest of the text
-                // must be a dotted quad (read from the group's first digit).
+                // An IPv4 tail: it must fill the last four bytes (Go checks the position
+                // here; the length checks after the loop would catch it too), and the rest
+                // of the text must be a dotted quad, read from the group's first digit.
                 guard ellipsis >= 0 || filled == 12, filled + 4 <= 16,
                       let tail = IPv4Address(String(decoding: text[position...], as: UTF8.self))
                 else { return nil }
