@@ -54,6 +54,8 @@ let package = Package(
         ),
         // pcap files (writer and reader) through libpcap.
         .target(name: "Pcap", dependencies: ["CPcap"]),
+        // The same Layer2 code on a real interface, with the wall clock (`sim live`).
+        .target(name: "Live", dependencies: ["Layer2", "Pcap", "Wire"]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
         .target(name: "Scenario", dependencies: [
             "Simulation", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Pcap",
@@ -62,7 +64,7 @@ let package = Package(
         ]),
         // The command line.
         .executableTarget(name: "sim", dependencies: [
-            "Scenario", "Simulation", "Engine", "Wire", "Layer2", "Pcap",
+            "Scenario", "Simulation", "Engine", "Wire", "Layer2", "Pcap", "Live",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -75,6 +77,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire"]),
+        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire"]),
     ],
     swiftLanguageModes: [.v6]

@@ -26,4 +26,19 @@ static inline int cpcap_errbuf_size(void) { return PCAP_ERRBUF_SIZE; }
 /// pcap_next_ex's return value at the end of a savefile.
 static inline int cpcap_error_break(void) { return PCAP_ERROR_BREAK; }
 
+// Live capture (LiveCapture.swift).
+
+/// pcap_setdirection's "inbound only": frames this host sends are not captured back.
+static inline pcap_direction_t cpcap_direction_in(void) { return PCAP_D_IN; }
+
+/// pcap_activate's warnings (positive) and errors (negative) that deserve their own message.
+static inline int cpcap_error_no_such_device(void) { return PCAP_ERROR_NO_SUCH_DEVICE; }
+static inline int cpcap_error_perm_denied(void) { return PCAP_ERROR_PERM_DENIED; }
+static inline int cpcap_error_iface_not_up(void) { return PCAP_ERROR_IFACE_NOT_UP; }
+static inline int cpcap_warning_tstamp_type_notsup(void) { return PCAP_WARNING_TSTAMP_TYPE_NOTSUP; }
+
+/// pcap_findalldevs's interface flags.
+static inline bpf_u_int32 cpcap_if_up(void) { return PCAP_IF_UP; }
+static inline bpf_u_int32 cpcap_if_running(void) { return PCAP_IF_RUNNING; }
+
 #endif

@@ -1,0 +1,74 @@
+import Wire
+
+/// Why an address cannot be announced by a live speaker. A speaker answers ARP for unicast
+/// IPv4 addresses only: an ARP reply claiming 0.0.0.0, a multicast or a broadcast address
+/// would confuse every host on the segment.
+public struct AnnounceAddressError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The text as given.
+    public var text: String
+    /// What is wrong with it.
+    public var reason: String
+    /// Where it came from, e.g. `announce.txt:3` or `--announce`.
+    public var location: String
+
+    public var description: String { "\(location): \(text.isEmpty ? "(empty)" : text): \(reason)" }
+}
+
+/// The addresses a live speaker may announce, and the text format of an announce set.
+public enum AnnounceAddress {
+    /// Parses one address and checks it is a unicast IPv4 address.
+    public static func parse(_ text: some StringProtocol, location: String) throws(AnnounceAddressError) -> IPv4Address {
+        let trimmed = String(text).trimmed(of: " \t\r")
+        guard let address = IPv4Address(trimmed) else {
+            let reason = trimmed.contains(":")
+                ? "IPv6 addresses are not supported by sim live yet (IPv4/ARP only)"
+                : "not an IPv4 address (dotted quad, e.g. 192.0.2.10)"
+            throw AnnounceAddressError(text: trimmed, reason: reason, location: location)
+        }
+        if let reason = notUnicastReason(address) {
+            throw AnnounceAddressError(text: trimmed, reason: reason, location: location)
+        }
+        return address
+    }
+
+    /// Why `address` is not a unicast address a speaker may answer for, or nil when it is.
+    public static func notUnicastReason(_ address: IPv4Address) -> String? {
+        let first = address.rawValue >> 24
+        switch address {
+        case .any: return "0.0.0.0 is the unspecified address, not a unicast address"
+        case .broadcast: return "255.255.255.255 is the broadcast address, not a unicast address"
+        default: break
+        }
+        if first == 0 { return "0.0.0.0/8 (\"this network\") is not a unicast address" }
+        if first == 127 { return "127.0.0.0/8 is loopback and never appears on a link" }
+        if first >= 224 && first <= 239 { return "224.0.0.0/4 is multicast, not a unicast address" }
+        if first >= 240 { return "240.0.0.0/4 is reserved, not a unicast address" }
+        return nil
+    }
+
+    /// Parses an announce set: one address per line; blank lines and `#` comments ignored;
+    /// a comma-separated list on one line is accepted too. Duplicates collapse. Ascending.
+    public static func parseSet(_ text: String, source: String) throws(AnnounceAddressError) -> [IPv4Address] {
+        var addresses = Set<IPv4Address>()
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            for item in content.split(separator: ",") {
+                let trimmed = item.trimmed(of: " \t\r")
+                if trimmed.isEmpty { continue }
+                addresses.insert(try parse(trimmed, location: "\(source):\(index + 1)"))
+            }
+        }
+        return addresses.sorted()
+    }
+}
+
+extension StringProtocol {
+    /// Drops leading and trailing characters in `set` (Foundation-free trimming).
+    func trimmed(of set: String) -> String {
+        let characters = Set(set)
+        var slice = Substring(self)
+        while let first = slice.first, characters.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, characters.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,40 @@
+import Wire
+
+/// What a live run reports as it goes, for the command line to print. Live itself prints
+/// nothing.
+public enum LiveEvent: Sendable, Hashable {
+    /// Capturing on `interface`, answering with `mac`.
+    case started(interface: String, mac: MACAddress, version: LiveVersion)
+    /// `ip` entered the announce set: answered from now on, gratuitous rounds follow.
+    case announcing(IPv4Address)
+    /// `ip` left the announce set: no longer answered.
+    case withdrawn(IPv4Address)
+    /// An ARP request for `ip` from `asker` was answered.
+    case answered(IPv4Address, asker: MACAddress)
+    /// One gratuitous round (a request and a reply) for `ip` was sent.
+    case gratuitousRound(IPv4Address)
+    /// The announce file could not be read or parsed; the previous set stays in force.
+    case announceSetRejected(String)
+    /// A frame could not be sent.
+    case sendFailed(String)
+    /// Capturing ended early (the interface went away).
+    case captureFailed(String)
+}
+
+/// Counters of a finished live run.
+public struct LiveSummary: Sendable, Hashable {
+    /// Frames the capture delivered (after the BPF filter).
+    public var framesReceived = 0
+    /// Frames that did not parse as Ethernet + ARP: counted, recorded, otherwise ignored.
+    public var malformedFrames = 0
+    public var repliesSent = 0
+    /// Gratuitous frames sent (two per round).
+    public var gratuitousFramesSent = 0
+    public var sendErrors = 0
+    /// Frames the kernel dropped before libpcap saw them, when known.
+    public var kernelDropped: Int?
+    /// Frames written to the pcap.
+    public var framesRecorded = 0
+
+    public init() {}
+}

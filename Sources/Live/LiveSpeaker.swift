@@ -1,0 +1,282 @@
+import Dispatch
+import Foundation
+import Layer2
+import Pcap
+import Wire
+
+/// Runs Layer2's `Announcer`, unchanged, on a real interface with the wall clock.
+///
+/// The driver only moves things between the world and the sans-IO announcer; every protocol
+/// decision (whether to answer a frame, what the reply says, when the gratuitous rounds go
+/// out and what they hold) is the announcer's:
+/// - frames captured by `LiveCapture` go to `Announcer.respond(to:on:)`, and whatever it
+///   returns is injected;
+/// - a change of the announce set becomes `setBalancer` (added addresses, one "service" per
+///   address, named by it) and `deleteBalancer` (removed ones), and the frames `setBalancer`
+///   returns are injected;
+/// - the driver sleeps until `Announcer.nextWakeup` (CLOCK_MONOTONIC), then calls `tick`.
+///
+/// Everything seen and sent is written to the pcap, received frames with the kernel's
+/// capture time stamp, sent ones with CLOCK_REALTIME when they were handed to the kernel.
+///
+/// One thread runs the loop (`run`); the capture thread, the standard-input reader and
+/// signal handlers only post to its inbox.
+public final class LiveSpeaker: @unchecked Sendable {
+    public let configuration: LiveConfiguration
+    /// The interface's MAC: what the speaker answers with.
+    public let hardwareAddress: MACAddress
+
+    private let capture: LiveCapture
+    private var announcer: Announcer
+    private var writer: PcapFileWriter?
+    private var follower: AnnounceFileFollower?
+    /// The set from the followed file or standard input (the `--announce` set is added to it).
+    private var followedSet: [IPv4Address] = []
+    private var announced: Set<IPv4Address> = []
+    private var summary = LiveSummary()
+    private let inbox = Inbox()
+    private let onEvent: @Sendable (LiveEvent) -> Void
+
+    /// Checks permission and the interface, opens the capture and the pcap output. Nothing is
+    /// sent until `run`.
+    ///
+    /// - Throws: `LiveError` saying what is missing: CAP_NET_RAW, the interface (or it is
+    ///   down), a readable announce file with valid addresses, a writable pcap path.
+    public init(configuration: LiveConfiguration,
+                onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }) throws(LiveError) {
+        self.configuration = configuration
+        self.onEvent = onEvent
+        if CapturePermission.hasNetRaw() == false {
+            throw .notPermitted(CapturePermission.missingMessage)
+        }
+        let interface: LiveInterface
+        do {
+            interface = try LiveInterface.lookup(configuration.interface)
+        } catch {
+            throw .interfaceUnavailable(error.message)
+        }
+        guard interface.isUp else {
+            throw .interfaceUnavailable(
+                "interface \(interface.name) is down: bring it up with `ip link set \(interface.name) up`")
+        }
+        guard let bytes = interface.hardwareAddress, bytes.count == 6 else {
+            throw .interfaceUnavailable("interface \(interface.name) has no Ethernet MAC address to answer with")
+        }
+        hardwareAddress = MACAddress(bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5])
+
+        // The announce file must be readable and valid at start; later bad edits are reported
+        // and the previous set kept.
+        if case let .file(path) = configuration.follow {
+            var follower = AnnounceFileFollower(path: path)
+            switch follower.poll() {
+            case let .changed(set): followedSet = set
+            case .unchanged: break
+            case let .rejected(message):
+                if FileManager.default.isReadableFile(atPath: path) {
+                    // Parse again to hand back the typed error with its line.
+                    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                    do { _ = try AnnounceAddress.parseSet(text, source: path) } catch { throw .badAddress(error) }
+                }
+                throw .announceFileUnreadable(message)
+            }
+            self.follower = follower
+        }
+
+        do {
+            capture = try LiveCapture(interface: interface.name,
+                                      options: LiveCapture.Options(filter: "arp", promiscuous: configuration.promiscuous))
+        } catch {
+            throw .capture(error.description)
+        }
+        if let path = configuration.pcapPath {
+            do { writer = try PcapFileWriter(path: path) } catch { throw .output(error.description) }
+        }
+        announcer = Announcer(interfaces: [L2Interface(name: interface.name, hardwareAddress: hardwareAddress)],
+                              schedule: .current)
+    }
+
+    /// Asks a running `run` to stop (from any thread, e.g. a signal handler's queue).
+    public func requestStop() { inbox.post(.stop) }
+
+    /// Stops the run on SIGINT and SIGTERM. Keep the returned sources alive for the run.
+    public func stopOnSignals() -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.requestStop() }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Runs until `requestStop`, a signal (after `stopOnSignals`), or the configured duration.
+    /// On return the capture is stopped and the pcap is complete and closed.
+    public func run() -> LiveSummary {
+        let start = WallClock.monotonicNanoseconds()
+        announcer = Announcer(interfaces: announcer.interfaces,
+                              schedule: configuration.version.schedule(speakerStart: start))
+        let deadline = configuration.durationNanoseconds.map { start + $0 }
+        let inbox = self.inbox
+        capture.start { record in inbox.post(.frame(record)) }
+        if configuration.follow == .standardInput {
+            StandardInputFollower.start { result in inbox.post(.announceSet(result)) }
+        }
+        onEvent(.started(interface: configuration.interface, mac: hardwareAddress, version: configuration.version))
+        apply(now: start)
+
+        var nextPoll = start + configuration.pollIntervalNanoseconds
+        loop: while true {
+            let now = WallClock.monotonicNanoseconds()
+            if let deadline, now >= deadline { break }
+            var wake = min(nextPoll, deadline ?? .max)
+            if let tick = announcer.nextWakeup { wake = min(wake, tick) }
+            for message in inbox.wait(untilMonotonic: wake) {
+                switch message {
+                case .stop:
+                    break loop
+                case let .frame(record):
+                    received(record)
+                case let .announceSet(.success(set)):
+                    followedSet = set
+                    apply(now: WallClock.monotonicNanoseconds())
+                case let .announceSet(.failure(error)):
+                    onEvent(.announceSetRejected(error.description))
+                }
+            }
+            let after = WallClock.monotonicNanoseconds()
+            if after >= nextPoll {
+                nextPoll = after + configuration.pollIntervalNanoseconds
+                pollFile(now: after)
+                if let message = capture.readError {
+                    onEvent(.captureFailed(message))
+                    break
+                }
+            }
+            if let tick = announcer.nextWakeup, after >= tick {
+                send(announcer.tick(now: after), gratuitous: true)
+            }
+            writer?.flush()
+        }
+        capture.stop()
+        // Frames captured before the stop are still recorded, not answered.
+        for message in inbox.drain() {
+            if case let .frame(frame) = message { record(frame) }
+        }
+        summary.kernelDropped = capture.kernelDropped
+        summary.framesRecorded = writer?.framesWritten ?? 0
+        writer?.close()
+        return summary
+    }
+
+    // MARK: the announce set
+
+    private func pollFile(now: Int64) {
+        guard var follower else { return }
+        defer { self.follower = follower }
+        switch follower.poll() {
+        case .unchanged: return
+        case let .rejected(message): onEvent(.announceSetRejected(message))
+        case let .changed(set):
+            followedSet = set
+            apply(now: now)
+        }
+    }
+
+    /// Brings the announcer in line with the wanted set: Layer2 decides what that sends.
+    private func apply(now: Int64) {
+        let wanted = Set(configuration.announce).union(followedSet)
+        for ip in announced.subtracting(wanted).sorted() {
+            announcer.deleteBalancer(service: ip.description)
+            onEvent(.withdrawn(ip))
+        }
+        for ip in wanted.subtracting(announced).sorted() {
+            onEvent(.announcing(ip))
+            send(announcer.setBalancer(service: ip.description, ip: ip, now: now), gratuitous: true)
+        }
+        announced = wanted
+    }
+
+    // MARK: frames
+
+    private func received(_ record: PcapRecord) {
+        summary.framesReceived += 1
+        self.record(record)
+        // A frame the filter let through but that is not a whole Ethernet + ARP frame is
+        // counted and dropped; the announcer would ignore it anyway.
+        guard let decoded = try? EthernetFrame.decode(record.bytes), case let .arp(request) = decoded.payload,
+              !record.isTruncated else {
+            summary.malformedFrames += 1
+            return
+        }
+        if let reply = announcer.respond(to: record.bytes, on: 0) {
+            send([reply], gratuitous: false)
+            onEvent(.answered(request.targetProtocolAddress, asker: request.senderHardwareAddress))
+        }
+    }
+
+    private func send(_ frames: [OutgoingFrame], gratuitous: Bool) {
+        for (index, frame) in frames.enumerated() {
+            do {
+                try capture.inject(frame.bytes)
+            } catch {
+                summary.sendErrors += 1
+                onEvent(.sendFailed(error.description))
+                continue
+            }
+            writer?.write(frame.bytes, timestampNanoseconds: WallClock.realtimeNanoseconds())
+            if gratuitous {
+                summary.gratuitousFramesSent += 1
+                // A round is a request then a reply: report it once, at the request.
+                if index % 2 == 0, case let .arp(packet)? = try? EthernetFrame.decode(frame.bytes).payload {
+                    onEvent(.gratuitousRound(packet.senderProtocolAddress))
+                }
+            } else {
+                summary.repliesSent += 1
+            }
+        }
+    }
+
+    private func record(_ record: PcapRecord) {
+        writer?.write(record.bytes, timestampNanoseconds: record.timestampNanoseconds,
+                      originalLength: record.originalLength)
+    }
+}
+
+/// The driver loop's mailbox: captured frames, announce-set updates and stop requests from
+/// other threads, in arrival order.
+private final class Inbox: @unchecked Sendable {
+    enum Message {
+        case frame(PcapRecord)
+        case announceSet(Result<[IPv4Address], AnnounceAddressError>)
+        case stop
+    }
+
+    private let lock = NSLock()
+    private let signal = DispatchSemaphore(value: 0)
+    private var messages: [Message] = []
+
+    func post(_ message: Message) {
+        lock.lock()
+        messages.append(message)
+        lock.unlock()
+        signal.signal()
+    }
+
+    /// Waits until a message arrives or the monotonic clock reaches `deadline`, then takes
+    /// everything queued.
+    func wait(untilMonotonic deadline: Int64) -> [Message] {
+        let remaining = deadline - WallClock.monotonicNanoseconds()
+        if remaining > 0 {
+            _ = signal.wait(timeout: .now() + .nanoseconds(Int(remaining)))
+        }
+        return drain()
+    }
+
+    func drain() -> [Message] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = messages
+        messages = []
+        return taken
+    }
+}

@@ -1,0 +1,299 @@
+#if os(Linux)
+import Dispatch
+import Foundation
+import Glibc
+import Testing
+import Wire
+
+// A lab of network namespaces for the live tests, torn down by every test that builds one.
+// The client namespace B holds a bridge `br0` with 192.0.2.2/24 (the kernel whose `ip neigh`
+// the tests read); every other namespace ("speaker" or "old owner") has one veth whose peer is
+// a port of B's bridge. Addresses from 192.0.2.0/24 only.
+
+enum LiveLab {
+    static var isAvailable: Bool { getuid() == 0 && executable("ip") != nil && netnsWorks }
+
+    static let skipReason: Comment =
+        "runs sim live against the real kernel in network namespaces: needs root and iproute2 (ip netns)"
+
+    /// `ip netns` may be missing or refused (no CAP_SYS_ADMIN in a container): try it once.
+    private static let netnsWorks: Bool = {
+        guard getuid() == 0, executable("ip") != nil else { return false }
+        let name = "lbsim-probe-\(getpid())-\(Int.random(in: 1000...9999))"
+        guard (try? run("ip", ["netns", "add", name])) != nil else { return false }
+        _ = try? run("ip", ["netns", "del", name])
+        return true
+    }()
+
+    static func executable(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The `sim` executable built next to the test bundle (or `$LBSIM_SIM`).
+    static func simExecutable() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["LBSIM_SIM"] { return path }
+        let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("sim").path
+            if FileManager.default.isExecutableFile(atPath: candidate) {
+                let help = try run(candidate, ["live", "--help"], allowFailure: true)
+                guard help.contains("--interface") else {
+                    throw LabError(description: "\(candidate) has no `live` subcommand: add LiveCommand.self to Sim.swift's subcommands")
+                }
+                return candidate
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw LabError(description: "the sim executable was not found next to \(bundle.path): build with `swift build --build-tests`")
+    }
+
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String], allowFailure: Bool = false) throws -> String {
+        guard let path = tool.hasPrefix("/") ? tool : executable(tool) else {
+            throw LabError(description: "\(tool) not found on PATH")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard allowFailure || process.terminationStatus == 0 else {
+            throw LabError(description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        }
+        return text
+    }
+}
+
+struct LabError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The namespaces and links of one test.
+final class Lab {
+    let tag: String
+    /// The client namespace, holding the bridge.
+    let client: String
+    let bridge = "br0"
+    static let clientAddress = "192.0.2.2/24"
+    private var namespaces: [String] = []
+
+    init() throws {
+        tag = "\(getpid() % 100_000)\(Int.random(in: 100...999))"
+        client = "lbsim-\(tag)-b"
+        do {
+            try addNamespace(client)
+            try ip(["-n", client, "link", "add", bridge, "type", "bridge"])
+            try ip(["-n", client, "addr", "add", Lab.clientAddress, "dev", bridge])
+            try ip(["-n", client, "link", "set", bridge, "up"])
+        } catch {
+            delete()
+            throw error
+        }
+    }
+
+    private func addNamespace(_ name: String) throws {
+        try ip(["netns", "add", name])
+        namespaces.append(name)
+        try ip(["-n", name, "link", "set", "lo", "up"])
+        // Keep IPv6 chatter (DAD, router solicitations) out of the captures.
+        try sysctl(name, "net/ipv6/conf/default/disable_ipv6", "1")
+        try sysctl(name, "net/ipv6/conf/all/disable_ipv6", "1")
+    }
+
+    /// A namespace `lbsim-TAG-<suffix>` with veth `dev` (address `address`, if any) plugged
+    /// into B's bridge. Returns the namespace and device names.
+    func attach(_ suffix: String, address: String? = nil) throws -> (namespace: String, device: String) {
+        let namespace = "lbsim-\(tag)-\(suffix)"
+        let device = "l\(tag)\(suffix)"
+        let port = "p\(tag)\(suffix)"
+        try addNamespace(namespace)
+        try ip(["-n", namespace, "link", "add", device, "type", "veth", "peer", "name", port, "netns", client])
+        try ip(["-n", client, "link", "set", port, "master", bridge])
+        try ip(["-n", client, "link", "set", port, "up"])
+        if let address { try ip(["-n", namespace, "addr", "add", address, "dev", device]) }
+        try ip(["-n", namespace, "link", "set", device, "up"])
+        return (namespace, device)
+    }
+
+    /// Deletes every namespace (and with them the links). Safe to call twice.
+    func delete() {
+        for name in namespaces.reversed() { _ = try? LiveLab.run("ip", ["netns", "del", name]) }
+        namespaces = []
+    }
+
+    deinit { delete() }
+
+    @discardableResult
+    func ip(_ arguments: [String]) throws -> String { try LiveLab.run("ip", arguments) }
+
+    func sysctl(_ namespace: String, _ key: String, _ value: String) throws {
+        try ip(["netns", "exec", namespace, "sh", "-c", "echo \(value) > /proc/sys/\(key)"])
+    }
+
+    func mac(_ namespace: String, _ device: String) throws -> MACAddress {
+        let text = try ip(["-n", namespace, "-o", "link", "show", device])
+        let words = text.split(whereSeparator: \.isWhitespace)
+        guard let index = words.firstIndex(of: "link/ether"), index + 1 < words.count,
+              let mac = MACAddress(String(words[index + 1])) else { throw LabError(description: "no MAC in \(text)") }
+        return mac
+    }
+
+    /// B's `ip neigh` entry for `address`: MAC and NUD state.
+    func neighbour(_ address: String) throws -> (mac: MACAddress?, state: String?) {
+        let text = try ip(["-n", client, "neigh", "show", address, "dev", bridge])
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        var mac: MACAddress?
+        if let index = words.firstIndex(of: "lladdr"), index + 1 < words.count { mac = MACAddress(words[index + 1]) }
+        let states: Set<String> = ["INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "PERMANENT", "NOARP"]
+        return (mac, words.last { states.contains($0) })
+    }
+
+    /// Polls B's entry until `condition` holds or `seconds` pass; returns the last reading.
+    func waitForNeighbour(_ address: String, seconds: Double,
+                          until condition: ((mac: MACAddress?, state: String?)) -> Bool) throws -> (mac: MACAddress?, state: String?) {
+        let end = Date().addingTimeInterval(seconds)
+        var reading = try neighbour(address)
+        while !condition(reading), Date() < end {
+            usleep(50_000)
+            reading = try neighbour(address)
+        }
+        return reading
+    }
+
+    /// `arping` from B: iputils (`arping -I IF`) or Thomas Habets' arping (`arping -i IF`),
+    /// whichever is installed. Returns every MAC address the replies showed.
+    func arpingFromClient(_ address: String, count: Int = 3) throws -> (macs: [MACAddress], output: String) {
+        guard LiveLab.executable("arping") != nil else {
+            throw LabError(description: "arping is not installed: apt-get install iputils-arping (CI: add it to .ci/run)")
+        }
+        let version = try LiveLab.run("arping", ["-V"], allowFailure: true)
+        let interfaceFlag = version.contains("iputils") ? "-I" : "-i"
+        let output = try LiveLab.run("ip", ["netns", "exec", client, "arping", "-c", "\(count)", "-w", "5",
+                                            interfaceFlag, bridge, address], allowFailure: true)
+        var macs: [MACAddress] = []
+        for line in output.split(separator: "\n") where !line.hasPrefix("ARPING") {
+            for word in line.split(whereSeparator: { $0.isWhitespace || "[]()".contains($0) }) {
+                if word.count == 17, let mac = MACAddress(String(word)) { macs.append(mac) }
+            }
+        }
+        return (macs, output)
+    }
+}
+
+/// A `sim live` process running inside a namespace (`ip netns exec NS sim live ...`).
+final class LiveProcess {
+    let process = Process()
+    private let output = Pipe()
+    private let box = OutputBox()
+
+    init(namespace: String, arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: LiveLab.executable("ip")!)
+        process.arguments = ["netns", "exec", namespace, try LiveLab.simExecutable(), "live"] + arguments
+        process.standardOutput = output
+        process.standardError = output
+        let box = self.box
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { box.append(data) }
+        }
+        try process.run()
+    }
+
+    /// Everything printed so far.
+    var text: String { box.text }
+
+    /// Waits until the output contains `needle` (true) or `seconds` pass or the process ends.
+    func waitFor(_ needle: String, seconds: Double) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if text.contains(needle) { return true }
+            if !process.isRunning { return text.contains(needle) }
+            usleep(20_000)
+        }
+        return text.contains(needle)
+    }
+
+    /// SIGTERM, then waits for the exit; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        usleep(50_000)
+        output.fileHandleForReading.readabilityHandler = nil
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
+
+private final class OutputBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ more: Data) {
+        lock.lock()
+        data.append(more)
+        lock.unlock()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Runs `body` on a fresh thread that has entered network namespace `name` (setns), and
+/// returns its result; the thread ends with it. Sockets opened there stay in the namespace.
+func inNamespace<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let result = ResultBox<T>()
+    let thread = Thread {
+        result.set(Result {
+            let fd = open("/run/netns/\(name)", O_RDONLY)
+            guard fd >= 0 else { throw LabError(description: "open /run/netns/\(name): errno \(errno)") }
+            defer { close(fd) }
+            guard let symbol = dlsym(nil, "setns") else { throw LabError(description: "setns not found") }
+            let setns = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+            guard setns(fd, 0x4000_0000 /* CLONE_NEWNET */) == 0 else {
+                throw LabError(description: "setns: errno \(errno)")
+            }
+            return try body()
+        })
+        done.signal()
+    }
+    thread.start()
+    done.wait()
+    return try result.get()
+}
+
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, Error>?
+
+    func set(_ value: Result<T, Error>) {
+        lock.lock()
+        result = value
+        lock.unlock()
+    }
+
+    func get() throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try result!.get()
+    }
+}
+#endif
