@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Addresses and frames as value types. No dependencies.
@@ -68,17 +69,23 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The allocation benchmark of issue 3 (release build: swift run -c release allocator-bench).
+        .executableTarget(name: "allocator-bench", dependencies: ["IPAM"], path: "Benchmarks/allocator-bench"),
+
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "Wire"]),
-        .testTarget(name: "IPAMTests", dependencies: ["IPAM", "Wire"]),
+        .testTarget(name: "IPAMTests", dependencies: [
+            "IPAM", "Wire",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire"]),
-        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire"]),
+        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import IPAM
 import OrderedCollections
 import Wire
 
@@ -9,8 +10,15 @@ public struct ClusterState: Sendable {
     public var nodes: OrderedDictionary<String, Node> = [:]
     public var pods: OrderedDictionary<String, Pod> = [:]
     public var services: OrderedDictionary<String, Service> = [:]
+    /// MetalLB's own configuration objects.
+    public var metallb = MetalLBResources()
+    /// Namespace labels by name (`v1/Namespace` objects), for pools' `namespaceSelectors`.
+    public var namespaces: OrderedDictionary<String, [String: String]> = [:]
     /// Events per service key, in emission order.
     public var events: OrderedDictionary<String, [ServiceEvent]> = [:]
+    /// What MetalLB's controller said about configurations it refused (v0.9.4 keeps the old
+    /// one), in order: no Service owns these, so they are not Service events.
+    public var configRejections: [ConfigRejection] = []
 
     public init() {}
 
@@ -38,9 +46,14 @@ public struct ClusterState: Sendable {
     /// what kube-proxy's rules for that destination lead to.
     public func service(forIngress ip: IPv4Address, port: Int, protocol proto: String) -> Service? {
         services.values.first { service in
-            service.type == .loadBalancer && service.ingress.contains(ip)
+            service.type == .loadBalancer && service.ingress.contains(.v4(ip))
                 && service.ports.contains { $0.port == port && $0.protocol == proto }
         }
+    }
+
+    /// The namespaces' labels as the allocator takes them.
+    public var namespaceLabels: [String: [String: String]] {
+        Dictionary(uniqueKeysWithValues: namespaces.map { ($0.key, $0.value) })
     }
 
     public mutating func record(_ event: ServiceEvent, for service: String) {

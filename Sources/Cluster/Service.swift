@@ -1,3 +1,4 @@
+import IPAM
 import Wire
 
 /// `spec.type` of a Service: only LoadBalancer services get an address from MetalLB.
@@ -40,15 +41,23 @@ public struct Service: Sendable, Hashable {
     public var clusterIP: String?
     public var ports: [ServicePort]
     public var selector: LabelSelector
-    /// `spec.loadBalancerIP`: a requested address.
-    public var loadBalancerIP: IPv4Address?
+    /// `spec.loadBalancerIP`: a requested address (deprecated by Kubernetes in favour of
+    /// MetalLB's `loadBalancerIPs` annotation, still honoured by both versions).
+    public var loadBalancerIP: IPAddress?
     public var externalTrafficPolicy: ExternalTrafficPolicy
-    /// `status.loadBalancer.ingress[].ip`, written by the allocator.
-    public var ingress: [IPv4Address] = []
+    /// `spec.ipFamilies`: the families the Service's ClusterIPs have, primary first.
+    public var ipFamilies: [IPFamily]
+    /// `spec.ipFamilyPolicy`. A policy other than SingleStack gives the Service both
+    /// families: lbsim's simulated cluster is dual-stack.
+    public var ipFamilyPolicy: IPFamilyPolicy
+    /// `status.loadBalancer.ingress[].ip`, written by the allocator: one address, or one per
+    /// family for a dual-stack service.
+    public var ingress: [IPAddress] = []
 
     public init(meta: ObjectMeta, type: ServiceType, clusterIP: String? = nil, ports: [ServicePort],
-                selector: LabelSelector, loadBalancerIP: IPv4Address? = nil,
-                externalTrafficPolicy: ExternalTrafficPolicy = .cluster) {
+                selector: LabelSelector, loadBalancerIP: IPAddress? = nil,
+                externalTrafficPolicy: ExternalTrafficPolicy = .cluster,
+                ipFamilies: [IPFamily] = [.ipv4], ipFamilyPolicy: IPFamilyPolicy = .singleStack) {
         self.meta = meta
         self.type = type
         self.clusterIP = clusterIP
@@ -56,12 +65,20 @@ public struct Service: Sendable, Hashable {
         self.selector = selector
         self.loadBalancerIP = loadBalancerIP
         self.externalTrafficPolicy = externalTrafficPolicy
+        self.ipFamilies = ipFamilies.isEmpty ? [.ipv4] : ipFamilies
+        self.ipFamilyPolicy = ipFamilyPolicy
     }
 
     public var key: String { meta.key }
 
-    /// The pool annotation: `metallb.universe.tf/address-pool` (v0.9.4), `metallb.io/address-pool` (current).
-    public var requestedPool: String? {
-        meta.annotations["metallb.io/address-pool"] ?? meta.annotations["metallb.universe.tf/address-pool"]
+    /// The IPv4 addresses of `ingress`: what the layer2 speaker announces over ARP today
+    /// (IPv6 announcing over NDP comes later).
+    public var ipv4Ingress: [IPv4Address] {
+        ingress.compactMap { if case let .v4(address) = $0 { address } else { nil } }
+    }
+
+    /// The families MetalLB derives from the ClusterIPs: one, or dual-stack.
+    public var ipFamily: ServiceIPFamily {
+        ipFamilyPolicy == .singleStack ? ServiceIPFamily(ipFamilies[0]) : .dualStack
     }
 }

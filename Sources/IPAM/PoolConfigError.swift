@@ -9,9 +9,12 @@ public enum PoolConfigError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidRangeStart(String, start: String)
     case invalidRangeEnd(String, end: String)
     /// current rejects `b-a`; v0.9.4 summarised it to nothing.
-    case rangeStartAfterEnd(String, start: IPv4Address, end: IPv4Address)
-    case overlap(cidr: IPv4CIDR, pool: String, existing: IPv4CIDR)
+    case rangeStartAfterEnd(String, start: IPAddress, end: IPAddress)
+    case overlap(cidr: IPPrefix, pool: String, existing: IPPrefix)
     case duplicatePool(String)
+    /// v0.9.4 only: the new pools leave an assigned address without a pool, so the whole
+    /// configuration is refused and the old one stays in force.
+    case orphansAssignment(service: String, ip: IPAddress)
 
     public var description: String {
         switch self {
@@ -24,6 +27,8 @@ public enum PoolConfigError: Error, Equatable, Sendable, CustomStringConvertible
         case let .overlap(cidr, pool, existing):
             return "CIDR \"\(cidr)\" in pool \"\(pool)\" overlaps with already defined CIDR \"\(existing)\""
         case let .duplicatePool(name): return "duplicate definition of pool \"\(name)\""
+        case let .orphansAssignment(service, ip):
+            return "new config not compatible with assigned IPs: service \"\(service)\" cannot own \"\(ip)\" under new config"
         }
     }
 }
@@ -32,7 +37,7 @@ public enum PoolConfigError: Error, Equatable, Sendable, CustomStringConvertible
 /// overlapping another, inside a pool or across pools.
 public func validatePools(_ pools: [AddressPool]) throws(PoolConfigError) {
     var seenNames = Set<String>()
-    var seenCIDRs: [IPv4CIDR] = []
+    var seenCIDRs: [IPPrefix] = []
     for pool in pools {
         guard seenNames.insert(pool.name).inserted else { throw .duplicatePool(pool.name) }
         for cidr in pool.cidrs {

@@ -6,7 +6,7 @@ public enum ExpectationKind: Sendable {
     /// Exactly one node announces `ip` and it is `node` (nil: nobody announces).
     case owner(ip: IPv4Address, node: String?)
     /// The service's ingress addresses (empty: pending).
-    case externalIP(service: String, ips: [IPv4Address])
+    case externalIP(service: String, ips: [IPAddress])
     case event(service: String, reason: String, message: String?)
     /// The announcer at `after` stops, and another (`to`, when given) starts, within `within`.
     case failover(ip: IPv4Address, after: SimTime, within: SimDuration, to: String?)

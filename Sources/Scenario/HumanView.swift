@@ -15,7 +15,7 @@ enum HumanView {
             let verb = record.action == .start ? "announce" : "withdraw"
             timed.append((record.time, index, "[\(stamp(record.time))] \(verb) \(record.ip) by \(record.node) (\(node?.mac.description ?? "?"))"))
         }
-        let serviceIPs = Set(world.cluster.services.values.flatMap(\.ingress))
+        let serviceIPs = Set(world.cluster.services.values.flatMap(\.ipv4Ingress))
             .union(world.recorder.announcements.map(\.ip))
         var lastMAC: [String: MACAddress?] = [:]
         for (index, record) in world.recorder.clientARP.enumerated() where serviceIPs.contains(record.ip) {
@@ -26,6 +26,12 @@ enum HumanView {
             let entry = record.mac.map { "lladdr \($0) \(record.state.rawValue)" } ?? record.state.rawValue
             timed.append((record.time, 100_000 + index,
                           "[\(stamp(record.time))] \(record.client)$ ip neigh: \(record.ip) dev \(scenario.world.interfaceName) \(entry)\(owner)"))
+        }
+        // A configuration MetalLB refused (v0.9.4's orphan rule) is no Service's event, but
+        // it explains why a pending service was not retried: show it in the timeline.
+        for (index, rejection) in world.cluster.configRejections.enumerated() {
+            let time = SimTime(nanoseconds: rejection.time)
+            timed.append((time, 200_000 + index, "[\(stamp(time))] metallb controller: config refused: \(rejection.message)"))
         }
         var lines = timed.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
         lines.append("")

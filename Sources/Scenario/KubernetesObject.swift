@@ -8,8 +8,8 @@ public enum KubernetesObject: Sendable {
     case metalLBConfigMap(pools: [LocatedPool])
     /// metallb.io/v1beta1 IPAddressPool.
     case ipAddressPool(LocatedPool)
-    /// metallb.io/v1beta1 L2Advertisement: the pools it selects (empty: all).
-    case l2Advertisement(name: String, ipAddressPools: [String])
+    /// metallb.io/v1beta1 L2Advertisement.
+    case l2Advertisement(L2Advertisement)
     case service(Service)
     case pod(Pod)
     case deployment(Deployment)

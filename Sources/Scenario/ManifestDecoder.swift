@@ -29,26 +29,45 @@ struct ManifestDecoder {
             var dataFields = try Fields(data, "ConfigMap data")
             let config = try dataFields.required("config")
             try dataFields.finish()
-            let pools = try MetalLBConfigDecoder.decodeV094(config, sourceLines: sourceLines)
+            let pools = try MetalLBConfigDecoder.decodeV094(config, sourceLines: sourceLines, warnings: &warnings)
             return LocatedObject(object: .metalLBConfigMap(pools: pools), location: document.location, kind: kind, name: meta.key)
         case ("metallb.io/v1beta1", "IPAddressPool"):
             let meta = try objectMeta(top.required("metadata"), what)
             let pool = try MetalLBConfigDecoder.decodeIPAddressPool(
-                name: meta.name, nameLocation: metaNameLocation(document) ?? document.location, spec: top.required("spec"))
+                name: meta.name, labels: meta.labels, nameLocation: metaNameLocation(document) ?? document.location, spec: top.required("spec"))
             top.accept(KubernetesFields.topLevel)
             try top.finish()
             return LocatedObject(object: .ipAddressPool(pool), location: document.location, kind: kind, name: meta.key)
         case ("metallb.io/v1beta1", "L2Advertisement"):
             let meta = try objectMeta(top.required("metadata"), what)
-            var pools: [String] = []
+            var advertisement = L2Advertisement(name: meta.name)
             if let specNode = top.optional("spec") {
                 var spec = try Fields(specNode, "L2Advertisement spec")
-                if let list = spec.optional("ipAddressPools") { pools = try list.stringList("ipAddressPools") }
+                if let list = spec.optional("ipAddressPools") {
+                    advertisement.ipAddressPools = try list.stringList("spec.ipAddressPools")
+                }
+                if let list = spec.optional("ipAddressPoolSelectors") {
+                    advertisement.ipAddressPoolSelectors = try MetalLBConfigDecoder.selectors(list, "ipAddressPoolSelectors")
+                }
+                if let list = spec.optional("nodeSelectors") {
+                    advertisement.nodeSelectors = try MetalLBConfigDecoder.selectors(list, "nodeSelectors")
+                    if !advertisement.nodeSelectors.isEmpty {
+                        warnings.append(ScenarioWarning(location: list.location, message:
+                            "L2Advertisement \(meta.name): nodeSelectors are decoded but not yet used by the simulated speakers' election; every node stays a candidate"))
+                    }
+                }
+                if let list = spec.optional("interfaces") {
+                    advertisement.interfaces = try list.stringList("spec.interfaces")
+                    if !advertisement.interfaces.isEmpty {
+                        warnings.append(ScenarioWarning(location: list.location, message:
+                            "L2Advertisement \(meta.name): interfaces are decoded but not yet simulated; each node announces on its one segment interface"))
+                    }
+                }
                 try spec.finish()
             }
             top.accept(KubernetesFields.topLevel)
             try top.finish()
-            return LocatedObject(object: .l2Advertisement(name: meta.name, ipAddressPools: pools),
+            return LocatedObject(object: .l2Advertisement(advertisement),
                                  location: document.location, kind: kind, name: meta.key)
         case ("v1", "Service"):
             let meta = try objectMeta(top.required("metadata"), what)
@@ -169,10 +188,15 @@ struct ManifestDecoder {
             }
         }
         let selector = try spec.optional("selector")?.stringMap("spec.selector") ?? [:]
-        var lbIP: IPv4Address?
+        var lbIP: IPAddress?
         if let ipNode = spec.optional("loadBalancerIP") {
             let text = try ipNode.scalarText("spec.loadBalancerIP")
-            if !text.isEmpty { lbIP = try ipNode.ipv4("spec.loadBalancerIP") }
+            if !text.isEmpty {
+                guard let ip = IPAddress(text) else {
+                    throw ScenarioError(ipNode.location, "spec.loadBalancerIP: expected an IPv4 or IPv6 address, found \"\(text)\"")
+                }
+                lbIP = ip
+            }
         }
         var policy = ExternalTrafficPolicy.cluster
         if let p = spec.optional("externalTrafficPolicy") {
@@ -185,19 +209,36 @@ struct ManifestDecoder {
         var clusterIP: String?
         if let c = spec.optional("clusterIP") {
             let text = try c.scalarText("spec.clusterIP")
-            if text != "None" && !text.isEmpty { clusterIP = try c.ipv4("spec.clusterIP").description }
-        }
-        if let families = spec.optional("ipFamilies") {
-            let list = try families.stringList("spec.ipFamilies")
-            if list != ["IPv4"] {
-                throw ScenarioError(families.location, "spec.ipFamilies: only [IPv4] is simulated so far, found \(list)")
+            if text != "None" && !text.isEmpty {
+                guard let ip = IPAddress(text) else {
+                    throw ScenarioError(c.location, "spec.clusterIP: expected an IPv4 or IPv6 address or None, found \"\(text)\"")
+                }
+                clusterIP = ip.description
             }
         }
+        var families: [IPFamily] = [.ipv4]
+        let familiesNode = spec.optional("ipFamilies")
+        if let familiesNode {
+            let list = try familiesNode.stringList("spec.ipFamilies")
+            families = []
+            for text in list {
+                guard let family = IPFamily(rawValue: text), !families.contains(family) else {
+                    throw ScenarioError(familiesNode.location, "spec.ipFamilies: expected one or two different families of IPv4 and IPv6, found \(list)")
+                }
+                families.append(family)
+            }
+            if families.isEmpty { families = [.ipv4] }
+        }
+        var familyPolicy = IPFamilyPolicy.singleStack
         if let policyNode = spec.optional("ipFamilyPolicy") {
             let text = try policyNode.string("spec.ipFamilyPolicy")
-            if text != "SingleStack" {
-                throw ScenarioError(policyNode.location, "spec.ipFamilyPolicy: only SingleStack is simulated so far, found \"\(text)\"")
+            guard let value = IPFamilyPolicy(rawValue: text) else {
+                throw ScenarioError(policyNode.location, "spec.ipFamilyPolicy: expected SingleStack, PreferDualStack or RequireDualStack, found \"\(text)\"")
             }
+            familyPolicy = value
+        }
+        if familyPolicy == .singleStack && families.count == 2, let familiesNode {
+            throw ScenarioError(familiesNode.location, "spec.ipFamilies: two families need ipFamilyPolicy PreferDualStack or RequireDualStack")
         }
         for unsupported in ["loadBalancerClass", "loadBalancerSourceRanges", "externalIPs", "externalName"] {
             if let value = spec.optional(unsupported) {
@@ -207,7 +248,8 @@ struct ManifestDecoder {
         spec.accept(KubernetesFields.serviceSpec)
         try spec.finish()
         return Service(meta: meta, type: type, clusterIP: clusterIP, ports: ports, selector: LabelSelector(selector),
-                       loadBalancerIP: lbIP, externalTrafficPolicy: policy)
+                       loadBalancerIP: lbIP, externalTrafficPolicy: policy, ipFamilies: families,
+                       ipFamilyPolicy: familyPolicy)
     }
 
     struct PodSpec {

@@ -5,6 +5,8 @@ import Wire
 /// pools are put together points at the entry that clashes.
 public struct LocatedPool: Sendable {
     public var pool: AddressPool
+    /// The IPAddressPool's labels (L2Advertisements' `ipAddressPoolSelectors` match them).
+    public var labels: [String: String] = [:]
     public var nameLocation: SourceLocation
     /// One location per `pool.cidrs` element (a range entry gives several CIDRs one location).
     public var cidrLocations: [SourceLocation]
@@ -13,7 +15,7 @@ public struct LocatedPool: Sendable {
     /// inside a pool or across pools. The error sits on the later of the two.
     static func check(_ pools: [LocatedPool]) throws(ScenarioError) {
         var names: [String: SourceLocation] = [:]
-        var seen: [IPv4CIDR] = []
+        var seen: [IPPrefix] = []
         for located in pools {
             if names[located.pool.name] != nil {
                 throw ScenarioError(located.nameLocation, "duplicate definition of pool \"\(located.pool.name)\"")
@@ -35,7 +37,8 @@ public struct LocatedPool: Sendable {
 enum MetalLBConfigDecoder {
     /// Parses the `config` key of ConfigMap `metallb-system/config` (v0.9.4). The value is YAML
     /// inside a string; for a `|` block its lines are mapped back onto the manifest's lines.
-    static func decodeV094(_ config: YAMLNode, sourceLines: [Substring]) throws(ScenarioError) -> [LocatedPool] {
+    static func decodeV094(_ config: YAMLNode, sourceLines: [Substring],
+                           warnings: inout [ScenarioWarning]) throws(ScenarioError) -> [LocatedPool] {
         let text = try config.scalarText("data.config")
         let lineOffset = config.isBlockScalar ? config.location.line : config.location.line - 1
         let columnOffset = config.isBlockScalar ? blockIndent(after: config.location.line, in: sourceLines) : 0
@@ -45,7 +48,7 @@ enum MetalLBConfigDecoder {
         var pools: [LocatedPool] = []
         if let list = top.optional("address-pools") {
             for (index, item) in try list.list("address-pools").enumerated() {
-                pools.append(try decodeV094Pool(item, number: index + 1))
+                pools.append(try decodeV094Pool(item, number: index + 1, warnings: &warnings))
             }
         }
         if let peers = top.optional("peers"), !(try peers.list("peers")).isEmpty {
@@ -57,7 +60,8 @@ enum MetalLBConfigDecoder {
         return pools
     }
 
-    private static func decodeV094Pool(_ node: YAMLNode, number: Int) throws(ScenarioError) -> LocatedPool {
+    private static func decodeV094Pool(_ node: YAMLNode, number: Int,
+                                       warnings: inout [ScenarioWarning]) throws(ScenarioError) -> LocatedPool {
         var fields = try Fields(node, "address pool #\(number)")
         guard let nameNode = fields.optional("name") else {
             throw ScenarioError(node.location, "parsing address pool #\(number): missing pool name")
@@ -78,7 +82,7 @@ enum MetalLBConfigDecoder {
         guard let addressesNode = fields.optional("addresses"), !(try addressesNode.list("addresses")).isEmpty else {
             throw ScenarioError(node.location, "parsing address pool #\(number): pool has no prefixes defined")
         }
-        var cidrs: [IPv4CIDR] = []
+        var cidrs: [IPPrefix] = []
         var locations: [SourceLocation] = []
         for entry in try addressesNode.list("addresses") {
             let text = try entry.scalarText("addresses entry")
@@ -86,6 +90,10 @@ enum MetalLBConfigDecoder {
                 let parsed = try AddressPool.parseAddresses(text)
                 cidrs += parsed
                 locations += Array(repeating: entry.location, count: parsed.count)
+            } catch .rangeStartAfterEnd {
+                // v0.9.4 did not check the order: a reversed range summarises to no prefix.
+                warnings.append(ScenarioWarning(location: entry.location,
+                                                message: "range \"\(text)\" in pool \"\(name)\" starts after it ends: MetalLB v0.9.4 accepts it and it contributes no addresses (current rejects it)"))
             } catch {
                 throw ScenarioError(entry.location,
                                     "parsing address pool #\(number): invalid CIDR \"\(text)\" in pool \"\(name)\": \(error)")
@@ -102,31 +110,108 @@ enum MetalLBConfigDecoder {
     }
 
     /// Decodes an IPAddressPool's spec (current MetalLB).
-    static func decodeIPAddressPool(name: String, nameLocation: SourceLocation,
+    static func decodeIPAddressPool(name: String, labels: [String: String], nameLocation: SourceLocation,
                                     spec node: YAMLNode) throws(ScenarioError) -> LocatedPool {
         var spec = try Fields(node, "IPAddressPool spec")
         let addressesNode = try spec.required("addresses")
-        var cidrs: [IPv4CIDR] = []
+        var cidrs: [IPPrefix] = []
         var locations: [SourceLocation] = []
-        for entry in try addressesNode.list("spec.addresses") {
+        let entries = try addressesNode.list("spec.addresses")
+        if entries.isEmpty {
+            throw ScenarioError(addressesNode.location, "parsing address pool \(name): pool has no prefixes defined")
+        }
+        for entry in entries {
             let text = try entry.scalarText("spec.addresses entry")
             do {
                 let parsed = try AddressPool.parseAddresses(text)
                 cidrs += parsed
                 locations += Array(repeating: entry.location, count: parsed.count)
             } catch {
-                throw ScenarioError(entry.location, "invalid CIDR \"\(text)\" in pool \"\(name)\": \(error)")
+                throw ScenarioError(entry.location, "parsing address pool \(name): invalid CIDR \"\(text)\" in pool \"\(name)\": \(error)")
             }
         }
         let autoAssign = try spec.optional("autoAssign")?.bool("spec.autoAssign") ?? true
         let avoid = try spec.optional("avoidBuggyIPs")?.bool("spec.avoidBuggyIPs") ?? false
-        if let allocation = spec.optional("serviceAllocation") {
-            throw ScenarioError(allocation.location, "spec.serviceAllocation is not simulated yet; remove it")
+        var allocation: ServiceAllocation?
+        if let allocationNode = spec.optional("serviceAllocation") {
+            allocation = try decodeServiceAllocation(allocationNode, pool: name)
         }
         try spec.finish()
         return LocatedPool(pool: AddressPool(name: name, protocol: .layer2, cidrs: cidrs, avoidBuggyIPs: avoid,
-                                             autoAssign: autoAssign),
-                           nameLocation: nameLocation, cidrLocations: locations)
+                                             autoAssign: autoAssign, serviceAllocation: allocation),
+                           labels: labels, nameLocation: nameLocation, cidrLocations: locations)
+    }
+
+    /// `spec.serviceAllocation`: priority, namespaces, namespaceSelectors, serviceSelectors,
+    /// with MetalLB's duplicate checks.
+    private static func decodeServiceAllocation(_ node: YAMLNode, pool: String) throws(ScenarioError) -> ServiceAllocation {
+        var fields = try Fields(node, "spec.serviceAllocation")
+        let priority = try fields.optional("priority")?.int("serviceAllocation.priority", in: 0...Int(Int32.max)) ?? 0
+        var namespaces: [String] = []
+        if let list = fields.optional("namespaces") {
+            for item in try list.list("serviceAllocation.namespaces") {
+                let namespace = try item.string("serviceAllocation.namespaces entry")
+                if namespaces.contains(namespace) {
+                    throw ScenarioError(item.location, "parsing address pool \(pool): duplicate definition in namespaces field")
+                }
+                namespaces.append(namespace)
+            }
+        }
+        let namespaceSelectors = try fields.optional("namespaceSelectors").map { node throws(ScenarioError) in
+            try selectors(node, "namespaceSelectors", pool: pool)
+        } ?? []
+        let serviceSelectors = try fields.optional("serviceSelectors").map { node throws(ScenarioError) in
+            try selectors(node, "serviceSelectors", pool: pool)
+        } ?? []
+        try fields.finish()
+        return ServiceAllocation(priority: priority, namespaces: namespaces, namespaceSelectors: namespaceSelectors,
+                                 serviceSelectors: serviceSelectors)
+    }
+
+    /// A list of `metav1.LabelSelector`s, refusing duplicates as MetalLB does.
+    static func selectors(_ node: YAMLNode, _ what: String, pool: String? = nil) throws(ScenarioError) -> [ResourceSelector] {
+        var result: [ResourceSelector] = []
+        for item in try node.list(what) {
+            let selector = try labelSelector(item, what)
+            if result.contains(selector) {
+                let prefix = pool.map { "parsing address pool \($0): " } ?? ""
+                throw ScenarioError(item.location, "\(prefix)duplicate definition of \(what)")
+            }
+            result.append(selector)
+        }
+        return result
+    }
+
+    /// One `metav1.LabelSelector`: `matchLabels` and `matchExpressions` (In, NotIn, Exists,
+    /// DoesNotExist, with Kubernetes' rules on `values`).
+    static func labelSelector(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> ResourceSelector {
+        var fields = try Fields(node, what)
+        let matchLabels = try fields.optional("matchLabels")?.stringMap("\(what).matchLabels") ?? [:]
+        var expressions: [ResourceSelector.Requirement] = []
+        if let list = fields.optional("matchExpressions") {
+            for item in try list.list("\(what).matchExpressions") {
+                var e = try Fields(item, "\(what).matchExpressions entry")
+                let key = try e.required("key").string("key")
+                let operatorNode = try e.required("operator")
+                let text = try operatorNode.string("operator")
+                guard let op = ResourceSelector.Requirement.Operator(rawValue: text) else {
+                    throw ScenarioError(operatorNode.location, "operator: expected In, NotIn, Exists or DoesNotExist, found \"\(text)\"")
+                }
+                let valuesNode = e.optional("values")
+                let values = try valuesNode?.stringList("values") ?? []
+                switch op {
+                case .in where values.isEmpty, .notIn where values.isEmpty:
+                    throw ScenarioError(valuesNode?.location ?? item.location, "values: must be non-empty for operator \(text)")
+                case .exists where !values.isEmpty, .doesNotExist where !values.isEmpty:
+                    throw ScenarioError(valuesNode?.location ?? item.location, "values: must be empty for operator \(text)")
+                default: break
+                }
+                try e.finish()
+                expressions.append(ResourceSelector.Requirement(key: key, operator: op, values: values))
+            }
+        }
+        try fields.finish()
+        return ResourceSelector(matchLabels: matchLabels, matchExpressions: expressions)
     }
 
     /// The indentation of a block scalar's content, read off the manifest's first non-blank line

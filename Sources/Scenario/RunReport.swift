@@ -27,7 +27,7 @@ enum ReportBuilder {
         let recorder = world.recorder
         var services: [JSONValue] = []
         for service in world.cluster.services.values where service.type == .loadBalancer {
-            let pool = service.ingress.first.flatMap { world.controller?.pool(for: $0)?.name }
+            let pool = world.controller?.assignment(of: service.key)?.pool
             let events = (world.cluster.events[service.key] ?? []).map { event -> JSONValue in
                 .object([("t", seconds(SimTime(nanoseconds: event.time))), ("type", .string(event.type.rawValue)),
                          ("reason", .string(event.reason)), ("message", .string(event.message))])

@@ -271,8 +271,9 @@ public struct ScenarioLoader {
             let objectName = try a.required("name").string("delete.name")
             let namespace = try a.optional("namespace")?.string("delete.namespace") ?? "default"
             try a.finish()
-            guard ["Service", "Pod", "Deployment"].contains(kind) else {
-                throw ScenarioError(node.location, "delete.kind: expected Service, Pod or Deployment, found \"\(kind)\"")
+            let deletable = ["Service", "Pod", "Deployment", "IPAddressPool", "L2Advertisement", "ConfigMap", "Namespace"]
+            guard deletable.contains(kind) else {
+                throw ScenarioError(node.location, "delete.kind: expected one of \(deletable.joined(separator: ", ")), found \"\(kind)\"")
             }
             action = .delete(kind: kind, name: objectName, namespace: namespace)
         case "movePod":
@@ -363,12 +364,20 @@ public struct ScenarioLoader {
             kind = .owner(ip: ip, node: nodeName == "none" ? nil : nodeName)
         case "externalIP":
             let service = try serviceKey(a.required("service"), "externalIP.service")
-            var ips: [IPv4Address] = []
+            // An address of either family: a dual-stack service lists one of each.
+            func address(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> IPAddress {
+                let text = try node.scalarText(what)
+                guard let ip = IPAddress(text) else {
+                    throw ScenarioError(node.location, "\(what): expected an IPv4 or IPv6 address, found \"\(text)\"")
+                }
+                return ip
+            }
+            var ips: [IPAddress] = []
             if let ipsNode = a.optional("ips") {
-                for (i, ip) in try ipsNode.list("externalIP.ips").enumerated() { ips.append(try ip.ipv4("externalIP.ips[\(i)]")) }
+                for (i, ip) in try ipsNode.list("externalIP.ips").enumerated() { ips.append(try address(ip, "externalIP.ips[\(i)]")) }
             } else {
                 let ipNode = try a.required("ip")
-                if try ipNode.string("externalIP.ip") != "pending" { ips = [try ipNode.ipv4("externalIP.ip")] }
+                if try ipNode.string("externalIP.ip") != "pending" { ips = [try address(ipNode, "externalIP.ip")] }
             }
             kind = .externalIP(service: service, ips: ips)
         case "event":

@@ -5,16 +5,30 @@ import IPAM
 /// services exist, and the MetalLB configuration matches the version.
 enum ScenarioValidator {
     /// Pools from several objects (IPAddressPools in different files, say) must not clash
-    /// either: MetalLB validates the whole configuration, not object by object.
-    static func checkPools(_ objects: [LocatedObject]) throws(ScenarioError) {
-        var pools: [LocatedPool] = []
-        for object in objects {
-            switch object.object {
-            case let .metalLBConfigMap(newPools): pools = newPools
-            case let .ipAddressPool(pool): pools.removeAll { $0.pool.name == pool.pool.name }; pools.append(pool)
+    /// either: MetalLB validates the whole configuration, not object by object. Every state
+    /// the timeline's applies and deletes lead to is checked, in order.
+    static func checkPools(_ manifests: [LocatedObject], timeline: [TimelineEntry]) throws(ScenarioError) {
+        var configMap: [LocatedPool]?
+        var crs: [LocatedPool] = []
+        func current() -> [LocatedPool] { configMap ?? crs.sorted { $0.pool.name < $1.pool.name } }
+        func absorb(_ objects: [LocatedObject]) throws(ScenarioError) {
+            for object in objects {
+                switch object.object {
+                case let .metalLBConfigMap(newPools): configMap = newPools
+                case let .ipAddressPool(pool): crs.removeAll { $0.pool.name == pool.pool.name }; crs.append(pool)
+                default: continue
+                }
+                try LocatedPool.check(current())
+            }
+        }
+        try absorb(manifests)
+        for entry in timeline {
+            switch entry.action {
+            case let .apply(objects): try absorb(objects)
+            case let .delete("IPAddressPool", name, _): crs.removeAll { $0.pool.name == name }
+            case .delete("ConfigMap", _, _): configMap = configMap.map { _ in [] }
             default: continue
             }
-            try LocatedPool.check(pools)
         }
     }
 
@@ -50,11 +64,7 @@ enum ScenarioValidator {
         }
 
         for object in scenario.manifests { try check(object) }
-        var configObjects = scenario.manifests
-        for entry in scenario.timeline {
-            if case let .apply(objects) = entry.action { configObjects += objects }
-        }
-        try checkPools(configObjects)
+        try checkPools(scenario.manifests, timeline: scenario.timeline)
         for entry in scenario.timeline {
             switch entry.action {
             case let .apply(objects):

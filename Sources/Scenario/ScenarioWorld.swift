@@ -17,23 +17,27 @@ enum ScenarioWorld {
     }
 
     /// Applies objects in order. Objects from the initial manifests start Ready (the cluster was
-    /// already running); pods applied later start up first.
+    /// already running); pods applied later start up first. MetalLB configuration objects are
+    /// collected first and handed to the controller once, as one configuration, the way
+    /// MetalLB's config reconciler sees a batch of objects that arrive together.
     static func apply(_ objects: [LocatedObject], to world: World, initial: Bool) {
-        var pools: [AddressPool] = world.controller?.allocator.pools ?? []
-        var advertisements: [String: [String]] = [:]
         var configChanged = false
+        var resources = world.cluster.metallb
         for located in objects {
             switch located.object {
-            case let .metalLBConfigMap(newPools):
-                pools = newPools.map(\.pool)
+            case let .metalLBConfigMap(pools):
+                resources.configMapPools = pools.map(\.pool)
                 configChanged = true
             case let .ipAddressPool(located):
-                pools.removeAll { $0.name == located.pool.name }
-                pools.append(located.pool)
+                resources.ipAddressPools[located.pool.name] = (located.pool, located.labels)
                 configChanged = true
-            case let .l2Advertisement(name, selected):
-                advertisements[name] = selected
+            case let .l2Advertisement(advertisement):
+                resources.l2Advertisements[advertisement.name] = advertisement
                 configChanged = true
+            case let .namespace(name, labels):
+                world.setNamespace(name, labels: labels)
+                // Namespaces are part of current MetalLB's configuration (namespaceSelectors).
+                configChanged = configChanged || world.config.version == .current
             case let .service(service):
                 world.applyService(service)
             case let .pod(pod):
@@ -42,22 +46,18 @@ enum ScenarioWorld {
                 world.applyDeployment(deployment, startsReady: initial)
             case let .node(name, labels):
                 world.label(node: name, labels: labels)
-            case .namespace:
-                break
             }
         }
-        if configChanged {
-            var advertised: Set<String>?
-            if world.config.version == .current {
-                advertised = []
-                for selected in advertisements.values {
-                    advertised!.formUnion(selected.isEmpty ? pools.map(\.name) : selected)
-                }
-            }
-            // Pools were validated when the scenario loaded; a clash across several objects is
-            // caught by the validator too, so this cannot fail on a loaded scenario.
-            try? world.applyMetalLBConfig(pools, advertised: advertised)
-        }
+        // Pools were validated when the scenario loaded (the validator replays every apply
+        // and delete), so only v0.9.4's orphan refusal can happen, and the world records it.
+        if configChanged { world.applyMetalLBResources(resources) }
+    }
+
+    /// Changes MetalLB's configuration objects and hands the result to the controller.
+    static func changeConfig(in world: World, _ change: (inout MetalLBResources) -> Void) {
+        var resources = world.cluster.metallb
+        change(&resources)
+        world.applyMetalLBResources(resources)
     }
 
     static func perform(_ action: TimelineAction, in world: World) {
@@ -68,7 +68,14 @@ enum ScenarioWorld {
             switch kind {
             case "Service": world.deleteService(key)
             case "Pod": world.deletePod(key)
-            default: world.deleteDeployment(key)
+            case "Deployment": world.deleteDeployment(key)
+            case "IPAddressPool": changeConfig(in: world) { $0.ipAddressPools[name] = nil }
+            case "L2Advertisement": changeConfig(in: world) { $0.l2Advertisements[name] = nil }
+            case "ConfigMap": changeConfig(in: world) { $0.configMapPools = $0.configMapPools.map { _ in [] } }
+            case "Namespace":
+                world.setNamespace(name, labels: nil)
+                if world.config.version == .current { changeConfig(in: world) { _ in } }
+            default: break
             }
         case let .movePod(pod, to): world.movePod(podKey(pod), to: to)
         case let .scale(deployment, replicas): world.scale(deployment: podKey(deployment), replicas: replicas)

@@ -10,12 +10,43 @@ import Wire
 extension World {
     // MARK: API changes (timeline actions and initial manifests call these)
 
-    /// Installs MetalLB's pool configuration and reconciles every service. `advertised` names
+    /// Installs MetalLB's pool configuration and, when the controller takes it, reprocesses
+    /// every service (that is also how pending services get their retry). `advertised` names
     /// the pools some L2Advertisement selects (current MetalLB); nil announces every layer2 pool.
+    ///
+    /// A configuration v0.9.4 refuses because it would orphan an assigned address is recorded
+    /// in `cluster.configRejections` and changes nothing; other invalid configurations throw
+    /// (the scenario loader has rejected them before a run starts).
     public func applyMetalLBConfig(_ pools: [AddressPool], advertised: Set<String>? = nil) throws(PoolConfigError) {
-        controller = try ServiceIPController(version: config.version, pools: pools)
+        let namespaces = cluster.namespaceLabels
+        if controller == nil {
+            controller = try ServiceIPController(version: config.version, pools: pools, namespaces: namespaces)
+        } else {
+            do {
+                try controller!.setPools(pools, namespaces: namespaces)
+            } catch let error {
+                guard case .orphansAssignment = error else { throw error }
+                cluster.configRejections.append(ConfigRejection(time: now.nanoseconds, message: error.description))
+                return
+            }
+        }
         advertisedPools = advertised
         reconcileAll()
+    }
+
+    /// Stores MetalLB's configuration objects as the API server now holds them and hands the
+    /// resulting configuration to the controller.
+    public func applyMetalLBResources(_ resources: MetalLBResources) {
+        cluster.metallb = resources
+        // Pools are validated when a scenario loads; what can still be refused here (v0.9.4's
+        // orphan rule) is recorded by applyMetalLBConfig itself.
+        try? applyMetalLBConfig(resources.pools, advertised: resources.advertisedPools)
+    }
+
+    /// Creates, relabels (`labels` non-nil) or deletes a Namespace. current MetalLB's
+    /// configuration depends on Namespaces (`namespaceSelectors`): the caller re-applies it.
+    public func setNamespace(_ name: String, labels: [String: String]?) {
+        cluster.namespaces[name] = labels
     }
 
     /// Creates or replaces a Service.
@@ -34,11 +65,14 @@ extension World {
         afterWatchDelay { world in world.reconcile(key) }
     }
 
+    /// Deletes a Service. MetalLB's controller frees its addresses and then reprocesses every
+    /// service: one left pending for lack of addresses may get the freed one now.
     public func deleteService(_ key: String) {
         cluster.services[key] = nil
         afterWatchDelay { world in
             world.controller?.reconcile(key, in: &world.cluster, now: world.now.nanoseconds)
             world.afterWatchDelay { world in world.speakersSync(services: [key]) }
+            world.reconcileAll(now: true)
         }
     }
 
@@ -94,10 +128,15 @@ extension World {
         afterWatchDelay { world in world.speakersSync(services: affected) }
     }
 
-    private func reconcileAll() {
-        let keys = Array(cluster.services.keys)
+    /// Reprocesses every service in creation order (deterministic; MetalLB's work queue has
+    /// no fixed order), after a watch delay or, when already inside a delayed step, at once.
+    func reconcileAll(now immediately: Bool = false) {
+        if immediately {
+            for key in cluster.services.keys { reconcile(key) }
+            return
+        }
         afterWatchDelay { world in
-            for key in keys { world.reconcile(key) }
+            for key in world.cluster.services.keys { world.reconcile(key) }
         }
     }
 
@@ -142,14 +181,14 @@ extension World {
     /// What a speaker sees of a service right now.
     func serviceView(_ key: String) -> ServiceView? {
         guard let service = cluster.services[key] else { return nil }
-        let pool = service.ingress.first.flatMap { controller?.pool(for: $0) }
+        let pool = controller?.assignment(of: key).flatMap { controller?.allocator.pool(named: $0.pool) }
         var proto = pool?.protocol.rawValue
         // current MetalLB announces a pool in layer2 only when an L2Advertisement selects it.
         if let pool, let advertised = advertisedPools, !advertised.contains(pool.name) { proto = "notAdvertised" }
         let eligible = cluster.nodes.values
             .filter { $0.meta.labels["node.kubernetes.io/exclude-from-external-load-balancers"] == nil }
             .map(\.name)
-        return ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: service.ingress,
+        return ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: service.ipv4Ingress,
                            poolProtocol: proto,
                            readyEndpointNodes: cluster.nodesWithReadyEndpoints(of: service),
                            externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,

@@ -7,6 +7,12 @@ func ip(_ text: String) -> IPv4Address {
     return address
 }
 
+/// The same text as an address of either family, where a Service's addresses are expected.
+func ip(_ text: String) -> IPAddress {
+    guard let address = IPAddress(text) else { fatalError("bad test address \(text)") }
+    return address
+}
+
 func cidr(_ text: String) -> IPv4CIDR {
     guard let prefix = IPv4CIDR(text) else { fatalError("bad test prefix \(text)") }
     return prefix

@@ -31,7 +31,7 @@ struct AddressPoolParseTests {
     func cidrMasked() throws {
         let parsed = try AddressPool.parseAddresses("10.0.0.5/24")
         #expect(parsed == [cidr("10.0.0.0/24")])
-        #expect(parsed.first?.network == ip("10.0.0.0"))
+        #expect(parsed.first?.first == ip("10.0.0.0"))
         #expect(parsed.first?.description == "10.0.0.0/24")
     }
 
