@@ -36,15 +36,35 @@ public enum PoolConfigError: Error, Equatable, Sendable, CustomStringConvertible
 /// Checks a whole pool list the way MetalLB's config parser does: names unique, and no CIDR
 /// overlapping another, inside a pool or across pools.
 public func validatePools(_ pools: [AddressPool]) throws(PoolConfigError) {
+    if let conflict = firstPoolConflict(pools) { throw conflict.error }
+}
+
+/// Where a pool list breaks MetalLB's whole-configuration rules: the pool (and, for an
+/// overlap, the CIDR within it) that clashes with something declared earlier.
+public struct PoolConflict: Sendable, Equatable {
+    public var error: PoolConfigError
+    public var pool: Int
+    /// Index into `pools[pool].cidrs`; nil for a duplicate name.
+    public var cidr: Int?
+}
+
+/// The first clash in declaration order: a pool name seen before, or a CIDR overlapping one
+/// declared before it, inside the same pool or in an earlier one. Callers that know where each
+/// pool and CIDR was written (the scenario loader) turn the position into a location.
+public func firstPoolConflict(_ pools: [AddressPool]) -> PoolConflict? {
     var seenNames = Set<String>()
     var seenCIDRs: [IPPrefix] = []
-    for pool in pools {
-        guard seenNames.insert(pool.name).inserted else { throw .duplicatePool(pool.name) }
-        for cidr in pool.cidrs {
+    for (poolIndex, pool) in pools.enumerated() {
+        guard seenNames.insert(pool.name).inserted else {
+            return PoolConflict(error: .duplicatePool(pool.name), pool: poolIndex, cidr: nil)
+        }
+        for (cidrIndex, cidr) in pool.cidrs.enumerated() {
             if let existing = seenCIDRs.first(where: { $0.overlaps(cidr) }) {
-                throw .overlap(cidr: cidr, pool: pool.name, existing: existing)
+                return PoolConflict(error: .overlap(cidr: cidr, pool: pool.name, existing: existing),
+                                    pool: poolIndex, cidr: cidrIndex)
             }
             seenCIDRs.append(cidr)
         }
     }
+    return nil
 }

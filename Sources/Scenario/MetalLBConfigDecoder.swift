@@ -11,24 +11,13 @@ public struct LocatedPool: Sendable {
     /// One location per `pool.cidrs` element (a range entry gives several CIDRs one location).
     public var cidrLocations: [SourceLocation]
 
-    /// MetalLB's whole-configuration checks: pool names unique, no CIDR overlapping another,
-    /// inside a pool or across pools. The error sits on the later of the two.
+    /// MetalLB's whole-configuration checks (IPAM's `firstPoolConflict`), reported where the
+    /// clashing name or CIDR was written.
     static func check(_ pools: [LocatedPool]) throws(ScenarioError) {
-        var names: [String: SourceLocation] = [:]
-        var seen: [IPPrefix] = []
-        for located in pools {
-            if names[located.pool.name] != nil {
-                throw ScenarioError(located.nameLocation, "duplicate definition of pool \"\(located.pool.name)\"")
-            }
-            names[located.pool.name] = located.nameLocation
-            for (cidr, location) in zip(located.pool.cidrs, located.cidrLocations) {
-                if let existing = seen.first(where: { $0.overlaps(cidr) }) {
-                    throw ScenarioError(location, PoolConfigError.overlap(cidr: cidr, pool: located.pool.name,
-                                                                          existing: existing).description)
-                }
-                seen.append(cidr)
-            }
-        }
+        guard let conflict = firstPoolConflict(pools.map(\.pool)) else { return }
+        let located = pools[conflict.pool]
+        let location = conflict.cidr.map { located.cidrLocations[$0] } ?? located.nameLocation
+        throw ScenarioError(location, conflict.error.description)
     }
 }
 
