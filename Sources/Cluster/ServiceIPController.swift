@@ -198,23 +198,12 @@ public struct ServiceIPController: Sendable {
         case (false, nil):
             var ips: [IPAddress] = []
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                guard let ip = IPAddress(part.trimmingCharacters(in: " \t\n\r")) else {
+                guard let ip = IPAddress(part.trimmingWhitespace) else {
                     return .failure(.request("invalid metallb.io/loadBalancerIPs: \"\(text)\""))
                 }
                 ips.append(ip)
             }
             return ServiceIPFamily.of(ips).map { (ips, $0) }
         }
-    }
-}
-
-extension Substring {
-    /// Trims the characters in `set` from both ends (Go's `strings.TrimSpace`, for the
-    /// ASCII white space annotations carry).
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var s = self
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
-        return String(s)
     }
 }

@@ -111,9 +111,10 @@ public struct AddressPool: Sendable, Hashable {
     }
 }
 
-extension String {
-    /// Trims what Go's `strings.TrimSpace` trims: every Unicode white space, line breaks included.
-    var trimmingWhitespace: String {
+extension StringProtocol {
+    /// Trims what Go's `strings.TrimSpace` trims: every Unicode white space, line breaks
+    /// included. MetalLB applies it to range ends and to the loadBalancerIPs annotation's items.
+    public var trimmingWhitespace: String {
         var s = Substring(self)
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }
