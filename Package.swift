@@ -72,6 +72,9 @@ let package = Package(
         // The allocation benchmark of issue 3 (release build: swift run -c release allocator-bench).
         .executableTarget(name: "allocator-bench", dependencies: ["IPAM"], path: "Benchmarks/allocator-bench"),
 
+        // Shared by the tests that talk to the real kernel in network namespaces.
+        .target(name: "NamespaceLab", dependencies: ["Wire"], path: "Tests/NamespaceLab"),
+
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "Wire"]),
@@ -81,11 +84,11 @@ let package = Package(
         ]),
         .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire"]),
-        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine"]),
+        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine", "NamespaceLab"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import NamespaceLab
 import Testing
 import Wire
 
@@ -11,25 +12,12 @@ import Wire
 // a port of B's bridge. Addresses from 192.0.2.0/24 only.
 
 enum LiveLab {
-    static var isAvailable: Bool { getuid() == 0 && executable("ip") != nil && netnsWorks }
+    static var isAvailable: Bool { KernelLab.isAvailable }
 
     static let skipReason: Comment =
         "runs sim live against the real kernel in network namespaces: needs root and iproute2 (ip netns)"
 
-    /// `ip netns` may be missing or refused (no CAP_SYS_ADMIN in a container): try it once.
-    private static let netnsWorks: Bool = {
-        guard getuid() == 0, executable("ip") != nil else { return false }
-        let name = "lbsim-probe-\(getpid())-\(Int.random(in: 1000...9999))"
-        guard (try? run("ip", ["netns", "add", name])) != nil else { return false }
-        _ = try? run("ip", ["netns", "del", name])
-        return true
-    }()
-
-    static func executable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func executable(_ name: String) -> String? { KernelLab.executable(name) }
 
     /// The `sim` executable built next to the test bundle (or `$LBSIM_SIM`).
     static func simExecutable() throws -> String {
@@ -52,28 +40,8 @@ enum LiveLab {
 
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], allowFailure: Bool = false) throws -> String {
-        guard let path = tool.hasPrefix("/") ? tool : executable(tool) else {
-            throw LabError(description: "\(tool) not found on PATH")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard allowFailure || process.terminationStatus == 0 else {
-            throw LabError(description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
-        }
-        return text
+        try KernelLab.run(tool, arguments, allowFailure: allowFailure)
     }
-}
-
-struct LabError: Error, CustomStringConvertible {
-    var description: String
 }
 
 /// The namespaces and links of one test.
@@ -135,25 +103,14 @@ final class Lab {
     func ip(_ arguments: [String]) throws -> String { try LiveLab.run("ip", arguments) }
 
     func sysctl(_ namespace: String, _ key: String, _ value: String) throws {
-        try ip(["netns", "exec", namespace, "sh", "-c", "echo \(value) > /proc/sys/\(key)"])
+        try KernelLab.sysctl(namespace, key, value)
     }
 
-    func mac(_ namespace: String, _ device: String) throws -> MACAddress {
-        let text = try ip(["-n", namespace, "-o", "link", "show", device])
-        let words = text.split(whereSeparator: \.isWhitespace)
-        guard let index = words.firstIndex(of: "link/ether"), index + 1 < words.count,
-              let mac = MACAddress(String(words[index + 1])) else { throw LabError(description: "no MAC in \(text)") }
-        return mac
-    }
+    func mac(_ namespace: String, _ device: String) throws -> MACAddress { try KernelLab.mac(namespace, device) }
 
     /// B's `ip neigh` entry for `address`: MAC and NUD state.
     func neighbour(_ address: String) throws -> (mac: MACAddress?, state: String?) {
-        let text = try ip(["-n", client, "neigh", "show", address, "dev", bridge])
-        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
-        var mac: MACAddress?
-        if let index = words.firstIndex(of: "lladdr"), index + 1 < words.count { mac = MACAddress(words[index + 1]) }
-        let states: Set<String> = ["INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "PERMANENT", "NOARP"]
-        return (mac, words.last { states.contains($0) })
+        try KernelLab.neighbour(client, address, device: bridge)
     }
 
     /// Polls B's entry until `condition` holds or `seconds` pass; returns the last reading.
@@ -256,44 +213,8 @@ private final class OutputBox: @unchecked Sendable {
     }
 }
 
-/// Runs `body` on a fresh thread that has entered network namespace `name` (setns), and
-/// returns its result; the thread ends with it. Sockets opened there stay in the namespace.
+/// Runs `body` on a fresh thread inside network namespace `name` (see `KernelLab.inNamespace`).
 func inNamespace<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) throws -> T {
-    let done = DispatchSemaphore(value: 0)
-    let result = ResultBox<T>()
-    let thread = Thread {
-        result.set(Result {
-            let fd = open("/run/netns/\(name)", O_RDONLY)
-            guard fd >= 0 else { throw LabError(description: "open /run/netns/\(name): errno \(errno)") }
-            defer { close(fd) }
-            guard let symbol = dlsym(nil, "setns") else { throw LabError(description: "setns not found") }
-            let setns = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-            guard setns(fd, 0x4000_0000 /* CLONE_NEWNET */) == 0 else {
-                throw LabError(description: "setns: errno \(errno)")
-            }
-            return try body()
-        })
-        done.signal()
-    }
-    thread.start()
-    done.wait()
-    return try result.get()
-}
-
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<T, Error>?
-
-    func set(_ value: Result<T, Error>) {
-        lock.lock()
-        result = value
-        lock.unlock()
-    }
-
-    func get() throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try result!.get()
-    }
+    try KernelLab.inNamespace(name, body)
 }
 #endif

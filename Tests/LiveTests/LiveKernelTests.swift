@@ -1,6 +1,7 @@
 #if os(Linux)
 import Foundation
 import Glibc
+import NamespaceLab
 import Pcap
 import Testing
 import Wire
@@ -154,22 +155,7 @@ extension Lab {
     /// keeps an entry: what `ping` does, without needing ping installed.
     func udpFromClient(to address: String) throws {
         guard let target = IPv4Address(address) else { throw LabError(description: "bad address \(address)") }
-        try inNamespace(client) {
-            let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-            guard fd >= 0 else { throw LabError(description: "UDP socket: errno \(errno)") }
-            defer { close(fd) }
-            var destination = sockaddr_in()
-            destination.sin_family = sa_family_t(AF_INET)
-            destination.sin_port = UInt16(9).bigEndian
-            destination.sin_addr.s_addr = target.rawValue.bigEndian
-            let payload: [UInt8] = [0x6c, 0x62]
-            let sent = withUnsafePointer(to: &destination) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    sendto(fd, payload, payload.count, 0, socketAddress, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard sent == payload.count else { throw LabError(description: "UDP sendto: errno \(errno)") }
-        }
+        try KernelLab.sendUDP(from: client, to: target)
     }
 }
 #endif

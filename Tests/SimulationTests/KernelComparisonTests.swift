@@ -3,6 +3,7 @@ import Dispatch
 import Engine
 import Foundation
 import Glibc
+import NamespaceLab
 import Testing
 import Wire
 @testable import Simulation
@@ -12,22 +13,8 @@ import Wire
 // read with `ip neigh`; frames are written raw into namespace B's end so they reach A exactly
 // as built. The namespaces are created and deleted by each test. Needs root and iproute2.
 
-/// Whether the kernel lab can run here: root, and `ip` on the path.
-enum KernelLab {
-    static var isAvailable: Bool { getuid() == 0 && executable("ip") != nil }
-
-    static func executable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    static let skipReason: Comment = "compares with the real kernel in network namespaces: needs root and iproute2 (ip netns)"
-}
-
-struct LabError: Error, CustomStringConvertible {
-    var description: String
-}
+private let kernelLabSkipReason: Comment =
+    "compares with the real kernel in network namespaces: needs root and iproute2 (ip netns)"
 
 /// A pair of namespaces `a` and `b` joined by veth `devA` <-> `devB`.
 final class NamespacePair {
@@ -76,45 +63,17 @@ final class NamespacePair {
     func ip(_ arguments: [String]) throws -> String { try run("ip", arguments) }
 
     @discardableResult
-    func run(_ tool: String, _ arguments: [String]) throws -> String {
-        guard let path = KernelLab.executable(tool) else { throw LabError(description: "\(tool) not found") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw LabError(description: "\(tool) \(arguments.joined(separator: " ")) failed: \(text)")
-        }
-        return text
-    }
+    func run(_ tool: String, _ arguments: [String]) throws -> String { try KernelLab.run(tool, arguments) }
 
-    /// Writes a /proc/sys value inside namespace `namespace`.
     func sysctl(_ namespace: String, _ key: String, _ value: String) throws {
-        try ip(["netns", "exec", namespace, "sh", "-c", "echo \(value) > /proc/sys/\(key)"])
+        try KernelLab.sysctl(namespace, key, value)
     }
 
-    func macOfA() throws -> MACAddress {
-        let text = try ip(["-n", a, "-o", "link", "show", devA])
-        let words = text.split(whereSeparator: \.isWhitespace)
-        guard let index = words.firstIndex(of: "link/ether"), index + 1 < words.count,
-              let mac = MACAddress(String(words[index + 1])) else { throw LabError(description: "no MAC in \(text)") }
-        return mac
-    }
+    func macOfA() throws -> MACAddress { try KernelLab.mac(a, devA) }
 
-    /// `ip neigh` in A for `ip`: the address and the NUD state as `ip` prints it.
+    /// `ip neigh` in A for `address`: the MAC and the NUD state as `ip` prints it.
     func neighbour(_ address: IPv4Address) throws -> (mac: MACAddress?, state: String?) {
-        let text = try ip(["-n", a, "neigh", "show", address.description, "dev", devA])
-        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
-        var mac: MACAddress?
-        if let index = words.firstIndex(of: "lladdr"), index + 1 < words.count { mac = MACAddress(words[index + 1]) }
-        let states: Set<String> = ["INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "PERMANENT", "NOARP"]
-        return (mac, words.last { states.contains($0) })
+        try KernelLab.neighbour(a, address.description, device: devA)
     }
 
     /// Sends raw Ethernet frames out of B's end of the veth.
@@ -138,24 +97,7 @@ final class NamespacePair {
     }
 
     /// Sends one UDP datagram from A to `address` (to make A resolve it).
-    func udpFromA(to address: IPv4Address) throws {
-        try inNamespace(a) {
-            let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-            guard fd >= 0 else { throw LabError(description: "UDP socket: errno \(errno)") }
-            defer { close(fd) }
-            var destination = sockaddr_in()
-            destination.sin_family = sa_family_t(AF_INET)
-            destination.sin_port = UInt16(9).bigEndian
-            destination.sin_addr.s_addr = address.rawValue.bigEndian
-            let payload: [UInt8] = [0x6c, 0x62]
-            let sent = withUnsafePointer(to: &destination) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    sendto(fd, payload, payload.count, 0, socketAddress, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard sent == payload.count else { throw LabError(description: "UDP sendto: errno \(errno)") }
-        }
-    }
+    func udpFromA(to address: IPv4Address) throws { try KernelLab.sendUDP(from: a, to: address) }
 
     /// Captures ARP frames arriving on B's end for `seconds`, with monotonic timestamps in
     /// seconds. Runs `trigger` once the capture socket is open.
@@ -166,7 +108,8 @@ final class NamespacePair {
         let box = CaptureBox()
         let thread = Thread {
             do {
-                try inThisThreadNamespace(namespace) {
+                try KernelLab.enterNamespace(namespace)
+                do {
                     let fd = socket(AF_PACKET, Int32(SOCK_RAW.rawValue), Int32(UInt16(0x0806).bigEndian))
                     guard fd >= 0 else { throw LabError(description: "capture socket: errno \(errno)") }
                     defer { close(fd) }
@@ -199,27 +142,8 @@ final class NamespacePair {
 
     /// Runs `body` on a fresh thread that has entered namespace `name`; the thread ends with it.
     func inNamespace(_ name: String, _ body: @escaping @Sendable () throws -> Void) throws {
-        let box = CaptureBox()
-        let thread = Thread {
-            do { try inThisThreadNamespace(name, body) } catch { box.fail(error) }
-            box.finish()
-        }
-        thread.start()
-        _ = try box.wait()
+        try KernelLab.inNamespace(name, body)
     }
-}
-
-/// Enters network namespace `name` on the calling thread, then runs `body`. Only for threads
-/// that end right after: the thread stays in the namespace.
-private func inThisThreadNamespace(_ name: String, _ body: () throws -> Void) throws {
-    let fd = open("/run/netns/\(name)", O_RDONLY)
-    guard fd >= 0 else { throw LabError(description: "open /run/netns/\(name): errno \(errno)") }
-    defer { close(fd) }
-    // setns(2) is not in Swift's Glibc module; take it from libc by name.
-    guard let symbol = dlsym(nil, "setns") else { throw LabError(description: "setns not found") }
-    let setns = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-    guard setns(fd, 0x4000_0000 /* CLONE_NEWNET */) == 0 else { throw LabError(description: "setns: errno \(errno)") }
-    try body()
 }
 
 /// A `struct sockaddr_ll` (linux/if_packet.h, 20 bytes), which Swift's Glibc does not export:
@@ -269,7 +193,7 @@ private final class CaptureBox: @unchecked Sendable {
     }
 }
 
-@Suite("NeighbourTable next to the Linux kernel", .serialized, .enabled(if: KernelLab.isAvailable, KernelLab.skipReason))
+@Suite("NeighbourTable next to the Linux kernel", .serialized, .enabled(if: KernelLab.isAvailable, kernelLabSkipReason))
 struct KernelComparisonTests {
     let m1 = MACAddress(0x02, 0x00, 0x00, 0x00, 0x00, 0xa1)
     let m2 = MACAddress(0x02, 0x00, 0x00, 0x00, 0x00, 0xa2)
