@@ -41,7 +41,7 @@ let package = Package(
         // The simulated world: segment, hosts, clients, recorder.
         .target(
             name: "Simulation",
-            dependencies: ["Engine", "Wire", "IPAM", "Layer2", "Cluster"],
+            dependencies: ["Engine", "Wire", "IPAM", "Layer2", "Cluster", "Membership"],
             // The frame fan-out touches host objects' stored properties millions of times per
             // run; release builds drop the runtime exclusivity bookkeeping there (about a fifth
             // of the time, measured with `sim bench`). Debug builds, which the tests use, keep it.
@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Live", dependencies: ["Layer2", "Pcap", "Wire"]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
         .target(name: "Scenario", dependencies: [
-            "Simulation", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Pcap",
+            "Simulation", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",
             .product(name: "Yams", package: "Yams"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ]),

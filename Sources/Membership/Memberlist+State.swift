@@ -105,14 +105,9 @@ extension Memberlist {
         nodes[index].state = .suspect
         nodes[index].stateChange = now
 
-        // k confirmations are hoped for, unless the cluster has too few other members to
-        // give them (n − 2: neither this node nor the suspect can confirm).
-        let count = nodes.count
-        var expected = config.suspicionMult - 2
-        if count - 2 < expected { expected = 0 }
-        let minimum = Timing.suspicionTimeout(suspicionMult: config.suspicionMult, members: count, interval: config.probeInterval)
-        let maximum = Int64(config.suspicionMaxTimeoutMult) * minimum
-        suspicions[suspect.node] = Suspicion(from: suspect.from, expected: expected, minimum: minimum, maximum: maximum, start: now)
+        let bounds = Timing.suspicionBounds(config, members: nodes.count)
+        suspicions[suspect.node] = Suspicion(from: suspect.from, expected: bounds.expected, minimum: bounds.minimum,
+                                             maximum: bounds.maximum, start: now)
     }
 
     /// A suspicion timer ran out: the member is declared dead, if it is still the suspect

@@ -16,6 +16,18 @@ public enum Timing {
         return Int64(suspicionMult) * Int64(nodeScale * 1000) * interval / 1000
     }
 
+    /// What a new suspicion timer starts with in a cluster of `n` members (memberlist's
+    /// `suspectNode`): k confirmations are hoped for (SuspicionMult − 2), unless the cluster has
+    /// too few other members to give them (n − 2: neither this node nor the suspect can
+    /// confirm), then k = 0; the timeout runs from `maximum` down to `minimum`.
+    public static func suspicionBounds(_ config: MembershipConfig, members n: Int)
+        -> (expected: Int, minimum: Int64, maximum: Int64) {
+        var expected = config.suspicionMult - 2
+        if n - 2 < expected { expected = 0 }
+        let minimum = suspicionTimeout(suspicionMult: config.suspicionMult, members: n, interval: config.probeInterval)
+        return (expected, minimum, Int64(config.suspicionMaxTimeoutMult) * minimum)
+    }
+
     /// How many times each broadcast is sent (`retransmitLimit`): mult × ceil(log10(n + 1)).
     public static func retransmitLimit(retransmitMult: Int, members n: Int) -> Int {
         retransmitMult * Int(ceil(log10(Double(n + 1))))
@@ -31,9 +43,13 @@ public enum Timing {
 
     /// The suspicion timeout after `confirmations` independent confirmations out of `k`
     /// expected (`remainingSuspicionTime` without the elapsed time): max − (max − min) ×
-    /// log(c + 1) / log(k + 1), floored to the millisecond, never below min.
+    /// log(c + 1) / log(k + 1), floored to the millisecond, never below min. With k = 0 the
+    /// timer is the minimum from the start (memberlist's `newSuspicion`), and confirmations
+    /// beyond k do not count (`Confirm` ignores them).
     public static func suspicionTimeout(confirmations c: Int, expected k: Int, minimum: Int64, maximum: Int64) -> Int64 {
-        guard c > 0 else { return k < 1 ? minimum : maximum }
+        guard k >= 1 else { return minimum }
+        let c = min(c, k)
+        guard c > 0 else { return maximum }
         let fraction = log(Double(c) + 1.0) / log(Double(k) + 1.0)
         let raw = seconds(maximum) - fraction * (seconds(maximum) - seconds(minimum))
         let timeout = Int64(floor(1000.0 * raw)) * 1_000_000

@@ -51,10 +51,6 @@ struct ManifestDecoder {
                 }
                 if let list = spec.optional("nodeSelectors") {
                     advertisement.nodeSelectors = try MetalLBConfigDecoder.selectors(list, "nodeSelectors")
-                    if !advertisement.nodeSelectors.isEmpty {
-                        warnings.append(ScenarioWarning(location: list.location, message:
-                            "L2Advertisement \(meta.name): nodeSelectors are decoded but not yet used by the simulated speakers' election; every node stays a candidate"))
-                    }
                 }
                 if let list = spec.optional("interfaces") {
                     advertisement.interfaces = try list.stringList("spec.interfaces")

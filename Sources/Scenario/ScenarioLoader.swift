@@ -1,5 +1,6 @@
 import Cluster
 import Engine
+import Membership
 import Simulation
 import Wire
 
@@ -50,7 +51,9 @@ public struct ScenarioLoader {
             try f.finish()
         }
 
-        var world = WorldConfig(seed: seed, duration: duration, version: version, nodes: [], clients: [])
+        var world = WorldConfig(seed: seed, duration: duration, version: version,
+                                membership: memberlist == "wan" ? .wan : memberlist == "lan" ? .lan : nil,
+                                nodes: [], clients: [])
         if let segment = top.optional("segment") {
             var f = try Fields(segment, "segment")
             if let v = f.optional("interface") { world.interfaceName = try interfaceName(v) }
@@ -63,6 +66,18 @@ public struct ScenarioLoader {
             var f = try Fields(kubernetes, "kubernetes")
             if let v = f.optional("watchDelay") { world.watchDelay = try v.duration("kubernetes.watchDelay") }
             if let v = f.optional("podReadyDelay") { world.podReadyDelay = try v.duration("kubernetes.podReadyDelay") }
+            if let v = f.optional("nodeStatusUpdateFrequency") {
+                world.nodeLifecycle.statusUpdateFrequency = try positive(v, "kubernetes.nodeStatusUpdateFrequency")
+            }
+            if let v = f.optional("nodeMonitorPeriod") {
+                world.nodeLifecycle.monitorPeriod = try positive(v, "kubernetes.nodeMonitorPeriod")
+            }
+            if let v = f.optional("nodeMonitorGracePeriod") {
+                world.nodeLifecycle.gracePeriod = try v.duration("kubernetes.nodeMonitorGracePeriod")
+            }
+            if let v = f.optional("tolerationSeconds") {
+                world.nodeLifecycle.tolerationSeconds = try v.duration("kubernetes.tolerationSeconds")
+            }
             try f.finish()
         }
 
@@ -119,6 +134,13 @@ public struct ScenarioLoader {
                                 output: output, warnings: decoder.warnings)
         try ScenarioValidator.validate(scenario)
         return scenario
+    }
+
+    /// A duration that drives a periodic timer: zero would never advance.
+    private func positive(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> SimDuration {
+        let value = try node.duration(what)
+        guard value > .zero else { throw ScenarioError(node.location, "\(what): must be longer than zero") }
+        return value
     }
 
     // MARK: hosts
@@ -221,7 +243,7 @@ public struct ScenarioLoader {
     // MARK: manifests
 
     /// One `manifests` entry: `{file: PATH}` (multi-document) or an inline object.
-    private func loadManifestEntry(_ item: YAMLNode, scenarioFile: String,
+    func loadManifestEntry(_ item: YAMLNode, scenarioFile: String,
                                    decoder: inout ManifestDecoder) throws(ScenarioError) -> [LocatedObject] {
         if case let .mapping(pairs) = item.kind, pairs.count == 1,
            case let .scalar(key, _) = pairs[0].key.kind, key == "file" {
@@ -244,94 +266,6 @@ public struct ScenarioLoader {
     }
 
     // MARK: timeline
-
-    private func decodeTimelineEntry(_ item: YAMLNode, index: Int, scenarioFile: String,
-                                     decoder: inout ManifestDecoder) throws(ScenarioError) -> TimelineEntry {
-        let what = "timeline[\(index)]"
-        var f = try Fields(item, what)
-        let at = SimTime.zero + (try f.required("at").duration("\(what).at"))
-        let actions = f.keys.filter { $0 != "at" }
-        guard actions.count == 1, let name = actions.first else {
-            throw ScenarioError(item.location, "\(what): expected `at` and exactly one action (apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, loss), found \(actions.isEmpty ? "none" : actions.joined(separator: ", "))")
-        }
-        let node = try f.required(name)
-        let action: TimelineAction
-        switch name {
-        case "apply":
-            if case .sequence = node.kind {
-                var objects: [LocatedObject] = []
-                for object in try node.list("apply") { objects += try loadManifestEntry(object, scenarioFile: scenarioFile, decoder: &decoder) }
-                action = .apply(objects)
-            } else {
-                action = .apply(try loadManifestEntry(node, scenarioFile: scenarioFile, decoder: &decoder))
-            }
-        case "delete":
-            var a = try Fields(node, "\(what).delete")
-            let kind = try a.required("kind").string("delete.kind")
-            let objectName = try a.required("name").string("delete.name")
-            let namespace = try a.optional("namespace")?.string("delete.namespace") ?? "default"
-            try a.finish()
-            let deletable = ["Service", "Pod", "Deployment", "IPAddressPool", "L2Advertisement", "ConfigMap", "Namespace"]
-            guard deletable.contains(kind) else {
-                throw ScenarioError(node.location, "delete.kind: expected one of \(deletable.joined(separator: ", ")), found \"\(kind)\"")
-            }
-            action = .delete(kind: kind, name: objectName, namespace: namespace)
-        case "movePod":
-            var a = try Fields(node, "\(what).movePod")
-            let pod = try a.required("pod").string("movePod.pod")
-            let to = try a.required("to").string("movePod.to")
-            try a.finish()
-            action = .movePod(pod: pod, to: to)
-        case "scale":
-            var a = try Fields(node, "\(what).scale")
-            let deployment = try a.required("deployment").string("scale.deployment")
-            let replicas = try a.required("replicas").int("scale.replicas", in: 0...10000)
-            try a.finish()
-            action = .scale(deployment: deployment, replicas: replicas)
-        case "setPodReady":
-            var a = try Fields(node, "\(what).setPodReady")
-            let pod = try a.required("pod").string("setPodReady.pod")
-            let ready = try a.required("ready").bool("setPodReady.ready")
-            try a.finish()
-            action = .setPodReady(pod: pod, ready: ready)
-        case "powerOff", "powerOn", "startSpeaker", "linkDown", "linkUp":
-            var a = try Fields(node, "\(what).\(name)")
-            let nodeName = try a.required("node").string("\(name).node")
-            try a.finish()
-            switch name {
-            case "powerOff": action = .powerOff(node: nodeName)
-            case "powerOn": action = .powerOn(node: nodeName)
-            case "startSpeaker": action = .startSpeaker(node: nodeName)
-            case "linkDown": action = .linkDown(node: nodeName)
-            default: action = .linkUp(node: nodeName)
-            }
-        case "stopSpeaker":
-            var a = try Fields(node, "\(what).stopSpeaker")
-            let nodeName = try a.required("node").string("stopSpeaker.node")
-            let graceful = try a.optional("graceful")?.bool("stopSpeaker.graceful") ?? true
-            try a.finish()
-            action = .stopSpeaker(node: nodeName, graceful: graceful)
-        case "loss":
-            var a = try Fields(node, "\(what).loss")
-            let ppm = try a.required("percent").percentPPM("loss.percent")
-            let span = try a.required("for").duration("loss.for")
-            try a.finish()
-            action = .loss(ppm: ppm, for: span)
-        case "partition", "heal", "label", "unlabel", "setCondition":
-            throw ScenarioError(node.location, "\(what): the \(name) action needs packet-level membership, which is not simulated yet")
-        default:
-            throw ScenarioError(f.keyLocation(name) ?? item.location,
-                                "\(what): unknown action \"\(name)\"; expected one of apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, loss")
-        }
-        try f.finish()
-        var entry = TimelineEntry(at: at, action: action, location: item.location)
-        if case let .mapping(pairs) = node.kind {
-            for pair in pairs {
-                if case let .scalar(key, _) = pair.key.kind { entry.fieldLocations[key] = pair.value.location }
-            }
-        }
-        return entry
-    }
 
     // MARK: expectations
 

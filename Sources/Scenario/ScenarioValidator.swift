@@ -83,12 +83,26 @@ enum ScenarioValidator {
                     throw ScenarioError(entry.location, "scale: no deployment named \"\(deployment)\"")
                 }
             case let .powerOff(node), let .powerOn(node), let .stopSpeaker(node, _), let .startSpeaker(node),
-                 let .linkDown(node), let .linkUp(node):
+                 let .linkDown(node), let .linkUp(node), let .label(node, _, _), let .unlabel(node, _),
+                 let .setCondition(node, _, _):
                 guard nodes.contains(node) else {
                     throw ScenarioError(entry.fieldLocations["node"] ?? entry.location,
                                         "\(entry.action.name): no node named \"\(node)\"")
                 }
-            case .delete, .loss:
+            case let .partition(groups):
+                let hosts = nodes.union(scenario.world.clients.map(\.name))
+                var seen: Set<String> = []
+                for name in groups.joined() {
+                    guard hosts.contains(name) else {
+                        throw ScenarioError(entry.fieldLocations["groups"] ?? entry.location,
+                                            "partition: no node or client named \"\(name)\"")
+                    }
+                    guard seen.insert(name).inserted else {
+                        throw ScenarioError(entry.fieldLocations["groups"] ?? entry.location,
+                                            "partition: \"\(name)\" is listed in two groups")
+                    }
+                }
+            case .delete, .loss, .heal:
                 break
             }
         }

@@ -82,11 +82,16 @@ enum ScenarioWorld {
         case let .setPodReady(pod, ready): world.setPodReady(podKey(pod), ready: ready)
         case let .powerOff(node): world.powerOff(node: node)
         case let .powerOn(node): world.powerOn(node: node)
-        case let .stopSpeaker(node, _): world.stopSpeaker(node: node)
+        case let .stopSpeaker(node, graceful): world.stopSpeaker(node: node, graceful: graceful)
         case let .startSpeaker(node): world.startSpeaker(node: node)
         case let .linkDown(node): world.setLink(node: node, up: false)
         case let .linkUp(node): world.setLink(node: node, up: true)
         case let .loss(ppm, span): world.addLoss(ppm: ppm, until: world.now + span)
+        case let .partition(groups): world.partition(groups)
+        case .heal: world.partition([])
+        case let .label(node, key, value): world.setLabel(node: node, key: key, value: value)
+        case let .unlabel(node, key): world.setLabel(node: node, key: key, value: nil)
+        case let .setCondition(node, type, status): world.setCondition(node: node, type: type, status: status)
         }
     }
 

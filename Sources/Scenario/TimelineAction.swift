@@ -15,6 +15,12 @@ public enum TimelineAction: Sendable {
     case linkDown(node: String)
     case linkUp(node: String)
     case loss(ppm: UInt32, for: SimDuration)
+    /// Frames cross only inside a group of host names; unlisted hosts join the first group.
+    case partition(groups: [[String]])
+    case heal
+    case label(node: String, key: String, value: String)
+    case unlabel(node: String, key: String)
+    case setCondition(node: String, type: String, status: String)
 
     /// The action's name as written in YAML.
     public var name: String {
@@ -31,6 +37,11 @@ public enum TimelineAction: Sendable {
         case .linkDown: return "linkDown"
         case .linkUp: return "linkUp"
         case .loss: return "loss"
+        case .partition: return "partition"
+        case .heal: return "heal"
+        case .label: return "label"
+        case .unlabel: return "unlabel"
+        case .setCondition: return "setCondition"
         }
     }
 }

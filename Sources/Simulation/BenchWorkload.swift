@@ -8,7 +8,7 @@ import Wire
 /// hosts 1...N-1 run the real speaker code and parse every ARP frame; only the owner (host 1)
 /// answers. At 30 s the owner's link goes down; at 32 s host 2 takes over (here: the service's
 /// pod moves to host 2 and becomes ready, so the speakers elect it) and sends MetalLB's
-/// gratuitous rounds. 60 s simulated.
+/// gratuitous rounds. 60 s simulated. The peers model no memberlist, so neither does this.
 ///
 /// The segment's one-way delay is 1012 ns, the ns-3 CSMA channel's 512 ns of transmission of a
 /// 64-byte frame at 1 Gb/s plus 500 ns of propagation, so the client's switch time matches the
@@ -27,7 +27,7 @@ public enum BenchWorkload {
                                             arping: .init(target: vip, every: .milliseconds(10), start: .milliseconds(1)))
         return WorldConfig(seed: 1, duration: .seconds(60), version: .v0_9_4, interfaceName: "eth0",
                            latency: .nanoseconds(1012), watchDelay: .zero, podReadyDelay: .seconds(2),
-                           nodes: nodes, clients: [client])
+                           membership: nil, nodes: nodes, clients: [client])
     }
 
     /// Builds the world with its cluster objects and the fault schedule.

@@ -60,7 +60,7 @@ public final class ClientHost: Host {
                                     targetHardwareAddress: .zero, targetProtocolAddress: arping.target)
             world.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
             world.schedule(.hostTimer(port: port, kind: .arping), at: world.now + arping.every)
-        case .speakerTick:
+        case .speakerTick, .membership, .rejoin, .speakerExit, .arpRetransmit:
             break
         }
     }

@@ -147,19 +147,40 @@ extension World {
         afterWatchDelay { world in world.speakersSync(services: [key]) }
     }
 
-    /// Every running speaker syncs the given services, in node order.
+    /// Every running speaker syncs the given services, in node order, each from its own
+    /// memberlist view.
     func speakersSync(services keys: [String]) {
         let views = keys.map { ($0, serviceView($0)) }
-        let usable = usableSpeakers()
         for node in nodes where node.isSpeakerRunning {
-            syncSpeaker(node, views: views, usable: usable)
+            syncSpeaker(node, views: views)
+        }
+    }
+
+    /// One speaker re-runs its election for every service (MetalLB's `ForceSync`, which a
+    /// memberlist event or the speaker's start triggers).
+    func forceSync(_ node: NodeHost) {
+        guard node.isSpeakerRunning else { return }
+        syncSpeaker(node, views: cluster.services.keys.map { ($0, serviceView($0)) })
+    }
+
+    /// Memberlist events come in bursts; the work queue holds each service once, so one
+    /// ForceSync per instant covers them all.
+    func queueForceSync(_ node: NodeHost) {
+        guard !node.forceSyncQueued else { return }
+        node.forceSyncQueued = true
+        let port = node.port
+        at(now) { world in
+            guard let node = world.nodeHost(port: port) else { return }
+            node.forceSyncQueued = false
+            world.forceSync(node)
         }
     }
 
     /// Every speaker sees the same API state here (one watch delay for all), so the views are
     /// built once per batch, not once per speaker.
-    private func syncSpeaker(_ node: NodeHost, views: [(String, ServiceView?)], usable: Set<String>) {
+    private func syncSpeaker(_ node: NodeHost, views: [(String, ServiceView?)]) {
         let now = self.now.nanoseconds
+        let usable = node.usableSpeakers
         let result = node.updateSpeaker { speaker -> (before: [IPv4Address], after: [IPv4Address], frames: [OutgoingFrame]) in
             let before = speaker.announcer.announcedIPs
             var frames: [OutgoingFrame] = []
@@ -177,7 +198,6 @@ extension World {
         node.send(result.frames, in: self)
     }
 
-
     /// What a speaker sees of a service right now.
     func serviceView(_ key: String) -> ServiceView? {
         guard let service = cluster.services[key] else { return nil }
@@ -185,21 +205,31 @@ extension World {
         var proto = pool?.protocol.rawValue
         // current MetalLB announces a pool in layer2 only when an L2Advertisement selects it.
         if let pool, let advertised = advertisedPools, !advertised.contains(pool.name) { proto = "notAdvertised" }
-        let eligible = cluster.nodes.values
-            .filter { $0.meta.labels["node.kubernetes.io/exclude-from-external-load-balancers"] == nil }
-            .map(\.name)
         return ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: service.ipv4Ingress,
                            poolProtocol: proto,
                            readyEndpointNodes: cluster.nodesWithReadyEndpoints(of: service),
                            externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,
-                           eligibleNodes: eligible)
+                           eligibleNodes: eligibleNodes(pool: pool?.name))
     }
 
-    /// The speakers a speaker considers alive. Until failure detection is simulated at packet
-    /// level (memberlist), every speaker sees exactly the speakers that run: an oracle, so
-    /// failover here is as fast as the watch delay.
-    func usableSpeakers() -> Set<String> {
-        Set(nodes.filter(\.isSpeakerRunning).map(\.name))
+    /// The nodes current MetalLB's `speakersForAds` keeps before intersecting with memberlist:
+    /// not NetworkUnavailable, not labelled to be excluded from load balancers, and selected by
+    /// the `nodeSelectors` of some L2Advertisement that selects the pool (no selectors: every
+    /// node).
+    func eligibleNodes(pool: String?) -> [String] {
+        let advertisements = pool.map { name in
+            cluster.metallb.l2Advertisements.values.filter {
+                $0.selects(name, labels: cluster.metallb.ipAddressPools[name]?.labels ?? [:])
+            }
+        } ?? []
+        return cluster.nodes.values.filter { node in
+            guard !node.isNetworkUnavailable, !node.isExcludedFromLoadBalancers else { return false }
+            guard !advertisements.isEmpty else { return true }
+            return advertisements.contains { advertisement in
+                advertisement.nodeSelectors.isEmpty
+                    || advertisement.nodeSelectors.contains { $0.matches(node.meta.labels) }
+            }
+        }.map(\.name)
     }
 
     func recordAnnouncementChanges(node: NodeHost, before: [IPv4Address], after: [IPv4Address]) {
@@ -256,7 +286,7 @@ extension World {
         }
     }
 
-    private func reconcileReplicas(_ key: String, startsReady: Bool) {
+    func reconcileReplicas(_ key: String, startsReady: Bool) {
         guard let deployment = deployments[key] else { return }
         var current = pods(of: deployment)
         while current.count > deployment.replicas, let newest = current.popLast() {
@@ -267,7 +297,7 @@ extension World {
             let name = "\(deployment.meta.name)-\(deployment.templateHash)-\(Scheduler.suffix(clusterRandom.next(), length: 5))"
             let meta = ObjectMeta(name: name, namespace: deployment.meta.namespace, labels: deployment.podLabels)
             let node = Scheduler.place(nodeSelector: deployment.nodeSelector, in: cluster,
-                                       excluding: Set(nodes.filter { !$0.powered }.map(\.name)))
+                                       excluding: Set(cluster.nodes.values.filter { !$0.ready }.map(\.name)))
             let pod = Pod(meta: meta, nodeName: node, ready: false, readinessDelaySeconds: deployment.readinessDelaySeconds)
             if node == nil {
                 // Unschedulable: the pod stays Pending, never Ready.

@@ -18,6 +18,14 @@ enum Event {
 /// The timers hosts arm.
 enum HostTimer {
     case speakerTick
+    /// The memberlist's next wake-up (`Memberlist.nextWakeup`).
+    case membership
+    /// MetalLB's join ticker (every minute), for the speaker process of that generation.
+    case rejoin(generation: UInt64)
+    /// A gracefully stopping speaker's `Leave` timed out: the process exits.
+    case speakerExit(generation: UInt64)
+    /// The node kernel's ARP request for its own traffic is due for a retransmission.
+    case arpRetransmit(ip: IPv4Address)
     case probe
     case arping
     case neighbour(ip: IPv4Address, generation: UInt64)

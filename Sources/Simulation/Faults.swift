@@ -1,43 +1,105 @@
+import Cluster
 import Engine
 
 /// Faults the timeline can inject into the world.
+///
+/// None of them tells the other speakers anything: they notice through memberlist (a leave
+/// message after a graceful stop, failed probes otherwise), and Kubernetes notices through
+/// missing kubelet status updates, exactly as on a real cluster. With memberlist disabled
+/// nobody notices a dead speaker at all.
 extension World {
     /// The whole machine stops: it sends and answers nothing, its speaker and pods are gone
-    /// with it (the API server still lists the pods until the node lifecycle controller acts).
+    /// with it (the API server still lists the pods as Ready until the node lifecycle
+    /// controller marks the node NotReady).
     public func powerOff(node name: String) {
         guard let node = node(named: name), node.powered else { return }
         node.stopSpeaker(in: self)
         node.powered = false
+        node.neighbours.flush()
         setLink(port: node.port, up: false)
-        speakersSync(services: Array(cluster.services.keys))
     }
 
-    /// The machine boots: the link comes up and the speaker starts with empty state.
+    /// The machine boots: the link comes up, the kubelet reports again, the speaker starts
+    /// with empty state and the pods still bound to the node start their containers again.
     public func powerOn(node name: String) {
         guard let node = node(named: name), !node.powered else { return }
         node.powered = true
         setLink(port: node.port, up: true)
+        node.containersRunningFrom = now + config.podReadyDelay
+        for pod in cluster.pods.values where pod.nodeName == name && pod.ready {
+            setPodReady(pod.key, ready: false)
+        }
+        for pod in cluster.pods.values where pod.nodeName == name {
+            let key = pod.key
+            at(now + config.podReadyDelay + .seconds(Int64(pod.readinessDelaySeconds))) { world in
+                guard world.node(named: name)?.powered == true, world.cluster.pods[key]?.nodeName == name else { return }
+                world.setPodReady(key, ready: true)
+            }
+        }
         startSpeaker(node: name)
     }
 
-    /// Starts the speaker on a node and lets it (and every other speaker, who now see it
-    /// alive) sync every service.
+    /// Starts the speaker on a node with empty state: it joins memberlist and, once its
+    /// informers have synced, re-runs its election for every service.
     public func startSpeaker(node name: String) {
         guard let node = node(named: name), node.powered, node.speaker == nil else { return }
         node.startSpeaker(in: self)
-        speakersSync(services: Array(cluster.services.keys))
+        let port = node.port
+        at(now + config.watchDelay) { world in
+            guard let node = world.nodeHost(port: port) else { return }
+            world.forceSync(node)
+        }
     }
 
-    /// Stops the speaker process. The other speakers re-elect at once here; with failure
-    /// detection simulated they will do so when they notice.
-    public func stopSpeaker(node name: String) {
+    /// Stops the speaker process. A graceful stop (SIGTERM) leaves memberlist first and keeps
+    /// answering until the leave is out (at most a second); a crash is silent.
+    public func stopSpeaker(node name: String, graceful: Bool = true) {
         guard let node = node(named: name), node.speaker != nil else { return }
+        if graceful {
+            node.leaveMembership(in: self)
+        } else {
+            speakerExited(node)
+        }
+    }
+
+    /// The speaker process is gone.
+    func speakerExited(_ node: NodeHost) {
         node.stopSpeaker(in: self)
-        speakersSync(services: Array(cluster.services.keys))
     }
 
     public func setLink(node name: String, up: Bool) {
         guard let node = node(named: name) else { return }
         setLink(port: node.port, up: up)
+    }
+
+    // MARK: the Node object
+
+    /// Sets or removes (`value` nil) a label on a Node.
+    public func setLabel(node name: String, key: String, value: String?) {
+        guard var node = cluster.nodes[name] else { return }
+        node.meta.labels[key] = value
+        nodeObjectChanged(node)
+    }
+
+    /// Sets a Node condition other than Ready (`NetworkUnavailable`...).
+    public func setCondition(node name: String, type: String, status: String) {
+        guard var node = cluster.nodes[name] else { return }
+        node.conditions[type] = status
+        recorder.nodeChanged(NodeConditionRecord(time: now, node: name, change: "\(type)=\(status)"))
+        nodeObjectChanged(node)
+    }
+
+    /// Stores a changed Node. Speakers see it a watch delay later: they re-sync every service
+    /// (their election depends on Node labels and conditions) and MetalLB's `SetNode` triggers
+    /// a memberlist rejoin (v0.9.4 on any Node, current on its own).
+    func nodeObjectChanged(_ node: Node) {
+        cluster.nodes[node.name] = node
+        let name = node.name
+        at(now + config.watchDelay) { world in
+            for host in world.nodes where host.isSpeakerRunning {
+                if world.config.version == .v0_9_4 || host.name == name { host.joinMissingSpeakers(in: world) }
+            }
+            world.speakersSync(services: Array(world.cluster.services.keys))
+        }
     }
 }

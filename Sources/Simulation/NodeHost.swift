@@ -1,6 +1,7 @@
 import Cluster
 import Engine
 import Layer2
+import Membership
 import Wire
 
 /// A Kubernetes node on the segment: its kernel (answering ARP for its own address), the
@@ -17,6 +18,23 @@ public final class NodeHost: Host {
     public internal(set) var speaker: SpeakerController?
     /// The time of the speaker ticker event already in the queue, so it is not doubled.
     private var scheduledTick: SimTime?
+    /// The speaker's memberlist, while the speaker runs with memberlist enabled.
+    public internal(set) var membership: Memberlist<RandomStream>?
+    /// The memberlist wake-up already in the queue.
+    var scheduledMembershipWakeup: SimTime?
+    /// Counts speaker starts: timers armed by an earlier speaker process are ignored.
+    var speakerGeneration: UInt64 = 0
+    /// A graceful stop is under way: memberlist is leaving; the process exits at this time
+    /// at the latest (MetalLB's `Leave(time.Second)`).
+    var exitDeadline: SimTime?
+    /// A ForceSync of every service is queued for this speaker (memberlist events).
+    var forceSyncQueued = false
+    /// The kernel's ARP cache for the node's own datagrams.
+    var neighbours = NodeNeighbours()
+    /// After a boot, the pods' containers are running again from this time on.
+    var containersRunningFrom: SimTime = .zero
+
+    func isRestartingPods(at time: SimTime) -> Bool { time < containersRunningFrom }
 
     init(spec: WorldConfig.NodeSpec, port: Int32, interfaceName: String) {
         name = spec.name
@@ -28,6 +46,12 @@ public final class NodeHost: Host {
 
     public var isSpeakerRunning: Bool { powered && speaker != nil }
 
+    /// The speakers this speaker may elect (MetalLB's `UsableSpeakers`): the names of its
+    /// memberlist's live members, or nil when memberlist is disabled.
+    var usableSpeakers: Set<String>? {
+        membership.map { Set($0.liveMembers.map(\.name)) }
+    }
+
     // MARK: the speaker process
 
     /// Starts the speaker with empty state, as a new pod of the DaemonSet does.
@@ -38,13 +62,21 @@ public final class NodeHost: Host {
         speaker = SpeakerController(node: name, rules: world.config.version == .v0_9_4 ? .v0_9_4 : .current,
                                     announcer: Announcer(interfaces: interfaces, schedule: schedule))
         scheduledTick = nil
+        speakerGeneration &+= 1
+        exitDeadline = nil
+        forceSyncQueued = false
+        startMembership(in: world)
     }
 
-    /// Stops the speaker; it stops answering at once.
+    /// The speaker process ends: it stops answering at once and its memberlist goes silent.
     func stopSpeaker(in world: World) {
         let before = speaker?.announcer.announcedIPs ?? []
         speaker = nil
         scheduledTick = nil
+        membership = nil
+        scheduledMembershipWakeup = nil
+        exitDeadline = nil
+        forceSyncQueued = false
         world.recordAnnouncementChanges(node: self, before: before, after: [])
     }
 
@@ -65,11 +97,26 @@ public final class NodeHost: Host {
     // MARK: Host
 
     func timerFired(_ kind: HostTimer, in world: World) {
-        guard case .speakerTick = kind, powered else { return }
-        guard world.now == scheduledTick else { return }
-        scheduledTick = nil
-        guard let frames = updateSpeaker({ $0.tick(now: world.now.nanoseconds) }) else { return }
-        send(frames, in: world)
+        guard powered else { return }
+        switch kind {
+        case .speakerTick:
+            guard world.now == scheduledTick else { return }
+            scheduledTick = nil
+            guard let frames = updateSpeaker({ $0.tick(now: world.now.nanoseconds) }) else { return }
+            send(frames, in: world)
+        case .membership:
+            membershipWakeup(in: world)
+        case let .rejoin(generation):
+            guard generation == speakerGeneration else { return }
+            rejoinTicker(in: world)
+        case let .speakerExit(generation):
+            guard generation == speakerGeneration, exitDeadline != nil else { return }
+            world.speakerExited(self)
+        case let .arpRetransmit(ip):
+            retransmitResolution(ip, in: world)
+        case .probe, .arping, .neighbour:
+            break
+        }
     }
 
     func receive(_ frame: [UInt8], in world: World) {
@@ -92,7 +139,7 @@ public final class NodeHost: Host {
             }
             answerOwnARP(packet, in: world)
         case .none:
-            kubeProxy(frame, in: world)
+            if !receiveDatagram(frame, in: world) { kubeProxy(frame, in: world) }
         case .some(.none):
             break
         }
@@ -100,8 +147,12 @@ public final class NodeHost: Host {
 
     /// The node's kernel answers ARP for its own InternalIP (MetalLB's addresses are not on
     /// the interface, so the kernel never answers for those).
-    private func answerOwnARP(_ request: ARPPacket, in world: World) {
-        guard request.operation == .request, request.targetProtocolAddress == ip else { return }
+    private func answerOwnARP(_ packet: ARPPacket, in world: World) {
+        guard packet.targetProtocolAddress == ip else { return }
+        // Linux records the sender of a request or reply aimed at its address.
+        learnNeighbour(packet.senderProtocolAddress, at: packet.senderHardwareAddress, in: world)
+        guard packet.operation == .request else { return }
+        let request = packet
         let reply = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
                               targetHardwareAddress: request.senderHardwareAddress,
                               targetProtocolAddress: request.senderProtocolAddress)

@@ -1,4 +1,5 @@
 import Engine
+import Membership
 import Wire
 
 /// A node's speaker started or stopped answering for an address.
@@ -40,6 +41,23 @@ public struct ProbeRecord: Sendable, Hashable {
     public var answeredBy: MACAddress?
 }
 
+/// A speaker's memberlist told it that a member joined, left (dead or gone) or changed.
+public struct MembershipRecord: Sendable, Hashable {
+    public var time: SimTime
+    /// The node whose speaker saw the change.
+    public var observer: String
+    public var event: MemberEvent
+}
+
+/// A Node's Ready condition or taints changed in the API server.
+public struct NodeConditionRecord: Sendable, Hashable {
+    public var time: SimTime
+    public var node: String
+    /// What changed, as `kubectl describe node` would phrase it: `NotReady`, `Ready`,
+    /// `NetworkUnavailable=True`, `evicted default/nginx`...
+    public var change: String
+}
+
 /// What happened during a run, for reports, expectations and the human view. Append-only, in
 /// time order.
 public final class Recorder {
@@ -47,6 +65,8 @@ public final class Recorder {
     public private(set) var clientARP: [ClientARPRecord] = []
     public private(set) var probes: [ProbeRecord] = []
     public private(set) var arping: [ArpingRecord] = []
+    public private(set) var membership: [MembershipRecord] = []
+    public private(set) var nodeConditions: [NodeConditionRecord] = []
     /// Frames that entered the switch.
     public internal(set) var framesOnSegment: UInt64 = 0
     /// Frames handed to a host's interface (each receiver of a flood counts).
@@ -57,6 +77,8 @@ public final class Recorder {
     func announced(_ record: AnnouncementRecord) { announcements.append(record) }
     func arpChanged(_ record: ClientARPRecord) { clientARP.append(record) }
     func arpingChanged(_ record: ArpingRecord) { arping.append(record) }
+    func memberEvent(_ record: MembershipRecord) { membership.append(record) }
+    func nodeChanged(_ record: NodeConditionRecord) { nodeConditions.append(record) }
     func probeSent(_ record: ProbeRecord) -> Int {
         probes.append(record)
         return probes.count - 1

@@ -14,6 +14,9 @@ struct Segment {
 
     /// Per port: whether the host's link is up. A down link neither sends nor receives.
     var linkUp: [Bool] = []
+    /// Per port: its side of a partition (`partition` action). Frames cross only between ports
+    /// of the same group; all zero when the segment is whole.
+    var group: [Int32] = []
     /// The forwarding database: MAC -> port and when it was last seen there.
     var fdb: [MACAddress: Learned] = [:]
     let latency: SimDuration

@@ -33,6 +33,10 @@ public final class World {
     var advertisedPools: Set<String>?
     /// Random draws for the control plane (cluster IPs, node ports).
     var clusterRandom: RandomStream
+    /// When each node's kubelet last got a status update through to the API server.
+    var lastStatusUpdate: [String: SimTime] = [:]
+    /// When the node lifecycle controller tainted each NotReady node.
+    var taintedSince: [String: SimTime] = [:]
 
     public init(config: WorldConfig, trace: TraceSink? = nil) {
         self.config = config
@@ -55,11 +59,13 @@ public final class World {
         }
         for node in nodes { node.startSpeaker(in: self) }
         for client in clients { client.start(in: self) }
+        startNodeLifecycle()
     }
 
     private func attach(_ host: Host) {
         hosts.append(host)
         segment.linkUp.append(true)
+        segment.group.append(0)
     }
 
     /// Events scheduled so far: a measure of simulation work.
@@ -93,9 +99,11 @@ public final class World {
             // receivers only schedule new events, they never change links or hosts here.
             let hosts = self.hosts
             let links = segment.linkUp
+            let groups = segment.group
+            let side = groups[Int(ingress)]
             let trace = self.trace.flatMap { $0.wantsInterfaceFrames ? $0 : nil }
             var delivered: UInt64 = 0
-            for port in 0..<hosts.count where port != Int(ingress) && links[port] {
+            for port in 0..<hosts.count where port != Int(ingress) && links[port] && groups[port] == side {
                 delivered &+= 1
                 trace?.interfaceFrame(port: port, frame, at: now)
                 hosts[port].receive(frame, in: self)
@@ -130,7 +138,9 @@ public final class World {
         if isLost() { return }
         let arrival = now + segment.latency
         if let egress = segment.forward(frame, ingress: port, now: now) {
-            if egress >= 0 { queue.schedule(.deliver(port: egress, frame: frame), at: arrival) }
+            if egress >= 0 && segment.group[Int(egress)] == segment.group[Int(port)] {
+                queue.schedule(.deliver(port: egress, frame: frame), at: arrival)
+            }
         } else {
             queue.schedule(.flood(ingress: port, frame: frame), at: arrival)
         }
@@ -147,8 +157,25 @@ public final class World {
 
     func setLink(port: Int32, up: Bool) { segment.linkUp[Int(port)] = up }
 
+    /// Splits the segment: each host named in a group talks only to its group; every other
+    /// host (clients, unless listed) joins the first group. An empty list heals.
+    public func partition(_ groups: [[String]]) {
+        for (port, host) in hosts.enumerated() {
+            let index = groups.firstIndex { $0.contains(host.name) } ?? 0
+            segment.group[port] = Int32(index)
+        }
+    }
+
+    /// Whether a frame from `a` could reach `b` now (both links up, same side of a partition).
+    func canReach(_ a: Int32, _ b: Int32) -> Bool {
+        segment.linkUp[Int(a)] && segment.linkUp[Int(b)] && segment.group[Int(a)] == segment.group[Int(b)]
+    }
+
     /// Adds random frame loss of `percent` (in parts per million) until `until`.
     public func addLoss(ppm: UInt32, until: SimTime) { extraLoss = (ppm, until) }
+
+    /// The node plugged into `port` (timeline closures hold ports, not host objects).
+    func nodeHost(port: Int32) -> NodeHost? { hosts[Int(port)] as? NodeHost }
 
     public func node(named name: String) -> NodeHost? { nodes.first { $0.name == name } }
     public func client(named name: String) -> ClientHost? { clients.first { $0.name == name } }

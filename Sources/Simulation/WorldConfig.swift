@@ -1,5 +1,6 @@
 import Cluster
 import Engine
+import Membership
 import Wire
 
 /// Everything needed to build a simulated world, independent of how it was written down
@@ -88,6 +89,12 @@ public struct WorldConfig: Sendable {
     public var watchDelay: SimDuration
     /// How long a new pod takes from creation to Ready (container start plus readiness probe).
     public var podReadyDelay: SimDuration
+    /// The speakers' memberlist profile (`metallb.memberlist`: lan or wan), or nil when
+    /// memberlist is disabled: then v0.9.4 elects among endpoint nodes only and current among
+    /// every Node, with no failure detection at all.
+    public var membership: MembershipConfig?
+    /// The kubelet and node lifecycle controller timing.
+    public var nodeLifecycle: NodeLifecycleTiming
     public var nodes: [NodeSpec]
     public var clients: [ClientSpec]
 
@@ -95,6 +102,7 @@ public struct WorldConfig: Sendable {
                 interfaceName: String = "eth0", latency: SimDuration = .microseconds(50),
                 lossPPM: UInt32 = 0, fdbAging: SimDuration = .seconds(300),
                 watchDelay: SimDuration = .milliseconds(5), podReadyDelay: SimDuration = .milliseconds(1500),
+                membership: MembershipConfig? = .lan, nodeLifecycle: NodeLifecycleTiming = NodeLifecycleTiming(),
                 nodes: [NodeSpec], clients: [ClientSpec]) {
         self.seed = seed
         self.duration = duration
@@ -105,6 +113,8 @@ public struct WorldConfig: Sendable {
         self.fdbAging = fdbAging
         self.watchDelay = watchDelay
         self.podReadyDelay = podReadyDelay
+        self.membership = membership
+        self.nodeLifecycle = nodeLifecycle
         self.nodes = nodes
         self.clients = clients
     }

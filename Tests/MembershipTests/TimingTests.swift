@@ -76,6 +76,25 @@ struct TimingTests {
         }
     }
 
+    /// The LAN profile's suspicion timeout for n members after c independent confirmations,
+    /// worked out by hand: n = 3 expects none (n − 2 < SuspicionMult − 2), so the timeout is the
+    /// 4 s minimum; n = 4 and 10 run from 24 s (6 × 4 s) through 24 − 20 × ln 2 / ln 3 =
+    /// 11.381 s to 4 s; n = 100 from 48 s through 48 − 40 × ln 2 / ln 3 = 22.762 s to 8 s
+    /// (memberlist floors to the millisecond).
+    @Test(arguments: [
+        (3, 0, 4_000), (3, 1, 4_000), (3, 2, 4_000),
+        (4, 0, 24_000), (4, 1, 11_381), (4, 2, 4_000),
+        (10, 0, 24_000), (10, 1, 11_381), (10, 2, 4_000),
+        (100, 0, 48_000), (100, 1, 22_762), (100, 2, 8_000),
+    ] as [(Int, Int, Int64)])
+    func lanSuspicionTimeout(n: Int, confirmations: Int, milliseconds: Int64) {
+        let bounds = Timing.suspicionBounds(.lan, members: n)
+        #expect(bounds.expected == (n < 4 ? 0 : 2))
+        let timeout = Timing.suspicionTimeout(confirmations: confirmations, expected: bounds.expected,
+                                              minimum: bounds.minimum, maximum: bounds.maximum)
+        #expect(timeout == milliseconds * millisecond)
+    }
+
     @Test func suspicionTimerFollowsConfirmations() {
         var suspicion = Suspicion(from: "node-a", expected: 2, minimum: 4 * second, maximum: 24 * second, start: 100 * second)
         #expect(suspicion.deadline == 124 * second)

@@ -240,10 +240,11 @@ func clusterWorld(seed: UInt64 = 7, nodeCount: Int = 1, probeTarget: IPv4Address
 }
 
 /// A world without a cluster: `clients` clients (no probes) and `nodes` nodes, for switch tests.
+/// Memberlist is off, so the only frames are the ones a test injects.
 func bareWorld(seed: UInt64 = 1, nodes: Int = 0, clients: Int, latency: SimDuration = .microseconds(50),
                lossPPM: UInt32 = 0, fdbAging: SimDuration = .seconds(300), trace: TraceSink? = nil) -> World {
     let config = WorldConfig(seed: seed, duration: .seconds(60), latency: latency, lossPPM: lossPPM,
-                             fdbAging: fdbAging, nodes: (0..<nodes).map(nodeSpec),
+                             fdbAging: fdbAging, membership: nil, nodes: (0..<nodes).map(nodeSpec),
                              clients: (0..<clients).map { clientSpec($0) })
     return World(config: config, trace: trace)
 }

@@ -1,0 +1,139 @@
+import Engine
+import Simulation
+import Wire
+
+/// The `timeline:` list: one action per entry, each with its arguments checked strictly.
+extension ScenarioLoader {
+    static let timelineActions = "apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, partition, heal, loss, label, unlabel, setCondition"
+
+    func decodeTimelineEntry(_ item: YAMLNode, index: Int, scenarioFile: String,
+                                     decoder: inout ManifestDecoder) throws(ScenarioError) -> TimelineEntry {
+        let what = "timeline[\(index)]"
+        var f = try Fields(item, what)
+        let at = SimTime.zero + (try f.required("at").duration("\(what).at"))
+        let actions = f.keys.filter { $0 != "at" }
+        guard actions.count == 1, let name = actions.first else {
+            throw ScenarioError(item.location, "\(what): expected `at` and exactly one action (\(Self.timelineActions)), found \(actions.isEmpty ? "none" : actions.joined(separator: ", "))")
+        }
+        let node = try f.required(name)
+        let action: TimelineAction
+        switch name {
+        case "apply":
+            if case .sequence = node.kind {
+                var objects: [LocatedObject] = []
+                for object in try node.list("apply") { objects += try loadManifestEntry(object, scenarioFile: scenarioFile, decoder: &decoder) }
+                action = .apply(objects)
+            } else {
+                action = .apply(try loadManifestEntry(node, scenarioFile: scenarioFile, decoder: &decoder))
+            }
+        case "delete":
+            var a = try Fields(node, "\(what).delete")
+            let kind = try a.required("kind").string("delete.kind")
+            let objectName = try a.required("name").string("delete.name")
+            let namespace = try a.optional("namespace")?.string("delete.namespace") ?? "default"
+            try a.finish()
+            let deletable = ["Service", "Pod", "Deployment", "IPAddressPool", "L2Advertisement", "ConfigMap", "Namespace"]
+            guard deletable.contains(kind) else {
+                throw ScenarioError(node.location, "delete.kind: expected one of \(deletable.joined(separator: ", ")), found \"\(kind)\"")
+            }
+            action = .delete(kind: kind, name: objectName, namespace: namespace)
+        case "movePod":
+            var a = try Fields(node, "\(what).movePod")
+            let pod = try a.required("pod").string("movePod.pod")
+            let to = try a.required("to").string("movePod.to")
+            try a.finish()
+            action = .movePod(pod: pod, to: to)
+        case "scale":
+            var a = try Fields(node, "\(what).scale")
+            let deployment = try a.required("deployment").string("scale.deployment")
+            let replicas = try a.required("replicas").int("scale.replicas", in: 0...10000)
+            try a.finish()
+            action = .scale(deployment: deployment, replicas: replicas)
+        case "setPodReady":
+            var a = try Fields(node, "\(what).setPodReady")
+            let pod = try a.required("pod").string("setPodReady.pod")
+            let ready = try a.required("ready").bool("setPodReady.ready")
+            try a.finish()
+            action = .setPodReady(pod: pod, ready: ready)
+        case "powerOff", "powerOn", "startSpeaker", "linkDown", "linkUp":
+            var a = try Fields(node, "\(what).\(name)")
+            let nodeName = try a.required("node").string("\(name).node")
+            try a.finish()
+            switch name {
+            case "powerOff": action = .powerOff(node: nodeName)
+            case "powerOn": action = .powerOn(node: nodeName)
+            case "startSpeaker": action = .startSpeaker(node: nodeName)
+            case "linkDown": action = .linkDown(node: nodeName)
+            default: action = .linkUp(node: nodeName)
+            }
+        case "stopSpeaker":
+            var a = try Fields(node, "\(what).stopSpeaker")
+            let nodeName = try a.required("node").string("stopSpeaker.node")
+            let graceful = try a.optional("graceful")?.bool("stopSpeaker.graceful") ?? true
+            try a.finish()
+            action = .stopSpeaker(node: nodeName, graceful: graceful)
+        case "loss":
+            var a = try Fields(node, "\(what).loss")
+            let ppm = try a.required("percent").percentPPM("loss.percent")
+            let span = try a.required("for").duration("loss.for")
+            try a.finish()
+            action = .loss(ppm: ppm, for: span)
+        case "partition":
+            var a = try Fields(node, "\(what).partition")
+            let groups = try a.required("groups").list("partition.groups").map { group throws(ScenarioError) in
+                try group.list("partition.groups[]").map { member throws(ScenarioError) in
+                    try member.string("partition.groups[][]")
+                }
+            }
+            try a.finish()
+            guard groups.count >= 2 else {
+                throw ScenarioError(node.location, "partition.groups: expected at least two groups of host names")
+            }
+            action = .partition(groups: groups)
+        case "heal":
+            let a = try Fields(node, "\(what).heal")
+            try a.finish()
+            action = .heal
+        case "label":
+            var a = try Fields(node, "\(what).label")
+            let nodeName = try a.required("node").string("label.node")
+            let key = try a.required("key").string("label.key")
+            let value = try a.optional("value")?.string("label.value") ?? ""
+            try a.finish()
+            action = .label(node: nodeName, key: key, value: value)
+        case "unlabel":
+            var a = try Fields(node, "\(what).unlabel")
+            let nodeName = try a.required("node").string("unlabel.node")
+            let key = try a.required("key").string("unlabel.key")
+            try a.finish()
+            action = .unlabel(node: nodeName, key: key)
+        case "setCondition":
+            var a = try Fields(node, "\(what).setCondition")
+            let nodeName = try a.required("node").string("setCondition.node")
+            let typeNode = try a.required("type")
+            let type = try typeNode.string("setCondition.type")
+            let statusNode = try a.required("status")
+            let status = try statusNode.string("setCondition.status")
+            try a.finish()
+            guard type != "Ready" else {
+                throw ScenarioError(typeNode.location, "setCondition.type: Ready belongs to the kubelet and the node lifecycle controller; use powerOff, linkDown or partition to make a node NotReady")
+            }
+            guard ["True", "False", "Unknown"].contains(status) else {
+                throw ScenarioError(statusNode.location, "setCondition.status: expected \"True\", \"False\" or \"Unknown\", found \"\(status)\"")
+            }
+            action = .setCondition(node: nodeName, type: type, status: status)
+        default:
+            throw ScenarioError(f.keyLocation(name) ?? item.location,
+                                "\(what): unknown action \"\(name)\"; expected one of \(Self.timelineActions)")
+        }
+        try f.finish()
+        var entry = TimelineEntry(at: at, action: action, location: item.location)
+        if case let .mapping(pairs) = node.kind {
+            for pair in pairs {
+                if case let .scalar(key, _) = pair.key.kind { entry.fieldLocations[key] = pair.value.location }
+            }
+        }
+        return entry
+    }
+
+}
