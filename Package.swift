@@ -41,7 +41,8 @@ let package = Package(
         // The simulated world: segment, hosts, clients, recorder.
         .target(
             name: "Simulation",
-            dependencies: ["Engine", "Wire", "IPAM", "Layer2", "Cluster", "Membership"],
+            dependencies: ["Engine", "Wire", "IPAM", "Layer2", "Cluster", "Membership",
+                           .product(name: "OrderedCollections", package: "swift-collections")],
             // The frame fan-out touches host objects' stored properties millions of times per
             // run; release builds drop the runtime exclusivity bookkeeping there (about a fifth
             // of the time, measured with `sim bench`). Debug builds, which the tests use, keep it.

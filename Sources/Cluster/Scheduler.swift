@@ -7,13 +7,16 @@ public enum Scheduler {
     public static func place(nodeSelector: [String: String], in cluster: ClusterState,
                              excluding unavailable: Set<String> = []) -> String? {
         var best: (name: String, load: Int)?
+        // Counted once per placement, not once per node: a large cluster has thousands of pods.
+        var loads: [String: Int] = [:]
+        for pod in cluster.pods.values { if let node = pod.nodeName { loads[node, default: 0] += 1 } }
         for node in cluster.nodes.values {
             guard node.ready, !unavailable.contains(node.name),
                   !node.roles.contains("control-plane"), !node.roles.contains("master") else { continue }
             var labels = node.meta.labels
             labels["kubernetes.io/hostname"] = node.name
             guard nodeSelector.allSatisfy({ labels[$0.key] == $0.value }) else { continue }
-            let load = cluster.pods.values.filter { $0.nodeName == node.name }.count
+            let load = loads[node.name] ?? 0
             if best == nil || load < best!.load { best = (node.name, load) }
         }
         return best?.name

@@ -12,15 +12,24 @@ public struct ServiceView: Sendable, Hashable {
     /// The protocol of the pool that contains the address, or nil when no pool does.
     public var poolProtocol: String?
     /// Nodes with a ready endpoint of the service (Endpoints `subsets[].addresses[].nodeName`).
-    public var readyEndpointNodes: [String]
+    public var readyEndpointNodes: [String] { didSet { readyEndpointNodeSet = Set(readyEndpointNodes) } }
     /// externalTrafficPolicy Local: only nodes with a local endpoint may announce (current).
     public var externalTrafficPolicyLocal: Bool
     /// Nodes current MetalLB may elect at all: every Node minus those labelled
     /// `node.kubernetes.io/exclude-from-external-load-balancers` or NetworkUnavailable.
-    public var eligibleNodes: [String]
+    public var eligibleNodes: [String] { didSet { eligibleNodeSet = Set(eligibleNodes) } }
+    /// Every node name in election order for this service's key (`Election.order` over all
+    /// nodes), when the driver has it at hand: the winner is then the first candidate in it,
+    /// which is the same node `Election.winner` picks from the candidates, found without
+    /// hashing. A simulator with a thousand services and two hundred speakers needs that.
+    public var ranking: [String]?
+    /// The same nodes as sets, for membership tests while walking the ranking.
+    public private(set) var eligibleNodeSet: Set<String>
+    public private(set) var readyEndpointNodeSet: Set<String>
 
     public init(name: String, isLoadBalancer: Bool, ingress: [IPv4Address], poolProtocol: String?,
-                readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = []) {
+                readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
+                ranking: [String]? = nil) {
         self.name = name
         self.isLoadBalancer = isLoadBalancer
         self.ingress = ingress
@@ -28,5 +37,25 @@ public struct ServiceView: Sendable, Hashable {
         self.readyEndpointNodes = readyEndpointNodes
         self.externalTrafficPolicyLocal = externalTrafficPolicyLocal
         self.eligibleNodes = eligibleNodes
+        self.ranking = ranking
+        eligibleNodeSet = Set(eligibleNodes)
+        readyEndpointNodeSet = Set(readyEndpointNodes)
+    }
+
+    /// Shares one set of eligible nodes among the views of a batch (they are the same for
+    /// every service of a pool).
+    public init(name: String, isLoadBalancer: Bool, ingress: [IPv4Address], poolProtocol: String?,
+                readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool, eligibleNodes: [String],
+                eligibleNodeSet: Set<String>, ranking: [String]?) {
+        self.name = name
+        self.isLoadBalancer = isLoadBalancer
+        self.ingress = ingress
+        self.poolProtocol = poolProtocol
+        self.readyEndpointNodes = readyEndpointNodes
+        self.externalTrafficPolicyLocal = externalTrafficPolicyLocal
+        self.eligibleNodes = eligibleNodes
+        self.ranking = ranking
+        self.eligibleNodeSet = eligibleNodeSet
+        readyEndpointNodeSet = Set(readyEndpointNodes)
     }
 }

@@ -45,8 +45,7 @@ public struct SpeakerController: Sendable {
         if let previous = announcedIP[service.name], previous != ip {
             _ = withdraw(service.name, "loadBalancerIPChanged")
         }
-        guard Election.winner(candidates: candidates(for: service, usableSpeakers: usableSpeakers),
-                              key: electionKey(service, ip: ip)) == node else {
+        guard winner(of: service, ip: ip, usableSpeakers: usableSpeakers) == node else {
             return withdraw(service.name, "notOwner")
         }
         announcedIP[service.name] = ip
@@ -68,6 +67,28 @@ public struct SpeakerController: Sendable {
         }
         if let usableSpeakers { candidates = candidates.filter { usableSpeakers.contains($0) } }
         return candidates
+    }
+
+    /// The node this speaker believes announces the service: the first candidate in the
+    /// view's ranking when it has one, else the first of `Election.order` over the candidates.
+    public func winner(of service: ServiceView, ip: IPv4Address, usableSpeakers: Set<String>?) -> String? {
+        guard let ranking = service.ranking else {
+            return Election.winner(candidates: candidates(for: service, usableSpeakers: usableSpeakers),
+                                   key: electionKey(service, ip: ip))
+        }
+        return ranking.first { isCandidate($0, for: service, usableSpeakers: usableSpeakers) }
+    }
+
+    /// Whether `node` is among `candidates(for:usableSpeakers:)`, without building the list.
+    func isCandidate(_ node: String, for service: ServiceView, usableSpeakers: Set<String>?) -> Bool {
+        if let usableSpeakers, !usableSpeakers.contains(node) { return false }
+        switch rules {
+        case .v0_9_4:
+            return service.readyEndpointNodeSet.contains(node)
+        case .current:
+            guard !service.readyEndpointNodes.isEmpty, service.eligibleNodeSet.contains(node) else { return false }
+            return !service.externalTrafficPolicyLocal || service.readyEndpointNodeSet.contains(node)
+        }
     }
 
     /// v0.9.4 hashes `namespace/name`; current hashes the first ingress IP's canonical text.

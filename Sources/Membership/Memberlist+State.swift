@@ -40,6 +40,7 @@ extension Memberlist {
                                      vsn: alive.vsn.count > 5 ? alive.vsn : [0, 0, 0, 0, 0, 0])
             let count = nodes.count
             let offset = generator.uniform(below: count)
+            if IPv4Address(alive.node) != nil { hasAddressNamedMembers = true }
             nodes.append(newcomer)
             nodes.swapAt(offset, count)
             index = offset

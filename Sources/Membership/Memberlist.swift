@@ -61,6 +61,8 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     var pushPullStaggered = false
     /// What the current call has produced so far.
     var outbox = Output()
+    /// Some member ever joined under a name that is an IPv4 address's text.
+    var hasAddressNamedMembers = false
 
     /// Creates the memberlist and marks this node alive (memberlist's `Create`: `setAlive`
     /// then `schedule`). The join event for this node itself comes with the first output.
@@ -254,9 +256,18 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     /// speaks protocol 5. Without `member` memberlist looks the destination up by its
     /// address text, which finds a member only when members are named by address.
     mutating func sendRaw(_ packet: [UInt8], to destination: IPv4Address, port destinationPort: UInt16, member: NodeState?) {
-        let known = member ?? nodes.first { $0.name == destination.description }
+        let known = member ?? lookUpByAddressText(destination)
         let payload = (known?.protocolMax ?? 0) >= 5 ? Packet.withCRC(packet) : packet
         outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: payload))
+    }
+
+    /// The member named by `address`'s text, if members are named that way. Names of that
+    /// form are noted as members come and go, so the usual case (names that are not
+    /// addresses) costs no string building per datagram.
+    func lookUpByAddressText(_ address: IPv4Address) -> NodeState? {
+        guard hasAddressNamedMembers else { return nil }
+        let text = address.description
+        return nodes.first { $0.name == text }
     }
 
     /// Keeps the gossip ticker on its grid while it has nothing to do: once the queue is

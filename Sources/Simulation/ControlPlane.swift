@@ -151,16 +151,18 @@ extension World {
     /// memberlist view.
     func speakersSync(services keys: [String]) {
         let views = keys.map { ($0, serviceView($0)) }
+        for (key, view) in views { informerViews[key] = view }
         for node in nodes where node.isSpeakerRunning {
             syncSpeaker(node, views: views)
         }
     }
 
     /// One speaker re-runs its election for every service (MetalLB's `ForceSync`, which a
-    /// memberlist event or the speaker's start triggers).
+    /// memberlist event or the speaker's start triggers), from what its informers hold: the
+    /// services as the last watch delivery showed them, not the API server's newer state.
     func forceSync(_ node: NodeHost) {
         guard node.isSpeakerRunning else { return }
-        syncSpeaker(node, views: cluster.services.keys.map { ($0, serviceView($0)) })
+        syncSpeaker(node, views: informerViews.map { ($0.key, Optional($0.value)) })
     }
 
     /// Memberlist events come in bursts; the work queue holds each service once, so one
@@ -198,18 +200,47 @@ extension World {
         node.send(result.frames, in: self)
     }
 
-    /// What a speaker sees of a service right now.
+    /// What a speaker sees of a service right now (cached until the API objects change).
     func serviceView(_ key: String) -> ServiceView? {
+        if let cached = viewCache.views[key] { return cached }
+        let view = buildServiceView(key)
+        viewCache.views[key] = view
+        return view
+    }
+
+    private func buildServiceView(_ key: String) -> ServiceView? {
         guard let service = cluster.services[key] else { return nil }
         let pool = controller?.assignment(of: key).flatMap { controller?.allocator.pool(named: $0.pool) }
         var proto = pool?.protocol.rawValue
         // current MetalLB announces a pool in layer2 only when an L2Advertisement selects it.
         if let pool, let advertised = advertisedPools, !advertised.contains(pool.name) { proto = "notAdvertised" }
-        return ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: service.ipv4Ingress,
+        if viewCache.endpoints == nil { viewCache.endpoints = EndpointIndex(cluster) }
+        let eligible = eligibleNodeSets(pool: pool?.name)
+        let ingress = service.ipv4Ingress
+        let electionKey = config.version == .v0_9_4 ? key : ingress.first?.description
+        return ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: ingress,
                            poolProtocol: proto,
-                           readyEndpointNodes: cluster.nodesWithReadyEndpoints(of: service),
+                           readyEndpointNodes: viewCache.endpoints!.nodesWithReadyEndpoints(of: service),
                            externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,
-                           eligibleNodes: eligibleNodes(pool: pool?.name))
+                           eligibleNodes: eligible.list, eligibleNodeSet: eligible.set,
+                           ranking: electionKey.map(ranking))
+    }
+
+    /// Every node in election order for `key`: what each speaker's sort would give if every
+    /// node were a candidate (memoized: node names never change during a run).
+    private func ranking(_ key: String) -> [String] {
+        if let cached = viewCache.rankings[key] { return cached }
+        let order = Election.order(candidates: config.nodes.map(\.name), key: key)
+        viewCache.rankings[key] = order
+        return order
+    }
+
+    private func eligibleNodeSets(pool: String?) -> (list: [String], set: Set<String>) {
+        if let cached = viewCache.eligible[pool ?? ""] { return cached }
+        let list = eligibleNodes(pool: pool)
+        let entry = (list: list, set: Set(list))
+        viewCache.eligible[pool ?? ""] = entry
+        return entry
     }
 
     /// The nodes current MetalLB's `speakersForAds` keeps before intersecting with memberlist:

@@ -23,12 +23,14 @@ extension NodeHost {
     /// memberlist's `Create`, then the first join once the speaker's informers have synced.
     func startMembership(in world: World) {
         membership = nil
+        usableSpeakers = nil
         scheduledMembershipWakeup = nil
         guard let config = world.config.membership else { return }
         let generator = RandomStream(rootSeed: world.config.seed, subsystem: "memberlist")
             .split("\(name)#\(speakerGeneration)")
         membership = Memberlist(name: name, address: ip, port: Self.memberlistPort, config: config,
                                 generator: generator, now: world.now.nanoseconds)
+        refreshUsableSpeakers()
         let generation = speakerGeneration
         let port = self.port
         world.at(world.now + world.config.watchDelay) { world in
@@ -108,6 +110,7 @@ extension NodeHost {
                                         payload: datagram.payload), in: world)
         }
         if !output.events.isEmpty {
+            refreshUsableSpeakers()
             for event in output.events {
                 world.recorder.memberEvent(MembershipRecord(time: world.now, observer: name, event: event))
             }

@@ -47,9 +47,12 @@ public final class NodeHost: Host {
     public var isSpeakerRunning: Bool { powered && speaker != nil }
 
     /// The speakers this speaker may elect (MetalLB's `UsableSpeakers`): the names of its
-    /// memberlist's live members, or nil when memberlist is disabled.
-    var usableSpeakers: Set<String>? {
-        membership.map { Set($0.liveMembers.map(\.name)) }
+    /// memberlist's live members, or nil when memberlist is disabled. Kept up to date by the
+    /// membership driver: the live set changes only with a join or leave event.
+    var usableSpeakers: Set<String>?
+
+    func refreshUsableSpeakers() {
+        usableSpeakers = membership.map { Set($0.liveMembers.map(\.name)) }
     }
 
     // MARK: the speaker process
@@ -74,6 +77,7 @@ public final class NodeHost: Host {
         speaker = nil
         scheduledTick = nil
         membership = nil
+        usableSpeakers = nil
         scheduledMembershipWakeup = nil
         exitDeadline = nil
         forceSyncQueued = false

@@ -2,6 +2,7 @@ import Cluster
 import Engine
 import IPAM
 import Layer2
+import OrderedCollections
 import Wire
 
 /// The simulated world: the segment, the hosts on it, the cluster's control plane, and the
@@ -25,12 +26,17 @@ public final class World {
     public internal(set) var nodes: [NodeHost] = []
     public internal(set) var clients: [ClientHost] = []
     /// The control plane: API objects and MetalLB's controller.
-    public internal(set) var cluster = ClusterState()
-    public internal(set) var controller: ServiceIPController?
+    public internal(set) var cluster = ClusterState() { didSet { viewCache.invalidate() } }
+    public internal(set) var controller: ServiceIPController? { didSet { viewCache.invalidate() } }
+    /// The speakers' reading of the API objects, valid until they change.
+    let viewCache = SpeakerViewCache()
+    /// The services as the speakers' informers last received them (one watch delay behind the
+    /// API server), in the order they were first delivered; a deleted one is gone.
+    var informerViews: OrderedDictionary<String, ServiceView> = [:]
     /// Deployments by key: their pods are reconciled to the replica count.
     var deployments: [String: Deployment] = [:]
     /// Pools selected by some L2Advertisement (current MetalLB); nil: every layer2 pool.
-    var advertisedPools: Set<String>?
+    var advertisedPools: Set<String>? { didSet { viewCache.invalidate() } }
     /// Random draws for the control plane (cluster IPs, node ports).
     var clusterRandom: RandomStream
     /// When each node's kubelet last got a status update through to the API server.

@@ -36,7 +36,20 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// Dotted quad, as Go's `net.IP.String()` prints it (MetalLB's v0.9.4-era hash keys and
     /// current election keys use this text).
-    public var description: String { octets.map(String.init).joined(separator: ".") }
+    /// Dotted quad, written digit by digit: this runs for every memberlist datagram and every
+    /// election key, where building four Strings and joining them showed up in profiles.
+    public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(15)
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let octet = UInt8(truncatingIfNeeded: rawValue >> UInt32(shift))
+            if octet >= 100 { bytes.append(0x30 + octet / 100) }
+            if octet >= 10 { bytes.append(0x30 + octet / 10 % 10) }
+            bytes.append(0x30 + octet % 10)
+            if shift > 0 { bytes.append(0x2E) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.rawValue < rhs.rawValue }
 }

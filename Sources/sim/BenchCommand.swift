@@ -8,16 +8,37 @@ import Simulation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the shared L2 ARP-failover workload (see shared/bench-peers) at N = 10, 100, 1000.",
+        abstract: "Time the shared L2 ARP-failover workload (see shared/bench-peers), or a large cluster.",
         discussion: """
-            Build with -c release for meaningful numbers: swift run -c release sim bench. Prints, per N \
+            Build with -c release for meaningful numbers: swift run -c release sim bench.
+
+            --workload arp (default): the peers' workload at N = 10, 100, 1000 hosts. Prints, per N \
             and with and without the pcap trace, the wall time of the event loop (median of --repeat \
             runs), events per second, frames delivered per second, peak resident memory, and the \
             client's switch time (when it first saw the new owner's MAC), which must be 32.000001012 s.
+
+            --workload cluster: N = 50, 100, 200 nodes running memberlist at packet level, 1000 \
+            services (--services) backed by two-replica Deployments, 600 s simulated with a tenth of \
+            the workers powered off at 300 s. Prints wall time, events per second, peak memory and \
+            how the affected services failed over.
             """)
 
-    @Option(name: .customLong("n"), parsing: .upToNextOption, help: "Host counts.")
-    var sizes: [Int] = [10, 100, 1000]
+    enum Workload: String, ExpressibleByArgument { case arp, cluster }
+
+    @Option(help: "Which workload: arp (the peers' workload) or cluster.")
+    var workload: Workload = .arp
+
+    @Option(name: .customLong("n"), parsing: .upToNextOption, help: "Host counts (arp) or node counts (cluster).")
+    var sizes: [Int] = []
+
+    @Option(help: "Services in the cluster workload.")
+    var services: Int = 1000
+
+    @Option(help: "Simulated time of the cluster workload, in seconds.")
+    var seconds: Int = 600
+
+    @Option(help: "Cluster workload: write each size's segment trace (lbsim-cluster-N.pcap) into this folder.")
+    var clusterTrace: String?
 
     @Option(help: "Runs per configuration; the median is printed.")
     var `repeat`: Int = 3
@@ -26,11 +47,24 @@ struct BenchCommand: ParsableCommand {
     var traceDir: String = NSTemporaryDirectory()
 
     func validate() throws {
-        if sizes.contains(where: { $0 < 3 }) { throw ValidationError("--n values must be at least 3") }
+        if sizes.contains(where: { $0 < (workload == .arp ? 3 : 4) }) {
+            throw ValidationError("--n values must be at least \(workload == .arp ? 3 : 4)")
+        }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+        if services < 1 || services > 4000 { throw ValidationError("--services must be between 1 and 4000 (the pool is a /20)") }
+        if seconds < 1 { throw ValidationError("--seconds must be at least 1") }
     }
 
     func run() throws {
+        switch workload {
+        case .arp: try runARP(sizes: sizes.isEmpty ? [10, 100, 1000] : sizes)
+        case .cluster:
+            ClusterBench(sizes: sizes.isEmpty ? [50, 100, 200] : sizes, services: services,
+                         duration: .seconds(Int64(seconds)), repeats: `repeat`, traceDir: clusterTrace).run()
+        }
+    }
+
+    private func runARP(sizes: [Int]) throws {
         print("N      trace  run_s     events     events/s     frames  deliveries  deliveries/s  peak_MiB  switch_s")
         for hosts in sizes {
             for withTrace in [false, true] {
@@ -68,9 +102,11 @@ struct BenchCommand: ParsableCommand {
                       deliveries: world.recorder.framesDelivered, switchTime: switchTime)
     }
 
-    private func peakMiB() -> Double {
-        var usage = rusage()
-        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
-    }
+}
+
+/// The process's peak resident memory so far, in MiB.
+func peakMiB() -> Double {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
 }

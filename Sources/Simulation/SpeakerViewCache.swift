@@ -1,0 +1,23 @@
+import Cluster
+import Layer2
+
+/// What every speaker reads of the API server, computed once per change instead of once per
+/// speaker and service: the service views, the endpoint index and each pool's eligible nodes.
+/// Any change to the cluster objects or MetalLB's controller empties it (the world's
+/// `didSet` observers), so a cached view is always the view of the current state.
+///
+/// Election rankings (every node in hash order for an election key) depend only on the node
+/// names, which never change during a run, so they stay for the whole run.
+final class SpeakerViewCache {
+    var views: [String: ServiceView?] = [:]
+    var endpoints: EndpointIndex?
+    var eligible: [String: (list: [String], set: Set<String>)] = [:]
+    var rankings: [String: [String]] = [:]
+
+    func invalidate() {
+        guard !views.isEmpty || endpoints != nil || !eligible.isEmpty else { return }
+        views.removeAll(keepingCapacity: true)
+        endpoints = nil
+        eligible.removeAll(keepingCapacity: true)
+    }
+}
