@@ -33,6 +33,19 @@ enum HumanView {
             let time = SimTime(nanoseconds: rejection.time)
             timed.append((time, 200_000 + index, "[\(stamp(time))] metallb controller: config refused: \(rejection.message)"))
         }
+        // Memberlist's verdicts on other members (joins at start-up are left out: every speaker
+        // meets every other then), and the node lifecycle controller's.
+        for (index, record) in world.recorder.membership.enumerated()
+        where record.observer != record.event.member.name && (record.event.kind != .join || record.time > .seconds(1)) {
+            let what = record.event.kind == .leave
+                ? (record.event.member.state == .left ? "left" : "dead")
+                : "\(record.event.kind)"
+            timed.append((record.time, 300_000 + index,
+                          "[\(stamp(record.time))] \(record.observer) memberlist: \(record.event.member.name) \(what)"))
+        }
+        for (index, record) in world.recorder.nodeConditions.enumerated() {
+            timed.append((record.time, 400_000 + index, "[\(stamp(record.time))] node \(record.node): \(record.change)"))
+        }
         var lines = timed.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
         lines.append("")
         lines.append("$ kubectl get service   # at \(world.now)")

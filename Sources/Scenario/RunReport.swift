@@ -53,6 +53,17 @@ enum ReportBuilder {
             .object([("t", seconds(record.time)), ("ip", .string(record.ip.description)),
                      ("node", .string(record.node)), ("action", .string(record.action.rawValue))])
         }
+        // What each speaker's memberlist concluded about the others, and when: the reason an
+        // announcement moved (or did not).
+        let membership = recorder.membership.filter { $0.observer != $0.event.member.name }.map { record -> JSONValue in
+            .object([("t", seconds(record.time)), ("observer", .string(record.observer)),
+                     ("member", .string(record.event.member.name)), ("event", .string("\(record.event.kind)")),
+                     ("state", .string(record.event.member.state.description)),
+                     ("incarnation", .int(UInt64(record.event.member.incarnation)))])
+        }
+        let nodeChanges = recorder.nodeConditions.map { record -> JSONValue in
+            .object([("t", seconds(record.time)), ("node", .string(record.node)), ("change", .string(record.change))])
+        }
         var clients: [JSONValue] = []
         for client in world.clients {
             let arp = recorder.clientARP.filter { $0.client == client.name }.map { record -> JSONValue in
@@ -93,6 +104,8 @@ enum ReportBuilder {
             ("duration", .number(scenario.duration.secondsText)),
             ("services", .array(services)),
             ("announcements", .array(announcements)),
+            ("membership", .array(membership)),
+            ("nodes", .array(nodeChanges)),
             ("clients", .array(clients)),
             ("expectations", .array(expectations)),
             ("frames", .int(recorder.framesOnSegment)),
