@@ -152,6 +152,39 @@ struct LoadErrorTests {
         }
     }
 
+    // MARK: fault actions
+
+    @Test("a partition naming a host the scenario does not declare")
+    func partitionUnknownHost() throws {
+        try Self.check { folder in
+            let text = try Self.scenario(folder) {
+                try replacingOnce($0, "movePod: {pod: nginx, to: worker-3}", "partition: {groups: [[worker-1, master], [worker-9]]}")
+            }
+            return try Self.expect(Self.scenarioPath, text, at: "[[worker-1", ["partition", "worker-9"])
+        }
+    }
+
+    @Test("setCondition refuses the Ready condition, which belongs to the node lifecycle")
+    func setConditionReady() throws {
+        try Self.check { folder in
+            let text = try Self.scenario(folder) {
+                try replacingOnce($0, "movePod: {pod: nginx, to: worker-3}", "setCondition: {node: worker-1, type: Ready, status: \"False\"}")
+            }
+            return try Self.expect(Self.scenarioPath, text, at: "Ready, status", ["setCondition.type", "powerOff"])
+        }
+    }
+
+    @Test("setCondition with a status that is not True, False or Unknown")
+    func setConditionBadStatus() throws {
+        try Self.check { folder in
+            let text = try Self.scenario(folder) {
+                try replacingOnce($0, "movePod: {pod: nginx, to: worker-3}",
+                                  "setCondition: {node: worker-1, type: NetworkUnavailable, status: yes}")
+            }
+            return try Self.expect(Self.scenarioPath, text, at: "yes}", ["setCondition.status", "\"yes\""])
+        }
+    }
+
     // MARK: MetalLB configuration
 
     @Test("a bad address range inside the v0.9.4 ConfigMap's config block points into the manifest")
