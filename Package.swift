@@ -83,7 +83,7 @@ let package = Package(
             "IPAM", "Wire",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire"]),
+        .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire", "Cluster", "IPAM"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap"]),

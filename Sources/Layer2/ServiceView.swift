@@ -23,6 +23,10 @@ public struct ServiceView: Sendable, Hashable {
     /// which is the same node `Election.winner` picks from the candidates, found without
     /// hashing. A simulator with a thousand services and two hundred speakers needs that.
     public var ranking: [String]?
+    /// current: the nodes some L2Advertisement selecting this service's pool matches (nil:
+    /// every node, as in v0.9.4). A speaker on another node does not even take part
+    /// (`noMatchingAdvertisement`).
+    public var advertisingNodes: Set<String>?
     /// The same nodes as sets, for membership tests while walking the ranking.
     public private(set) var eligibleNodeSet: Set<String>
     public private(set) var readyEndpointNodeSet: Set<String>

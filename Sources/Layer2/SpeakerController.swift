@@ -45,6 +45,10 @@ public struct SpeakerController: Sendable {
         if let previous = announcedIP[service.name], previous != ip {
             _ = withdraw(service.name, "loadBalancerIPChanged")
         }
+        if rules == .current, !service.readyEndpointNodes.isEmpty, let advertising = service.advertisingNodes,
+           !advertising.contains(node) {
+            return withdraw(service.name, "noMatchingAdvertisement")
+        }
         guard winner(of: service, ip: ip, usableSpeakers: usableSpeakers) == node else {
             return withdraw(service.name, "notOwner")
         }

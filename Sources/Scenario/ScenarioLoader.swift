@@ -33,6 +33,7 @@ public struct ScenarioLoader {
 
         var version = MetalLBVersion.current
         var memberlist = "lan"
+        var ignoreExcludeLB = false
         if let metallb = top.optional("metallb") {
             var f = try Fields(metallb, "metallb")
             if let v = f.optional("version") {
@@ -41,6 +42,12 @@ public struct ScenarioLoader {
                     throw ScenarioError(v.location, "metallb.version: expected v0.9.4 or current, found \"\(text)\"")
                 }
                 version = value
+            }
+            if let v = f.optional("ignoreExcludeLB") {
+                ignoreExcludeLB = try v.bool("metallb.ignoreExcludeLB")
+                if version != .current, ignoreExcludeLB {
+                    throw ScenarioError(v.location, "metallb.ignoreExcludeLB: only current MetalLB has the --ignore-exclude-lb flag; v0.9.4 ignores the label anyway")
+                }
             }
             if let m = f.optional("memberlist") {
                 memberlist = try m.string("metallb.memberlist")
@@ -54,6 +61,7 @@ public struct ScenarioLoader {
         var world = WorldConfig(seed: seed, duration: duration, version: version,
                                 membership: memberlist == "wan" ? .wan : memberlist == "lan" ? .lan : nil,
                                 nodes: [], clients: [])
+        world.ignoreExcludeLB = ignoreExcludeLB
         if let segment = top.optional("segment") {
             var f = try Fields(segment, "segment")
             if let v = f.optional("interface") { world.interfaceName = try interfaceName(v) }

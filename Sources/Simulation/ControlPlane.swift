@@ -218,12 +218,14 @@ extension World {
         let eligible = eligibleNodeSets(pool: pool?.name)
         let ingress = service.ipv4Ingress
         let electionKey = config.version == .v0_9_4 ? key : ingress.first?.description
-        return ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: ingress,
-                           poolProtocol: proto,
-                           readyEndpointNodes: viewCache.endpoints!.nodesWithReadyEndpoints(of: service),
-                           externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,
-                           eligibleNodes: eligible.list, eligibleNodeSet: eligible.set,
-                           ranking: electionKey.map(ranking))
+        var view = ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: ingress,
+                               poolProtocol: proto,
+                               readyEndpointNodes: viewCache.endpoints!.nodesWithReadyEndpoints(of: service),
+                               externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,
+                               eligibleNodes: eligible.list, eligibleNodeSet: eligible.set,
+                               ranking: electionKey.map(ranking))
+        view.advertisingNodes = eligible.advertising
+        return view
     }
 
     /// Every node in election order for `key`: what each speaker's sort would give if every
@@ -235,32 +237,28 @@ extension World {
         return order
     }
 
-    private func eligibleNodeSets(pool: String?) -> (list: [String], set: Set<String>) {
+    private func eligibleNodeSets(pool: String?) -> SpeakerViewCache.Eligible {
         if let cached = viewCache.eligible[pool ?? ""] { return cached }
-        let list = eligibleNodes(pool: pool)
-        let entry = (list: list, set: Set(list))
+        let (eligible, advertising) = eligibleNodes(pool: pool)
+        let entry = SpeakerViewCache.Eligible(list: eligible, set: Set(eligible),
+                                              advertising: advertising.count == cluster.nodes.count ? nil : Set(advertising))
         viewCache.eligible[pool ?? ""] = entry
         return entry
     }
 
-    /// The nodes current MetalLB's `speakersForAds` keeps before intersecting with memberlist:
-    /// not NetworkUnavailable, not labelled to be excluded from load balancers, and selected by
-    /// the `nodeSelectors` of some L2Advertisement that selects the pool (no selectors: every
-    /// node).
-    func eligibleNodes(pool: String?) -> [String] {
-        let advertisements = pool.map { name in
-            cluster.metallb.l2Advertisements.values.filter {
-                $0.selects(name, labels: cluster.metallb.ipAddressPools[name]?.labels ?? [:])
-            }
-        } ?? []
-        return cluster.nodes.values.filter { node in
-            guard !node.isNetworkUnavailable, !node.isExcludedFromLoadBalancers else { return false }
-            guard !advertisements.isEmpty else { return true }
-            return advertisements.contains { advertisement in
-                advertisement.nodeSelectors.isEmpty
-                    || advertisement.nodeSelectors.contains { $0.matches(node.meta.labels) }
-            }
-        }.map(\.name)
+    /// The L2Advertisements that select `pool` (current; none for v0.9.4).
+    private func advertisements(for pool: String?) -> [L2Advertisement] {
+        guard let pool, config.version == .current else { return [] }
+        let labels = cluster.metallb.ipAddressPools[pool]?.labels ?? [:]
+        return cluster.metallb.l2Advertisements.values.filter { $0.selects(pool, labels: labels) }
+    }
+
+    /// current MetalLB's eligible nodes for a pool, with the nodes its advertisements select.
+    func eligibleNodes(pool: String?) -> (eligible: [String], advertising: [String]) {
+        let ads = advertisements(for: pool)
+        let nodes = Array(cluster.nodes.values)
+        return (L2Eligibility.eligibleNodes(nodes, advertisements: ads, ignoreExcludeLB: config.ignoreExcludeLB),
+                L2Eligibility.advertisingNodes(nodes, advertisements: ads))
     }
 
     func recordAnnouncementChanges(node: NodeHost, before: [IPv4Address], after: [IPv4Address]) {

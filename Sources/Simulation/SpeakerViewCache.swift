@@ -9,9 +9,16 @@ import Layer2
 /// Election rankings (every node in hash order for an election key) depend only on the node
 /// names, which never change during a run, so they stay for the whole run.
 final class SpeakerViewCache {
+    /// A pool's eligible nodes, and the nodes its advertisements select when that is not all.
+    struct Eligible {
+        var list: [String]
+        var set: Set<String>
+        var advertising: Set<String>?
+    }
+
     var views: [String: ServiceView?] = [:]
     var endpoints: EndpointIndex?
-    var eligible: [String: (list: [String], set: Set<String>)] = [:]
+    var eligible: [String: Eligible] = [:]
     var rankings: [String: [String]] = [:]
 
     func invalidate() {

@@ -55,7 +55,9 @@ public final class World {
             let node = NodeHost(spec: spec, port: Int32(hosts.count), interfaceName: config.interfaceName)
             attach(node)
             nodes.append(node)
-            cluster.nodes[spec.name] = Node(name: spec.name, internalIP: spec.ip, roles: spec.roles, labels: spec.labels)
+            // The kubelet registers every Node with its hostname label; selectors rely on it.
+            let labels = ["kubernetes.io/hostname": spec.name].merging(spec.labels) { _, declared in declared }
+            cluster.nodes[spec.name] = Node(name: spec.name, internalIP: spec.ip, roles: spec.roles, labels: labels)
         }
         for spec in config.clients {
             let client = ClientHost(spec: spec, port: Int32(hosts.count),

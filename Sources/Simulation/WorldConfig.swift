@@ -93,6 +93,9 @@ public struct WorldConfig: Sendable {
     /// memberlist is disabled: then v0.9.4 elects among endpoint nodes only and current among
     /// every Node, with no failure detection at all.
     public var membership: MembershipConfig?
+    /// current MetalLB's speaker flag `--ignore-exclude-lb`: nodes labelled
+    /// `node.kubernetes.io/exclude-from-external-load-balancers` stay candidates.
+    public var ignoreExcludeLB = false
     /// The kubelet and node lifecycle controller timing.
     public var nodeLifecycle: NodeLifecycleTiming
     public var nodes: [NodeSpec]

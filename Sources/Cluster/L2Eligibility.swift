@@ -1,0 +1,29 @@
+/// Which nodes current MetalLB lets announce a pool's addresses in layer2, before memberlist
+/// and the traffic policy narrow them (`speakersForAds` and `adsMatchNodeL2` in
+/// speaker/layer2_controller.go).
+public enum L2Eligibility {
+    /// The nodes some advertisement selects: one with no `nodeSelectors` selects every node.
+    /// `advertisements` are those that select the pool; none at all (v0.9.4, which has no
+    /// advertisements) means every node.
+    public static func advertisingNodes(_ nodes: [Node], advertisements: [L2Advertisement]) -> [String] {
+        guard !advertisements.isEmpty else { return nodes.map(\.name) }
+        return nodes.filter { node in
+            advertisements.contains { advertisement in
+                advertisement.nodeSelectors.isEmpty
+                    || advertisement.nodeSelectors.contains { $0.matches(node.meta.labels) }
+            }
+        }.map(\.name)
+    }
+
+    /// The advertising nodes minus those with NetworkUnavailable=True and, unless the speaker
+    /// runs with `--ignore-exclude-lb`, those labelled
+    /// `node.kubernetes.io/exclude-from-external-load-balancers`.
+    public static func eligibleNodes(_ nodes: [Node], advertisements: [L2Advertisement],
+                                     ignoreExcludeLB: Bool = false) -> [String] {
+        let advertising = Set(advertisingNodes(nodes, advertisements: advertisements))
+        return nodes.filter { node in
+            advertising.contains(node.name) && !node.isNetworkUnavailable
+                && (ignoreExcludeLB || !node.isExcludedFromLoadBalancers)
+        }.map(\.name)
+    }
+}
