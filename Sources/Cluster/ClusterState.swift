@@ -33,6 +33,16 @@ public struct ClusterState: Sendable {
         return nodes.keys.filter { result.contains($0) }
     }
 
+    /// The Ready pods backing `service` (on `node`, if given), in creation order: the
+    /// endpoints kube-proxy load-balances over.
+    public func readyEndpoints(of service: Service, onNode node: String? = nil) -> [Pod] {
+        pods.values.filter { pod in
+            pod.meta.namespace == service.meta.namespace && pod.ready
+                && service.selector.matches(pod.meta.labels)
+                && (node == nil || pod.nodeName == node)
+        }
+    }
+
     /// Whether any Ready pod backs `service` (kube-proxy forwards only then).
     public func hasReadyEndpoint(_ service: Service, onNode node: String? = nil) -> Bool {
         pods.values.contains { pod in

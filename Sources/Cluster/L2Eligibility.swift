@@ -26,4 +26,19 @@ public enum L2Eligibility {
                 && (ignoreExcludeLB || !node.isExcludedFromLoadBalancers)
         }.map(\.name)
     }
+
+    /// Per node, the interfaces it may announce on (`ipAdvertisementFor`): the union of the
+    /// `interfaces` of the advertisements that select the node; a node selected by one that
+    /// names none may use every interface and is left out of the result.
+    public static func announceInterfaces(_ nodes: [Node], advertisements: [L2Advertisement]) -> [String: Set<String>] {
+        var result: [String: Set<String>] = [:]
+        for node in nodes {
+            let selecting = advertisements.filter { advertisement in
+                advertisement.nodeSelectors.isEmpty || advertisement.nodeSelectors.contains { $0.matches(node.meta.labels) }
+            }
+            guard !selecting.isEmpty, selecting.allSatisfy({ !$0.interfaces.isEmpty }) else { continue }
+            result[node.name] = Set(selecting.flatMap(\.interfaces))
+        }
+        return result
+    }
 }

@@ -17,6 +17,9 @@ public struct Announcer: Sendable {
     private var refcount: [IPv4Address: Int] = [:]
     /// Address -> end of its gratuitous window.
     private var spamUntil: [IPv4Address: Int64] = [:]
+    /// Address -> the interfaces (indices into `interfaces`) it is announced on, when an
+    /// L2Advertisement's `interfaces` limits it; absent: every interface.
+    private var allowed: [IPv4Address: Set<Int>] = [:]
     /// The next tick of the gratuitous ticker while some window is open.
     public private(set) var nextTick: Int64?
 
@@ -42,12 +45,26 @@ public struct Announcer: Sendable {
     /// Called on every sync that finds this node the winner, not just the first: each call
     /// pushes the window's end to now + 5 s, which is why a resync or endpoint change sends
     /// more gratuitous rounds.
-    public mutating func setBalancer(service: String, ip: IPv4Address, now: Int64) -> [OutgoingFrame] {
+    ///
+    /// `interfaceNames` is current's per-address interface list (the union of the selecting
+    /// L2Advertisements' `interfaces`; nil when any of them names none, meaning all).
+    public mutating func setBalancer(service: String, ip: IPv4Address, interfaceNames: Set<String>? = nil,
+                                     now: Int64) -> [OutgoingFrame] {
         if ips[service] == nil {
             ips[service] = ip
             refcount[ip, default: 0] += 1
         }
+        if let interfaceNames {
+            allowed[ip] = Set(interfaces.indices.filter { interfaceNames.contains(interfaces[$0].name) })
+        } else {
+            allowed[ip] = nil
+        }
         return openWindow(for: ip, now: now)
+    }
+
+    /// Whether `ip` is announced on the interface at `index`.
+    public func announces(_ ip: IPv4Address, on index: Int) -> Bool {
+        isAnnouncing(ip) && (allowed[ip]?.contains(index) ?? true)
     }
 
     /// Stops announcing `service`'s address (when no other service shares it). Sends nothing:
@@ -56,6 +73,7 @@ public struct Announcer: Sendable {
         guard let ip = ips.removeValue(forKey: service) else { return }
         let remaining = (refcount[ip] ?? 1) - 1
         refcount[ip] = remaining > 0 ? remaining : nil
+        if remaining <= 0 { allowed[ip] = nil }
     }
 
     /// Forgets everything, as a crashed or restarted speaker does.
@@ -63,6 +81,7 @@ public struct Announcer: Sendable {
         ips = [:]
         refcount = [:]
         spamUntil = [:]
+        allowed = [:]
         nextTick = nil
     }
 
@@ -99,14 +118,14 @@ public struct Announcer: Sendable {
         return frames
     }
 
-    /// One gratuitous round for `ip`: on every interface, an ARP request then an ARP reply, both
+    /// One gratuitous round for `ip`: on every interface it is announced on, an ARP request then an ARP reply, both
     /// broadcast, sender and target protocol address the VIP, target hardware address broadcast.
     /// Skipped when the address is no longer ours (ownership lost while the window was open).
     func gratuitous(_ ip: IPv4Address) -> [OutgoingFrame] {
         guard isAnnouncing(ip) else { return [] }
         var frames: [OutgoingFrame] = []
         frames.reserveCapacity(interfaces.count * 2)
-        for (index, interface) in interfaces.enumerated() {
+        for (index, interface) in interfaces.enumerated() where allowed[ip]?.contains(index) ?? true {
             for operation in [ARPOperation.request, .reply] {
                 let packet = ARPPacket(operation: operation,
                                        senderHardwareAddress: interface.hardwareAddress,
@@ -140,10 +159,10 @@ public struct Announcer: Sendable {
     /// The same decision for a request the driver has already parsed (the simulator parses
     /// each delivered frame once and shares the result between the kernel and the speaker).
     public func respond(to request: ARPPacket, ethernetDestination: MACAddress, on interface: Int) -> OutgoingFrame? {
-        guard request.operation == .request else { return nil }
+        guard request.operation == .request, interfaces.indices.contains(interface) else { return nil }
         let mac = interfaces[interface].hardwareAddress
         guard ethernetDestination == .broadcast || ethernetDestination == mac,
-              isAnnouncing(request.targetProtocolAddress) else { return nil }
+              announces(request.targetProtocolAddress, on: interface) else { return nil }
         let reply = ARPPacket(operation: .reply,
                               senderHardwareAddress: mac,
                               senderProtocolAddress: request.targetProtocolAddress,

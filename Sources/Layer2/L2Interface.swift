@@ -1,14 +1,45 @@
 import Wire
 
-/// A network interface a speaker answers on: MetalLB runs one ARP responder per interface that
-/// is up, broadcast-capable, not NOARP and not enslaved to a bond or bridge.
+/// A network interface of the speaker's node, with what MetalLB looks at to decide whether to
+/// run a responder on it.
 public struct L2Interface: Sendable, Hashable {
     public var name: String
     public var hardwareAddress: MACAddress
+    /// IFF_UP.
+    public var isUp: Bool
+    /// IFF_BROADCAST: ARP needs it.
+    public var isBroadcast: Bool
+    /// IFF_NOARP (flag 0x80 in /sys/class/net/IF/flags).
+    public var isNoARP: Bool
+    /// The bond or bridge this interface is enslaved to (/sys/class/net/IF/master), if any.
+    public var master: String?
 
-    public init(name: String, hardwareAddress: MACAddress) {
+    public init(name: String, hardwareAddress: MACAddress, isUp: Bool = true, isBroadcast: Bool = true,
+                isNoARP: Bool = false, master: String? = nil) {
         self.name = name
         self.hardwareAddress = hardwareAddress
+        self.isUp = isUp
+        self.isBroadcast = isBroadcast
+        self.isNoARP = isNoARP
+        self.master = master
+    }
+
+    /// current MetalLB's default `announcedInterfacesToExclude`: container, CNI and tunnel
+    /// devices, which are never the segment clients are on.
+    public static let defaultExcludedPrefixes = [
+        "docker", "cbr", "dummy", "virbr", "lxcbr", "veth", "cali", "tunl", "flannel", "kube-ipvs",
+        "cni", "nodelocaldns", "lxc",
+    ]
+
+    /// Whether MetalLB's announcer runs an ARP responder on this interface (`updateInterfaces`
+    /// in internal/layer2/announcer.go): up, not enslaved to a bond or bridge, not NOARP,
+    /// broadcast-capable; current also skips names matching its exclusion list (`^lo$` and the
+    /// prefixes above).
+    public func answersARP(rules: SpeakerController.Rules) -> Bool {
+        if rules == .current && (name == "lo" || Self.defaultExcludedPrefixes.contains { name.hasPrefix($0) }) {
+            return false
+        }
+        return isUp && master == nil && !isNoARP && isBroadcast
     }
 }
 

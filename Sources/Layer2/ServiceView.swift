@@ -27,6 +27,9 @@ public struct ServiceView: Sendable, Hashable {
     /// every node, as in v0.9.4). A speaker on another node does not even take part
     /// (`noMatchingAdvertisement`).
     public var advertisingNodes: Set<String>?
+    /// current: per node, the interfaces the L2Advertisements selecting the pool and that node
+    /// allow; a node not listed announces on all of its interfaces.
+    public var announceInterfaces: [String: Set<String>] = [:]
     /// The same nodes as sets, for membership tests while walking the ranking.
     public private(set) var eligibleNodeSet: Set<String>
     public private(set) var readyEndpointNodeSet: Set<String>

@@ -52,8 +52,14 @@ public struct SpeakerController: Sendable {
         guard winner(of: service, ip: ip, usableSpeakers: usableSpeakers) == node else {
             return withdraw(service.name, "notOwner")
         }
+        // current: the advertisement names interfaces this node does not have; MetalLB reports
+        // announceFailed and announces nothing (nobody else does either: this node won).
+        let names = service.announceInterfaces[node]
+        if let names, !announcer.interfaces.contains(where: { names.contains($0.name) }) {
+            return withdraw(service.name, "announceFailed")
+        }
         announcedIP[service.name] = ip
-        let frames = announcer.setBalancer(service: service.name, ip: ip, now: now)
+        let frames = announcer.setBalancer(service: service.name, ip: ip, interfaceNames: names, now: now)
         return (.announce(ip), frames)
     }
 

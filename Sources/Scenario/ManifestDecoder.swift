@@ -54,10 +54,6 @@ struct ManifestDecoder {
                 }
                 if let list = spec.optional("interfaces") {
                     advertisement.interfaces = try list.stringList("spec.interfaces")
-                    if !advertisement.interfaces.isEmpty {
-                        warnings.append(ScenarioWarning(location: list.location, message:
-                            "L2Advertisement \(meta.name): interfaces are decoded but not yet simulated; each node announces on its one segment interface"))
-                    }
                 }
                 try spec.finish()
             }

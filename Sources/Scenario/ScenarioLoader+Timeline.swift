@@ -58,13 +58,15 @@ extension ScenarioLoader {
         case "powerOff", "powerOn", "startSpeaker", "linkDown", "linkUp":
             var a = try Fields(node, "\(what).\(name)")
             let nodeName = try a.required("node").string("\(name).node")
+            // Only links have a choice of interface: a node's every interface by default.
+            let interface = name.hasPrefix("link") ? try a.optional("interface")?.string("\(name).interface") : nil
             try a.finish()
             switch name {
             case "powerOff": action = .powerOff(node: nodeName)
             case "powerOn": action = .powerOn(node: nodeName)
             case "startSpeaker": action = .startSpeaker(node: nodeName)
-            case "linkDown": action = .linkDown(node: nodeName)
-            default: action = .linkUp(node: nodeName)
+            case "linkDown": action = .linkDown(node: nodeName, interface: interface)
+            default: action = .linkUp(node: nodeName, interface: interface)
             }
         case "stopSpeaker":
             var a = try Fields(node, "\(what).stopSpeaker")

@@ -91,7 +91,7 @@ public struct ScenarioLoader {
 
         var hosts = HostRegistry()
         for (index, item) in try top.required("nodes").list("nodes").enumerated() {
-            world.nodes.append(try decodeNode(item, index: index, hosts: &hosts))
+            world.nodes.append(try decodeNode(item, index: index, segmentInterface: world.interfaceName, hosts: &hosts))
         }
         if world.nodes.isEmpty { throw ScenarioError(root.location, "nodes: the cluster needs at least one node") }
         if let clients = top.optional("clients") {
@@ -167,6 +167,12 @@ public struct ScenarioLoader {
             macs[mac] = macAt
             ips[ip] = ipAt
         }
+
+        /// A further interface's MAC: unique across every host and interface.
+        mutating func registerMAC(_ mac: MACAddress, at location: SourceLocation) throws(ScenarioError) {
+            if let first = macs[mac] { throw ScenarioError(location, "MAC \(mac) is already used at \(first)") }
+            macs[mac] = location
+        }
     }
 
     private func interfaceName(_ node: YAMLNode) throws(ScenarioError) -> String {
@@ -177,7 +183,7 @@ public struct ScenarioLoader {
         return name
     }
 
-    private func decodeNode(_ node: YAMLNode, index: Int, hosts: inout HostRegistry) throws(ScenarioError) -> WorldConfig.NodeSpec {
+    private func decodeNode(_ node: YAMLNode, index: Int, segmentInterface: String, hosts: inout HostRegistry) throws(ScenarioError) -> WorldConfig.NodeSpec {
         var f = try Fields(node, "nodes[\(index)]")
         let nameNode = try f.required("name")
         let name = try nameNode.string("nodes[\(index)].name")
@@ -187,9 +193,35 @@ public struct ScenarioLoader {
         let ip = try ipNode.ipv4("nodes[\(index)].ip")
         let roles = try f.optional("roles")?.stringList("nodes[\(index)].roles") ?? []
         let labels = try f.optional("labels")?.stringMap("nodes[\(index)].labels") ?? [:]
+        let interfacesNode = f.optional("interfaces")
         try f.finish()
         try hosts.register(name: name, mac: mac, ip: ip, nameAt: nameNode.location, macAt: macNode.location, ipAt: ipNode.location)
-        return WorldConfig.NodeSpec(name: name, mac: mac, ip: ip, roles: roles, labels: labels)
+        var extra: [WorldConfig.InterfaceSpec] = []
+        if let interfacesNode {
+            var names: [String: SourceLocation] = [:]
+            for (position, item) in try interfacesNode.list("nodes[\(index)].interfaces").enumerated() {
+                let what = "nodes[\(index)].interfaces[\(position)]"
+                var i = try Fields(item, what)
+                let ifNameNode = try i.required("name")
+                let ifName = try interfaceName(ifNameNode)
+                let ifMACNode = try i.required("mac")
+                let ifMAC = try ifMACNode.mac("\(what).mac")
+                let up = try i.optional("up")?.bool("\(what).up") ?? true
+                let noARP = try i.optional("noarp")?.bool("\(what).noarp") ?? false
+                let master = try i.optional("master")?.string("\(what).master")
+                try i.finish()
+                if ifName == segmentInterface {
+                    throw ScenarioError(ifNameNode.location, "\(what).name: \"\(ifName)\" is the segment's interface, which every node already has (with the node's mac)")
+                }
+                if let first = names[ifName] {
+                    throw ScenarioError(ifNameNode.location, "\(what).name: \"\(ifName)\" is already used at \(first)")
+                }
+                names[ifName] = ifNameNode.location
+                try hosts.registerMAC(ifMAC, at: ifMACNode.location)
+                extra.append(WorldConfig.InterfaceSpec(name: ifName, mac: ifMAC, up: up, noARP: noARP, master: master))
+            }
+        }
+        return WorldConfig.NodeSpec(name: name, mac: mac, ip: ip, roles: roles, labels: labels, extraInterfaces: extra)
     }
 
     private func decodeClient(_ node: YAMLNode, index: Int, hosts: inout HostRegistry) throws(ScenarioError) -> WorldConfig.ClientSpec {

@@ -35,8 +35,8 @@ public enum ScenarioRunner {
             }
             var interfacePaths: [Int: String] = [:]
             if scenario.output.perNode {
-                for (index, node) in scenario.world.nodes.enumerated() {
-                    interfacePaths[index] = directory + "/trace-\(node.name)-\(scenario.world.interfaceName).pcap"
+                for (node, interface, port) in scenario.world.nodePorts {
+                    interfacePaths[port] = directory + "/trace-\(node)-\(interface).pcap"
                 }
             }
             do {

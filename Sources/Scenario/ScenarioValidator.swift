@@ -63,6 +63,10 @@ enum ScenarioValidator {
             }
         }
 
+        func interfaceNames(of node: String) -> [String] {
+            [scenario.world.interfaceName] + (scenario.world.nodes.first { $0.name == node }?.extraInterfaces.map(\.name) ?? [])
+        }
+
         for object in scenario.manifests { try check(object) }
         try checkPools(scenario.manifests, timeline: scenario.timeline)
         for entry in scenario.timeline {
@@ -83,11 +87,19 @@ enum ScenarioValidator {
                     throw ScenarioError(entry.location, "scale: no deployment named \"\(deployment)\"")
                 }
             case let .powerOff(node), let .powerOn(node), let .stopSpeaker(node, _), let .startSpeaker(node),
-                 let .linkDown(node), let .linkUp(node), let .label(node, _, _), let .unlabel(node, _),
+                 let .linkDown(node, _), let .linkUp(node, _), let .label(node, _, _), let .unlabel(node, _),
                  let .setCondition(node, _, _):
                 guard nodes.contains(node) else {
                     throw ScenarioError(entry.fieldLocations["node"] ?? entry.location,
                                         "\(entry.action.name): no node named \"\(node)\"")
+                }
+                if case let .linkDown(_, interface?) = entry.action, !interfaceNames(of: node).contains(interface) {
+                    throw ScenarioError(entry.fieldLocations["interface"] ?? entry.location,
+                                        "linkDown: node \"\(node)\" has no interface \"\(interface)\" (it has \(interfaceNames(of: node).joined(separator: ", ")))")
+                }
+                if case let .linkUp(_, interface?) = entry.action, !interfaceNames(of: node).contains(interface) {
+                    throw ScenarioError(entry.fieldLocations["interface"] ?? entry.location,
+                                        "linkUp: node \"\(node)\" has no interface \"\(interface)\" (it has \(interfaceNames(of: node).joined(separator: ", ")))")
                 }
             case let .partition(groups):
                 let hosts = nodes.union(scenario.world.clients.map(\.name))

@@ -12,8 +12,9 @@ public enum TimelineAction: Sendable {
     case powerOn(node: String)
     case stopSpeaker(node: String, graceful: Bool)
     case startSpeaker(node: String)
-    case linkDown(node: String)
-    case linkUp(node: String)
+    /// `interface` nil: every interface of the node.
+    case linkDown(node: String, interface: String?)
+    case linkUp(node: String, interface: String?)
     case loss(ppm: UInt32, for: SimDuration)
     /// Frames cross only inside a group of host names; unlisted hosts join the first group.
     case partition(groups: [[String]])

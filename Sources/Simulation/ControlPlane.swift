@@ -225,6 +225,7 @@ extension World {
                                eligibleNodes: eligible.list, eligibleNodeSet: eligible.set,
                                ranking: electionKey.map(ranking))
         view.advertisingNodes = eligible.advertising
+        view.announceInterfaces = eligible.interfaces
         return view
     }
 
@@ -239,9 +240,10 @@ extension World {
 
     private func eligibleNodeSets(pool: String?) -> SpeakerViewCache.Eligible {
         if let cached = viewCache.eligible[pool ?? ""] { return cached }
-        let (eligible, advertising) = eligibleNodes(pool: pool)
+        let (eligible, advertising, interfaces) = eligibleNodes(pool: pool)
         let entry = SpeakerViewCache.Eligible(list: eligible, set: Set(eligible),
-                                              advertising: advertising.count == cluster.nodes.count ? nil : Set(advertising))
+                                              advertising: advertising.count == cluster.nodes.count ? nil : Set(advertising),
+                                              interfaces: interfaces)
         viewCache.eligible[pool ?? ""] = entry
         return entry
     }
@@ -253,12 +255,14 @@ extension World {
         return cluster.metallb.l2Advertisements.values.filter { $0.selects(pool, labels: labels) }
     }
 
-    /// current MetalLB's eligible nodes for a pool, with the nodes its advertisements select.
-    func eligibleNodes(pool: String?) -> (eligible: [String], advertising: [String]) {
+    /// current MetalLB's eligible nodes for a pool, with the nodes its advertisements select
+    /// and the interfaces they allow each node.
+    func eligibleNodes(pool: String?) -> (eligible: [String], advertising: [String], interfaces: [String: Set<String>]) {
         let ads = advertisements(for: pool)
         let nodes = Array(cluster.nodes.values)
         return (L2Eligibility.eligibleNodes(nodes, advertisements: ads, ignoreExcludeLB: config.ignoreExcludeLB),
-                L2Eligibility.advertisingNodes(nodes, advertisements: ads))
+                L2Eligibility.advertisingNodes(nodes, advertisements: ads),
+                L2Eligibility.announceInterfaces(nodes, advertisements: ads))
     }
 
     func recordAnnouncementChanges(node: NodeHost, before: [IPv4Address], after: [IPv4Address]) {

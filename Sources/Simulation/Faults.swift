@@ -16,7 +16,7 @@ extension World {
         node.stopSpeaker(in: self)
         node.powered = false
         node.neighbours.flush()
-        setLink(port: node.port, up: false)
+        for port in node.ports { setLink(port: port, up: false) }
     }
 
     /// The machine boots: the link comes up, the kubelet reports again, the speaker starts
@@ -24,7 +24,7 @@ extension World {
     public func powerOn(node name: String) {
         guard let node = node(named: name), !node.powered else { return }
         node.powered = true
-        setLink(port: node.port, up: true)
+        for (index, port) in node.ports.enumerated() { setLink(port: port, up: node.interfaces[index].isUp) }
         node.containersRunningFrom = now + config.podReadyDelay
         for pod in cluster.pods.values where pod.nodeName == name && pod.ready {
             setPodReady(pod.key, ready: false)
@@ -67,9 +67,12 @@ extension World {
         node.stopSpeaker(in: self)
     }
 
-    public func setLink(node name: String, up: Bool) {
+    /// Takes a node's interface (`interface` nil: every interface) down or up.
+    public func setLink(node name: String, interface: String? = nil, up: Bool) {
         guard let node = node(named: name) else { return }
-        setLink(port: node.port, up: up)
+        for (index, port) in node.ports.enumerated() where interface == nil || node.interfaces[index].name == interface {
+            setLink(port: port, up: up)
+        }
     }
 
     // MARK: the Node object

@@ -10,8 +10,15 @@ public final class NodeHost: Host {
     public let name: String
     public let mac: MACAddress
     public let ip: IPv4Address
+    /// The primary interface's port on the switch.
     let port: Int32
     let interfaceName: String
+    /// Every interface of the node, the primary one first; `ports[i]` is where interface `i`
+    /// plugs into the switch.
+    public let interfaces: [L2Interface]
+    var ports: [Int32]
+    /// For each of the speaker's responders, the node interface it runs on.
+    private var speakerInterfaces: [Int] = []
     /// The machine is on. A powered-off node sends and receives nothing.
     public internal(set) var powered = true
     /// The speaker process, when it runs.
@@ -42,6 +49,10 @@ public final class NodeHost: Host {
         ip = spec.ip
         self.port = port
         self.interfaceName = interfaceName
+        interfaces = [L2Interface(name: interfaceName, hardwareAddress: spec.mac)] + spec.extraInterfaces.map {
+            L2Interface(name: $0.name, hardwareAddress: $0.mac, isUp: $0.up, isNoARP: $0.noARP, master: $0.master)
+        }
+        ports = [port]
     }
 
     public var isSpeakerRunning: Bool { powered && speaker != nil }
@@ -59,11 +70,13 @@ public final class NodeHost: Host {
 
     /// Starts the speaker with empty state, as a new pod of the DaemonSet does.
     func startSpeaker(in world: World) {
-        let interfaces = [L2Interface(name: interfaceName, hardwareAddress: mac)]
+        let rules: SpeakerController.Rules = world.config.version == .v0_9_4 ? .v0_9_4 : .current
+        speakerInterfaces = interfaces.indices.filter { interfaces[$0].answersARP(rules: rules) }
         let schedule: GratuitousSchedule = world.config.version == .v0_9_4
             ? .v0_9_4(speakerStart: world.now.nanoseconds) : .current
-        speaker = SpeakerController(node: name, rules: world.config.version == .v0_9_4 ? .v0_9_4 : .current,
-                                    announcer: Announcer(interfaces: interfaces, schedule: schedule))
+        speaker = SpeakerController(node: name, rules: rules,
+                                    announcer: Announcer(interfaces: speakerInterfaces.map { interfaces[$0] },
+                                                         schedule: schedule))
         scheduledTick = nil
         speakerGeneration &+= 1
         exitDeadline = nil
@@ -86,7 +99,7 @@ public final class NodeHost: Host {
 
     /// Sends what the speaker produced and arranges its next ticker wake-up.
     func send(_ frames: [OutgoingFrame], in world: World) {
-        for frame in frames { world.transmit(frame.bytes, from: port) }
+        for frame in frames { world.transmit(frame.bytes, from: ports[speakerInterfaces[frame.interface]]) }
         armTicker(in: world)
     }
 
@@ -123,13 +136,17 @@ public final class NodeHost: Host {
         }
     }
 
-    func receive(_ frame: [UInt8], in world: World) {
-        guard powered else { return }
+    func receive(_ frame: [UInt8], in world: World) { receive(frame, on: 0, in: world) }
+
+    /// A frame arrived on interface `index` (a down interface receives nothing).
+    func receive(_ frame: [UInt8], on index: Int, in world: World) {
+        guard powered, interfaces[index].isUp else { return }
+        let interfaceMAC = interfaces[index].hardwareAddress
         // Parse once; both the kernel and the speaker read the same ARP packet.
         let arp: (destination: MACAddress, packet: ARPPacket)?? = frame.withUnsafeBytes { raw in
             guard let ethernet = try? EthernetHeader.parse(raw) else { return .some(nil) }
-            // The NIC's filter: our MAC, broadcast or multicast.
-            guard ethernet.destination == mac || ethernet.destination.isMulticast else { return .some(nil) }
+            // The NIC's filter: its MAC, broadcast or multicast.
+            guard ethernet.destination == interfaceMAC || ethernet.destination.isMulticast else { return .some(nil) }
             guard ethernet.etherType == .arp else { return ethernet.etherType == .ipv4 ? nil : .some(nil) }
             guard let packet = try? ARPPacket.parse(UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...]))
             else { return .some(nil) }
@@ -138,25 +155,32 @@ public final class NodeHost: Host {
         switch arp {
         case let .some(.some((destination, packet))):
             // In place: calling through the optional would copy the speaker's tables per frame.
-            if let reply = updateSpeaker({ $0.respond(to: packet, ethernetDestination: destination, on: 0) }) ?? nil {
-                world.transmit(reply.bytes, from: port)
+            // Only interfaces with a responder answer for the speaker.
+            if let responder = speakerInterfaces.firstIndex(of: index),
+               let reply = updateSpeaker({ $0.respond(to: packet, ethernetDestination: destination, on: responder) }) ?? nil {
+                world.transmit(reply.bytes, from: ports[index])
             }
-            answerOwnARP(packet, in: world)
+            answerOwnARP(packet, on: index, in: world)
         case .none:
-            if !receiveDatagram(frame, in: world) { kubeProxy(frame, in: world) }
+            if !receiveDatagram(frame, in: world) { kubeProxy(frame, on: index, in: world) }
         case .some(.none):
             break
         }
     }
 
     /// The node's kernel answers ARP for its own InternalIP (MetalLB's addresses are not on
-    /// the interface, so the kernel never answers for those).
-    private func answerOwnARP(_ packet: ARPPacket, in world: World) {
-        guard packet.targetProtocolAddress == ip else { return }
+    /// the interface, so the kernel never answers for those). With Linux's default
+    /// `arp_ignore=0` it answers on whichever interface the request came in on, with that
+    /// interface's MAC (ARP flux, when a node has two NICs on one segment); a NOARP
+    /// interface answers nothing.
+    private func answerOwnARP(_ packet: ARPPacket, on index: Int, in world: World) {
+        guard packet.targetProtocolAddress == ip, !interfaces[index].isNoARP else { return }
         // Linux records the sender of a request or reply aimed at its address.
         learnNeighbour(packet.senderProtocolAddress, at: packet.senderHardwareAddress, in: world)
         guard packet.operation == .request else { return }
         let request = packet
+        let mac = interfaces[index].hardwareAddress
+        let port = ports[index]
         let reply = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
                               targetHardwareAddress: request.senderHardwareAddress,
                               targetProtocolAddress: request.senderProtocolAddress)
@@ -174,17 +198,28 @@ public final class NodeHost: Host {
     /// port, so a SYN for one reaches a pod from whichever node it lands on, as long as the
     /// service has a ready endpoint (on this node, for externalTrafficPolicy Local). The pod's
     /// SYN-ACK leaves through this node. A service without endpoints is rejected with a RST.
-    private func kubeProxy(_ frame: [UInt8], in world: World) {
+    private func kubeProxy(_ frame: [UInt8], on index: Int, in world: World) {
+        let mac = interfaces[index].hardwareAddress
+        let port = ports[index]
         guard case let .ipv4TCP(ipHeader, tcp)? = try? EthernetFrame.decode(frame).payload,
               tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
               let service = world.cluster.service(forIngress: ipHeader.destination, port: Int(tcp.destinationPort),
                                                   protocol: "TCP") else { return }
         let source = Segment.source(of: frame)
         let local = service.externalTrafficPolicy == .local ? name : nil
-        let serving = world.cluster.hasReadyEndpoint(service, onNode: local)
+        let endpoints = world.cluster.readyEndpoints(of: service, onNode: local)
         // A deterministic initial sequence number: a hash of the connection's 4-tuple.
         let isn = UInt32(truncatingIfNeeded: RandomStream.fnv1a(
             "\(ipHeader.destination):\(tcp.destinationPort)>\(ipHeader.source):\(tcp.sourcePort):\(tcp.sequenceNumber)"))
+        let serving = !endpoints.isEmpty
+        if serving {
+            // iptables picks an endpoint at random per connection (here: by the hash). One on a
+            // machine that is off or cut off still counts as Ready until Kubernetes notices:
+            // the SYN goes there and nothing answers.
+            let chosen = endpoints[Int(isn % UInt32(endpoints.count))]
+            guard let backend = chosen.nodeName.flatMap(world.node(named:)), backend.powered,
+                  backend === self || world.canReach(port, backend.port) else { return }
+        }
         let answer = TCPHeader(sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
                                sequenceNumber: serving ? isn : 0,
                                acknowledgmentNumber: tcp.sequenceNumber &+ 1,

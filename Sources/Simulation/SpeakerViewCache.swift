@@ -14,6 +14,7 @@ final class SpeakerViewCache {
         var list: [String]
         var set: Set<String>
         var advertising: Set<String>?
+        var interfaces: [String: Set<String>]
     }
 
     var views: [String: ServiceView?] = [:]

@@ -54,6 +54,12 @@ public final class World {
         for spec in config.nodes {
             let node = NodeHost(spec: spec, port: Int32(hosts.count), interfaceName: config.interfaceName)
             attach(node)
+            for index in node.interfaces.indices.dropFirst() {
+                node.ports.append(Int32(hosts.count))
+                attach(NodeInterfacePort(node: node, index: index))
+                // An interface that is down has no carrier: the switch sees its link down.
+                if !node.interfaces[index].isUp { segment.linkUp[hosts.count - 1] = false }
+            }
             nodes.append(node)
             // The kubelet registers every Node with its hostname label; selectors rely on it.
             let labels = ["kubernetes.io/hostname": spec.name].merging(spec.labels) { _, declared in declared }

@@ -8,17 +8,41 @@ import Wire
 public struct WorldConfig: Sendable {
     public struct NodeSpec: Sendable, Hashable {
         public var name: String
+        /// The primary interface's MAC (the one that carries `ip`).
         public var mac: MACAddress
         public var ip: IPv4Address
         public var roles: [String]
         public var labels: [String: String]
+        /// Further interfaces plugged into the same segment (a second NIC, a bond's slaves...),
+        /// after the primary one, which is named after the segment's `interface`.
+        public var extraInterfaces: [InterfaceSpec]
 
-        public init(name: String, mac: MACAddress, ip: IPv4Address, roles: [String] = [], labels: [String: String] = [:]) {
+        public init(name: String, mac: MACAddress, ip: IPv4Address, roles: [String] = [], labels: [String: String] = [:],
+                    extraInterfaces: [InterfaceSpec] = []) {
             self.name = name
             self.mac = mac
             self.ip = ip
             self.roles = roles
             self.labels = labels
+            self.extraInterfaces = extraInterfaces
+        }
+    }
+
+    /// One more network interface of a node on the segment, with the flags MetalLB checks.
+    public struct InterfaceSpec: Sendable, Hashable {
+        public var name: String
+        public var mac: MACAddress
+        public var up: Bool
+        public var noARP: Bool
+        /// The bond or bridge it is enslaved to.
+        public var master: String?
+
+        public init(name: String, mac: MACAddress, up: Bool = true, noARP: Bool = false, master: String? = nil) {
+            self.name = name
+            self.mac = mac
+            self.up = up
+            self.noARP = noARP
+            self.master = master
         }
     }
 
@@ -120,5 +144,16 @@ public struct WorldConfig: Sendable {
         self.nodeLifecycle = nodeLifecycle
         self.nodes = nodes
         self.clients = clients
+    }
+
+    /// The switch port of every node interface, in the order `World` plugs them in: each
+    /// node's primary interface, then its extra ones, node after node (clients follow).
+    public var nodePorts: [(node: String, interface: String, port: Int)] {
+        var result: [(node: String, interface: String, port: Int)] = []
+        for node in nodes {
+            result.append((node.name, interfaceName, result.count))
+            for extra in node.extraInterfaces { result.append((node.name, extra.name, result.count)) }
+        }
+        return result
     }
 }

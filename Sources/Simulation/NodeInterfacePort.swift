@@ -1,0 +1,19 @@
+/// A node's second (third...) interface on the segment: its own switch port, whose frames the
+/// node handles as arriving on that interface. Named after the node, so a partition that
+/// lists the node takes all of its interfaces along.
+final class NodeInterfacePort: Host {
+    unowned let node: NodeHost
+    let index: Int
+
+    init(node: NodeHost, index: Int) {
+        self.node = node
+        self.index = index
+    }
+
+    var name: String { node.name }
+
+    func receive(_ frame: [UInt8], in world: World) { node.receive(frame, on: index, in: world) }
+
+    /// Timers belong to the node itself, which is armed on its primary port.
+    func timerFired(_ kind: HostTimer, in world: World) {}
+}

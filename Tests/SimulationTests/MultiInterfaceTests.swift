@@ -1,0 +1,76 @@
+import Cluster
+import Engine
+import IPAM
+import Layer2
+import Testing
+import Wire
+@testable import Simulation
+
+/// A node with two NICs on the same segment: MetalLB runs a responder on each, so both MACs
+/// claim the address (clients flip between them) unless an L2Advertisement names one.
+@Suite("Simulation: nodes with several interfaces")
+struct MultiInterfaceTests {
+    static let secondMAC = MACAddress(0x02, 0x00, 0x00, 0x00, 0x02, 0x10)
+
+    func world(interfaces: [String] = [], extra: WorldConfig.InterfaceSpec? = nil, trace: TraceSink? = nil) -> World {
+        var node = nodeSpec(0)
+        node.extraInterfaces = [extra ?? WorldConfig.InterfaceSpec(name: "ens224", mac: Self.secondMAC)]
+        let config = WorldConfig(seed: 9, duration: .seconds(120), version: .current, nodes: [node],
+                                 clients: [clientSpec(0, probe: .init(target: vip, port: 80, every: .seconds(1)))])
+        let world = World(config: config, trace: trace)
+        var resources = MetalLBResources()
+        resources.ipAddressPools["pool"] = (AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)]), [:])
+        resources.l2Advertisements["l2"] = L2Advertisement(name: "l2", interfaces: interfaces)
+        world.applyMetalLBResources(resources)
+        world.applyService(Service(meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+                                   selector: LabelSelector(["app": "web"])))
+        world.applyPod(Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
+                       startsReady: true)
+        return world
+    }
+
+    func vipClaimers(_ trace: RecordingTrace) -> Set<MACAddress> {
+        Set(arpPackets(trace.segment).filter { $0.arp.senderProtocolAddress == vip }.map(\.arp.senderHardwareAddress))
+    }
+
+    @Test func bothNICsClaimTheAddressWithoutAnInterfaceList() {
+        let trace = RecordingTrace(wantsInterfaceFrames: false)
+        let world = world(trace: trace)
+        world.run(until: .seconds(10))
+        #expect(vipClaimers(trace) == [nodeSpec(0).mac, Self.secondMAC])
+        #expect(world.clients[0].neighbours.entry(for: vip)?.mac != nil)
+    }
+
+    @Test func anAdvertisementInterfaceListKeepsTheClaimOnOneNIC() {
+        let trace = RecordingTrace(wantsInterfaceFrames: false)
+        let world = world(interfaces: ["ens224"], trace: trace)
+        world.run(until: .seconds(10))
+        #expect(vipClaimers(trace) == [Self.secondMAC])
+        #expect(world.recorder.clientARP.last { $0.ip == vip }?.mac == Self.secondMAC)
+        // kube-proxy answers on the NIC the SYN arrived on.
+        #expect(world.recorder.probes.contains { $0.answeredBy == Self.secondMAC })
+    }
+
+    @Test func anInterfaceEnslavedToABondGetsNoResponder() {
+        let trace = RecordingTrace(wantsInterfaceFrames: false)
+        let world = world(extra: WorldConfig.InterfaceSpec(name: "ens224", mac: Self.secondMAC, master: "bond0"), trace: trace)
+        world.run(until: .seconds(10))
+        #expect(vipClaimers(trace) == [nodeSpec(0).mac])
+    }
+
+    /// The primary NIC loses its link after the rounds are over: the client, whose entry points
+    /// at one of the two MACs, finds the address again through the NIC that is left once its
+    /// entry goes stale and its probes fail, and from then on only that MAC answers.
+    @Test func takingOneInterfaceDownLeavesTheOtherAnswering() {
+        let trace = RecordingTrace(wantsInterfaceFrames: false)
+        let world = world(trace: trace)
+        world.run(until: .seconds(8))
+        world.setLink(node: "node-a", interface: "ens192", up: false)
+        world.run(until: .seconds(120))
+        let late = arpPackets(trace.segment).filter { $0.time > .seconds(8) && $0.arp.senderProtocolAddress == vip }
+        #expect(late.allSatisfy { $0.arp.senderHardwareAddress == Self.secondMAC })
+        #expect(world.recorder.clientARP.last { $0.ip == vip }?.mac == Self.secondMAC)
+        let answeredLate = world.recorder.probes.filter { $0.sentAt > .seconds(100) && $0.answeredAt != nil }
+        #expect(!answeredLate.isEmpty && answeredLate.allSatisfy { $0.answeredBy == Self.secondMAC })
+    }
+}
