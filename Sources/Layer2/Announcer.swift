@@ -2,24 +2,25 @@ import Wire
 
 /// One speaker's layer2 announcer (MetalLB's `layer2.Announce`), sans-IO.
 ///
-/// It holds the addresses this node announces, answers ARP requests for them, and sends the
-/// gratuitous rounds when it starts announcing. It never reads a clock or touches a socket:
-/// callers pass `now` (nanoseconds since an epoch of the driver's choosing) and the frames that
-/// arrived, and get back the frames to send and the time to be woken next.
+/// It holds the addresses this node announces, answers ARP requests (IPv4) and Neighbor
+/// Solicitations (IPv6) for them, and sends the gratuitous rounds (ARP request and reply, or an
+/// unsolicited Neighbor Advertisement) when it starts announcing. It never reads a clock or
+/// touches a socket: callers pass `now` (nanoseconds since an epoch of the driver's choosing)
+/// and the frames that arrived, and get back the frames to send and the time to be woken next.
 public struct Announcer: Sendable {
     public let interfaces: [L2Interface]
     public let schedule: GratuitousSchedule
 
-    /// Service name -> announced address (`ips` in MetalLB).
-    private var ips: [String: IPv4Address] = [:]
+    /// Service name -> announced addresses (`ips` in MetalLB: one per family for dual-stack).
+    private var ips: [String: [IPAddress]] = [:]
     /// How many services use each address: an address shared by two services stays announced
     /// until both are gone.
-    private var refcount: [IPv4Address: Int] = [:]
+    private var refcount: [IPAddress: Int] = [:]
     /// Address -> end of its gratuitous window.
-    private var spamUntil: [IPv4Address: Int64] = [:]
+    private var spamUntil: [IPAddress: Int64] = [:]
     /// Address -> the interfaces (indices into `interfaces`) it is announced on, when an
     /// L2Advertisement's `interfaces` limits it; absent: every interface.
-    private var allowed: [IPv4Address: Set<Int>] = [:]
+    private var allowed: [IPAddress: Set<Int>] = [:]
     /// The next tick of the gratuitous ticker while some window is open.
     public private(set) var nextTick: Int64?
 
@@ -28,16 +29,24 @@ public struct Announcer: Sendable {
         self.schedule = schedule
     }
 
-    /// The addresses currently answered for, ascending.
-    public var announcedIPs: [IPv4Address] { refcount.keys.sorted() }
+    /// The addresses currently answered for, ascending (IPv4 before IPv6).
+    public var announcedIPs: [IPAddress] { refcount.keys.sorted() }
 
-    public func isAnnouncing(_ ip: IPv4Address) -> Bool { (refcount[ip] ?? 0) > 0 }
+    public func isAnnouncing(_ ip: IPAddress) -> Bool { (refcount[ip] ?? 0) > 0 }
+
+    public func isAnnouncing(_ ip: IPv4Address) -> Bool { isAnnouncing(.v4(ip)) }
 
     /// Whether `service` is announced under its name (MetalLB's `AnnounceName`).
     public func isAnnouncing(service: String) -> Bool { ips[service] != nil }
 
     /// When the driver must call `tick(now:)` next, or nil when nothing is pending.
     public var nextWakeup: Int64? { nextTick }
+
+    /// The solicited-node multicast groups the node must be in to hear Neighbor Solicitations
+    /// for its IPv6 addresses (MetalLB's NDP responder `Watch`es each one).
+    public var solicitedNodeGroups: Set<IPv6Address> {
+        Set(refcount.keys.compactMap { if case let .v6(ip) = $0 { return ip.solicitedNodeMulticast } else { return nil } })
+    }
 
     /// Starts (or re-confirms) announcing `ip` for `service`, and opens or extends its gratuitous
     /// window. Returns the frames of an immediate round when the window was not open.
@@ -48,10 +57,10 @@ public struct Announcer: Sendable {
     ///
     /// `interfaceNames` is current's per-address interface list (the union of the selecting
     /// L2Advertisements' `interfaces`; nil when any of them names none, meaning all).
-    public mutating func setBalancer(service: String, ip: IPv4Address, interfaceNames: Set<String>? = nil,
+    public mutating func setBalancer(service: String, ip: IPAddress, interfaceNames: Set<String>? = nil,
                                      now: Int64) -> [OutgoingFrame] {
-        if ips[service] == nil {
-            ips[service] = ip
+        if !(ips[service]?.contains(ip) ?? false) {
+            ips[service, default: []].append(ip)
             refcount[ip, default: 0] += 1
         }
         if let interfaceNames {
@@ -62,18 +71,25 @@ public struct Announcer: Sendable {
         return openWindow(for: ip, now: now)
     }
 
+    public mutating func setBalancer(service: String, ip: IPv4Address, interfaceNames: Set<String>? = nil,
+                                     now: Int64) -> [OutgoingFrame] {
+        setBalancer(service: service, ip: .v4(ip), interfaceNames: interfaceNames, now: now)
+    }
+
     /// Whether `ip` is announced on the interface at `index`.
-    public func announces(_ ip: IPv4Address, on index: Int) -> Bool {
+    public func announces(_ ip: IPAddress, on index: Int) -> Bool {
         isAnnouncing(ip) && (allowed[ip]?.contains(index) ?? true)
     }
 
-    /// Stops announcing `service`'s address (when no other service shares it). Sends nothing:
+    /// Stops announcing `service`'s addresses (those no other service shares). Sends nothing:
     /// the losing node just stops answering.
     public mutating func deleteBalancer(service: String) {
-        guard let ip = ips.removeValue(forKey: service) else { return }
-        let remaining = (refcount[ip] ?? 1) - 1
-        refcount[ip] = remaining > 0 ? remaining : nil
-        if remaining <= 0 { allowed[ip] = nil }
+        guard let addresses = ips.removeValue(forKey: service) else { return }
+        for ip in addresses {
+            let remaining = (refcount[ip] ?? 1) - 1
+            refcount[ip] = remaining > 0 ? remaining : nil
+            if remaining <= 0 { allowed[ip] = nil }
+        }
     }
 
     /// Forgets everything, as a crashed or restarted speaker does.
@@ -85,7 +101,7 @@ public struct Announcer: Sendable {
         nextTick = nil
     }
 
-    private mutating func openWindow(for ip: IPv4Address, now: Int64) -> [OutgoingFrame] {
+    private mutating func openWindow(for ip: IPAddress, now: Int64) -> [OutgoingFrame] {
         if spamUntil.isEmpty {
             switch schedule.ticker {
             case .resetWhenIdle:
@@ -118,51 +134,61 @@ public struct Announcer: Sendable {
         return frames
     }
 
-    /// One gratuitous round for `ip`: on every interface it is announced on, an ARP request then an ARP reply, both
-    /// broadcast, sender and target protocol address the VIP, target hardware address broadcast.
-    /// Skipped when the address is no longer ours (ownership lost while the window was open).
-    func gratuitous(_ ip: IPv4Address) -> [OutgoingFrame] {
+    /// One gratuitous round for `ip` on every interface it is announced on: for IPv4 an ARP
+    /// request then an ARP reply, both broadcast, sender and target protocol address the VIP,
+    /// target hardware address broadcast; for IPv6 an unsolicited Neighbor Advertisement to
+    /// all nodes (on interfaces with a link-local address). Skipped when the address is no
+    /// longer ours (ownership lost while the window was open).
+    func gratuitous(_ ip: IPAddress) -> [OutgoingFrame] {
         guard isAnnouncing(ip) else { return [] }
         var frames: [OutgoingFrame] = []
         frames.reserveCapacity(interfaces.count * 2)
         for (index, interface) in interfaces.enumerated() where allowed[ip]?.contains(index) ?? true {
-            for operation in [ARPOperation.request, .reply] {
-                let packet = ARPPacket(operation: operation,
-                                       senderHardwareAddress: interface.hardwareAddress,
-                                       senderProtocolAddress: ip,
-                                       targetHardwareAddress: .broadcast,
-                                       targetProtocolAddress: ip)
-                frames.append(OutgoingFrame(interface: index, bytes: EthernetFrame.arp(
-                    packet, destination: .broadcast, source: interface.hardwareAddress)))
+            switch ip {
+            case let .v4(address):
+                for operation in [ARPOperation.request, .reply] {
+                    let packet = ARPPacket(operation: operation,
+                                           senderHardwareAddress: interface.hardwareAddress,
+                                           senderProtocolAddress: address,
+                                           targetHardwareAddress: .broadcast,
+                                           targetProtocolAddress: address)
+                    frames.append(OutgoingFrame(interface: index, bytes: EthernetFrame.arp(
+                        packet, destination: .broadcast, source: interface.hardwareAddress)))
+                }
+            case let .v6(address):
+                guard let bytes = NDPResponder.unsolicitedAdvertisement(for: address, from: interface) else { continue }
+                frames.append(OutgoingFrame(interface: index, bytes: bytes))
             }
         }
         return frames
     }
 
-    /// The ARP responder: answers a request that arrived on `interface` when the request is
-    /// broadcast or addressed to this interface's MAC and asks for an address this node
-    /// announces. No check on the sender fields, as in MetalLB. The reply goes back to the
-    /// request's sender hardware address.
+    /// The responders: answers an ARP request or a Neighbor Solicitation that arrived on
+    /// `interface` (see `respond(to:ethernetDestination:on:)` and `NDPResponder`).
     public func respond(to frame: [UInt8], on interface: Int) -> OutgoingFrame? {
-        // Every ARP frame is parsed, as MetalLB's responder reads each one off its socket before
+        // Every frame is parsed, as MetalLB's responders read each one off their sockets before
         // deciding; only then is the target checked.
-        let parsed: (EthernetHeader, ARPPacket)? = frame.withUnsafeBytes { raw in
-            guard let ethernet = try? EthernetHeader.parse(raw), ethernet.etherType == .arp,
-                  let packet = try? ARPPacket.parse(UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...]))
-            else { return nil }
-            return (ethernet, packet)
+        guard let decoded = try? EthernetFrame.decode(frame) else { return nil }
+        switch decoded.payload {
+        case let .arp(packet):
+            return respond(to: packet, ethernetDestination: decoded.ethernet.destination, on: interface)
+        case let .ipv6NDP(header, message):
+            return respond(to: message, in: header, on: interface)
+        default:
+            return nil
         }
-        guard let (ethernet, packet) = parsed else { return nil }
-        return respond(to: packet, ethernetDestination: ethernet.destination, on: interface)
     }
 
-    /// The same decision for a request the driver has already parsed (the simulator parses
-    /// each delivered frame once and shares the result between the kernel and the speaker).
+    /// The ARP responder, for a request the driver has already parsed (the simulator parses
+    /// each delivered frame once and shares the result between the kernel and the speaker):
+    /// answers when the request is broadcast or addressed to this interface's MAC and asks for
+    /// an address announced on this interface. No check on the sender fields, as in MetalLB.
+    /// The reply goes back to the request's sender hardware address.
     public func respond(to request: ARPPacket, ethernetDestination: MACAddress, on interface: Int) -> OutgoingFrame? {
         guard request.operation == .request, interfaces.indices.contains(interface) else { return nil }
         let mac = interfaces[interface].hardwareAddress
         guard ethernetDestination == .broadcast || ethernetDestination == mac,
-              announces(request.targetProtocolAddress, on: interface) else { return nil }
+              announces(.v4(request.targetProtocolAddress), on: interface) else { return nil }
         let reply = ARPPacket(operation: .reply,
                               senderHardwareAddress: mac,
                               senderProtocolAddress: request.targetProtocolAddress,
@@ -170,5 +196,14 @@ public struct Announcer: Sendable {
                               targetProtocolAddress: request.senderProtocolAddress)
         return OutgoingFrame(interface: interface, bytes: EthernetFrame.arp(
             reply, destination: reply.targetHardwareAddress, source: mac))
+    }
+
+    /// The NDP responder, for a parsed IPv6 packet: see `NDPResponder.answer`.
+    public func respond(to message: NDPMessage, in header: IPv6Header, on interface: Int) -> OutgoingFrame? {
+        guard interfaces.indices.contains(interface),
+              announces(.v6(message.target), on: interface),
+              let bytes = NDPResponder.answer(message, in: header, from: interfaces[interface],
+                                              watching: solicitedNodeGroups) else { return nil }
+        return OutgoingFrame(interface: interface, bytes: bytes)
     }
 }

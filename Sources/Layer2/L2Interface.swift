@@ -13,15 +13,20 @@ public struct L2Interface: Sendable, Hashable {
     public var isNoARP: Bool
     /// The bond or bridge this interface is enslaved to (/sys/class/net/IF/master), if any.
     public var master: String?
+    /// Its IPv6 link-local address: MetalLB runs an NDP responder only on interfaces that have
+    /// one, and sends its advertisements from it. Linux's default (EUI-64 from the MAC) unless
+    /// given; nil for an interface with IPv6 disabled.
+    public var linkLocal: IPv6Address?
 
     public init(name: String, hardwareAddress: MACAddress, isUp: Bool = true, isBroadcast: Bool = true,
-                isNoARP: Bool = false, master: String? = nil) {
+                isNoARP: Bool = false, master: String? = nil, linkLocal: IPv6Address?? = nil) {
         self.name = name
         self.hardwareAddress = hardwareAddress
         self.isUp = isUp
         self.isBroadcast = isBroadcast
         self.isNoARP = isNoARP
         self.master = master
+        self.linkLocal = linkLocal ?? IPv6Address.linkLocal(for: hardwareAddress)
     }
 
     /// current MetalLB's default `announcedInterfacesToExclude`: container, CNI and tunnel

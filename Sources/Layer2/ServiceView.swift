@@ -7,8 +7,8 @@ public struct ServiceView: Sendable, Hashable {
     /// `namespace/name`.
     public var name: String
     public var isLoadBalancer: Bool
-    /// `status.loadBalancer.ingress[].ip`.
-    public var ingress: [IPv4Address]
+    /// `status.loadBalancer.ingress[].ip`: one address, or one per family for dual-stack.
+    public var ingress: [IPAddress]
     /// The protocol of the pool that contains the address, or nil when no pool does.
     public var poolProtocol: String?
     /// Nodes with a ready endpoint of the service (Endpoints `subsets[].addresses[].nodeName`).
@@ -34,7 +34,16 @@ public struct ServiceView: Sendable, Hashable {
     public private(set) var eligibleNodeSet: Set<String>
     public private(set) var readyEndpointNodeSet: Set<String>
 
+    /// An IPv4-only service.
     public init(name: String, isLoadBalancer: Bool, ingress: [IPv4Address], poolProtocol: String?,
+                readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
+                ranking: [String]? = nil) {
+        self.init(name: name, isLoadBalancer: isLoadBalancer, ingress: ingress.map(IPAddress.v4), poolProtocol: poolProtocol,
+                  readyEndpointNodes: readyEndpointNodes, externalTrafficPolicyLocal: externalTrafficPolicyLocal,
+                  eligibleNodes: eligibleNodes, ranking: ranking)
+    }
+
+    public init(name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: String?,
                 readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
                 ranking: [String]? = nil) {
         self.name = name
@@ -51,7 +60,7 @@ public struct ServiceView: Sendable, Hashable {
 
     /// Shares one set of eligible nodes among the views of a batch (they are the same for
     /// every service of a pool).
-    public init(name: String, isLoadBalancer: Bool, ingress: [IPv4Address], poolProtocol: String?,
+    public init(name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: String?,
                 readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool, eligibleNodes: [String],
                 eligibleNodeSet: Set<String>, ranking: [String]?) {
         self.name = name

@@ -16,8 +16,8 @@ public struct SpeakerController: Sendable {
     public let node: String
     public let rules: Rules
     public private(set) var announcer: Announcer
-    /// The address each service was last announced with (`svcIP`), to notice a changed IP.
-    private var announcedIP: [String: IPv4Address] = [:]
+    /// The addresses each service was last announced with (`svcIP`), to notice a change.
+    private var announcedIP: [String: [IPAddress]] = [:]
 
     public init(node: String, rules: Rules, announcer: Announcer) {
         self.node = node
@@ -28,7 +28,7 @@ public struct SpeakerController: Sendable {
     /// The outcome of one sync: announce (with the frames of any immediate gratuitous round), or
     /// not, with MetalLB's reason.
     public enum Decision: Sendable, Hashable {
-        case announce(IPv4Address)
+        case announce([IPAddress])
         case withdraw(reason: String)
     }
 
@@ -37,12 +37,16 @@ public struct SpeakerController: Sendable {
     public mutating func sync(_ service: ServiceView, usableSpeakers: Set<String>?,
                               now: Int64) -> (decision: Decision, frames: [OutgoingFrame]) {
         guard service.isLoadBalancer else { return withdraw(service.name, "notLoadBalancer") }
-        guard service.ingress.count == 1, let ip = service.ingress.first else {
+        // v0.9.4 knows one address per service; current one per family (dual-stack).
+        let addresses = service.ingress
+        guard let ip = addresses.first,
+              rules == .v0_9_4 ? addresses.count == 1
+                               : addresses.count <= 2 && Set(addresses.map(\.family)).count == addresses.count else {
             return withdraw(service.name, "noIPAllocated")
         }
         guard let proto = service.poolProtocol else { return withdraw(service.name, "ipNotAllowed") }
         guard proto == "layer2" else { return withdraw(service.name, "notLayer2") }
-        if let previous = announcedIP[service.name], previous != ip {
+        if let previous = announcedIP[service.name], previous != addresses {
             _ = withdraw(service.name, "loadBalancerIPChanged")
         }
         if rules == .current, !service.readyEndpointNodes.isEmpty, let advertising = service.advertisingNodes,
@@ -58,9 +62,13 @@ public struct SpeakerController: Sendable {
         if let names, !announcer.interfaces.contains(where: { names.contains($0.name) }) {
             return withdraw(service.name, "announceFailed")
         }
-        announcedIP[service.name] = ip
-        let frames = announcer.setBalancer(service: service.name, ip: ip, interfaceNames: names, now: now)
-        return (.announce(ip), frames)
+        announcedIP[service.name] = addresses
+        // The same node announces both families: the election ran once, on the first address.
+        var frames: [OutgoingFrame] = []
+        for address in addresses {
+            frames += announcer.setBalancer(service: service.name, ip: address, interfaceNames: names, now: now)
+        }
+        return (.announce(addresses), frames)
     }
 
     /// The nodes this speaker believes may announce the service.
@@ -81,7 +89,7 @@ public struct SpeakerController: Sendable {
 
     /// The node this speaker believes announces the service: the first candidate in the
     /// view's ranking when it has one, else the first of `Election.order` over the candidates.
-    public func winner(of service: ServiceView, ip: IPv4Address, usableSpeakers: Set<String>?) -> String? {
+    public func winner(of service: ServiceView, ip: IPAddress, usableSpeakers: Set<String>?) -> String? {
         guard let ranking = service.ranking else {
             return Election.winner(candidates: candidates(for: service, usableSpeakers: usableSpeakers),
                                    key: electionKey(service, ip: ip))
@@ -102,7 +110,7 @@ public struct SpeakerController: Sendable {
     }
 
     /// v0.9.4 hashes `namespace/name`; current hashes the first ingress IP's canonical text.
-    public func electionKey(_ service: ServiceView, ip: IPv4Address) -> String {
+    public func electionKey(_ service: ServiceView, ip: IPAddress) -> String {
         rules == .v0_9_4 ? service.name : ip.description
     }
 
@@ -117,6 +125,11 @@ public struct SpeakerController: Sendable {
     /// Answers an ARP request that arrived on `interface`.
     public func respond(to frame: [UInt8], on interface: Int) -> OutgoingFrame? {
         announcer.respond(to: frame, on: interface)
+    }
+
+    /// Answers an already parsed Neighbor Solicitation.
+    public func respond(to message: NDPMessage, in header: IPv6Header, on interface: Int) -> OutgoingFrame? {
+        announcer.respond(to: message, in: header, on: interface)
     }
 
     /// Answers an already parsed ARP request.

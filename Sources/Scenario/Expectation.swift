@@ -4,16 +4,16 @@ import Wire
 /// What must hold for a scenario to pass (SCENARIO-FORMAT.md, "Expectations").
 public enum ExpectationKind: Sendable {
     /// Exactly one node announces `ip` and it is `node` (nil: nobody announces).
-    case owner(ip: IPv4Address, node: String?)
+    case owner(ip: IPAddress, node: String?)
     /// The service's ingress addresses (empty: pending).
     case externalIP(service: String, ips: [IPAddress])
     case event(service: String, reason: String, message: String?)
     /// The announcer at `after` stops, and another (`to`, when given) starts, within `within`.
-    case failover(ip: IPv4Address, after: SimTime, within: SimDuration, to: String?)
+    case failover(ip: IPAddress, after: SimTime, within: SimDuration, to: String?)
     case maxDowntime(client: String, target: IPv4Address, port: UInt16, max: SimDuration)
     /// The client's entry for `ip` points at `mac` (a node's, when named by node) no later than `by`.
     case clientARP(client: String, ip: IPv4Address, mac: MACAddress, describedAs: String, by: SimTime)
-    case maxAnnouncers(ip: IPv4Address, max: Int, grace: SimDuration)
+    case maxAnnouncers(ip: IPAddress, max: Int, grace: SimDuration)
 
     /// The kind's name as written in YAML and reported.
     public var name: String {

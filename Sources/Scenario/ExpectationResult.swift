@@ -55,10 +55,11 @@ enum ExpectationChecker {
             return result(false, "\(service): expected an event \(reason)\(message.map { " containing \"\($0)\"" } ?? ""), saw \(seen.isEmpty ? "no events" : seen)")
 
         case let .failover(ip, after, within, to):
-            let before = recorder.announcers(of: ip, at: after)
+            // The owner just before `after`: a fault scheduled at that instant has not struck yet.
+            let before = recorder.announcers(of: ip, before: after)
             guard !before.isEmpty else { return result(false, "\(ip) at \(after): nobody announced it, so there was nothing to fail over") }
             let deadline = after + within
-            for record in recorder.announcements where record.ip == ip && record.time > after && record.time <= deadline {
+            for record in recorder.announcements where record.ip == ip && record.time >= after && record.time <= deadline {
                 let now = recorder.announcers(of: ip, at: record.time)
                 let newOnes = now.filter { !before.contains($0) }
                 if before.allSatisfy({ !now.contains($0) }), let winner = newOnes.first, to == nil || to == winner {

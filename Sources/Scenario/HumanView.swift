@@ -15,10 +15,10 @@ enum HumanView {
             let verb = record.action == .start ? "announce" : "withdraw"
             timed.append((record.time, index, "[\(stamp(record.time))] \(verb) \(record.ip) by \(record.node) (\(node?.mac.description ?? "?"))"))
         }
-        let serviceIPs = Set(world.cluster.services.values.flatMap(\.ipv4Ingress))
+        let serviceIPs = Set(world.cluster.services.values.flatMap(\.ingress))
             .union(world.recorder.announcements.map(\.ip))
         var lastMAC: [String: MACAddress?] = [:]
-        for (index, record) in world.recorder.clientARP.enumerated() where serviceIPs.contains(record.ip) {
+        for (index, record) in world.recorder.clientARP.enumerated() where serviceIPs.contains(.v4(record.ip)) {
             let key = "\(record.client) \(record.ip)"
             if let previous = lastMAC[key], previous == record.mac { continue }
             lastMAC[key] = record.mac

@@ -331,7 +331,7 @@ public struct ScenarioLoader {
         let kind: ExpectationKind
         switch name {
         case "owner":
-            let ip = try a.required("ip").ipv4("owner.ip")
+            let ip = try a.required("ip").ipAddress("owner.ip")
             let nodeNode = try a.required("node")
             let nodeName = try nodeNode.string("owner.node")
             if nodeName != "none" { try requireNode(nodeName, nodeNode, world) }
@@ -339,13 +339,7 @@ public struct ScenarioLoader {
         case "externalIP":
             let service = try serviceKey(a.required("service"), "externalIP.service")
             // An address of either family: a dual-stack service lists one of each.
-            func address(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> IPAddress {
-                let text = try node.scalarText(what)
-                guard let ip = IPAddress(text) else {
-                    throw ScenarioError(node.location, "\(what): expected an IPv4 or IPv6 address, found \"\(text)\"")
-                }
-                return ip
-            }
+            func address(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> IPAddress { try node.ipAddress(what) }
             var ips: [IPAddress] = []
             if let ipsNode = a.optional("ips") {
                 for (i, ip) in try ipsNode.list("externalIP.ips").enumerated() { ips.append(try address(ip, "externalIP.ips[\(i)]")) }
@@ -360,7 +354,7 @@ public struct ScenarioLoader {
             let message = try a.optional("message")?.string("event.message")
             kind = .event(service: service, reason: reason, message: message)
         case "failover":
-            let ip = try a.required("ip").ipv4("failover.ip")
+            let ip = try a.required("ip").ipAddress("failover.ip")
             let after = SimTime.zero + (try a.required("after").duration("failover.after"))
             let within = try a.required("within").duration("failover.within")
             var to: String?
@@ -400,7 +394,7 @@ public struct ScenarioLoader {
             }
             kind = .clientARP(client: client, ip: ip, mac: mac, describedAs: described, by: by)
         case "maxAnnouncers":
-            let ip = try a.required("ip").ipv4("maxAnnouncers.ip")
+            let ip = try a.required("ip").ipAddress("maxAnnouncers.ip")
             let max = try a.required("max").int("maxAnnouncers.max", in: 0...10000)
             let grace = try a.optional("grace")?.duration("maxAnnouncers.grace") ?? .zero
             kind = .maxAnnouncers(ip: ip, max: max, grace: grace)

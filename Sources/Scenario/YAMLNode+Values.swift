@@ -60,6 +60,14 @@ extension YAMLNode {
         return value
     }
 
+    func ipAddress(_ what: String) throws(ScenarioError) -> IPAddress {
+        let text = try scalarText(what)
+        guard let value = IPAddress(text) else {
+            throw ScenarioError(location, "\(what): expected an IPv4 or IPv6 address, found \"\(text)\"")
+        }
+        return value
+    }
+
     func mac(_ what: String) throws(ScenarioError) -> MACAddress {
         let text = try scalarText(what)
         guard let value = MACAddress(text), !value.isMulticast, value != .zero else {

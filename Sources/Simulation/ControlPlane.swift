@@ -183,7 +183,7 @@ extension World {
     private func syncSpeaker(_ node: NodeHost, views: [(String, ServiceView?)]) {
         let now = self.now.nanoseconds
         let usable = node.usableSpeakers
-        let result = node.updateSpeaker { speaker -> (before: [IPv4Address], after: [IPv4Address], frames: [OutgoingFrame]) in
+        let result = node.updateSpeaker { speaker -> (before: [IPAddress], after: [IPAddress], frames: [OutgoingFrame]) in
             let before = speaker.announcer.announcedIPs
             var frames: [OutgoingFrame] = []
             for (key, view) in views {
@@ -216,7 +216,7 @@ extension World {
         if let pool, let advertised = advertisedPools, !advertised.contains(pool.name) { proto = "notAdvertised" }
         if viewCache.endpoints == nil { viewCache.endpoints = EndpointIndex(cluster) }
         let eligible = eligibleNodeSets(pool: pool?.name)
-        let ingress = service.ipv4Ingress
+        let ingress = service.ingress
         let electionKey = config.version == .v0_9_4 ? key : ingress.first?.description
         var view = ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: ingress,
                                poolProtocol: proto,
@@ -265,7 +265,7 @@ extension World {
                 L2Eligibility.announceInterfaces(nodes, advertisements: ads))
     }
 
-    func recordAnnouncementChanges(node: NodeHost, before: [IPv4Address], after: [IPv4Address]) {
+    func recordAnnouncementChanges(node: NodeHost, before: [IPAddress], after: [IPAddress]) {
         for ip in before where !after.contains(ip) {
             recorder.announced(AnnouncementRecord(time: now, ip: ip, node: node.name, action: .stop))
         }

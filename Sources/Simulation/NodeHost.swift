@@ -147,7 +147,9 @@ public final class NodeHost: Host {
             guard let ethernet = try? EthernetHeader.parse(raw) else { return .some(nil) }
             // The NIC's filter: its MAC, broadcast or multicast.
             guard ethernet.destination == interfaceMAC || ethernet.destination.isMulticast else { return .some(nil) }
-            guard ethernet.etherType == .arp else { return ethernet.etherType == .ipv4 ? nil : .some(nil) }
+            guard ethernet.etherType == .arp else {
+                return ethernet.etherType == .ipv4 || ethernet.etherType == .ipv6 ? nil : .some(nil)
+            }
             guard let packet = try? ARPPacket.parse(UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...]))
             else { return .some(nil) }
             return (ethernet.destination, packet)
@@ -162,10 +164,23 @@ public final class NodeHost: Host {
             }
             answerOwnARP(packet, on: index, in: world)
         case .none:
-            if !receiveDatagram(frame, in: world) { kubeProxy(frame, on: index, in: world) }
+            if Segment.etherType(of: frame) == .ipv6 {
+                receiveIPv6(frame, on: index, in: world)
+            } else if !receiveDatagram(frame, in: world) {
+                kubeProxy(frame, on: index, in: world)
+            }
         case .some(.none):
             break
         }
+    }
+
+    /// IPv6: the speaker's NDP responder hears the Neighbor Solicitations the kernel accepts
+    /// (it checks the groups itself); nothing else in IPv6 is modelled on nodes yet.
+    private func receiveIPv6(_ frame: [UInt8], on index: Int, in world: World) {
+        guard let responder = speakerInterfaces.firstIndex(of: index),
+              case let .ipv6NDP(header, message)? = try? EthernetFrame.decode(frame).payload,
+              let reply = updateSpeaker({ $0.respond(to: message, in: header, on: responder) }) ?? nil else { return }
+        world.transmit(reply.bytes, from: ports[index])
     }
 
     /// The node's kernel answers ARP for its own InternalIP (MetalLB's addresses are not on

@@ -6,7 +6,7 @@ import Wire
 public struct AnnouncementRecord: Sendable, Hashable {
     public enum Action: String, Sendable { case start, stop }
     public var time: SimTime
-    public var ip: IPv4Address
+    public var ip: IPAddress
     public var node: String
     public var action: Action
 }
@@ -88,10 +88,22 @@ public final class Recorder {
         probes[index].answeredBy = mac
     }
 
+    public func announcers(of ip: IPv4Address, at time: SimTime) -> [String] { announcers(of: .v4(ip), at: time) }
+
     /// The nodes announcing `ip` just after every event at `time` has run.
-    public func announcers(of ip: IPv4Address, at time: SimTime) -> [String] {
+    public func announcers(of ip: IPAddress, at time: SimTime) -> [String] {
+        announcers(of: ip) { $0 <= time }
+    }
+
+    /// The nodes announcing `ip` just before anything at `time` happened (a fault at `time`
+    /// has not struck yet).
+    public func announcers(of ip: IPAddress, before time: SimTime) -> [String] {
+        announcers(of: ip) { $0 < time }
+    }
+
+    private func announcers(of ip: IPAddress, upTo included: (SimTime) -> Bool) -> [String] {
         var current: [String] = []
-        for record in announcements where record.ip == ip && record.time <= time {
+        for record in announcements where record.ip == ip && included(record.time) {
             switch record.action {
             case .start: if !current.contains(record.node) { current.append(record.node) }
             case .stop: current.removeAll { $0 == record.node }

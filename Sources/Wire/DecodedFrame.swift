@@ -12,7 +12,11 @@ public struct DecodedFrame: Hashable, Sendable {
         case ipv4TCP(IPv4Header, TCPHeader)
         /// Any other IPv4 datagram (UDP, ICMP, or a fragment).
         case ipv4Other(IPv4Header)
-        /// An EtherType not decoded here (IPv6, VLAN tags, ...).
+        /// An IPv6 packet carrying a Neighbor Solicitation or Advertisement (ICMPv6 135/136).
+        case ipv6NDP(IPv6Header, NDPMessage)
+        /// Any other IPv6 packet.
+        case ipv6Other(IPv6Header)
+        /// An EtherType not decoded here (VLAN tags, LLDP, ...).
         case other(EtherType)
     }
 

@@ -91,6 +91,15 @@ public enum EthernetFrame {
             let tcp = try TCPHeader.parse(UnsafeRawBufferPointer(rebasing: bytes[ipDataStart..<ipEnd]))
             return DecodedFrame(
                 ethernet: ethernet, payload: .ipv4TCP(ip, tcp), dataRange: ipDataStart + tcp.headerLength..<ipEnd)
+        case .ipv6:
+            let ip = try IPv6Header.parse(afterEthernet)
+            let start = EthernetHeader.length + IPv6Header.length
+            let end = start + Int(ip.payloadLength)
+            if ip.nextHeader == .icmpv6,
+               let message = try NDPMessage.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) {
+                return DecodedFrame(ethernet: ethernet, payload: .ipv6NDP(ip, message), dataRange: start..<end)
+            }
+            return DecodedFrame(ethernet: ethernet, payload: .ipv6Other(ip), dataRange: start..<end)
         default:
             return DecodedFrame(
                 ethernet: ethernet, payload: .other(ethernet.etherType), dataRange: EthernetHeader.length..<bytes.count)

@@ -51,7 +51,7 @@ struct ClusterBench {
         var failedOver = 0
         var longest: SimDuration?
         let records = world.recorder.announcements
-        var owners: [IPv4Address: Set<String>] = [:]
+        var owners: [IPAddress: Set<String>] = [:]
         var index = 0
         while index < records.count && records[index].time < failure {
             let record = records[index]

@@ -221,7 +221,7 @@ struct AnnouncerScheduleTests {
         #expect(announcer.setBalancer(service: "default/dns-udp", ip: vip, now: 100_000_000).isEmpty)
         announcer.deleteBalancer(service: "default/dns-tcp")
         #expect(announcer.isAnnouncing(vip))
-        #expect(announcer.announcedIPs == [vip])
+        #expect(announcer.announcedIPs == [.v4(vip)])
         #expect(announcer.isAnnouncing(service: "default/dns-udp"))
         #expect(!announcer.isAnnouncing(service: "default/dns-tcp"))
         let request = arpRequest(from: mac("02:00:00:00:00:63"), ip: ip("10.200.200.50"), for: vip)

@@ -36,9 +36,9 @@ struct RankingTests {
                                    eligibleNodes: eligible)
             let speaker = SpeakerController(node: "node-0", rules: rules,
                                             announcer: Announcer(interfaces: [], schedule: .current))
-            let bySort = speaker.winner(of: view, ip: ip, usableSpeakers: usable)
+            let bySort = speaker.winner(of: view, ip: .v4(ip), usableSpeakers: usable)
             view.ranking = Election.order(candidates: Self.nodes, key: key)
-            let byRanking = speaker.winner(of: view, ip: ip, usableSpeakers: usable)
+            let byRanking = speaker.winner(of: view, ip: .v4(ip), usableSpeakers: usable)
             #expect(bySort == byRanking, "round \(round): sort picked \(bySort ?? "nobody"), ranking \(byRanking ?? "nobody")")
             #expect(bySort == Election.winner(candidates: speaker.candidates(for: view, usableSpeakers: usable), key: key))
         }

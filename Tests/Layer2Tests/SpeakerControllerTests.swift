@@ -65,7 +65,7 @@ struct SpeakerControllerTests {
     func losingOwnershipWithdraws() {
         var speaker = Self.speaker("node1", .v0_9_4)
         // Only node1 has an endpoint: it announces.
-        #expect(speaker.sync(Self.view(endpoints: ["node1"]), usableSpeakers: nil, now: 0).decision == .announce(ip("10.0.0.1")))
+        #expect(speaker.sync(Self.view(endpoints: ["node1"]), usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
         // The pod moves to node2 and node3: node2 wins, node1 withdraws.
         let result = speaker.sync(Self.view(endpoints: ["node2", "node3"]), usableSpeakers: nil, now: 10 * second)
         #expect(result.decision == .withdraw(reason: "notOwner"))
@@ -79,7 +79,7 @@ struct SpeakerControllerTests {
     func v094WinnerAnnounces() throws {
         var speaker = Self.speaker("node2", .v0_9_4)
         let result = speaker.sync(Self.view(endpoints: ["node1", "node2", "node3"]), usableSpeakers: nil, now: 0)
-        #expect(result.decision == .announce(ip("10.0.0.1")))
+        #expect(result.decision == .announce([.v4(ip("10.0.0.1"))]))
         try expectGratuitousRound(result.frames, for: ip("10.0.0.1"), on: [eth0])
         #expect(speaker.announcer.isAnnouncing(service: "default/nginx"))
     }
@@ -87,7 +87,7 @@ struct SpeakerControllerTests {
     @Test("v0.9.4: the election key is the service's namespace/name")
     func v094KeyIsServiceName() {
         let speaker = Self.speaker("node2", .v0_9_4)
-        #expect(speaker.electionKey(Self.view(endpoints: []), ip: ip("10.0.0.1")) == "default/nginx")
+        #expect(speaker.electionKey(Self.view(endpoints: []), ip: .v4(ip("10.0.0.1"))) == "default/nginx")
     }
 
     @Test("v0.9.4: candidates are the ready-endpoint nodes, for Cluster as for Local")
@@ -103,7 +103,7 @@ struct SpeakerControllerTests {
     func v094MacFollowsThePod() {
         var node3 = Self.speaker("node3", .v0_9_4), node2 = Self.speaker("node2", .v0_9_4)
         let service = Self.view(endpoints: ["node3"], eligible: ["node1", "node2", "node3"])
-        #expect(node3.sync(service, usableSpeakers: nil, now: 0).decision == .announce(ip("10.0.0.1")))
+        #expect(node3.sync(service, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
         #expect(node2.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
     }
 
@@ -114,7 +114,7 @@ struct SpeakerControllerTests {
         #expect(speaker.candidates(for: service, usableSpeakers: ["node1", "node3", "node9"]) == ["node1", "node3"])
         // node2 would win; with its speaker dead, node1 (next in hash order) takes over.
         var live = speaker
-        #expect(live.sync(service, usableSpeakers: ["node1", "node3"], now: 0).decision == .announce(ip("10.0.0.1")))
+        #expect(live.sync(service, usableSpeakers: ["node1", "node3"], now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
     }
 
     @Test("v0.9.4: no ready endpoint, no candidate")
@@ -145,7 +145,7 @@ struct SpeakerControllerTests {
         #expect(speaker.candidates(for: service, usableSpeakers: nil) == Self.threeNodes)
         // 10.0.0.1 hashes node-b first; node-b has no endpoint but announces.
         var nodeB = speaker
-        #expect(nodeB.sync(service, usableSpeakers: nil, now: 0).decision == .announce(ip("10.0.0.1")))
+        #expect(nodeB.sync(service, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
         var nodeA = Self.speaker("node-a", .current)
         #expect(nodeA.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
     }
@@ -159,7 +159,7 @@ struct SpeakerControllerTests {
         #expect(nodeB.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
         // Next in hash order for 10.0.0.1 is node-a.
         var nodeA = Self.speaker("node-a", .current)
-        #expect(nodeA.sync(service, usableSpeakers: nil, now: 0).decision == .announce(ip("10.0.0.1")))
+        #expect(nodeA.sync(service, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
     }
 
     @Test("current: with policy Local only eligible nodes with an endpoint are candidates")
@@ -170,7 +170,7 @@ struct SpeakerControllerTests {
         #expect(nodeB.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
         // 10.0.0.1 over node-a and node-c: node-a.
         var nodeA = Self.speaker("node-a", .current)
-        #expect(nodeA.sync(service, usableSpeakers: nil, now: 0).decision == .announce(ip("10.0.0.1")))
+        #expect(nodeA.sync(service, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
     }
 
     @Test("current: with policy Local an endpoint on an ineligible node does not make it a candidate")
@@ -187,13 +187,13 @@ struct SpeakerControllerTests {
         #expect(speaker.candidates(for: service, usableSpeakers: ["node-a", "node-c"]) == ["node-a", "node-c"])
         var nodeA = speaker
         // node-b (the hash's favourite) is dead in node-a's view: node-a takes 10.0.0.1.
-        #expect(nodeA.sync(service, usableSpeakers: ["node-a", "node-c"], now: 0).decision == .announce(ip("10.0.0.1")))
+        #expect(nodeA.sync(service, usableSpeakers: ["node-a", "node-c"], now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
     }
 
     @Test("current: the election key is the ingress IP's text")
     func currentKeyIsIP() {
         let speaker = Self.speaker("node-b", .current)
-        #expect(speaker.electionKey(Self.view(ingress: ["10.20.30.1"], endpoints: []), ip: ip("10.20.30.1")) == "10.20.30.1")
+        #expect(speaker.electionKey(Self.view(ingress: ["10.20.30.1"], endpoints: []), ip: .v4(ip("10.20.30.1"))) == "10.20.30.1")
     }
 
     @Test("current: iris1/iris2 split their two addresses")
@@ -202,8 +202,8 @@ struct SpeakerControllerTests {
         let two = Self.view(name: "default/two", ingress: ["10.20.30.2"], endpoints: ["iris1"], eligible: ["iris1", "iris2"])
         var iris1 = Self.speaker("iris1", .current), iris2 = Self.speaker("iris2", .current)
         #expect(iris1.sync(one, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
-        #expect(iris2.sync(one, usableSpeakers: nil, now: 0).decision == .announce(ip("10.20.30.1")))
-        #expect(iris1.sync(two, usableSpeakers: nil, now: 0).decision == .announce(ip("10.20.30.2")))
+        #expect(iris2.sync(one, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.20.30.1"))]))
+        #expect(iris1.sync(two, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.20.30.2"))]))
         #expect(iris2.sync(two, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
     }
 
@@ -216,12 +216,12 @@ struct SpeakerControllerTests {
         let old = ip("10.0.0.1"), new = ip("10.0.0.2")
         _ = speaker.sync(Self.view(ingress: ["10.0.0.1"], endpoints: Self.threeNodes, eligible: Self.threeNodes),
                          usableSpeakers: nil, now: 0)
-        #expect(speaker.announcer.announcedIPs == [old])
+        #expect(speaker.announcer.announcedIPs == [.v4(old)])
         let result = speaker.sync(Self.view(ingress: ["10.0.0.2"], endpoints: Self.threeNodes, eligible: Self.threeNodes),
                                   usableSpeakers: nil, now: 2 * second)
-        #expect(result.decision == .announce(new))
+        #expect(result.decision == .announce([.v4(new)]))
         try expectGratuitousRound(result.frames, for: new, on: [eth0])
-        #expect(speaker.announcer.announcedIPs == [new])
+        #expect(speaker.announcer.announcedIPs == [.v4(new)])
         let client = mac("02:00:00:00:00:63"), clientIP = ip("10.0.0.50")
         #expect(speaker.respond(to: arpRequest(from: client, ip: clientIP, for: old), on: 0) == nil)
         #expect(speaker.respond(to: arpRequest(from: client, ip: clientIP, for: new), on: 0) != nil)
@@ -233,7 +233,7 @@ struct SpeakerControllerTests {
         var iris2 = Self.speaker("iris2", .current)
         let nodes = ["iris1", "iris2"]
         #expect(iris2.sync(Self.view(ingress: ["10.20.30.1"], endpoints: nodes, eligible: nodes),
-                           usableSpeakers: nil, now: 0).decision == .announce(ip("10.20.30.1")))
+                           usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.20.30.1"))]))
         let result = iris2.sync(Self.view(ingress: ["10.20.30.2"], endpoints: nodes, eligible: nodes),
                                 usableSpeakers: nil, now: second)
         #expect(result.decision == .withdraw(reason: "notOwner"))
@@ -246,7 +246,7 @@ struct SpeakerControllerTests {
         let service = Self.view(endpoints: ["node1", "node2", "node3"])
         #expect(speaker.sync(service, usableSpeakers: nil, now: 0).frames.count == 2)
         let again = speaker.sync(service, usableSpeakers: nil, now: second)
-        #expect(again.decision == .announce(ip("10.0.0.1")))
+        #expect(again.decision == .announce([.v4(ip("10.0.0.1"))]))
         #expect(again.frames.isEmpty)
         // The window now ends at 6 s: ticks at 1.1 ... 5.5.
         var rounds = 0

@@ -67,7 +67,7 @@ struct MembershipFailoverTests {
         let next = try soleAnnouncer(world, at: .seconds(60))
         #expect(next != owner)
         let started = try #require(world.recorder.announcements.first {
-            $0.ip == vip && $0.node == next && $0.action == .start && $0.time > Self.powerOffAt
+            $0.ip == .v4(vip) && $0.node == next && $0.action == .start && $0.time > Self.powerOffAt
         })
         let deadAtNext = try #require(seen[next])
         #expect(started.time >= deadAtNext && started.time <= deadAtNext + .milliseconds(10),

@@ -103,7 +103,7 @@ struct NodeLifecycleTests {
         let evicted = try #require(changes(of: victim, in: world).first { $0.1.hasPrefix("evicted ") }?.0)
         #expect(world.recorder.announcers(of: vip, at: .seconds(11)).isEmpty)
         #expect(world.recorder.announcers(of: vip, at: evicted - .milliseconds(1)).isEmpty)
-        let next = try #require(world.recorder.announcements.first { $0.ip == vip && $0.action == .start && $0.time > .seconds(10) })
+        let next = try #require(world.recorder.announcements.first { $0.ip == .v4(vip) && $0.action == .start && $0.time > .seconds(10) })
         #expect(next.node != victim)
         // The replacement starts, turns Ready after the pod start-up delay, and speakers see it.
         #expect(next.time > evicted && next.time < evicted + .seconds(5), "re-announced at \(next.time), evicted at \(evicted)")

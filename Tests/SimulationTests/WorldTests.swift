@@ -151,7 +151,7 @@ struct WorldHostTests {
         #expect(!fromNode.contains { $0.time >= .seconds(3) && $0.arp.senderProtocolAddress == vip },
                 "a stopped speaker sends nothing for the VIP, not even its gratuitous rounds")
         #expect(world.recorder.announcements.contains {
-            $0.node == "node-a" && $0.ip == vip && $0.action == .stop && $0.time == .seconds(3)
+            $0.node == "node-a" && $0.ip == .v4(vip) && $0.action == .stop && $0.time == .seconds(3)
         })
         #expect(world.recorder.announcers(of: vip, at: .seconds(5)).isEmpty)
         #expect(!node.isSpeakerRunning)

@@ -154,9 +154,16 @@ struct EthernetFrameTests {
         #expect(icmpIP.protocol == .icmp)
         #expect(icmpIP.differentiatedServices == 0xC0)
 
+        // A Router Solicitation (ICMPv6 133) is IPv6 but not one of the two NDP messages the
+        // responder deals in.
         let ipv6 = try EthernetFrame.decode(Captured.ipv6RouterSolicitation)
-        #expect(ipv6.payload == .other(.ipv6))
-        #expect(ipv6.dataRange == 14..<70)
+        guard case let .ipv6Other(header) = ipv6.payload else {
+            Issue.record("expected IPv6 other, got \(ipv6.payload)")
+            return
+        }
+        #expect(header.nextHeader == .icmpv6 && header.hopLimit == 255 && header.payloadLength == 16)
+        #expect(header.destination == IPv6Address("ff02::2"))
+        #expect(ipv6.dataRange == 54..<70)
     }
 
     @Test func fragmentsAreNotReadAsTCP() throws {
@@ -186,6 +193,7 @@ struct EthernetFrameTests {
         switch ethernet.etherType {
         case .arp: needed = 14 + 28
         case .ipv4: needed = 14 + Int(UInt16(frame[16]) << 8 | UInt16(frame[17]))
+        case .ipv6: needed = 14 + 40 + Int(UInt16(frame[18]) << 8 | UInt16(frame[19]))
         default: needed = 14
         }
         for length in 0..<frame.count {
