@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire", "Cluster", "IPAM"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab"]),
-        .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
+        .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Layer2"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire"]),
         .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine", "NamespaceLab"]),

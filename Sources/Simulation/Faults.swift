@@ -92,17 +92,25 @@ extension World {
         nodeObjectChanged(node)
     }
 
-    /// Stores a changed Node. Speakers see it a watch delay later: they re-sync every service
-    /// (their election depends on Node labels and conditions) and MetalLB's `SetNode` triggers
-    /// a memberlist rejoin (v0.9.4 on any Node, current on its own).
+    /// Stores a changed Node. Speakers see it a watch delay later. MetalLB's `SetNode` triggers
+    /// a memberlist rejoin (v0.9.4 on any Node, current on its own); current also re-runs every
+    /// election when the node's availability to load balancers changed (NetworkUnavailable or
+    /// the exclude label, `isNodeAvailableChanged`); v0.9.4 re-runs nothing.
     func nodeObjectChanged(_ node: Node) {
+        let old = cluster.nodes[node.name]
         cluster.nodes[node.name] = node
         let name = node.name
+        let availabilityChanged = old.map {
+            $0.isNetworkUnavailable != node.isNetworkUnavailable
+                || $0.isExcludedFromLoadBalancers != node.isExcludedFromLoadBalancers
+        } ?? false
         at(now + config.watchDelay) { world in
             for host in world.nodes where host.isSpeakerRunning {
                 if world.config.version == .v0_9_4 || host.name == name { host.joinMissingSpeakers(in: world) }
             }
-            world.speakersSync(services: Array(world.cluster.services.keys))
+            if world.config.version == .current && availabilityChanged {
+                world.speakersSync(services: Array(world.cluster.services.keys))
+            }
         }
     }
 }

@@ -1,0 +1,97 @@
+import Testing
+import Wire
+@testable import Layer2
+
+/// MetalLB's NDP responder (internal/layer2/ndp.go) through the announcer: which solicitations
+/// get an answer, what the answer and the unsolicited advertisements look like.
+@Suite("NDP responder")
+struct NDPResponderTests {
+    static let vip = IPv6Address("2001:db8::200")!
+    static let other = IPv6Address("2001:db8::201")!
+    static let eth0 = L2Interface(name: "eth0", hardwareAddress: MACAddress(0x02, 0, 0, 0, 0, 0x10))
+    static let client = MACAddress(0x02, 0, 0, 0, 0, 0x99)
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var source: IPv6Address
+        var destination: IPv6Address
+        var target: IPv6Address
+        var withSourceLinkLayer: Bool
+        var hopLimit: UInt8 = 255
+        var answered: Bool
+    }
+
+    static let cases: [Case] = [
+        Case(testDescription: "a solicitation to the VIP's solicited-node group with a source link-layer address",
+             source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
+             withSourceLinkLayer: true, answered: true),
+        Case(testDescription: "without a source link-layer address: ignored",
+             source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
+             withSourceLinkLayer: false, answered: false),
+        Case(testDescription: "a duplicate address detection probe from ::: ignored",
+             source: .unspecified, destination: vip.solicitedNodeMulticast, target: vip,
+             withSourceLinkLayer: false, answered: false),
+        Case(testDescription: "unicast neighbour unreachability detection to the VIP: the kernel drops it",
+             source: IPv6Address("2001:db8::99")!, destination: vip, target: vip,
+             withSourceLinkLayer: true, answered: false),
+        Case(testDescription: "an address this node does not announce: ignored",
+             source: IPv6Address("fe80::99")!, destination: other.solicitedNodeMulticast, target: other,
+             withSourceLinkLayer: true, answered: false),
+        Case(testDescription: "a routed solicitation (hop limit below 255): invalid",
+             source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
+             withSourceLinkLayer: true, hopLimit: 254, answered: false),
+    ]
+
+    func announcer() -> Announcer {
+        var announcer = Announcer(interfaces: [Self.eth0], schedule: .current)
+        _ = announcer.setBalancer(service: "default/web", ip: .v6(Self.vip), now: 0)
+        return announcer
+    }
+
+    @Test(arguments: cases)
+    func whichSolicitationsAreAnswered(_ test: Case) throws {
+        let message = NDPMessage.neighborSolicitation(target: test.target,
+                                                      options: test.withSourceLinkLayer ? [.sourceLinkLayerAddress(Self.client)] : [])
+        let header = IPv6Header(payloadLength: 32, nextHeader: .icmpv6, hopLimit: test.hopLimit,
+                                source: test.source, destination: test.destination)
+        let reply = announcer().respond(to: message, in: header, on: 0)
+        #expect((reply != nil) == test.answered)
+    }
+
+    @Test func theAnswerIsASolicitedAdvertisementFromTheLinkLocalAddress() throws {
+        let client = IPv6Address("fe80::99")!
+        let solicitation = EthernetFrame.ndp(.neighborSolicitation(target: Self.vip, options: [.sourceLinkLayerAddress(Self.client)]),
+                                             destination: Self.vip.solicitedNodeMulticast.multicastMAC, source: Self.client,
+                                             ipSource: client, ipDestination: Self.vip.solicitedNodeMulticast)
+        let reply = try #require(announcer().respond(to: solicitation, on: 0))
+        let decoded = try EthernetFrame.decode(reply.bytes)
+        #expect(decoded.ethernet.destination == Self.client && decoded.ethernet.source == Self.eth0.hardwareAddress)
+        guard case let .ipv6NDP(header, message) = decoded.payload else { Issue.record("not NDP"); return }
+        #expect(header.source == IPv6Address.linkLocal(for: Self.eth0.hardwareAddress) && header.destination == client)
+        #expect(header.hopLimit == 255)
+        #expect(message == .neighborAdvertisement(router: false, solicited: true, override: false, target: Self.vip,
+                                                  options: [.targetLinkLayerAddress(Self.eth0.hardwareAddress)]))
+    }
+
+    @Test func gratuitousRoundsAreUnsolicitedOverrideAdvertisementsToAllNodes() throws {
+        var announcer = Announcer(interfaces: [Self.eth0], schedule: .current)
+        let first = announcer.setBalancer(service: "default/web", ip: .v6(Self.vip), now: 0)
+        let ticks = (1...5).flatMap { announcer.tick(now: Int64($0) * 1_100_000_000) }
+        #expect(first.count == 1 && ticks.count == 4, "rounds at 0, 1.1, 2.2, 3.3 and 4.4 s, one NA each")
+        for frame in first + ticks {
+            let decoded = try EthernetFrame.decode(frame.bytes)
+            #expect(decoded.ethernet.destination == MACAddress(0x33, 0x33, 0, 0, 0, 1))
+            guard case let .ipv6NDP(header, message) = decoded.payload else { Issue.record("not NDP"); continue }
+            #expect(header.destination == .allNodes && header.hopLimit == 255)
+            #expect(message == .neighborAdvertisement(router: false, solicited: false, override: true, target: Self.vip,
+                                                      options: [.targetLinkLayerAddress(Self.eth0.hardwareAddress)]))
+        }
+        #expect(announcer.solicitedNodeGroups == [Self.vip.solicitedNodeMulticast])
+    }
+
+    @Test func anInterfaceWithoutALinkLocalAddressHasNoNDPResponder() {
+        var announcer = Announcer(interfaces: [L2Interface(name: "eth0", hardwareAddress: Self.eth0.hardwareAddress, linkLocal: .some(nil))],
+                                  schedule: .current)
+        #expect(announcer.setBalancer(service: "default/web", ip: .v6(Self.vip), now: 0).isEmpty)
+    }
+}
