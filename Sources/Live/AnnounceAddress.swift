@@ -1,7 +1,7 @@
 import Wire
 
-/// Why an address cannot be announced by a live speaker. A speaker answers ARP for unicast
-/// IPv4 addresses only: an ARP reply claiming 0.0.0.0, a multicast or a broadcast address
+/// Why an address cannot be announced by a live speaker. A speaker answers ARP and NDP for
+/// unicast addresses only: a reply claiming 0.0.0.0, ::, a multicast or a broadcast address
 /// would confuse every host on the segment.
 public struct AnnounceAddressError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The text as given.
@@ -16,19 +16,32 @@ public struct AnnounceAddressError: Error, Sendable, Hashable, CustomStringConve
 
 /// The addresses a live speaker may announce, and the text format of an announce set.
 public enum AnnounceAddress {
-    /// Parses one address and checks it is a unicast IPv4 address.
-    public static func parse(_ text: some StringProtocol, location: String) throws(AnnounceAddressError) -> IPv4Address {
+    /// Parses one address and checks it is a unicast IPv4 or IPv6 address.
+    public static func parse(_ text: some StringProtocol, location: String) throws(AnnounceAddressError) -> IPAddress {
         let trimmed = String(text).trimmed(of: " \t\r")
-        guard let address = IPv4Address(trimmed) else {
+        guard let address = IPAddress(trimmed) else {
             let reason = trimmed.contains(":")
-                ? "IPv6 addresses are not supported by sim live yet (IPv4/ARP only)"
+                ? "not an IPv6 address (e.g. 2001:db8::10)"
                 : "not an IPv4 address (dotted quad, e.g. 192.0.2.10)"
             throw AnnounceAddressError(text: trimmed, reason: reason, location: location)
         }
-        if let reason = notUnicastReason(address) {
-            throw AnnounceAddressError(text: trimmed, reason: reason, location: location)
+        let reason: String?
+        switch address {
+        case let .v4(v4): reason = notUnicastReason(v4)
+        case let .v6(v6): reason = notUnicastReason(v6)
         }
+        if let reason { throw AnnounceAddressError(text: trimmed, reason: reason, location: location) }
         return address
+    }
+
+    /// Why an IPv6 `address` is not one a speaker may answer for, or nil when it is.
+    public static func notUnicastReason(_ address: IPv6Address) -> String? {
+        if address == .unspecified { return ":: is the unspecified address, not a unicast address" }
+        if address == IPv6Address(high: 0, low: 1) { return "::1 is loopback and never appears on a link" }
+        if address.isMulticast { return "ff00::/8 is multicast, not a unicast address" }
+        if address.isLinkLocalUnicast { return "fe80::/10 is link-local: a service address must be usable beyond the link" }
+        if address.isIPv4Mapped { return "::ffff:0:0/96 maps IPv4 addresses; announce the IPv4 address itself" }
+        return nil
     }
 
     /// Why `address` is not a unicast address a speaker may answer for, or nil when it is.
@@ -48,8 +61,8 @@ public enum AnnounceAddress {
 
     /// Parses an announce set: one address per line; blank lines and `#` comments ignored;
     /// a comma-separated list on one line is accepted too. Duplicates collapse. Ascending.
-    public static func parseSet(_ text: String, source: String) throws(AnnounceAddressError) -> [IPv4Address] {
-        var addresses = Set<IPv4Address>()
+    public static func parseSet(_ text: String, source: String) throws(AnnounceAddressError) -> [IPAddress] {
+        var addresses = Set<IPAddress>()
         for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             for item in content.split(separator: ",") {

@@ -12,7 +12,7 @@ struct AnnounceFileFollower {
 
     enum Outcome {
         case unchanged
-        case changed([IPv4Address])
+        case changed([IPAddress])
         case rejected(String)
     }
 
@@ -36,9 +36,9 @@ struct AnnounceFileFollower {
 /// Reads standard input on its own thread, line by line: `IP` or `+IP` adds, `-IP` removes.
 /// Each line that changes the set hands the whole new set to `update`.
 enum StandardInputFollower {
-    static func start(update: @escaping @Sendable (Result<[IPv4Address], AnnounceAddressError>) -> Void) {
+    static func start(update: @escaping @Sendable (Result<[IPAddress], AnnounceAddressError>) -> Void) {
         let thread = Thread {
-            var set = Set<IPv4Address>()
+            var set = Set<IPAddress>()
             var lineNumber = 0
             while let line = readLine() {
                 lineNumber += 1

@@ -32,7 +32,7 @@ public struct LiveConfiguration: Sendable, Hashable {
     /// The interface to answer on.
     public var interface: String
     /// Addresses announced for the whole run (`--announce`).
-    public var announce: [IPv4Address]
+    public var announce: [IPAddress]
     /// Addresses followed from a file or standard input, announced in addition.
     public var follow: AnnounceSource?
     /// Where to write the pcap of every frame seen and sent, if anywhere.
@@ -45,7 +45,7 @@ public struct LiveConfiguration: Sendable, Hashable {
     /// How often an announce file is checked for changes.
     public var pollIntervalNanoseconds: Int64
 
-    public init(interface: String, announce: [IPv4Address] = [], follow: AnnounceSource? = nil,
+    public init(interface: String, announce: [IPAddress] = [], follow: AnnounceSource? = nil,
                 pcapPath: String? = nil, version: LiveVersion = .current, durationNanoseconds: Int64? = nil,
                 promiscuous: Bool = false, pollIntervalNanoseconds: Int64 = 100_000_000) {
         self.interface = interface

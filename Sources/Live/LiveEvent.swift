@@ -6,13 +6,13 @@ public enum LiveEvent: Sendable, Hashable {
     /// Capturing on `interface`, answering with `mac`.
     case started(interface: String, mac: MACAddress, version: LiveVersion)
     /// `ip` entered the announce set: answered from now on, gratuitous rounds follow.
-    case announcing(IPv4Address)
+    case announcing(IPAddress)
     /// `ip` left the announce set: no longer answered.
-    case withdrawn(IPv4Address)
+    case withdrawn(IPAddress)
     /// An ARP request for `ip` from `asker` was answered.
-    case answered(IPv4Address, asker: MACAddress)
+    case answered(IPAddress, asker: MACAddress)
     /// One gratuitous round (a request and a reply) for `ip` was sent.
-    case gratuitousRound(IPv4Address)
+    case gratuitousRound(IPAddress)
     /// The announce file could not be read or parsed; the previous set stays in force.
     case announceSetRejected(String)
     /// A frame could not be sent.

@@ -31,8 +31,8 @@ public final class LiveSpeaker: @unchecked Sendable {
     private var writer: PcapFileWriter?
     private var follower: AnnounceFileFollower?
     /// The set from the followed file or standard input (the `--announce` set is added to it).
-    private var followedSet: [IPv4Address] = []
-    private var announced: Set<IPv4Address> = []
+    private var followedSet: [IPAddress] = []
+    private var announced: Set<IPAddress> = []
     private var summary = LiveSummary()
     private let inbox = Inbox()
     private let onEvent: @Sendable (LiveEvent) -> Void
@@ -84,15 +84,27 @@ public final class LiveSpeaker: @unchecked Sendable {
 
         do {
             capture = try LiveCapture(interface: interface.name,
-                                      options: LiveCapture.Options(filter: "arp", promiscuous: configuration.promiscuous))
+                                      options: LiveCapture.Options(filter: "arp or icmp6", promiscuous: Self.listensForNDP(configuration)))
         } catch {
             throw .capture(error.description)
         }
         if let path = configuration.pcapPath {
             do { writer = try PcapFileWriter(path: path) } catch { throw .output(error.description) }
         }
-        announcer = Announcer(interfaces: [L2Interface(name: interface.name, hardwareAddress: hardwareAddress)],
+        // NDP answers come from the interface's real link-local address; without one (IPv6
+        // off) there is no NDP responder, as in MetalLB.
+        announcer = Announcer(interfaces: [L2Interface(name: interface.name, hardwareAddress: hardwareAddress,
+                                                       linkLocal: .some(LinkLocalAddress.of(interface.name)))],
                               schedule: .current)
+    }
+
+    /// Neighbor Solicitations go to solicited-node multicast groups, which a NIC's filter drops
+    /// unless someone joined them (MetalLB joins per address through its ICMPv6 socket). The
+    /// capture stands in for that socket, so it runs promiscuous whenever IPv6 addresses may be
+    /// announced: given ones, or a followed set that may bring some.
+    private static func listensForNDP(_ configuration: LiveConfiguration) -> Bool {
+        configuration.promiscuous || configuration.follow != nil
+            || configuration.announce.contains { if case .v6 = $0 { return true } else { return false } }
     }
 
     /// Asks a running `run` to stop (from any thread, e.g. a signal handler's queue).
@@ -201,16 +213,24 @@ public final class LiveSpeaker: @unchecked Sendable {
     private func received(_ record: PcapRecord) {
         summary.framesReceived += 1
         self.record(record)
-        // A frame the filter let through but that is not a whole Ethernet + ARP frame is
-        // counted and dropped; the announcer would ignore it anyway.
-        guard let decoded = try? EthernetFrame.decode(record.bytes), case let .arp(request) = decoded.payload,
-              !record.isTruncated else {
+        // A frame the filter let through but that is not a whole Ethernet + ARP or ICMPv6 frame
+        // is counted and dropped; the announcer would ignore it anyway.
+        guard let decoded = try? EthernetFrame.decode(record.bytes), !record.isTruncated else {
+            summary.malformedFrames += 1
+            return
+        }
+        let question: (IPAddress, MACAddress)
+        switch decoded.payload {
+        case let .arp(request): question = (.v4(request.targetProtocolAddress), request.senderHardwareAddress)
+        case let .ipv6NDP(_, message): question = (.v6(message.target), message.sourceLinkLayerAddress ?? decoded.ethernet.source)
+        case .ipv6Other: return
+        default:
             summary.malformedFrames += 1
             return
         }
         if let reply = announcer.respond(to: record.bytes, on: 0) {
             send([reply], gratuitous: false)
-            onEvent(.answered(request.targetProtocolAddress, asker: request.senderHardwareAddress))
+            onEvent(.answered(question.0, asker: question.1))
         }
     }
 
@@ -226,10 +246,17 @@ public final class LiveSpeaker: @unchecked Sendable {
             writer?.write(frame.bytes, timestampNanoseconds: WallClock.realtimeNanoseconds())
             if gratuitous {
                 summary.gratuitousFramesSent += 1
-                // A round is a request then a reply: report it once, at the request.
-                if index % 2 == 0, case let .arp(packet)? = try? EthernetFrame.decode(frame.bytes).payload {
-                    onEvent(.gratuitousRound(packet.senderProtocolAddress))
+                // An IPv4 round is a request then a reply: report it once, at the request; an
+                // IPv6 round is one unsolicited advertisement.
+                switch try? EthernetFrame.decode(frame.bytes).payload {
+                case let .arp(packet)? where packet.operation == .request:
+                    onEvent(.gratuitousRound(.v4(packet.senderProtocolAddress)))
+                case let .ipv6NDP(_, message)?:
+                    onEvent(.gratuitousRound(.v6(message.target)))
+                default:
+                    break
                 }
+                _ = index
             } else {
                 summary.repliesSent += 1
             }
@@ -247,7 +274,7 @@ public final class LiveSpeaker: @unchecked Sendable {
 private final class Inbox: @unchecked Sendable {
     enum Message {
         case frame(PcapRecord)
-        case announceSet(Result<[IPv4Address], AnnounceAddressError>)
+        case announceSet(Result<[IPAddress], AnnounceAddressError>)
         case stop
     }
 

@@ -8,20 +8,24 @@ import Wire
 struct LiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "live",
-        abstract: "Answer ARP for service IPs on a real interface with lbsim's layer2 speaker.",
+        abstract: "Answer ARP and NDP for service IPs on a real interface with lbsim's layer2 speaker.",
         usage: """
             sim live --interface IF --announce IP[,IP...] [--announce-file FILE|-] [--pcap FILE] \
             [--version v0.9.4|current] [--duration D]
             """,
         discussion: """
-            Answers ARP requests for the announced IPv4 addresses with IF's MAC and sends MetalLB's \
-            gratuitous rounds (a request and a reply, broadcast) when an address starts being announced. \
+            Answers ARP requests for the announced IPv4 addresses and Neighbor Solicitations (with a source \
+            link-layer address, to the solicited-node group) for the IPv6 ones with IF's MAC, and sends \
+            MetalLB's gratuitous rounds when an address starts being announced: an ARP request and reply, \
+            broadcast, or an unsolicited Neighbor Advertisement (override) to ff02::1 from IF's link-local \
+            address (no link-local address, no NDP). The capture runs promiscuous when IPv6 may be \
+            announced, standing in for MetalLB's multicast group joins. \
             With --announce-file FILE the set is re-read whenever FILE changes (one IP per line, # comments): \
             an address removed stops being answered, one added starts with gratuitous rounds, so two \
             `sim live` processes hand an address over by editing their files. With --announce-file - the \
             set follows standard input line by line: IP (or +IP) adds, -IP removes. \
             Stops on SIGINT or SIGTERM (or after --duration), with the pcap flushed. Needs CAP_NET_RAW. \
-            IPv4 (ARP) only for now. Exit status: 0 stopped cleanly, 64 bad usage or address, 65 a bad \
+            Exit status: 0 stopped cleanly, 64 bad usage or address, 65 a bad \
             address in the announce file, 66 the announce file cannot be read, 69 the interface does not \
             exist or is down, 71 libpcap failed, 73 the pcap cannot be written, 77 no CAP_NET_RAW.
             """)
@@ -65,8 +69,8 @@ struct LiveCommand: ParsableCommand {
         }
     }
 
-    private func parsedAddresses() throws -> [IPv4Address] {
-        var addresses: [IPv4Address] = []
+    private func parsedAddresses() throws -> [IPAddress] {
+        var addresses: [IPAddress] = []
         for item in announce.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
             do {
                 addresses.append(try AnnounceAddress.parse(item, location: "--announce"))

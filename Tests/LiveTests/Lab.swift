@@ -53,7 +53,12 @@ final class Lab {
     static let clientAddress = "192.0.2.2/24"
     private var namespaces: [String] = []
 
-    init() throws {
+    /// IPv6 stays on (for the NDP tests), with duplicate address detection and router
+    /// solicitations off so that addresses are usable at once and captures stay quiet.
+    let ipv6: Bool
+
+    init(ipv6: Bool = false) throws {
+        self.ipv6 = ipv6
         tag = "\(getpid() % 100_000)\(Int.random(in: 100...999))"
         client = "lbsim-\(tag)-b"
         do {
@@ -71,9 +76,16 @@ final class Lab {
         try ip(["netns", "add", name])
         namespaces.append(name)
         try ip(["-n", name, "link", "set", "lo", "up"])
-        // Keep IPv6 chatter (DAD, router solicitations) out of the captures.
-        try sysctl(name, "net/ipv6/conf/default/disable_ipv6", "1")
-        try sysctl(name, "net/ipv6/conf/all/disable_ipv6", "1")
+        if ipv6 {
+            for scope in ["default", "all"] {
+                try sysctl(name, "net/ipv6/conf/\(scope)/accept_dad", "0")
+                try sysctl(name, "net/ipv6/conf/\(scope)/router_solicitations", "0")
+            }
+        } else {
+            // Keep IPv6 chatter (DAD, router solicitations) out of the captures.
+            try sysctl(name, "net/ipv6/conf/default/disable_ipv6", "1")
+            try sysctl(name, "net/ipv6/conf/all/disable_ipv6", "1")
+        }
     }
 
     /// A namespace `lbsim-TAG-<suffix>` with veth `dev` (address `address`, if any) plugged

@@ -133,8 +133,8 @@ struct LiveKernelTests {
         #expect(missing.text.contains("no interface named nosuch0"), "\(missing.text)")
     }
 
-    // Addresses that are not unicast IPv4 are refused before anything is opened.
-    @Test(arguments: ["0.0.0.0", "224.0.0.1", "255.255.255.255", "239.1.2.3", "2001:db8::1", "192.0.2"])
+    // Addresses that are not unicast are refused before anything is opened.
+    @Test(arguments: ["0.0.0.0", "224.0.0.1", "255.255.255.255", "239.1.2.3", "ff02::1", "fe80::1", "192.0.2"])
     func refusesANonUnicastAddress(_ address: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try LiveLab.simExecutable())

@@ -8,7 +8,7 @@ import Wire
 // as root and cannot lose CAP_NET_RAW on the way).
 
 struct AnnounceAddressTests {
-    @Test(arguments: ["192.0.2.10", "10.200.200.120", "198.51.100.1", "1.2.3.4"])
+    @Test(arguments: ["192.0.2.10", "10.200.200.120", "198.51.100.1", "1.2.3.4", "2001:db8::10", "fd00::1"])
     func acceptsUnicast(_ text: String) throws {
         #expect(try AnnounceAddress.parse(text, location: "test").description == text)
     }
@@ -16,10 +16,12 @@ struct AnnounceAddressTests {
     @Test(arguments: [
         ("0.0.0.0", "unspecified"), ("0.1.2.3", "this network"), ("127.0.0.1", "loopback"),
         ("224.0.0.1", "multicast"), ("239.255.255.250", "multicast"), ("255.255.255.255", "broadcast"),
-        ("240.0.0.1", "reserved"), ("2001:db8::1", "IPv6"), ("192.0.2", "not an IPv4 address"),
+        ("240.0.0.1", "reserved"), ("192.0.2", "not an IPv4 address"),
         ("192.0.2.010", "not an IPv4 address"), ("", "not an IPv4 address"),
+        ("::", "unspecified"), ("::1", "loopback"), ("ff02::1", "multicast"), ("fe80::1", "link-local"),
+        ("::ffff:192.0.2.1", "maps IPv4"), ("2001:db8::g", "not an IPv6 address"),
     ])
-    func refusesWhatIsNotUnicastIPv4(_ text: String, _ reason: String) {
+    func refusesWhatIsNotUnicast(_ text: String, _ reason: String) {
         #expect(throws: AnnounceAddressError.self) { try AnnounceAddress.parse(text, location: "--announce") }
         do {
             _ = try AnnounceAddress.parse(text, location: "--announce")
@@ -32,7 +34,7 @@ struct AnnounceAddressTests {
     @Test func parsesAnAnnounceFile() throws {
         let text = "# speaker one\n192.0.2.11\n\n 192.0.2.10 \r\n192.0.2.12,192.0.2.10 # two on a line\n"
         #expect(try AnnounceAddress.parseSet(text, source: "f") ==
-                [IPv4Address(192, 0, 2, 10), IPv4Address(192, 0, 2, 11), IPv4Address(192, 0, 2, 12)])
+                [IPAddress.v4(IPv4Address(192, 0, 2, 10)), .v4(IPv4Address(192, 0, 2, 11)), .v4(IPv4Address(192, 0, 2, 12))])
         #expect(try AnnounceAddress.parseSet("", source: "f").isEmpty)
     }
 
