@@ -46,16 +46,9 @@ public struct ServiceView: Sendable, Hashable {
     public init(name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: String?,
                 readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
                 ranking: [String]? = nil) {
-        self.name = name
-        self.isLoadBalancer = isLoadBalancer
-        self.ingress = ingress
-        self.poolProtocol = poolProtocol
-        self.readyEndpointNodes = readyEndpointNodes
-        self.externalTrafficPolicyLocal = externalTrafficPolicyLocal
-        self.eligibleNodes = eligibleNodes
-        self.ranking = ranking
-        eligibleNodeSet = Set(eligibleNodes)
-        readyEndpointNodeSet = Set(readyEndpointNodes)
+        self.init(name: name, isLoadBalancer: isLoadBalancer, ingress: ingress, poolProtocol: poolProtocol,
+                  readyEndpointNodes: readyEndpointNodes, externalTrafficPolicyLocal: externalTrafficPolicyLocal,
+                  eligibleNodes: eligibleNodes, eligibleNodeSet: Set(eligibleNodes), ranking: ranking)
     }
 
     /// Shares one set of eligible nodes among the views of a batch (they are the same for
