@@ -162,7 +162,7 @@ extension World {
     /// services as the last watch delivery showed them, not the API server's newer state.
     func forceSync(_ node: NodeHost) {
         guard node.isSpeakerRunning else { return }
-        syncSpeaker(node, views: informerViews.map { ($0.key, Optional($0.value)) })
+        syncSpeaker(node, views: informerViews.lazy.map { ($0.key, Optional($0.value)) })
     }
 
     /// Memberlist events come in bursts; the work queue holds each service once, so one
@@ -180,7 +180,7 @@ extension World {
 
     /// Every speaker sees the same API state here (one watch delay for all), so the views are
     /// built once per batch, not once per speaker.
-    private func syncSpeaker(_ node: NodeHost, views: [(String, ServiceView?)]) {
+    private func syncSpeaker(_ node: NodeHost, views: some Sequence<(String, ServiceView?)>) {
         let now = self.now.nanoseconds
         let usable = node.usableSpeakers
         let result = node.updateSpeaker { speaker -> (before: [IPAddress], after: [IPAddress], frames: [OutgoingFrame]) in
