@@ -30,6 +30,9 @@ extension World {
                 return
             }
         }
+        recorder.poolsInstalled(PoolConfigRecord(time: now, pools: pools))
+        // A new configuration can unassign or re-home services that held addresses.
+        for key in recorder.servicesHoldingAddresses { recordAllocation(of: key) }
         advertisedPools = advertised
         reconcileAll()
     }
@@ -71,6 +74,7 @@ extension World {
         cluster.services[key] = nil
         afterWatchDelay { world in
             world.controller?.reconcile(key, in: &world.cluster, now: world.now.nanoseconds)
+            world.recordAllocation(of: key)
             world.afterWatchDelay { world in world.speakersSync(services: [key]) }
             world.reconcileAll(now: true)
         }
@@ -144,6 +148,7 @@ extension World {
     func reconcile(_ key: String) {
         guard controller != nil else { return }
         _ = controller!.reconcile(key, in: &cluster, now: now.nanoseconds)
+        recordAllocation(of: key)
         afterWatchDelay { world in world.speakersSync(services: [key]) }
     }
 
@@ -263,6 +268,13 @@ extension World {
         return (L2Eligibility.eligibleNodes(nodes, advertisements: ads, ignoreExcludeLB: config.ignoreExcludeLB),
                 L2Eligibility.advertisingNodes(nodes, advertisements: ads),
                 L2Eligibility.announceInterfaces(nodes, advertisements: ads))
+    }
+
+    /// Records what the controller's allocator holds for `key`, when it changed. Every change
+    /// goes through `reconcile` (one service) or a new configuration, so calling this after
+    /// each of them sees every allocation change.
+    func recordAllocation(of key: String) {
+        recorder.allocation(of: key, is: controller?.assignment(of: key), at: now)
     }
 
     func recordAnnouncementChanges(node: NodeHost, before: [IPAddress], after: [IPAddress]) {

@@ -114,10 +114,35 @@ public final class NodeHost: Host {
         world.recordAnnouncementChanges(node: self, before: before, after: [])
     }
 
-    /// Sends what the speaker produced and arranges its next ticker wake-up.
+    /// Sends what the speaker produced and arranges its next ticker wake-up. Everything a
+    /// sync or a tick produces is a gratuitous round (replies to requests go out elsewhere),
+    /// so each round is recorded once per address. A round's frames are consecutive (the
+    /// announcer emits one address's frames for every interface together).
     func send(_ frames: [OutgoingFrame], in world: World) {
-        for frame in frames { world.transmit(frame.bytes, from: ports[speakerInterfaces[frame.interface]]) }
+        var rounds: [(ip: IPAddress, frames: Int)] = []
+        for frame in frames {
+            world.transmit(frame.bytes, from: ports[speakerInterfaces[frame.interface]])
+            guard let ip = Self.announcedAddress(in: frame.bytes) else { continue }
+            if rounds.last?.ip == ip {
+                rounds[rounds.count - 1].frames += 1
+            } else {
+                rounds.append((ip, 1))
+            }
+        }
+        for round in rounds {
+            world.recorder.gratuitousSent(GratuitousRecord(time: world.now, node: name, ip: round.ip, frames: round.frames))
+        }
         armTicker(in: world)
+    }
+
+    /// The address a gratuitous frame announces: an ARP packet's sender address, or a
+    /// Neighbor Advertisement's target.
+    private static func announcedAddress(in frame: [UInt8]) -> IPAddress? {
+        switch (try? EthernetFrame.decode(frame))?.payload {
+        case let .arp(packet)?: return .v4(packet.senderProtocolAddress)
+        case let .ipv6NDP(_, message)?: return .v6(message.target)
+        default: return nil
+        }
     }
 
     private func armTicker(in world: World) {
