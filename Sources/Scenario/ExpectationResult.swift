@@ -40,14 +40,27 @@ enum ExpectationChecker {
             return result(true, "\(ip) \(node.map { "owned by \($0)" } ?? "not announced") \(timeText(expectation.time, runEnd))")
 
         case let .externalIP(service, ips):
-            let seen = world.cluster.services[service]?.ingress ?? []
+            let seen: [IPAddress]
+            let when: SimTime
+            if case let .at(time) = expectation.time {
+                // What the controller had assigned then, which its status update showed.
+                when = time
+                seen = recorder.allocations.last { $0.service == service && $0.time <= time }?.assignment?.ips ?? []
+            } else {
+                when = runEnd
+                seen = world.cluster.services[service]?.ingress ?? []
+            }
             let wanted = ips.map(\.description).joined(separator: ", ")
             let got = seen.isEmpty ? "<pending>" : seen.map(\.description).joined(separator: ", ")
-            if seen == ips { return result(true, "\(service) has EXTERNAL-IP \(ips.isEmpty ? "<pending>" : wanted)") }
-            return result(false, "\(service) at \(runEnd): expected EXTERNAL-IP \(ips.isEmpty ? "<pending>" : wanted), found \(got)")
+            if seen == ips {
+                return result(true, "\(service) has EXTERNAL-IP \(ips.isEmpty ? "<pending>" : wanted) \(timeText(expectation.time, runEnd))")
+            }
+            return result(false, "\(service) at \(when): expected EXTERNAL-IP \(ips.isEmpty ? "<pending>" : wanted), found \(got)")
 
         case let .event(service, reason, message):
-            let events = world.cluster.events[service] ?? []
+            var events = world.cluster.events[service] ?? []
+            // With `at`: emitted no later than that.
+            if case let .at(time) = expectation.time { events = events.filter { $0.time <= time.nanoseconds } }
             if let event = events.first(where: { $0.reason == reason && (message.map($0.message.contains) ?? true) }) {
                 return result(true, "\(service) got \(event.type.rawValue) \(reason): \(event.message)")
             }

@@ -100,7 +100,8 @@ extension ScenarioLoader {
             var a = try Fields(node, "\(what).label")
             let nodeName = try a.required("node").string("label.node")
             let key = try a.required("key").string("label.key")
-            let value = try a.optional("value")?.string("label.value") ?? ""
+            // Kubernetes label values may be empty (kubeadm sets the exclude label to "").
+            let value = try a.optional("value")?.scalarText("label.value") ?? ""
             try a.finish()
             action = .label(node: nodeName, key: key, value: value)
         case "unlabel":

@@ -404,10 +404,16 @@ public struct ScenarioLoader {
         }
         try a.finish()
         try f.finish()
+        // A time the check would not use is an error, not a silent no-op: owner is checked at
+        // a moment or over an interval, externalIP and event as of a moment, the others over
+        // the whole run (they carry their own times: after, by, grace).
         switch (kind, time) {
-        case (.owner, _): break
+        case (.owner, _), (_, .end): break
         case (_, .during): throw ScenarioError(item.location, "\(what): only owner takes during")
-        default: break
+        case (.externalIP, .at), (.event, .at): break
+        case (_, .at):
+            throw ScenarioError(f.keyLocation("at") ?? item.location,
+                                "\(what): \(name) is checked over the whole run and takes no at; only owner, externalIP and event do")
         }
         return Expectation(kind: kind, time: time, location: item.location)
     }
