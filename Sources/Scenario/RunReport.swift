@@ -109,6 +109,6 @@ enum ReportBuilder {
             ("clients", .array(clients)),
             ("expectations", .array(expectations)),
             ("frames", .int(recorder.framesOnSegment)),
-        ])
+        ] + DrawnReport.fields(scenario))
     }
 }
