@@ -9,20 +9,20 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run one scenario over a range of seeds in parallel and list the seeds that fail.",
         discussion: """
-            Each seed runs as `sim run FILE --seed N --out OUT/seed-N -q` in a child process of this \
+            Each seed runs as `sim run FILE --seed N --out DIR/seed-N -q` in a child process of this \
             binary, so every seed's outputs are exactly what that command writes on its own. Seeds that \
             pass have their folder removed (unless --keep-all); each failing seed keeps it, and the \
             summary prints the one command that replays it. Exit status: 0 every seed passed, 1 a seed \
             failed, 65 the scenario could not be loaded, 64 bad usage.
             """)
 
-    @Argument(help: "The scenario file (YAML).")
+    @Argument(help: ArgumentHelp("The scenario file (YAML).", valueName: "FILE"))
     var file: String
 
-    @Option(help: "Seeds to run: A-B (both included), or one seed.")
+    @Option(help: ArgumentHelp("Seeds to run: A-B (both included), or one seed.", valueName: "A-B"))
     var seeds: String
 
-    @Option(help: "Runs at the same time (default: the number of cores).")
+    @Option(help: ArgumentHelp("Runs at the same time (default: the number of cores).", valueName: "N"))
     var jobs: Int?
 
     @Option(help: ArgumentHelp(
@@ -30,11 +30,14 @@ struct SweepCommand: ParsableCommand {
         valueName: "I/N"))
     var shard: String?
 
-    @Option(help: "Output folder (default: sweep-out); a seed's outputs go to OUT/seed-N.")
+    @Option(help: ArgumentHelp("Output folder (default: sweep-out); a seed's outputs go to DIR/seed-N.", valueName: "DIR"))
     var out: String?
 
     @Flag(help: "Keep every seed's outputs, not only the failing seeds'.")
     var keepAll = false
+
+    @Option(help: ArgumentHelp("Also write the results as JUnit XML, one test case per seed.", valueName: "FILE"))
+    var junit: String?
 
     func validate() throws {
         do {
@@ -90,8 +93,15 @@ struct SweepCommand: ParsableCommand {
         board.finishProgress()
 
         let outcomes = board.outcomes
-        SweepOutput.write(SweepSummary.text(outcomes, scenario: scenario, file: file, plan: plan,
-                                            seconds: board.elapsedSeconds, jobs: jobs))
+        SweepOutput.write(SweepSummary.text(outcomes, scenario: scenario, file: file,
+                                            seconds: board.elapsedSeconds, jobs: jobs, directory: directory))
+        if let junit {
+            let xml = SweepJUnit.xml(outcomes, scenarioName: scenario.name, file: file)
+            guard FileManager.default.createFile(atPath: junit, contents: Data(xml.utf8)) else {
+                printError("cannot write \(junit)")
+                throw ExitCode(ExitStatus.cannotCreate)
+            }
+        }
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.expectationFailed) }
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 /// `sim sweep`: many seeds of one scenario in child processes, a table of the failing seeds,
@@ -46,7 +49,8 @@ struct SweepTests {
     func failingSeedsAreListedAndReplay() throws {
         let folder = try TemporaryDirectory("sweep-fail")
         defer { folder.remove() }
-        let result = try Sim.run(["sweep", Self.tooTight, "--seeds", "1-20", "--jobs", "2", "--out", "out"], in: folder.url)
+        let result = try Sim.run(["sweep", Self.tooTight, "--seeds", "1-20", "--jobs", "2", "--out", "out",
+                                  "--junit", "sweep.xml"], in: folder.url)
         #expect(result.status == 1, "\(result)")
         let verdicts = Self.verdicts(result)
         try #require(Set(verdicts.keys) == Set(1...20), "\(result)")
@@ -69,7 +73,22 @@ struct SweepTests {
         #expect(replays == failing.map { "replay: sim run \(Self.tooTight) --seed \($0)" }, "\(result)")
         #expect(try Self.folders(folder.path("out")) == Set(failing.map { "seed-\($0)" }))
         for seed in failing {
-            #expect(lines.contains { $0.hasPrefix("seed \(seed) drew kill (powerOff): at ") }, "what seed \(seed) drew")
+            #expect(lines.contains { $0.hasPrefix("seed \(seed) drew bystander (stopSpeaker): at ") && $0.contains("; kill (powerOff): at ") },
+                    "what seed \(seed) drew: \(result)")
+        }
+
+        // The JUnit file: one test case per seed, the failing ones with the message and the replay command.
+        let junit = try XMLDocument(data: try folder.data("sweep.xml"))
+        let suite = try #require(try junit.nodes(forXPath: "/testsuites/testsuite").first as? XMLElement)
+        #expect(suite.attribute(forName: "tests")?.stringValue == "20")
+        #expect(suite.attribute(forName: "failures")?.stringValue == String(failing.count))
+        let cases = try junit.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+        #expect(cases.compactMap { $0.attribute(forName: "name")?.stringValue } == (1...20).map { "seed \($0)" })
+        let failed = cases.filter { !$0.elements(forName: "failure").isEmpty }
+        #expect(failed.compactMap { $0.attribute(forName: "name")?.stringValue } == failing.map { "seed \($0)" })
+        for (element, seed) in zip(failed, failing) {
+            let text = element.elements(forName: "failure").first?.stringValue ?? ""
+            #expect(text.contains("failover: 198.51.100.200: expected failover") && text.contains("replay: sim run \(Self.tooTight) --seed \(seed)"), "\(text)")
         }
 
         // Replay the first failing seed exactly as printed, twice: the same bytes as the sweep kept.
