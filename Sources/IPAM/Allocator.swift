@@ -202,8 +202,10 @@ public struct Allocator: Sendable {
             release(previous.ips, of: service)
         }
         for ip in assignment.ips {
-            guard var use = users[ip] else {
-                if let (p, c) = locate(ip) { free[p][c].remove(ip.value) }
+            // An address of a pool is either free or used. One taken from the free space has
+            // no users to look up: a single insertion (the common case, and the benchmark's).
+            let wasFree = locate(ip).map { free[$0.pool][$0.prefix].remove(ip.value) } ?? false
+            guard !wasFree, var use = users[ip] else {
                 users[ip] = AddressUse(key: assignment.sharing, holder: service)
                 listShareable(ip, key: assignment.sharing)
                 continue

@@ -53,10 +53,11 @@ struct FreeAddresses: Sendable {
         return i < intervals.count && intervals[i].contains(value)
     }
 
-    /// Marks `value` held. Does nothing when it is not free.
-    mutating func remove(_ value: UInt128) {
+    /// Marks `value` held. Does nothing when it is not free; says whether it was.
+    @discardableResult
+    mutating func remove(_ value: UInt128) -> Bool {
         let i = index(reaching: value)
-        guard i < intervals.count, intervals[i].contains(value) else { return }
+        guard i < intervals.count, intervals[i].contains(value) else { return false }
         let range = intervals[i]
         switch (range.lowerBound == value, range.upperBound == value) {
         case (true, true): intervals.remove(at: i)
@@ -66,6 +67,7 @@ struct FreeAddresses: Sendable {
             intervals[i] = range.lowerBound...(value - 1)
             intervals.insert((value + 1)...range.upperBound, at: i + 1)
         }
+        return true
     }
 
     /// Marks `value` free again, merging with its neighbours. Does nothing when already free.

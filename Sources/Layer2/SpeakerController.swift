@@ -41,7 +41,7 @@ public struct SpeakerController: Sendable {
         let addresses = service.ingress
         guard let ip = addresses.first,
               rules == .v0_9_4 ? addresses.count == 1
-                               : addresses.count <= 2 && Set(addresses.map(\.family)).count == addresses.count else {
+                               : addresses.count == 1 || (addresses.count == 2 && addresses[0].family != addresses[1].family) else {
             return withdraw(service.name, "noIPAllocated")
         }
         guard let proto = service.poolProtocol else { return withdraw(service.name, "ipNotAllowed") }

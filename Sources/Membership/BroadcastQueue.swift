@@ -64,7 +64,10 @@ struct BroadcastQueue: Sendable, Hashable {
         while transmits <= highest {
             let free = limit - bytesUsed - overhead
             if free <= 0 { break }
-            guard let index = items.firstIndex(where: { $0.transmits == transmits && $0.message.count <= free }) else {
+            // The first item sent `transmits` times that fits: within that group the items
+            // run from longest to shortest, so it is where the group's too-long ones end.
+            let index = partitionIndex { $0.transmits > transmits || ($0.transmits == transmits && $0.message.count <= free) }
+            guard index < items.endIndex, items[index].transmits == transmits else {
                 transmits += 1
                 continue
             }
@@ -85,12 +88,27 @@ struct BroadcastQueue: Sendable, Hashable {
 
     /// The btree's ReplaceOrInsert: an item with an equal key is replaced.
     private mutating func insert(_ item: Item) {
-        if let equal = items.firstIndex(where: { $0.sameKey(item) }) {
-            items[equal] = item
+        // The first item that does not come before the new one: one with the same key, or
+        // where the new one goes (keys are unique, so at most one item has it).
+        let index = partitionIndex { !$0.precedes(item) }
+        if index < items.endIndex && items[index].sameKey(item) {
+            items[index] = item
             return
         }
-        let index = items.firstIndex(where: { item.precedes($0) }) ?? items.endIndex
         items.insert(item, at: index)
+    }
+
+    /// The first index whose item satisfies `isAtOrAfter`, which must be false for a prefix
+    /// of the (sorted) items and true for the rest: a binary search, where a linear one
+    /// made each send cost as much as the queue is long.
+    private func partitionIndex(where isAtOrAfter: (Item) -> Bool) -> Int {
+        var low = items.startIndex
+        var high = items.endIndex
+        while low < high {
+            let middle = (low + high) / 2
+            if isAtOrAfter(items[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     /// Removes an item; an emptied queue restarts its ids (as memberlist's does).

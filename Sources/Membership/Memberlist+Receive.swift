@@ -63,8 +63,8 @@ extension Memberlist {
             mergeState(exchange.nodes, now: now)
             return
         }
-        let answer = PushPull(join: exchange.join, isReply: true, nodes: nodes.map(\.pushState))
-        outbox.datagrams.append(.init(destination: from, port: fromPort, payload: Message.pushPull(answer).encoded))
+        let answer = pushPullPayload(join: exchange.join, isReply: true)
+        outbox.datagrams.append(.init(destination: from, port: fromPort, payload: answer))
         mergeState(exchange.nodes, now: now)
     }
 

@@ -20,8 +20,8 @@ extension Memberlist {
         let index: Int
         if let existing = self.index(of: alive.node) {
             index = existing
-            let known = nodes[existing]
-            if known.address != alive.address || known.port != alive.port {
+            if nodes[existing].address != alive.address || nodes[existing].port != alive.port {
+                let known = nodes[existing]
                 let canReclaim = config.deadNodeReclaimTime > 0 && now - known.stateChange > config.deadNodeReclaimTime
                 if known.state == .left || (known.state == .dead && canReclaim) {
                     updatesNode = true
@@ -38,18 +38,19 @@ extension Memberlist {
             let newcomer = NodeState(name: alive.node, address: alive.address, port: alive.port, meta: alive.meta,
                                      incarnation: 0, state: .dead, stateChange: 0,
                                      vsn: alive.vsn.count > 5 ? alive.vsn : [0, 0, 0, 0, 0, 0])
-            let count = nodes.count
-            let offset = generator.uniform(below: count)
+            let offset = generator.uniform(below: nodes.count)
             if IPv4Address(alive.node) != nil { hasAddressNamedMembers = true }
-            nodes.append(newcomer)
-            nodes.swapAt(offset, count)
+            nodes.insert(newcomer, swappingInAt: offset)
             index = offset
         }
 
         let isLocal = alive.node == name
+        // Most alive news is old news: decided on the incarnation alone, without a copy
+        // of the member.
+        let knownIncarnation = nodes[index].incarnation
+        if alive.incarnation <= knownIncarnation && !isLocal && !updatesNode { return }
+        if alive.incarnation < knownIncarnation && isLocal { return }
         let known = nodes[index]
-        if alive.incarnation <= known.incarnation && !isLocal && !updatesNode { return }
-        if alive.incarnation < known.incarnation && isLocal { return }
 
         suspicions[alive.node] = nil
         let oldState = known.state

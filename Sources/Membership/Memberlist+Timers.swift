@@ -125,8 +125,8 @@ extension Memberlist {
                 index += 1
             }
         }
-        nodes.removeSubrange((count - numberDead)...)
-        generator.shuffle(&nodes)
+        nodes.removeLast(numberDead)
+        nodes.shuffle(using: &generator)
     }
 
     /// memberlist's `probeNode`, first step: a ping (with a suspect message in a compound
@@ -202,7 +202,7 @@ extension Memberlist {
 
     /// memberlist's `kRandomNodes` over the member list.
     mutating func randomMembers(_ k: Int, excluding excluded: (NodeState) -> Bool) -> [NodeState] {
-        let list = nodes
+        let list = nodes.elements
         return generator.pick(k, from: list, excluding: excluded, sameAs: { $0.name == $1.name })
     }
 
@@ -248,8 +248,8 @@ extension Memberlist {
     /// Sends this node's whole member list and waits (up to TCPTimeout) for the other's.
     mutating func sendPushPull(to destination: IPv4Address, port destinationPort: UInt16, join: Bool, now: Int64) {
         pendingPushPulls.removeAll { $0.expiresAt < now }
-        let exchange = PushPull(join: join, isReply: false, nodes: nodes.map(\.pushState))
-        outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: Message.pushPull(exchange).encoded))
+        let payload = pushPullPayload(join: join, isReply: false)
+        outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: payload))
         pendingPushPulls.append(PendingPushPull(address: destination, port: destinationPort, expiresAt: now + config.tcpTimeout))
     }
 }

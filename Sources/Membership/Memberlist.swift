@@ -32,8 +32,9 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     public let meta: [UInt8]
 
     var generator: Generator
-    /// The member list in probe order (memberlist's `m.nodes`), this node included.
-    var nodes: [NodeState] = []
+    /// The member list in probe order (memberlist's `m.nodes`), this node included, indexed
+    /// by name.
+    var nodes = NodeList()
     var probeIndex = 0
     /// The last incarnation number handed out for this node.
     var incarnationCounter: UInt32 = 0
@@ -46,6 +47,9 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     public internal(set) var hasLeft = false
     /// When `leave` was called.
     var leftAt: Int64?
+    /// The member list's push/pull entries, joined, and the list version they show: a node
+    /// sends the same list to every seed of a join and to every peer until it changes.
+    var cachedPushStates: (version: UInt64, bytes: [UInt8])?
     /// The leave's dead message has been sent its full number of times (or nobody was left
     /// to tell): memberlist's `Leave` returns now, and MetalLB shuts memberlist down.
     public internal(set) var leaveBroadcastFinished = false
@@ -164,7 +168,7 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         guard !hasLeft else { return takeOutput() }
         hasLeft = true
         leftAt = now
-        if let me = nodes.first(where: { $0.name == name }) {
+        if let me = nodes.member(named: name) {
             deadNode(Dead(incarnation: me.incarnation, node: name, from: name), now: now)
         }
         if !nodes.contains(where: { !$0.state.isDeadOrLeft && $0.name != name }) {
@@ -181,24 +185,30 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     /// Every member this node knows of, itself included, dead and left ones until they are
     /// forgotten (GossipToTheDeadTime after they died, at the next probe round), by name.
     public var members: [Member] {
-        nodes.map(\.member).sorted { $0.name < $1.name }
+        var members: [Member] = []
+        members.reserveCapacity(nodes.count)
+        for node in nodes.byName { members.append(node.member) }
+        return members
     }
 
     /// The members memberlist's `Members()` returns, alive or suspect, by name: the
     /// speakers MetalLB lets take part in its election.
     public var liveMembers: [Member] {
-        nodes.filter { !$0.state.isDeadOrLeft }.map(\.member).sorted { $0.name < $1.name }
+        var members: [Member] = []
+        members.reserveCapacity(nodes.count)
+        for node in nodes.byName where !node.state.isDeadOrLeft { members.append(node.member) }
+        return members
     }
 
     /// One member by name.
     public func member(named memberName: String) -> Member? {
-        nodes.first { $0.name == memberName }?.member
+        nodes.member(named: memberName)?.member
     }
 
     /// This node's own entry. After a leave, the entry is dropped like any dead member's
     /// once GossipToTheDeadTime has passed; it is then reconstructed, as left.
     public var localMember: Member {
-        nodes.first { $0.name == name }?.member
+        nodes.member(named: name)?.member
             ?? Member(name: name, address: address, port: port, incarnation: incarnationCounter, state: .left,
                       stateChange: leftAt ?? origin, meta: meta)
     }
@@ -219,7 +229,7 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     }
 
     func index(of memberName: String) -> Int? {
-        nodes.firstIndex { $0.name == memberName }
+        nodes.index(named: memberName)
     }
 
     mutating func takeOutput() -> Output {
@@ -241,6 +251,19 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         let taken = broadcasts.take(overhead: Self.compoundOverhead, limit: limit, transmitLimit: transmitLimit)
         if taken.finishedLeave { leaveBroadcastFinished = true }
         return taken.messages
+    }
+
+    /// A push/pull carrying the member list as it stands (the entries joined once per change
+    /// of the list, each encoded once per change of its member).
+    mutating func pushPullPayload(join: Bool, isReply: Bool) -> [UInt8] {
+        let entries: [UInt8]
+        if let cached = cachedPushStates, cached.version == nodes.version {
+            entries = cached.bytes
+        } else {
+            entries = nodes.encodedPushStates()
+            cachedPushStates = (nodes.version, entries)
+        }
+        return PushPull.encoded(join: join, isReply: isReply, count: nodes.count, entries: entries)
     }
 
     /// memberlist's `sendMsg`: the message, with as much queued gossip as fits in the
@@ -266,8 +289,7 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     /// addresses) costs no string building per datagram.
     func lookUpByAddressText(_ address: IPv4Address) -> NodeState? {
         guard hasAddressNamedMembers else { return nil }
-        let text = address.description
-        return nodes.first { $0.name == text }
+        return nodes.member(named: address.description)
     }
 
     /// Keeps the gossip ticker on its grid while it has nothing to do: once the queue is

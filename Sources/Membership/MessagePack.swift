@@ -76,91 +76,30 @@ extension MessagePackValue {
         return bytes
     }
 
-    /// Appends the value's bytes.
+    /// Appends the value's bytes (the layouts are `MessagePackEncoding`'s).
     public func encode(into bytes: inout [UInt8]) {
         switch self {
         case .nil:
-            bytes.append(0xC0)
+            MessagePackEncoding.appendNil(to: &bytes)
         case let .bool(value):
-            bytes.append(value ? 0xC3 : 0xC2)
+            MessagePackEncoding.appendBool(value, to: &bytes)
         case let .uint(value):
-            Self.encodeUnsigned(value, into: &bytes)
+            MessagePackEncoding.appendUnsigned(value, to: &bytes)
         case let .int(value):
-            Self.encodeSigned(value, into: &bytes)
+            MessagePackEncoding.appendSigned(value, to: &bytes)
         case let .raw(content):
-            // Old-spec raw: fixstr, then str16 / str32; str8 did not exist yet.
-            if content.count < 32 {
-                bytes.append(0xA0 | UInt8(content.count))
-            } else if content.count <= 0xFFFF {
-                bytes.append(0xDA)
-                Self.appendBigEndian(UInt64(content.count), width: 2, into: &bytes)
-            } else {
-                bytes.append(0xDB)
-                Self.appendBigEndian(UInt64(content.count), width: 4, into: &bytes)
-            }
-            bytes.append(contentsOf: content)
+            MessagePackEncoding.appendRaw(content, to: &bytes)
         case let .binary(content):
-            if content.count <= 0xFF {
-                bytes.append(0xC4)
-                bytes.append(UInt8(content.count))
-            } else if content.count <= 0xFFFF {
-                bytes.append(0xC5)
-                Self.appendBigEndian(UInt64(content.count), width: 2, into: &bytes)
-            } else {
-                bytes.append(0xC6)
-                Self.appendBigEndian(UInt64(content.count), width: 4, into: &bytes)
-            }
-            bytes.append(contentsOf: content)
+            MessagePackEncoding.appendBinary(content, to: &bytes)
         case let .array(elements):
-            Self.encodeContainerHeader(count: elements.count, fix: 0x90, wide16: 0xDC, wide32: 0xDD, into: &bytes)
+            MessagePackEncoding.appendArrayHeader(count: elements.count, to: &bytes)
             for element in elements { element.encode(into: &bytes) }
         case let .map(entries):
-            Self.encodeContainerHeader(count: entries.count, fix: 0x80, wide16: 0xDE, wide32: 0xDF, into: &bytes)
+            MessagePackEncoding.appendMapHeader(count: entries.count, to: &bytes)
             for entry in entries {
-                MessagePackValue.string(entry.key).encode(into: &bytes)
+                MessagePackEncoding.appendString(entry.key, to: &bytes)
                 entry.value.encode(into: &bytes)
             }
-        }
-    }
-
-    private static func encodeUnsigned(_ value: UInt64, into bytes: inout [UInt8]) {
-        switch value {
-        case 0...0x7F: bytes.append(UInt8(value))
-        case 0x80...0xFF: bytes.append(0xCC); bytes.append(UInt8(value))
-        case 0x100...0xFFFF: bytes.append(0xCD); appendBigEndian(value, width: 2, into: &bytes)
-        case 0x1_0000...0xFFFF_FFFF: bytes.append(0xCE); appendBigEndian(value, width: 4, into: &bytes)
-        default: bytes.append(0xCF); appendBigEndian(value, width: 8, into: &bytes)
-        }
-    }
-
-    /// go-msgpack's `EncodeInt` with `PositiveIntUnsigned` off: a positive value above 127
-    /// takes a *signed* width (int16 for 128, not uint8).
-    private static func encodeSigned(_ value: Int64, into bytes: inout [UInt8]) {
-        let pattern = UInt64(bitPattern: value)
-        switch value {
-        case -32...127: bytes.append(UInt8(truncatingIfNeeded: value))
-        case -128 ..< -32: bytes.append(0xD0); bytes.append(UInt8(truncatingIfNeeded: value))
-        case -32768...32767: bytes.append(0xD1); appendBigEndian(pattern, width: 2, into: &bytes)
-        case -2_147_483_648...2_147_483_647: bytes.append(0xD2); appendBigEndian(pattern, width: 4, into: &bytes)
-        default: bytes.append(0xD3); appendBigEndian(pattern, width: 8, into: &bytes)
-        }
-    }
-
-    private static func encodeContainerHeader(count: Int, fix: UInt8, wide16: UInt8, wide32: UInt8, into bytes: inout [UInt8]) {
-        if count < 16 {
-            bytes.append(fix | UInt8(count))
-        } else if count <= 0xFFFF {
-            bytes.append(wide16)
-            appendBigEndian(UInt64(count), width: 2, into: &bytes)
-        } else {
-            bytes.append(wide32)
-            appendBigEndian(UInt64(count), width: 4, into: &bytes)
-        }
-    }
-
-    static func appendBigEndian(_ value: UInt64, width: Int, into bytes: inout [UInt8]) {
-        for shift in stride(from: (width - 1) * 8, through: 0, by: -8) {
-            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
         }
     }
 }
@@ -172,6 +111,8 @@ extension MessagePackValue {
 ///
 /// Every length is checked against the bytes left before anything is read or allocated, and
 /// nesting is bounded, so any input, however hostile, ends in a value or a thrown error.
+/// Packets are decoded with `MessagePackCursor`, which makes the same checks without building
+/// values; this reader is the plain version it is tested against.
 public struct MessagePackReader {
     /// Arrays and maps may nest this deep; memberlist's messages nest two levels.
     public static let maximumDepth = 32

@@ -119,9 +119,8 @@ public enum Packet {
         }
         // A push/pull is lbsim's stand-in for a TCP stream: only ever a packet of its own.
         if body.first == MessageType.pushPull.rawValue {
-            var reader = MessagePackReader(Array(body.dropFirst()))
             do {
-                contents.messages.append(.pushPull(try PushPull(reading: &reader)))
+                contents.messages.append(try Message.decodeBody(.pushPull, body.dropFirst()))
             } catch {
                 contents.errors.append(.body(.pushPull, error))
             }
@@ -159,7 +158,7 @@ public enum Packet {
             contents.errors.append(.nestedPushPull)
         case .ping, .indirectPing, .ack, .nack, .suspect, .alive, .dead:
             do {
-                contents.messages.append(try decodeBody(type, Array(body)))
+                contents.messages.append(try Message.decodeBody(type, body))
             } catch {
                 contents.errors.append(.body(type, error))
             }
@@ -174,35 +173,14 @@ public enum Packet {
         guard let typeByte = bytes.first else { throw .empty }
         guard let type = MessageType(rawValue: typeByte) else { throw .unknownType(typeByte) }
         switch type {
-        case .ping, .indirectPing, .ack, .nack, .suspect, .alive, .dead:
+        case .ping, .indirectPing, .ack, .nack, .suspect, .alive, .dead, .pushPull:
             do {
-                return try decodeBody(type, Array(bytes.dropFirst()))
+                return try Message.decodeBody(type, bytes.dropFirst())
             } catch {
                 throw .body(type, error)
             }
-        case .pushPull:
-            var reader = MessagePackReader(Array(bytes.dropFirst()))
-            do {
-                return .pushPull(try PushPull(reading: &reader))
-            } catch {
-                throw .body(.pushPull, error)
-            }
         default:
             throw .unsupported(type)
-        }
-    }
-
-    private static func decodeBody(_ type: MessageType, _ body: [UInt8]) throws(MessagePackError) -> Message {
-        let value = try MessagePackValue.decode(body)
-        switch type {
-        case .ping: return .ping(try Ping(msgpack: value))
-        case .indirectPing: return .indirectPing(try IndirectPing(msgpack: value))
-        case .ack: return .ack(try Ack(msgpack: value))
-        case .nack: return .nack(try Nack(msgpack: value))
-        case .suspect: return .suspect(try Suspect(msgpack: value))
-        case .alive: return .alive(try Alive(msgpack: value))
-        case .dead: return .dead(try Dead(msgpack: value))
-        default: preconditionFailure("decodeBody called for \(type)")
         }
     }
 }
@@ -216,8 +194,12 @@ public enum CRC32 {
     }
 
     public static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        return ~crc
+        // Every packet to a protocol-5 member is summed, on both ends: the table is read
+        // without a bounds check per byte (the index is masked to 0...255, the table's size).
+        table.withUnsafeBufferPointer { table in
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+            return ~crc
+        }
     }
 }

@@ -7,7 +7,10 @@ import Wire
 public struct RunReport: Sendable {
     public var scenario: Scenario
     public var results: [ExpectationResult]
-    public var passed: Bool { results.allSatisfy(\.passed) }
+    /// The invariants every run is checked against, whatever the scenario expects.
+    public var invariants: [InvariantResult]
+    /// Every expectation held and no invariant was violated.
+    public var passed: Bool { results.allSatisfy(\.passed) && invariants.allSatisfy(\.passed) }
     /// The report as JSON (SCENARIO-FORMAT.md, "Report").
     public var json: JSONValue
     /// Lines for people: what the seed article's author looked at.
@@ -17,13 +20,16 @@ public struct RunReport: Sendable {
     public var events: UInt64
     /// Output files written, final paths.
     public var files: [String]
+    /// What `timeline.svg` draws.
+    var timeline: TimelineChart
 }
 
 /// Builds the JSON report from a finished world.
 enum ReportBuilder {
     static func seconds(_ time: SimTime) -> JSONValue { .number(time.secondsText) }
 
-    static func json(_ scenario: Scenario, world: World, results: [ExpectationResult], runEnd: SimTime) -> JSONValue {
+    static func json(_ scenario: Scenario, world: World, results: [ExpectationResult],
+                     invariants: [InvariantResult], runEnd: SimTime) -> JSONValue {
         let recorder = world.recorder
         var services: [JSONValue] = []
         for service in world.cluster.services.values where service.type == .loadBalancer {
@@ -96,10 +102,18 @@ enum ReportBuilder {
                      ("message", .string(result.message)),
                      ("location", .string(result.expectation.location.description))])
         }
+        let checkedInvariants = invariants.map { invariant -> JSONValue in
+            .object([("name", .string(invariant.name)), ("passed", .bool(invariant.passed)),
+                     ("rule", .string(invariant.rule)), ("subject", .string(invariant.subject)),
+                     ("checked", .int(invariant.checked)),
+                     ("violations", .array(invariant.violations.map {
+                         .object([("t", seconds($0.time)), ("message", .string($0.message))])
+                     }))])
+        }
         return .object([
             ("scenario", .string(scenario.name)),
             ("seed", .int(scenario.seed)),
-            ("passed", .bool(results.allSatisfy(\.passed))),
+            ("passed", .bool(results.allSatisfy(\.passed) && invariants.allSatisfy(\.passed))),
             ("metallb", .string(scenario.version.rawValue)),
             ("duration", .number(scenario.duration.secondsText)),
             ("services", .array(services)),
@@ -108,6 +122,7 @@ enum ReportBuilder {
             ("nodes", .array(nodeChanges)),
             ("clients", .array(clients)),
             ("expectations", .array(expectations)),
+            ("invariants", .array(checkedInvariants)),
             ("frames", .int(recorder.framesOnSegment)),
         ] + DrawnReport.fields(scenario))
     }

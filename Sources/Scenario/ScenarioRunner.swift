@@ -54,25 +54,25 @@ public enum ScenarioRunner {
         trace?.close()
 
         let results = scenario.expectations.map { ExpectationChecker.check($0, world: world, runEnd: end) }
-        let json = ReportBuilder.json(scenario, world: world, results: results, runEnd: end)
-        var report = RunReport(scenario: scenario, results: results, json: json,
+        let invariants = world.checkInvariants()
+        let json = ReportBuilder.json(scenario, world: world, results: results, invariants: invariants, runEnd: end)
+        var report = RunReport(scenario: scenario, results: results, invariants: invariants, json: json,
                                humanView: HumanView.lines(scenario, world: world),
-                               framesOnSegment: world.recorder.framesOnSegment, events: world.eventCount, files: [])
+                               framesOnSegment: world.recorder.framesOnSegment, events: world.eventCount, files: [],
+                               timeline: TimelineChart(scenario, world: world, runEnd: end))
 
         // Everything ran: now, and only now, replace earlier outputs.
         var moves = trace?.files ?? []
         let reportPath = output.reportPath ?? output.directory.map { $0 + "/report.json" }
         if let reportPath {
-            let partial = reportPath + ".partial"
-            guard FileManager.default.createFile(atPath: partial, contents: Data(json.serialized().utf8)) else {
-                throw OutputError(description: "cannot write report \(reportPath)")
-            }
-            moves.append((partial, reportPath))
+            moves.append(try OutputFile.writePartial(Data(json.serialized().utf8), for: reportPath, what: "report"))
+        }
+        if let directory = output.directory {
+            let svg = Data(TimelineSVG.render(report.timeline).utf8)
+            moves.append(try OutputFile.writePartial(svg, for: directory + "/timeline.svg", what: "timeline"))
         }
         for (temporary, final) in moves {
-            if rename(temporary, final) != 0 {
-                throw OutputError(description: "cannot move \(temporary) to \(final): \(String(cString: strerror(errno)))")
-            }
+            try OutputFile.move(temporary, to: final)
             finalFiles.append(final)
         }
         report.files = finalFiles

@@ -30,6 +30,9 @@ extension World {
                 return
             }
         }
+        recorder.poolsInstalled(PoolConfigRecord(time: now, pools: pools))
+        // A new configuration can unassign or re-home services that held addresses.
+        for key in recorder.servicesHoldingAddresses { recordAllocation(of: key) }
         advertisedPools = advertised
         reconcileAll()
     }
@@ -71,6 +74,7 @@ extension World {
         cluster.services[key] = nil
         afterWatchDelay { world in
             world.controller?.reconcile(key, in: &world.cluster, now: world.now.nanoseconds)
+            world.recordAllocation(of: key)
             world.afterWatchDelay { world in world.speakersSync(services: [key]) }
             world.reconcileAll(now: true)
         }
@@ -144,6 +148,7 @@ extension World {
     func reconcile(_ key: String) {
         guard controller != nil else { return }
         _ = controller!.reconcile(key, in: &cluster, now: now.nanoseconds)
+        recordAllocation(of: key)
         afterWatchDelay { world in world.speakersSync(services: [key]) }
     }
 
@@ -162,7 +167,7 @@ extension World {
     /// services as the last watch delivery showed them, not the API server's newer state.
     func forceSync(_ node: NodeHost) {
         guard node.isSpeakerRunning else { return }
-        syncSpeaker(node, views: informerViews.map { ($0.key, Optional($0.value)) })
+        syncSpeaker(node, views: informerViews.lazy.map { ($0.key, Optional($0.value)) })
     }
 
     /// Memberlist events come in bursts; the work queue holds each service once, so one
@@ -180,7 +185,7 @@ extension World {
 
     /// Every speaker sees the same API state here (one watch delay for all), so the views are
     /// built once per batch, not once per speaker.
-    private func syncSpeaker(_ node: NodeHost, views: [(String, ServiceView?)]) {
+    private func syncSpeaker(_ node: NodeHost, views: some Sequence<(String, ServiceView?)>) {
         let now = self.now.nanoseconds
         let usable = node.usableSpeakers
         let result = node.updateSpeaker { speaker -> (before: [IPAddress], after: [IPAddress], frames: [OutgoingFrame]) in
@@ -263,6 +268,13 @@ extension World {
         return (L2Eligibility.eligibleNodes(nodes, advertisements: ads, ignoreExcludeLB: config.ignoreExcludeLB),
                 L2Eligibility.advertisingNodes(nodes, advertisements: ads),
                 L2Eligibility.announceInterfaces(nodes, advertisements: ads))
+    }
+
+    /// Records what the controller's allocator holds for `key`, when it changed. Every change
+    /// goes through `reconcile` (one service) or a new configuration, so calling this after
+    /// each of them sees every allocation change.
+    func recordAllocation(of key: String) {
+        recorder.allocation(of: key, is: controller?.assignment(of: key), at: now)
     }
 
     func recordAnnouncementChanges(node: NodeHost, before: [IPAddress], after: [IPAddress]) {

@@ -110,7 +110,7 @@ extension NodeHost {
                                         payload: datagram.payload), in: world)
         }
         if !output.events.isEmpty {
-            refreshUsableSpeakers()
+            applyToUsableSpeakers(output.events)
             for event in output.events {
                 world.recorder.memberEvent(MembershipRecord(time: world.now, observer: name, event: event))
             }

@@ -79,9 +79,14 @@ extension World {
     }
 
     private func reachesAPIServer(_ host: NodeHost) -> Bool {
-        let controlPlane = nodes.filter { node in
-            cluster.nodes[node.name]?.roles.contains { $0 == "control-plane" || $0 == "master" } == true
+        // Every kubelet asks this every 10 s; the control-plane hosts change only with the
+        // Node objects, so they are looked up once per change.
+        if viewCache.controlPlane == nil {
+            viewCache.controlPlane = nodes.filter { node in
+                cluster.nodes[node.name]?.roles.contains { $0 == "control-plane" || $0 == "master" } == true
+            }
         }
+        let controlPlane = viewCache.controlPlane!
         guard !controlPlane.isEmpty else { return segment.linkUp[Int(host.port)] }
         return controlPlane.contains { $0 === host || ($0.powered && canReach(host.port, $0.port)) }
     }

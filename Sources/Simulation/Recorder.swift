@@ -1,4 +1,5 @@
 import Engine
+import IPAM
 import Membership
 import Wire
 
@@ -67,6 +68,11 @@ public final class Recorder {
     public private(set) var arping: [ArpingRecord] = []
     public private(set) var membership: [MembershipRecord] = []
     public private(set) var nodeConditions: [NodeConditionRecord] = []
+    public private(set) var allocations: [AllocationRecord] = []
+    public private(set) var poolConfigs: [PoolConfigRecord] = []
+    public private(set) var gratuitous: [GratuitousRecord] = []
+    /// What each service was last recorded holding, so that only changes are recorded.
+    private var lastAllocation: [String: Assignment] = [:]
     /// Frames that entered the switch.
     public internal(set) var framesOnSegment: UInt64 = 0
     /// Frames handed to a host's interface (each receiver of a flood counts).
@@ -79,6 +85,19 @@ public final class Recorder {
     func arpingChanged(_ record: ArpingRecord) { arping.append(record) }
     func memberEvent(_ record: MembershipRecord) { membership.append(record) }
     func nodeChanged(_ record: NodeConditionRecord) { nodeConditions.append(record) }
+    func poolsInstalled(_ record: PoolConfigRecord) { poolConfigs.append(record) }
+    func gratuitousSent(_ record: GratuitousRecord) { gratuitous.append(record) }
+
+    /// Records what `service` holds now, if that differs from what was last recorded.
+    func allocation(of service: String, is assignment: Assignment?, at time: SimTime) {
+        guard lastAllocation[service] != assignment else { return }
+        lastAllocation[service] = assignment
+        allocations.append(AllocationRecord(time: time, service: service, assignment: assignment))
+    }
+
+    /// The services last recorded holding addresses, sorted.
+    var servicesHoldingAddresses: [String] { lastAllocation.keys.sorted() }
+
     func probeSent(_ record: ProbeRecord) -> Int {
         probes.append(record)
         return probes.count - 1

@@ -21,8 +21,14 @@ final class SpeakerViewCache {
     var endpoints: EndpointIndex?
     var eligible: [String: Eligible] = [:]
     var rankings: [String: [String]] = [:]
+    /// kube-proxy's rules, which change with the same objects.
+    var kubeProxy = KubeProxyRules()
+    /// The hosts whose Node has a control-plane role: where kubelets must reach the API server.
+    var controlPlane: [NodeHost]?
 
     func invalidate() {
+        kubeProxy.invalidate()
+        controlPlane = nil
         guard !views.isEmpty || endpoints != nil || !eligible.isEmpty else { return }
         views.removeAll(keepingCapacity: true)
         endpoints = nil

@@ -11,6 +11,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Write the JSON report to this file instead of OUT/report.json.")
     var report: String?
 
+    @Option(help: "Also write a JUnit XML report of every scenario run to this file (for CI).")
+    var junit: String?
+
     @Flag(name: .shortAndLong, help: "Print only the result lines, not the announcer and ip neigh timeline.")
     var quiet = false
 }

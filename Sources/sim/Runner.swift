@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Scenario
+import Simulation
 
 /// Loads and runs scenarios for `sim` and `sim run`, prints what people want to see, and
 /// turns the outcome into the exit status.
@@ -19,6 +20,7 @@ enum Runner {
             throw ExitCode(ExitStatus.dataError)
         }
         var allPassed = true
+        var suites: [JUnitSuite] = []
         for var scenario in scenarios {
             if let seed = options.seed { scenario.seed = seed }
             for warning in scenario.warnings { printError(warning.description) }
@@ -32,7 +34,9 @@ enum Runner {
                 printError("\(scenario.file): \(error.description)")
                 throw ExitCode(ExitStatus.cannotCreate)
             }
-            let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let elapsed = DispatchTime.now().uptimeNanoseconds - started
+            let wall = Double(elapsed) / 1e9
+            suites.append(JUnitSuite(report: report, wallNanoseconds: elapsed))
             print("== \(scenario.name)  (\(scenario.file), seed \(scenario.seed), MetalLB \(scenario.version.rawValue))")
             if !options.quiet { for line in report.humanView { print(line) } }
             print("")
@@ -40,6 +44,7 @@ enum Runner {
                 print("\(result.passed ? "PASS" : "FAIL") \(result.expectation.kind.name): \(result.message)")
                 if !result.passed { print("     at \(result.expectation.location)") }
             }
+            for invariant in report.invariants { printInvariant(invariant) }
             print(String(format: "simulated %@ in %.3f s wall, %llu frames, %llu events; wrote %@",
                          "\(scenario.duration)", wall, report.framesOnSegment, report.events,
                          report.files.joined(separator: ", ")))
@@ -48,7 +53,28 @@ enum Runner {
                 print("replay: sim run \(scenario.file == BuiltInScenario.path && files.isEmpty ? "Scenarios/seed-nginx-migration.yaml" : scenario.file) --seed \(scenario.seed)")
             }
         }
+        if let junit = options.junit {
+            do {
+                try OutputFile.write(Data(JUnitReport.xml(suites).utf8), to: junit, what: "JUnit report")
+            } catch {
+                printError(error.description)
+                throw ExitCode(ExitStatus.cannotCreate)
+            }
+        }
         if !allPassed { throw ExitCode(ExitStatus.expectationFailed) }
+    }
+
+    /// `PASS invariant sharingRules: held at every allocation change (3)`, or FAIL with the
+    /// first few violations.
+    private static func printInvariant(_ invariant: InvariantResult) {
+        guard !invariant.passed else {
+            print("PASS invariant \(invariant.name): held at every \(invariant.subject) (\(invariant.checked))")
+            return
+        }
+        let count = invariant.violations.count
+        print("FAIL invariant \(invariant.name): \(count) violation\(count == 1 ? "" : "s") of: \(invariant.rule)")
+        for violation in invariant.violations.prefix(5) { print("     \(violation.time): \(violation.message)") }
+        if count > 5 { print("     ... \(count - 5) more in the report") }
     }
 
     /// `Scenarios/regression/a.yaml` -> `a`.

@@ -11,15 +11,16 @@ struct Sim: ParsableCommand {
         commandName: "sim",
         abstract: "Simulate MetalLB layer2 load balancing on a virtual L2 segment and check failover.",
         usage: """
-            sim [--seed N] [--out DIR] [--report FILE]     run the built-in seed scenario
+            sim [--seed N] [--out DIR] [--report FILE] [--junit FILE]
+                                                            run the built-in seed scenario
             sim FILE... [options]                           same as sim run FILE...
             sim <subcommand>
             """,
         discussion: """
             With no arguments, runs the built-in seed scenario (MetalLB v0.9.4, 1 master + 3 workers, \
-            an nginx pod moving from worker-1 to worker-3) and writes sim-out/trace.pcap and \
-            sim-out/report.json. Exit status: 0 every expectation held, 1 one failed, 65 the scenario \
-            could not be loaded, 64 bad usage.
+            an nginx pod moving from worker-1 to worker-3) and writes sim-out/trace.pcap, \
+            sim-out/report.json and sim-out/timeline.svg. Exit status: 0 every expectation and \
+            invariant held, 1 one failed, 65 the scenario could not be loaded, 64 bad usage.
             """,
         subcommands: [RunCommand.self, SweepCommand.self, LiveCommand.self, ValidateCommand.self, BenchCommand.self, DefaultCommand.self]
     )

@@ -13,7 +13,7 @@ struct DeterminismTests {
         try #require(b.status == 0, "\(b)")
         let filesA = try first.snapshot("sim-out"), filesB = try second.snapshot("sim-out")
         #expect(filesA.keys.sorted() == filesB.keys.sorted())
-        let expected = ["report.json", "trace.pcap"] + ["master", "worker-1", "worker-2", "worker-3"].map { "trace-\($0)-ens192.pcap" }
+        let expected = ["report.json", "timeline.svg", "trace.pcap"] + ["master", "worker-1", "worker-2", "worker-3"].map { "trace-\($0)-ens192.pcap" }
         #expect(Set(filesA.keys) == Set(expected), "outputs: \(filesA.keys.sorted())")
         for name in filesA.keys.sorted() {
             #expect(filesA[name] == filesB[name], "\(name) differs between two runs with the same seed")

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("sim run FILE")
 struct RunCommandTests {
-    static let outputs = ["report.json", "trace.pcap"] + SeedCluster.nodes.map { "trace-\($0)-ens192.pcap" }
+    static let outputs = ["report.json", "timeline.svg", "trace.pcap"] + SeedCluster.nodes.map { "trace-\($0)-ens192.pcap" }
 
     @Test("sim run Scenarios/seed-nginx-migration.yaml passes and matches the built-in run")
     func runsTheSeedFile() throws {

@@ -59,12 +59,12 @@ func announcements(in report: [String: Any]) throws -> [Announcement] {
 struct SeedScenarioTests {
     static let twentySeconds: Int64 = 20_000_000_000
 
-    @Test("exits 0 and writes the segment trace, the report and one capture per node")
+    @Test("exits 0 and writes the segment trace, the report, the timeline and one capture per node")
     func writesOutputs() throws {
         let run = try SeedRun.get()
         let written = try FileManager.default.contentsOfDirectory(atPath: run.directory.appendingPathComponent("sim-out").path).sorted()
-        let expected = (["report.json", "trace.pcap"] + SeedCluster.nodes.map { "trace-\($0)-ens192.pcap" }).sorted()
-        #expect(written == expected, "sim-out should hold exactly the trace, the report and the per-node captures")
+        let expected = (["report.json", "timeline.svg", "trace.pcap"] + SeedCluster.nodes.map { "trace-\($0)-ens192.pcap" }).sorted()
+        #expect(written == expected, "sim-out should hold exactly the trace, the report, the timeline and the per-node captures")
         for file in [run.trace] + run.nodeCaptures {
             let size = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)
             #expect(size.intValue > 24, "\(file.lastPathComponent) should hold more than a pcap header")

@@ -1,0 +1,50 @@
+import Cluster
+import Wire
+
+/// What kube-proxy's iptables rules hold, as every node programs them from the API server:
+/// for each LoadBalancer ingress address, the services behind it, and for each service its
+/// Ready endpoints in the API server's pod order. Built on first use after a change of the
+/// cluster objects (the world empties it with the speakers' view cache), so a stream of SYN
+/// probes does not scan every service and pod per packet, while the answers stay those of
+/// `ClusterState.service(forIngress:port:protocol:)` and `readyEndpoints(of:onNode:)`.
+struct KubeProxyRules {
+    /// Ingress IPv4 address -> LoadBalancer service keys, in the API server's service order.
+    private var byIngress: [IPv4Address: [String]]?
+    private var endpoints: [String: [Pod]] = [:]
+
+    mutating func invalidate() {
+        byIngress = nil
+        endpoints.removeAll(keepingCapacity: true)
+    }
+
+    /// The LoadBalancer service that owns `ip` and exposes `port`/`protocol`, if any.
+    mutating func service(forIngress ip: IPv4Address, port: Int, protocol proto: String,
+                          in cluster: ClusterState) -> Service? {
+        if byIngress == nil {
+            var index: [IPv4Address: [String]] = [:]
+            for service in cluster.services.values where service.type == .loadBalancer {
+                for case let .v4(address) in service.ingress { index[address, default: []].append(service.key) }
+            }
+            byIngress = index
+        }
+        for key in byIngress?[ip] ?? [] {
+            if let service = cluster.services[key], service.ports.contains(where: { $0.port == port && $0.protocol == proto }) {
+                return service
+            }
+        }
+        return nil
+    }
+
+    /// The Ready pods behind `service` (only those on `node` when given), in pod order.
+    mutating func readyEndpoints(of service: Service, onNode node: String?, in cluster: ClusterState) -> [Pod] {
+        let all: [Pod]
+        if let cached = endpoints[service.key] {
+            all = cached
+        } else {
+            all = cluster.readyEndpoints(of: service)
+            endpoints[service.key] = all
+        }
+        guard let node else { return all }
+        return all.filter { $0.nodeName == node }
+    }
+}
