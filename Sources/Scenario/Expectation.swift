@@ -42,4 +42,6 @@ public struct Expectation: Sendable {
     public var kind: ExpectationKind
     public var time: ExpectationTime
     public var location: SourceLocation
+    /// Times written as `{timeOf: ID}`: set from the timeline once the seed has drawn it.
+    public var references: [TimeReference] = []
 }

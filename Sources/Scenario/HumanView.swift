@@ -46,6 +46,8 @@ enum HumanView {
         for (index, record) in world.recorder.nodeConditions.enumerated() {
             timed.append((record.time, 400_000 + index, "[\(stamp(record.time))] node \(record.node): \(record.change)"))
         }
+        // What the seed drew (`{between: ...}`, `{oneOf: ...}` in the timeline), at its time.
+        timed += DrawnReport.timedLines(scenario)
         var lines = timed.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
         lines.append("")
         lines.append("$ kubectl get service   # at \(world.now)")

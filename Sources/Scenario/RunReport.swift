@@ -124,6 +124,6 @@ enum ReportBuilder {
             ("expectations", .array(expectations)),
             ("invariants", .array(checkedInvariants)),
             ("frames", .int(recorder.framesOnSegment)),
-        ])
+        ] + DrawnReport.fields(scenario))
     }
 }

@@ -6,14 +6,32 @@ import Wire
 extension ScenarioLoader {
     static let timelineActions = "apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, partition, heal, loss, label, unlabel, setCondition"
 
-    func decodeTimelineEntry(_ item: YAMLNode, index: Int, scenarioFile: String,
-                                     decoder: inout ManifestDecoder) throws(ScenarioError) -> TimelineEntry {
+    /// One entry. `at` and the arguments in `TimelineAction.drawableFields` may be left to the
+    /// seed (`{between: [10s, 20s]}`, `{oneOf: [worker-1, worker-2]}`); `ids` collects the
+    /// entries' `id`s, which must be unique.
+    func decodeTimelineEntry(_ item: YAMLNode, index: Int, scenarioFile: String, decoder: inout ManifestDecoder,
+                             ids: inout [String: SourceLocation]) throws(ScenarioError) -> TimelineEntry {
         let what = "timeline[\(index)]"
         var f = try Fields(item, what)
-        let at = SimTime.zero + (try f.required("at").duration("\(what).at"))
-        let actions = f.keys.filter { $0 != "at" }
+        var draws = DrawReader()
+        let atNode = try f.required("at")
+        let at = SimTime.zero + (try draws.duration(atNode, "\(what).at", field: "at"))
+        var id: String?
+        if let idNode = f.optional("id") {
+            let text = try idNode.string("\(what).id")
+            guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw ScenarioError(idNode.location, "\(what).id: expected a name of letters, digits, '-', '_' and '.', found \"\(text)\"")
+            }
+            if let first = ids[text] { throw ScenarioError(idNode.location, "\(what).id: \"\(text)\" is already used at \(first)") }
+            ids[text] = idNode.location
+            id = text
+        }
+        let actions = f.keys.filter { $0 != "at" && $0 != "id" }
         guard actions.count == 1, let name = actions.first else {
             throw ScenarioError(item.location, "\(what): expected `at` and exactly one action (\(Self.timelineActions)), found \(actions.isEmpty ? "none" : actions.joined(separator: ", "))")
+        }
+        if ["apply", "delete"].contains(name), !draws.draws.isEmpty {
+            throw ScenarioError(atNode.location, "\(what).at: \(name) happens at a fixed time (the objects are checked in timeline order, which a drawn time could change); draw the times of faults instead")
         }
         let node = try f.required(name)
         let action: TimelineAction
@@ -40,24 +58,24 @@ extension ScenarioLoader {
         case "movePod":
             var a = try Fields(node, "\(what).movePod")
             let pod = try a.required("pod").string("movePod.pod")
-            let to = try a.required("to").string("movePod.to")
+            let to = try draws.name(a.required("to"), "movePod.to", field: "to")
             try a.finish()
             action = .movePod(pod: pod, to: to)
         case "scale":
             var a = try Fields(node, "\(what).scale")
             let deployment = try a.required("deployment").string("scale.deployment")
-            let replicas = try a.required("replicas").int("scale.replicas", in: 0...10000)
+            let replicas = try draws.int(a.required("replicas"), "scale.replicas", field: "replicas", in: 0...10000)
             try a.finish()
             action = .scale(deployment: deployment, replicas: replicas)
         case "setPodReady":
             var a = try Fields(node, "\(what).setPodReady")
             let pod = try a.required("pod").string("setPodReady.pod")
-            let ready = try a.required("ready").bool("setPodReady.ready")
+            let ready = try draws.flag(a.required("ready"), "setPodReady.ready", field: "ready")
             try a.finish()
             action = .setPodReady(pod: pod, ready: ready)
         case "powerOff", "powerOn", "startSpeaker", "linkDown", "linkUp":
             var a = try Fields(node, "\(what).\(name)")
-            let nodeName = try a.required("node").string("\(name).node")
+            let nodeName = try draws.name(a.required("node"), "\(name).node", field: "node")
             // Only links have a choice of interface: a node's every interface by default.
             let interface = name.hasPrefix("link") ? try a.optional("interface")?.string("\(name).interface") : nil
             try a.finish()
@@ -70,14 +88,16 @@ extension ScenarioLoader {
             }
         case "stopSpeaker":
             var a = try Fields(node, "\(what).stopSpeaker")
-            let nodeName = try a.required("node").string("stopSpeaker.node")
-            let graceful = try a.optional("graceful")?.bool("stopSpeaker.graceful") ?? true
+            let nodeName = try draws.name(a.required("node"), "stopSpeaker.node", field: "node")
+            let graceful = try a.optional("graceful").map { node throws(ScenarioError) in
+                try draws.flag(node, "stopSpeaker.graceful", field: "graceful")
+            } ?? true
             try a.finish()
             action = .stopSpeaker(node: nodeName, graceful: graceful)
         case "loss":
             var a = try Fields(node, "\(what).loss")
-            let ppm = try a.required("percent").percentPPM("loss.percent")
-            let span = try a.required("for").duration("loss.for")
+            let ppm = try draws.percentPPM(a.required("percent"), "loss.percent", field: "percent")
+            let span = try draws.duration(a.required("for"), "loss.for", field: "for")
             try a.finish()
             action = .loss(ppm: ppm, for: span)
         case "partition":
@@ -98,7 +118,7 @@ extension ScenarioLoader {
             action = .heal
         case "label":
             var a = try Fields(node, "\(what).label")
-            let nodeName = try a.required("node").string("label.node")
+            let nodeName = try draws.name(a.required("node"), "label.node", field: "node")
             let key = try a.required("key").string("label.key")
             // Kubernetes label values may be empty (kubeadm sets the exclude label to "").
             let value = try a.optional("value")?.scalarText("label.value") ?? ""
@@ -106,13 +126,13 @@ extension ScenarioLoader {
             action = .label(node: nodeName, key: key, value: value)
         case "unlabel":
             var a = try Fields(node, "\(what).unlabel")
-            let nodeName = try a.required("node").string("unlabel.node")
+            let nodeName = try draws.name(a.required("node"), "unlabel.node", field: "node")
             let key = try a.required("key").string("unlabel.key")
             try a.finish()
             action = .unlabel(node: nodeName, key: key)
         case "setCondition":
             var a = try Fields(node, "\(what).setCondition")
-            let nodeName = try a.required("node").string("setCondition.node")
+            let nodeName = try draws.name(a.required("node"), "setCondition.node", field: "node")
             let typeNode = try a.required("type")
             let type = try typeNode.string("setCondition.type")
             let statusNode = try a.required("status")
@@ -130,7 +150,7 @@ extension ScenarioLoader {
                                 "\(what): unknown action \"\(name)\"; expected one of \(Self.timelineActions)")
         }
         try f.finish()
-        var entry = TimelineEntry(at: at, action: action, location: item.location)
+        var entry = TimelineEntry(at: at, action: action, location: item.location, id: id, index: index, draws: draws.draws)
         if case let .mapping(pairs) = node.kind {
             for pair in pairs {
                 if case let .scalar(key, _) = pair.key.kind { entry.fieldLocations[key] = pair.value.location }

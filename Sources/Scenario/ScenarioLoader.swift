@@ -108,19 +108,23 @@ public struct ScenarioLoader {
             }
         }
 
-        var timeline: [TimelineEntry] = []
+        var written: [TimelineEntry] = []
+        var ids: [String: SourceLocation] = [:]
         if let list = top.optional("timeline") {
             for (index, item) in try list.list("timeline").enumerated() {
-                timeline.append(try decodeTimelineEntry(item, index: index, scenarioFile: file, decoder: &decoder))
+                written.append(try decodeTimelineEntry(item, index: index, scenarioFile: file, decoder: &decoder, ids: &ids))
             }
         }
-        // Stable: entries at the same time keep the order they were written in.
-        timeline = timeline.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        // At base values (each draw's first choice or lower bound) until the seed is applied.
+        let timeline = DrawPlan.ordered(written)
 
+        // Each id's earliest and latest time, for expectations that refer to it.
+        var times: [String: ClosedRange<SimTime>] = [:]
+        for entry in written { if let id = entry.id { times[id] = entry.possibleTimes } }
         var expectations: [Expectation] = []
         if let list = top.optional("expect") {
             for (index, item) in try list.list("expect").enumerated() {
-                expectations.append(try decodeExpectation(item, index: index, world: world))
+                expectations.append(try decodeExpectation(item, index: index, world: world, times: times))
             }
         }
 
@@ -137,10 +141,15 @@ public struct ScenarioLoader {
         }
         try top.finish()
 
-        let scenario = Scenario(file: file, name: name, world: world, memberlist: memberlist,
+        var scenario = Scenario(file: file, name: name, world: world, memberlist: memberlist,
                                 manifests: manifests, timeline: timeline, expectations: expectations,
                                 output: output, warnings: decoder.warnings)
+        if written.contains(where: { !$0.draws.isEmpty }) || expectations.contains(where: { !$0.references.isEmpty }) {
+            scenario.drawPlan = DrawPlan(timeline: written, expectations: expectations)
+        }
+        // Validated at base values, every choice of every draw included; then drawn for the seed.
         try ScenarioValidator.validate(scenario)
+        scenario.redraw()
         return scenario
     }
 
@@ -309,18 +318,26 @@ public struct ScenarioLoader {
 
     // MARK: expectations
 
-    private func decodeExpectation(_ item: YAMLNode, index: Int, world: WorldConfig) throws(ScenarioError) -> Expectation {
+    /// One expectation. Its moments (`at`, `during`, `failover.after`, `clientARP.by`) may be
+    /// `{timeOf: ID}` (with `plus: D` or `minus: D`), an entry of the timeline by id; `times`
+    /// holds each id's earliest and latest time.
+    private func decodeExpectation(_ item: YAMLNode, index: Int, world: WorldConfig,
+                                   times: [String: ClosedRange<SimTime>]) throws(ScenarioError) -> Expectation {
         let what = "expect[\(index)]"
         var f = try Fields(item, what)
+        var moments = TimeReferenceReader(entries: times)
         var time = ExpectationTime.end
-        if let at = f.optional("at") { time = .at(.zero + (try at.duration("\(what).at"))) }
+        if let at = f.optional("at") { time = .at(try moments.time(at, "\(what).at", slot: .at).lowerBound) }
         if let during = f.optional("during") {
             let bounds = try during.list("\(what).during")
             guard bounds.count == 2 else { throw ScenarioError(during.location, "\(what).during: expected [T1, T2]") }
-            let t1 = try bounds[0].duration("during[0]"), t2 = try bounds[1].duration("during[1]")
-            guard t1 <= t2 else { throw ScenarioError(during.location, "\(what).during: T1 must not be after T2") }
+            let t1 = try moments.time(bounds[0], "during[0]", slot: .duringStart)
+            let t2 = try moments.time(bounds[1], "during[1]", slot: .duringEnd)
+            guard t1.upperBound <= t2.lowerBound else {
+                throw ScenarioError(during.location, "\(what).during: T1 must not be after T2\(t1.lowerBound != t1.upperBound || t2.lowerBound != t2.upperBound ? " for any drawn time (T1 can be as late as \(t1.upperBound), T2 as early as \(t2.lowerBound))" : "")")
+            }
             if case .at = time { throw ScenarioError(during.location, "\(what): give either at or during, not both") }
-            time = .during(.zero + t1, .zero + t2)
+            time = .during(t1.lowerBound, t2.lowerBound)
         }
         let kinds = f.keys.filter { $0 != "at" && $0 != "during" }
         guard kinds.count == 1, let name = kinds.first else {
@@ -355,7 +372,7 @@ public struct ScenarioLoader {
             kind = .event(service: service, reason: reason, message: message)
         case "failover":
             let ip = try a.required("ip").ipAddress("failover.ip")
-            let after = SimTime.zero + (try a.required("after").duration("failover.after"))
+            let after = try moments.time(a.required("after"), "failover.after", slot: .failoverAfter).lowerBound
             let within = try a.required("within").duration("failover.within")
             var to: String?
             if let toNode = a.optional("to") {
@@ -378,7 +395,7 @@ public struct ScenarioLoader {
             let client = try clientNode.string("clientARP.client")
             try requireClient(client, clientNode, world)
             let ip = try a.required("ip").ipv4("clientARP.ip")
-            let by = SimTime.zero + (try a.required("by").duration("clientARP.by"))
+            let by = try moments.time(a.required("by"), "clientARP.by", slot: .clientARPBy).lowerBound
             let mac: MACAddress, described: String
             if let nodeNode = a.optional("node") {
                 let nodeName = try nodeNode.string("clientARP.node")
@@ -415,7 +432,7 @@ public struct ScenarioLoader {
             throw ScenarioError(f.keyLocation("at") ?? item.location,
                                 "\(what): \(name) is checked over the whole run and takes no at; only owner, externalIP and event do")
         }
-        return Expectation(kind: kind, time: time, location: item.location)
+        return Expectation(kind: kind, time: time, location: item.location, references: moments.references)
     }
 
     private func serviceKey(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> String {

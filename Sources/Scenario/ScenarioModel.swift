@@ -30,11 +30,29 @@ public struct Scenario: Sendable {
     public var expectations: [Expectation]
     public var output: OutputSpec
     public var warnings: [ScenarioWarning]
+    /// The timeline and expectations as written, when the seed decides some of their values
+    /// (`{between: ...}`, `{oneOf: ...}`, `{timeOf: ...}`); nil otherwise.
+    var drawPlan: DrawPlan?
 
-    /// The root seed: every random stream of the run is split off it.
+    /// The root seed: every random stream of the run is split off it. It also decides the
+    /// timeline's drawn values, so setting it draws them anew: `timeline` and `expectations`
+    /// are always those of this seed.
     public var seed: UInt64 {
         get { world.seed }
-        set { world.seed = newValue }
+        set {
+            world.seed = newValue
+            redraw()
+        }
+    }
+
+    /// Whether the seed chooses any timeline value (a sweep then explores them).
+    public var hasDraws: Bool { drawPlan?.timeline.contains { !$0.draws.isEmpty } ?? false }
+
+    /// Sets `timeline` and `expectations` to the current seed's draws.
+    mutating func redraw() {
+        guard let drawPlan else { return }
+        timeline = drawPlan.timeline(seed: seed)
+        expectations = drawPlan.expectations(for: timeline)
     }
 
     public var duration: SimDuration { world.duration }

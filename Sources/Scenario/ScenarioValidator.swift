@@ -69,7 +69,9 @@ enum ScenarioValidator {
 
         for object in scenario.manifests { try check(object) }
         try checkPools(scenario.manifests, timeline: scenario.timeline)
-        for entry in scenario.timeline {
+        // Each entry at its earliest time (the strictest for "exists by then") and with each
+        // choice of its drawn arguments.
+        for entry in scenario.timeline.flatMap(\.variants) {
             switch entry.action {
             case let .apply(objects):
                 for object in objects { try check(object) }

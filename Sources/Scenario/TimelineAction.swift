@@ -54,4 +54,16 @@ public struct TimelineEntry: Sendable {
     public var location: SourceLocation
     /// Where the action's arguments were written (`to`, `node`...), for errors found later.
     public var fieldLocations: [String: SourceLocation] = [:]
+    /// `id: NAME`: what expectations refer to with `{timeOf: NAME}`; it also labels the
+    /// entry's draws, so they survive entries added before it.
+    public var id: String?
+    /// The entry's position in the `timeline:` list as written (0-based).
+    public var index = 0
+    /// Arguments (and `at`) the seed chooses, in the order written. Empty for most entries.
+    public var draws: [Draw] = []
+    /// What this run's seed drew for them, in the same order.
+    public var drawn: [DrawnField] = []
+
+    /// How the entry is named in reports and in its draws' stream labels.
+    public var label: String { id ?? String(index) }
 }
