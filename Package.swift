@@ -75,6 +75,8 @@ let package = Package(
 
         // Shared by the tests that talk to the real kernel in network namespaces.
         .target(name: "NamespaceLab", dependencies: ["Wire"], path: "Tests/NamespaceLab"),
+        // Shared by the tests that read lbsim's XML outputs (JUnit, timeline.svg).
+        .target(name: "XMLCheck", path: "Tests/XMLCheck"),
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
@@ -87,8 +89,8 @@ let package = Package(
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Layer2"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire", "XMLCheck"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "XMLCheck"]),
         .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine", "NamespaceLab"]),
     ],
     swiftLanguageModes: [.v6]

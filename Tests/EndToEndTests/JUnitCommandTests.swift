@@ -1,3 +1,4 @@
+import XMLCheck
 import Foundation
 import Testing
 

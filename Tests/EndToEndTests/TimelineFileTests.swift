@@ -1,3 +1,4 @@
+import XMLCheck
 import Foundation
 @testable import Scenario
 import Testing

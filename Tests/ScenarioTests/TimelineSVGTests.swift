@@ -1,3 +1,4 @@
+import XMLCheck
 import Engine
 import Foundation
 import Testing

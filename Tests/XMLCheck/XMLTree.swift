@@ -4,34 +4,35 @@ import FoundationXML
 #endif
 
 /// An XML document read with Foundation's XMLParser into a small tree, so that tests check
-/// what a real parser makes of the outputs rather than searching their text.
-final class XMLTree {
-    let name: String
-    let attributes: [String: String]
-    private(set) var children: [XMLTree] = []
+/// what a real parser makes of the outputs rather than searching their text. Shared by the
+/// test targets that read lbsim's XML outputs (JUnit, SVG).
+public final class XMLTree: @unchecked Sendable {
+    public let name: String
+    public let attributes: [String: String]
+    public private(set) var children: [XMLTree] = []
     /// The character data directly inside this element.
-    private(set) var text = ""
+    public private(set) var text = ""
 
     init(name: String, attributes: [String: String]) {
         self.name = name
         self.attributes = attributes
     }
 
-    subscript(_ attribute: String) -> String? { attributes[attribute] }
+    public subscript(_ attribute: String) -> String? { attributes[attribute] }
 
     /// Every element below this one (depth first, document order) with that name.
-    func all(_ name: String) -> [XMLTree] {
+    public func all(_ name: String) -> [XMLTree] {
         children.flatMap { ($0.name == name ? [$0] : []) + $0.all(name) }
     }
 
-    func children(_ name: String) -> [XMLTree] { children.filter { $0.name == name } }
+    public func children(_ name: String) -> [XMLTree] { children.filter { $0.name == name } }
 
-    struct ParseError: Error, CustomStringConvertible {
-        var description: String
+    public struct ParseError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Parses a whole document; throws what the parser reported when it is not well-formed.
-    static func parse(_ text: String) throws -> XMLTree {
+    public static func parse(_ text: String) throws -> XMLTree {
         let parser = XMLParser(data: Data(text.utf8))
         let builder = Builder()
         parser.delegate = builder

@@ -2,8 +2,8 @@
 /// CI systems rely on it: which element may hold which, the attributes each must carry, that
 /// numbers are numbers, and that the counts agree with the test cases actually listed.
 /// Returns every problem found (none: the report has that shape).
-enum JUnitShape {
-    static func problems(_ root: XMLTree) -> [String] {
+public enum JUnitShape {
+    public static func problems(_ root: XMLTree) -> [String] {
         var problems: [String] = []
         func require(_ element: XMLTree, _ attributes: [String], where path: String) {
             for attribute in attributes where element[attribute] == nil {
