@@ -21,7 +21,8 @@ struct Sim: ParsableCommand {
             sim-out/report.json. Exit status: 0 every expectation held, 1 one failed, 65 the scenario \
             could not be loaded, 64 bad usage.
             """,
-        subcommands: [RunCommand.self, LiveCommand.self, ValidateCommand.self, BenchCommand.self, DefaultCommand.self]
+        subcommands: [RunCommand.self, LiveCommand.self, ValidateCommand.self, BenchCommand.self, DefaultCommand.self,
+                      InspectCommand.self]
     )
 
     /// Routes the two shorthand forms, `sim` and `sim FILE...`, to their subcommands before
