@@ -31,7 +31,7 @@ struct InspectCommandTests {
         defer { folder.remove() }
         let trace = try Self.seedTrace(in: folder)
         let pcapng = folder.path("out/trace.pcapng")
-        let editcap = try ExternalTool.find("editcap", package: "tshark")
+        let editcap = try ExternalTool.find("editcap", package: "wireshark-common")
         _ = try ExternalTool.run(editcap, ["-F", "pcapng", trace.path, pcapng.path], in: folder.url)
         #expect(try folder.data("out/trace.pcapng").prefix(4) == Data([0x0a, 0x0d, 0x0d, 0x0a]), "editcap should write pcapng")
         var classic = try InspectDocument.of(trace, in: folder.url).json
