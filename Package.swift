@@ -56,6 +56,8 @@ let package = Package(
         ),
         // pcap files (writer and reader) through libpcap.
         .target(name: "Pcap", dependencies: ["CPcap"]),
+        // `sim inspect`: who claimed which IP in a capture, sans-IO (frames in, analysis out).
+        .target(name: "Inspect", dependencies: ["Wire"]),
         // The same Layer2 code on a real interface, with the wall clock (`sim live`).
         .target(name: "Live", dependencies: ["Layer2", "Pcap", "Wire"]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
@@ -66,7 +68,7 @@ let package = Package(
         ]),
         // The command line.
         .executableTarget(name: "sim", dependencies: [
-            "Scenario", "Simulation", "Engine", "Wire", "Layer2", "Pcap", "Live",
+            "Scenario", "Simulation", "Engine", "Wire", "Layer2", "Pcap", "Live", "Inspect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -90,7 +92,8 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Layer2"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire", "XMLCheck"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "XMLCheck"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "Wire"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "Inspect", "XMLCheck"]),
         .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine", "NamespaceLab"]),
     ],
     swiftLanguageModes: [.v6]

@@ -46,8 +46,26 @@ func setTimestamp(_ header: inout pcap_pkthdr, nanoseconds: Int64) {
     header.ts.tv_usec = .init(nanoseconds % nanosecondsPerSecond)
 }
 
-/// Nanoseconds since the epoch from a header read through a nanosecond-precision handle.
+/// Nanoseconds since the epoch from a header read through a nanosecond-precision handle, or
+/// nil when they do not fit in an `Int64` (a pcapng time stamp after the year 2262).
+///
+/// Damaged and hostile files say anything here (the tcpdump test captures do), so nothing may
+/// overflow and trap:
+/// - classic pcap stores seconds as an unsigned 32-bit number, which libpcap sign-extends
+///   into `time_t`: a negative value in 32-bit range is read back as unsigned, so times from
+///   2038 to 2106 come out as written;
+/// - a fraction outside 0..<1 s is impossible in a well-formed record: the record keeps its
+///   whole seconds with a fraction of 0 rather than being dropped (tcpdump prints such
+///   records too, flagged as invalid).
 @inline(__always)
-func timestampNanoseconds(of header: pcap_pkthdr) -> Int64 {
-    Int64(header.ts.tv_sec) * nanosecondsPerSecond + Int64(header.ts.tv_usec)
+func timestampNanoseconds(of header: pcap_pkthdr) -> Int64? {
+    var seconds = Int64(header.ts.tv_sec)
+    if seconds < 0 && seconds >= Int64(Int32.min) { seconds &= 0xFFFF_FFFF }
+    var fraction = Int64(header.ts.tv_usec)
+    if fraction < 0 || fraction >= nanosecondsPerSecond { fraction = 0 }
+    guard seconds >= 0 else { return nil }
+    let (whole, overflow) = seconds.multipliedReportingOverflow(by: nanosecondsPerSecond)
+    guard !overflow else { return nil }
+    let (total, carry) = whole.addingReportingOverflow(fraction)
+    return carry ? nil : total
 }

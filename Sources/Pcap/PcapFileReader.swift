@@ -8,7 +8,10 @@ import CPcap
 /// traces read back exactly, and microsecond files (from tcpdump, say) are scaled up.
 ///
 /// A damaged file is an error, never a crash: libpcap validates record headers and reports
-/// a short read ("truncated dump file"), which `next()` throws as a `PcapError`.
+/// a short read ("truncated dump file"), which `next()` throws as a `PcapError`, as it does
+/// a time stamp that nanoseconds in an `Int64` cannot hold (see `timestampNanoseconds(of:)`
+/// for the time stamps that are read despite damage). A record cut by the snapshot length is
+/// not damage: its `originalLength` says how long the frame was.
 ///
 /// Not thread-safe and not `Sendable`: libpcap reuses one buffer per handle.
 public final class PcapFileReader {
@@ -63,6 +66,11 @@ public final class PcapFileReader {
             guard let header else {
                 throw PcapError(operation: "reading \(path)", message: "libpcap returned no header")
             }
+            guard let time = timestampNanoseconds(of: header.pointee) else {
+                reachedEnd = true
+                throw PcapError(operation: "reading \(path)",
+                                message: "record time stamp out of range (\(header.pointee.ts.tv_sec) s)")
+            }
             let captured = Int(header.pointee.caplen)
             let bytes: [UInt8]
             if captured > 0, let data {
@@ -71,7 +79,7 @@ public final class PcapFileReader {
                 bytes = []
             }
             return PcapRecord(
-                timestampNanoseconds: timestampNanoseconds(of: header.pointee),
+                timestampNanoseconds: time,
                 originalLength: Int(header.pointee.len),
                 bytes: bytes
             )

@@ -6,8 +6,10 @@ enum ExitStatus {
     static let expectationFailed: Int32 = 1
     /// EX_USAGE: bad command line (ArgumentParser uses it too).
     static let usage: Int32 = 64
-    /// EX_DATAERR: a scenario or manifest that cannot be loaded.
+    /// EX_DATAERR: a scenario or manifest that cannot be loaded, a file that is not a capture.
     static let dataError: Int32 = 65
+    /// EX_NOINPUT: an input file (a capture for `sim inspect`) does not exist or cannot be read.
+    static let noInput: Int32 = 66
     /// EX_CANTCREAT: outputs could not be written.
     static let cannotCreate: Int32 = 73
 }
