@@ -118,15 +118,9 @@ struct DecodedStruct {
     }
 
     private func address(_ field: Int, _ raw: UnsafeBufferPointer<UInt8>) throws(MessagePackError) -> IPv4Address? {
-        switch raw.count {
-        case 0:
-            return nil
-        case 4:
-            return IPv4Address(raw[0], raw[1], raw[2], raw[3])
-        case 16 where raw[0..<10].allSatisfy({ $0 == 0 }) && raw[10] == 0xFF && raw[11] == 0xFF:
-            return IPv4Address(raw[12], raw[13], raw[14], raw[15])
-        default:
-            throw bad(field, "\(raw.count)-byte address is not IPv4")
+        switch GoIPBytes.ipv4(raw) {
+        case let .success(address): return address
+        case let .failure(error): throw bad(field, error.description)
         }
     }
 

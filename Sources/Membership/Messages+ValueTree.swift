@@ -187,16 +187,9 @@ struct FieldReader {
     /// An address field: 4 bytes, or 16 holding an IPv4-mapped IPv6 address (Go's 16-byte
     /// form of an IPv4 address). Empty reads as nil. lbsim models IPv4 members only.
     func address(_ key: String) throws(MessagePackError) -> IPv4Address? {
-        let raw = try bytes(key)
-        switch raw.count {
-        case 0:
-            return nil
-        case 4:
-            return IPv4Address(raw[0], raw[1], raw[2], raw[3])
-        case 16 where raw[0..<10].allSatisfy({ $0 == 0 }) && raw[10] == 0xFF && raw[11] == 0xFF:
-            return IPv4Address(raw[12], raw[13], raw[14], raw[15])
-        default:
-            throw bad(key, "\(raw.count)-byte address is not IPv4")
+        switch GoIPBytes.ipv4(try bytes(key)) {
+        case let .success(address): return address
+        case let .failure(error): throw bad(key, error.description)
         }
     }
 
