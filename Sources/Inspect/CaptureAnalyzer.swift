@@ -36,13 +36,13 @@ public struct CaptureAnalyzer: Sendable {
         start = min(start ?? time, time)
         end = max(end ?? time, time)
         if frame.isCutBySnapLength { counts.cutBySnapLength += 1 }
-        guard frame.linkType == CapturedFrame.ethernetLinkType else {
+        guard NeighbourFrame.decodedLinkTypes.contains(frame.linkType) else {
             undecoded[frame.linkType, default: 0] += 1
             return
         }
         let decoded: NeighbourFrame
         do {
-            decoded = try NeighbourFrame.decode(frame.bytes)
+            decoded = try NeighbourFrame.decode(frame.bytes, linkType: frame.linkType)
         } catch {
             skip(frame: number, because: error)
             return

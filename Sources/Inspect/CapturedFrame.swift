@@ -2,10 +2,10 @@
 /// bytes that were kept.
 ///
 /// Inspect does no I/O (the Pcap module reads files), so the link type is the raw
-/// `DLT_*`/`LINKTYPE_*` number rather than Pcap's `LinkType`: the analysis only needs to know
-/// whether it is Ethernet, and reports any other number back as it found it.
+/// `DLT_*`/`LINKTYPE_*` number rather than Pcap's `LinkType`: the analysis decodes Ethernet
+/// and Linux's cooked headers, and reports any other number back as it found it.
 public struct CapturedFrame: Sendable, Hashable {
-    /// `DLT_EN10MB` (`LINKTYPE_ETHERNET`), the one link type decoded here.
+    /// `DLT_EN10MB` (`LINKTYPE_ETHERNET`).
     public static let ethernetLinkType: Int32 = 1
 
     /// Capture time in nanoseconds since the epoch (lbsim's traces start at 0). Times

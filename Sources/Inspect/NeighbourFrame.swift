@@ -26,22 +26,39 @@ struct NeighbourFrame {
     /// ICMPv6 (IPv6 next header 58) and its two Neighbor Discovery types.
     private static let icmpv6: UInt8 = 58
 
-    /// Decodes a frame that starts with an Ethernet header.
+    /// The link types whose frames are decoded: Ethernet, and Linux's cooked headers.
+    static let decodedLinkTypes: Set<Int32> = [CapturedFrame.ethernetLinkType, LinuxCookedHeader.sllLinkType,
+                                               LinuxCookedHeader.sll2LinkType]
+
+    /// Decodes a frame that starts with an Ethernet header (or, for the Linux cooked link
+    /// types, with Linux's pseudo-header).
     ///
     /// - Throws: `WireError.truncated` when the bytes end before a header that had to be
     ///   read, `.malformed` when such a header holds values its format forbids (an ARP packet
     ///   for another hardware type, an NDP message with a hop limit other than 255, which a
     ///   receiver discards, RFC 4861 section 7.1).
-    static func decode(_ bytes: [UInt8]) throws(WireError) -> NeighbourFrame {
+    static func decode(_ bytes: [UInt8], linkType: Int32 = CapturedFrame.ethernetLinkType) throws(WireError) -> NeighbourFrame {
         try bytes.withUnsafeBytes { raw in
-            Result { () throws(WireError) in try decode(raw) }
+            Result { () throws(WireError) in try decode(raw, linkType: linkType) }
         }.get()
     }
 
-    static func decode(_ raw: UnsafeRawBufferPointer) throws(WireError) -> NeighbourFrame {
+    static func decode(_ raw: UnsafeRawBufferPointer, linkType: Int32 = CapturedFrame.ethernetLinkType) throws(WireError) -> NeighbourFrame {
+        guard linkType == CapturedFrame.ethernetLinkType else {
+            let cooked = try LinuxCookedHeader.parse(raw, linkType: linkType)
+            return try decodePayload(raw, etherType: cooked.etherType, offset: cooked.length, source: cooked.source)
+        }
         let ethernet = try EthernetHeader.parse(raw)
-        var etherType = ethernet.etherType.rawValue
-        var offset = EthernetHeader.length
+        return try decodePayload(raw, etherType: ethernet.etherType.rawValue, offset: EthernetHeader.length,
+                                 source: ethernet.source)
+    }
+
+    /// What follows the link-layer header: VLAN tags, then ARP or IPv6. `source` is the link
+    /// layer's sender address, when it has one of 6 bytes.
+    private static func decodePayload(_ raw: UnsafeRawBufferPointer, etherType: UInt16, offset: Int,
+                                      source: MACAddress?) throws(WireError) -> NeighbourFrame {
+        var etherType = etherType
+        var offset = offset
         var vlans: [UInt16] = []
         while vlanEtherTypes.contains(etherType) {
             guard vlans.count < maximumTags else { return NeighbourFrame(vlans: vlans, meaning: .unrelated) }
@@ -57,7 +74,7 @@ struct NeighbourFrame {
         case EtherType.arp.rawValue:
             return NeighbourFrame(vlans: vlans, meaning: meaning(of: try ARPPacket.parse(payload)))
         case EtherType.ipv6.rawValue:
-            return NeighbourFrame(vlans: vlans, meaning: try ndpMeaning(payload, ethernetSource: ethernet.source))
+            return NeighbourFrame(vlans: vlans, meaning: try ndpMeaning(payload, linkSource: source))
         default:
             return NeighbourFrame(vlans: vlans, meaning: .unrelated)
         }
@@ -82,8 +99,10 @@ struct NeighbourFrame {
 
     /// Neighbor Solicitations and Advertisements directly after the IPv6 header (NDP never
     /// uses extension headers). Other IPv6 traffic is unrelated, and is recognised from its
-    /// first bytes so that a cut-off TCP/IPv6 frame does not count as a truncated one.
-    private static func ndpMeaning(_ payload: UnsafeRawBufferPointer, ethernetSource: MACAddress) throws(WireError) -> Meaning {
+    /// first bytes so that a cut-off TCP/IPv6 frame does not count as a truncated one. Without
+    /// a link-layer address option the link layer's sender stands in; a message with neither
+    /// (possible only behind a cooked header of a non-Ethernet link) names no MAC: unrelated.
+    private static func ndpMeaning(_ payload: UnsafeRawBufferPointer, linkSource: MACAddress?) throws(WireError) -> Meaning {
         let headerLength = IPv6Header.length
         guard payload.count >= headerLength else {
             throw .truncated(header: "IPv6", needed: headerLength, available: payload.count)
@@ -99,12 +118,11 @@ struct NeighbourFrame {
         try message.validate(in: ip)
         switch message {
         case let .neighborSolicitation(target, _):
-            guard ip.source != .unspecified else { return .unrelated }
-            return .request(.v6(target), message.sourceLinkLayerAddress ?? ethernetSource, .neighborSolicitation)
+            guard ip.source != .unspecified, let asker = message.sourceLinkLayerAddress ?? linkSource else { return .unrelated }
+            return .request(.v6(target), asker, .neighborSolicitation)
         case let .neighborAdvertisement(_, solicited, _, target, _):
-            guard target != .unspecified else { return .unrelated }
-            return .claim(.v6(target), message.targetLinkLayerAddress ?? ethernetSource,
-                          solicited ? .solicitedAdvertisement : .unsolicitedAdvertisement)
+            guard target != .unspecified, let owner = message.targetLinkLayerAddress ?? linkSource else { return .unrelated }
+            return .claim(.v6(target), owner, solicited ? .solicitedAdvertisement : .unsolicitedAdvertisement)
         }
     }
 }

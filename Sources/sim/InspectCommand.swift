@@ -19,9 +19,10 @@ struct InspectCommand: ParsableCommand {
             of MAC and the silence across it, ARP requests and Neighbor Solicitations no claim followed \
             within the answer window, and conflicts: the IP going from one MAC to another and back with \
             one of the changes within the conflict window. Times are the capture's, in seconds since \
-            the epoch (lbsim's traces start at 0, so they are the report's times). Only Ethernet frames \
-            (with or without 802.1Q/802.1ad tags) are decoded; frames of other link types, truncated \
-            and malformed frames are counted and skipped. \
+            the epoch (lbsim's traces start at 0, so they are the report's times). Ethernet frames \
+            (with or without 802.1Q/802.1ad tags) and Linux cooked captures (tcpdump -i any: SLL and \
+            SLL2) are decoded; frames of other link types, truncated and malformed frames are counted \
+            and skipped. \
             Exit status: 0 the capture was read to its end, 65 it is not a capture or is damaged partway \
             (what was read before the damage is still shown), 66 it cannot be opened, 64 bad usage.
             """)

@@ -1,4 +1,5 @@
 import Foundation
+import Pcap
 import Testing
 
 /// `sim inspect` as a command: pcapng, text output, exit statuses for files that are not
@@ -99,17 +100,62 @@ struct InspectCommandTests {
     }
 
     @Test func anotherLinkTypeIsCountedAsNotDecodedAndExits0() throws {
-        let folder = try TemporaryDirectory("inspect-sll")
+        let folder = try TemporaryDirectory("inspect-raw")
         defer { folder.remove() }
-        // Two Linux cooked-mode (DLT_LINUX_SLL, 113) records: `tcpdump -i any` writes these.
-        try Self.pcap(linkType: 113, records: [[UInt8](repeating: 0, count: 44), [UInt8](repeating: 1, count: 16)])
-            .write(to: folder.path("any.pcap"))
-        let document = try InspectDocument.of(folder.path("any.pcap"), in: folder.url)
+        // Two raw-IPv4 (LINKTYPE_IPV4, 228) records: no link layer, so no MAC to report.
+        try Self.pcap(linkType: 228, records: [[UInt8](repeating: 0x45, count: 44), [UInt8](repeating: 1, count: 16)])
+            .write(to: folder.path("raw.pcap"))
+        let document = try InspectDocument.of(folder.path("raw.pcap"), in: folder.url)
         let undecoded = try #require(document.frames["linkTypesNotDecoded"] as? [[String: Any]])
         #expect(undecoded.count == 1)
-        #expect(undecoded.first?["dlt"] as? Int == 113 && undecoded.first?["name"] as? String == "LINUX_SLL"
-                && undecoded.first?["frames"] as? Int == 2, "\(undecoded)")
-        let text = try Sim.run(["inspect", "any.pcap"], in: folder.url)
-        #expect(text.status == 0 && text.stdout.contains("link type LINUX_SLL (113) not decoded: 2 frames skipped"), "\(text)")
+        #expect(undecoded.first?["dlt"] as? Int == 228 && undecoded.first?["frames"] as? Int == 2, "\(undecoded)")
+        let text = try Sim.run(["inspect", "raw.pcap"], in: folder.url)
+        #expect(text.status == 0 && text.stdout.contains("(228) not decoded: 2 frames skipped"), "\(text)")
+    }
+
+    /// The seed trace rewritten as `tcpdump -i any` would have captured it: every Ethernet
+    /// header replaced by a Linux cooked (SLL) header, nanosecond times kept.
+    static func cookedCopy(of trace: URL, to destination: URL) throws {
+        let records = try PcapFileReader(path: trace.path).readAll()
+        var bytes: [UInt8] = []
+        func u32(_ value: UInt32) { bytes += withUnsafeBytes(of: value.littleEndian, Array.init) }
+        u32(0xa1b2_3c4d)  // nanosecond-resolution classic pcap
+        bytes += [2, 0, 4, 0]
+        u32(0); u32(0); u32(262_144); u32(113)
+        for record in records {
+            let frame = record.bytes
+            // packet type 0, ARPHRD_ETHER, address length 6, sender MAC padded to 8, protocol.
+            let cooked = [0, 0, 0, 1, 0, 6] + Array(frame[6..<12]) + [0, 0] + Array(frame[12..<14]) + Array(frame[14...])
+            u32(UInt32(record.timestampNanoseconds / 1_000_000_000))
+            u32(UInt32(record.timestampNanoseconds % 1_000_000_000))
+            u32(UInt32(cooked.count)); u32(UInt32(cooked.count))
+            bytes += cooked
+        }
+        try Data(bytes).write(to: destination)
+    }
+
+    @Test func aLinuxCookedCaptureGivesTheSameClaimsAsEthernet() throws {
+        let folder = try TemporaryDirectory("inspect-sll")
+        defer { folder.remove() }
+        let trace = try Self.seedTrace(in: folder)
+        let cooked = folder.path("out/any.pcap")
+        try Self.cookedCopy(of: trace, to: cooked)
+        // tshark reads the copy as a Linux cooked capture: as many ARP frames, none malformed.
+        let tshark = try ExternalTool.tshark()
+        let arpInTrace = try ExternalTool.run(tshark, ["-r", trace.path, "-Y", "arp"], in: folder.url).stdout
+        let arpInCopy = try ExternalTool.run(tshark, ["-r", cooked.path, "-Y", "arp && sll"], in: folder.url).stdout
+        #expect(!arpInCopy.isEmpty && arpInCopy.split(separator: "\n").count == arpInTrace.split(separator: "\n").count)
+        let problems = try ExternalTool.run(tshark, ["-r", cooked.path, "-Y", "_ws.malformed || _ws.expert.severity >= error"],
+                                            in: folder.url)
+        #expect(problems.stdout.isEmpty, "\(problems.stdout)")
+
+        let plain = try InspectDocument.of(trace, in: folder.url)
+        let fromCooked = try InspectDocument.of(cooked, in: folder.url)
+        #expect((fromCooked.frames["linkTypesNotDecoded"] as? [Any] ?? []).isEmpty)
+        #expect(fromCooked.addresses.compactMap { $0["ip"] as? String } == plain.addresses.compactMap { $0["ip"] as? String })
+        for ip in plain.addresses.compactMap({ $0["ip"] as? String }) {
+            #expect(try fromCooked.runs(of: ip).map { "\($0.mac) \($0.from) \($0.to)" }
+                    == (try plain.runs(of: ip)).map { "\($0.mac) \($0.from) \($0.to)" }, "\(ip)")
+        }
     }
 }

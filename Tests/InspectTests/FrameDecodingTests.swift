@@ -99,14 +99,55 @@ struct FrameDecodingTests {
         foreign[EthernetHeader.length + 1] = 6  // hardware type IEEE 802
         var analyzer = CaptureAnalyzer()
         analyzer.add(CapturedFrame(timestampNanoseconds: 0, bytes: foreign))
-        for linkType: Int32 in [113, 0, 113, 105] {  // Linux cooked, BSD loopback, 802.11
+        for linkType: Int32 in [228, 0, 228, 105] {  // raw IPv4, BSD loopback, 802.11
             analyzer.add(CapturedFrame(timestampNanoseconds: 1, linkType: linkType, bytes: Net.reply(mac: Net.nodeA)))
         }
         let analysis = analyzer.analysis()
         #expect(analysis.counts.malformed == 1 && analysis.counts.firstMalformed?.reason.contains("ARP") == true)
-        #expect(analysis.counts.undecodedLinkTypes.map(\.linkType) == [0, 105, 113])
+        #expect(analysis.counts.undecodedLinkTypes.map(\.linkType) == [0, 105, 228])
         #expect(analysis.counts.undecodedLinkTypes.map(\.frames) == [1, 1, 2])
         #expect(analysis.counts.skipped == 5 && analysis.addresses.isEmpty)
+    }
+
+    /// `tcpdump -i any` writes Linux cooked headers: the same ARP or NDP payload behind a
+    /// 16-byte (SLL) or 20-byte (SLL2) pseudo-header that names the protocol and the sender.
+    static func cooked(_ ethernetFrame: [UInt8], version: Int) -> [UInt8] {
+        let source = Array(ethernetFrame[6..<12]), protocolType = Array(ethernetFrame[12..<14])
+        let payload = Array(ethernetFrame[14...])
+        if version == 1 {
+            // packet type 0 (to us), ARPHRD_ETHER, address length 6, address padded to 8.
+            return [0, 0, 0, 1, 0, 6] + source + [0, 0] + protocolType + payload
+        }
+        // protocol, reserved, interface index 2, ARPHRD_ETHER, packet type 0, length 6, address.
+        return protocolType + [0, 0, 0, 0, 0, 2, 0, 1, 0, 6] + source + [0, 0] + payload
+    }
+
+    @Test(arguments: [(Int32(113), 1), (Int32(276), 2)])
+    func linuxCookedCapturesAreDecodedLikeEthernet(_ linkType: Int32, _ version: Int) {
+        var analyzer = CaptureAnalyzer()
+        let frames = [Net.reply(mac: Net.nodeA), Net.gratuitous(mac: Net.nodeB), Net.solicitation(),
+                      Net.advertisement(ethernetSource: Net.nodeA, option: nil)]
+        for (index, frame) in frames.enumerated() {
+            analyzer.add(CapturedFrame(timestampNanoseconds: Int64(index), linkType: linkType,
+                                       bytes: Self.cooked(frame, version: version)))
+        }
+        var ethernet = CaptureAnalyzer()
+        for (index, frame) in frames.enumerated() {
+            ethernet.add(CapturedFrame(timestampNanoseconds: Int64(index), bytes: frame))
+        }
+        let cooked = analyzer.analysis(), plain = ethernet.analysis()
+        #expect(cooked.counts.undecodedLinkTypes.isEmpty && cooked.counts.skipped == 0)
+        #expect(cooked.counts.claims == 3 && cooked.counts.requests == 1)
+        // The same claims, with the NA's owner taken from the cooked header's sender address.
+        #expect(cooked.addresses.map { $0.claims.map(\.mac) } == plain.addresses.map { $0.claims.map(\.mac) })
+        #expect(cooked.addresses.map(\.ip) == plain.addresses.map(\.ip))
+        // Every cut inside the pseudo-header is a truncated frame, never a crash.
+        let cut = Self.cooked(Net.reply(mac: Net.nodeA), version: version)
+        var short = CaptureAnalyzer()
+        for length in 0..<(version == 1 ? 16 : 20) {
+            short.add(CapturedFrame(timestampNanoseconds: 0, linkType: linkType, bytes: Array(cut.prefix(length))))
+        }
+        #expect(short.analysis().counts.truncated == (version == 1 ? 16 : 20))
     }
 
     @Test func randomBytesNeverCrashTheAnalysis() {
