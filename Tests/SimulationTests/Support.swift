@@ -298,3 +298,30 @@ extension CacheDriver where Address == IPv6Address {
         receive(advertisement(solicited: true, override: false, mac: mac), at: time)
     }
 }
+
+/// Like `clusterWorld`, for IPv6: the pool holds only `vip6`, `default/web` is an IPv6
+/// service on port 80, and client-0 (with `clientIPv6`) probes `[vip6]:80` every `probeEvery`.
+/// With another `probePort` the SYNs match no kube-proxy rule and go unanswered.
+func clusterWorldIPv6(nodeCount: Int = 1, probePort: UInt16 = 80, probeEvery: SimDuration = .milliseconds(100),
+                      duration: SimDuration = .seconds(120), trace: TraceSink? = nil) throws -> World {
+    let probe = WorldConfig.ProbeSpec(target: .v6(vip6), port: probePort, every: probeEvery)
+    var client = clientSpec(0, probe: probe)
+    client.ipv6 = clientIPv6
+    let config = WorldConfig(seed: 7, duration: duration, nodes: (0..<nodeCount).map(nodeSpec), clients: [client])
+    let world = World(config: config, trace: trace)
+    try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [.v6(IPv6CIDR(network: vip6, prefixLength: 128))])])
+    world.applyService(Service(meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+                               selector: LabelSelector(["app": "web"]), ipFamilies: [.ipv6]))
+    world.applyPod(Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
+                   startsReady: true)
+    return world
+}
+
+/// Decoded Neighbor Discovery messages of a list of frames, with their Ethernet and IPv6 headers.
+func ndpMessages(_ frames: [RecordingTrace.Frame]) -> [(time: SimTime, ethernet: EthernetHeader, ip: IPv6Header, message: NDPMessage)] {
+    frames.compactMap { frame in
+        guard let decoded = try? EthernetFrame.decode(frame.bytes), case let .ipv6NDP(ip, message) = decoded.payload
+        else { return nil }
+        return (frame.time, decoded.ethernet, ip, message)
+    }
+}
