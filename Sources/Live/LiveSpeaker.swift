@@ -223,7 +223,7 @@ public final class LiveSpeaker: @unchecked Sendable {
         switch decoded.payload {
         case let .arp(request): question = (.v4(request.targetProtocolAddress), request.senderHardwareAddress)
         case let .ipv6NDP(_, message): question = (.v6(message.target), message.sourceLinkLayerAddress ?? decoded.ethernet.source)
-        case .ipv6Other: return
+        case .ipv6Other, .ipv6TCP: return
         default:
             summary.malformedFrames += 1
             return

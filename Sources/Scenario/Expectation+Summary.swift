@@ -1,4 +1,5 @@
 import Engine
+import Simulation
 
 extension Expectation {
     /// The expectation in a few words, stable while the scenario's other lines change: the
@@ -15,7 +16,7 @@ extension Expectation {
         case let .failover(ip, after, within, to):
             what = "\(ip) after \(after) within \(within)\(to.map { " to \($0)" } ?? "")"
         case let .maxDowntime(client, target, port, max):
-            what = "\(client) to \(target):\(port) at most \(max)"
+            what = "\(client) to \(WorldConfig.ProbeSpec.endpointText(target, port: port)) at most \(max)"
         case let .clientARP(client, ip, _, describedAs, by):
             what = "\(client) \(ip) is \(describedAs) by \(by)"
         case let .maxAnnouncers(ip, max, grace):

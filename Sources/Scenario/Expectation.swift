@@ -10,9 +10,10 @@ public enum ExpectationKind: Sendable {
     case event(service: String, reason: String, message: String?)
     /// The announcer at `after` stops, and another (`to`, when given) starts, within `within`.
     case failover(ip: IPAddress, after: SimTime, within: SimDuration, to: String?)
-    case maxDowntime(client: String, target: IPv4Address, port: UInt16, max: SimDuration)
-    /// The client's entry for `ip` points at `mac` (a node's, when named by node) no later than `by`.
-    case clientARP(client: String, ip: IPv4Address, mac: MACAddress, describedAs: String, by: SimTime)
+    case maxDowntime(client: String, target: IPAddress, port: UInt16, max: SimDuration)
+    /// The client's entry for `ip` (ARP table for IPv4, Neighbor Discovery table for IPv6)
+    /// points at `mac` (a node's, when named by node) no later than `by`.
+    case clientARP(client: String, ip: IPAddress, mac: MACAddress, describedAs: String, by: SimTime)
     case maxAnnouncers(ip: IPAddress, max: Int, grace: SimDuration)
 
     /// The kind's name as written in YAML and reported.

@@ -87,10 +87,11 @@ enum ExpectationChecker {
             let timeout = world.client(named: client)?.probeSpec?.timeout ?? .seconds(1)
             let longest = DowntimeInterval.intervals(of: probes, runEnd: runEnd, timeout: timeout).max { $0.duration < $1.duration }
             let worst = longest?.duration ?? .zero
+            let endpoint = WorldConfig.ProbeSpec.endpointText(target, port: port)
             if worst <= max {
-                return result(true, "\(client) -> \(target):\(port) longest downtime \(worst) (max \(max))")
+                return result(true, "\(client) -> \(endpoint) longest downtime \(worst) (max \(max))")
             }
-            return result(false, "\(client) -> \(target):\(port): downtime of \(worst) from \(longest!.start) to \(longest!.end), more than \(max)")
+            return result(false, "\(client) -> \(endpoint): downtime of \(worst) from \(longest!.start) to \(longest!.end), more than \(max)")
 
         case let .clientARP(client, ip, mac, describedAs, by):
             let records = recorder.clientARP.filter { $0.client == client && $0.ip == ip && $0.time <= by }

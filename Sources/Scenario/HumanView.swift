@@ -18,7 +18,7 @@ enum HumanView {
         let serviceIPs = Set(world.cluster.services.values.flatMap(\.ingress))
             .union(world.recorder.announcements.map(\.ip))
         var lastMAC: [String: MACAddress?] = [:]
-        for (index, record) in world.recorder.clientARP.enumerated() where serviceIPs.contains(.v4(record.ip)) {
+        for (index, record) in world.recorder.clientARP.enumerated() where serviceIPs.contains(record.ip) {
             let key = "\(record.client) \(record.ip)"
             if let previous = lastMAC[key], previous == record.mac { continue }
             lastMAC[key] = record.mac

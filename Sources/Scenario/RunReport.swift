@@ -85,7 +85,7 @@ enum ReportBuilder {
             if let probe = client.probeSpec {
                 fields.append(("maxDowntime", .number(worst.secondsText)))
                 fields.append(("probe", .object([
-                    ("target", .string("\(probe.target):\(probe.port)")),
+                    ("target", .string(probe.targetText)),
                     ("sent", .int(probes.count)),
                     ("answered", .int(probes.filter { $0.answeredAt != nil }.count)),
                 ])))

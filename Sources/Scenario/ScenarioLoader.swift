@@ -166,6 +166,7 @@ public struct ScenarioLoader {
         var names: [String: SourceLocation] = [:]
         var macs: [MACAddress: SourceLocation] = [:]
         var ips: [IPv4Address: SourceLocation] = [:]
+        var ipv6s: [IPv6Address: SourceLocation] = [:]
 
         mutating func register(name: String, mac: MACAddress, ip: IPv4Address, nameAt: SourceLocation,
                                macAt: SourceLocation, ipAt: SourceLocation) throws(ScenarioError) {
@@ -175,6 +176,12 @@ public struct ScenarioLoader {
             names[name] = nameAt
             macs[mac] = macAt
             ips[ip] = ipAt
+        }
+
+        /// A client's IPv6 address: unique across clients.
+        mutating func registerIPv6(_ ip: IPv6Address, at location: SourceLocation) throws(ScenarioError) {
+            if let first = ipv6s[ip] { throw ScenarioError(location, "IP \(ip) is already used at \(first)") }
+            ipv6s[ip] = location
         }
 
         /// A further interface's MAC: unique across every host and interface.
@@ -242,11 +249,18 @@ public struct ScenarioLoader {
         let ipNode = try f.required("ip")
         let mac = try macNode.mac("\(what).mac")
         let ip = try ipNode.ipv4("\(what).ip")
-        var client = WorldConfig.ClientSpec(name: name, mac: mac, ip: ip)
+        // IPv6 is a second address beside the fixed `ip` (a dual-stack host, as Linux clients
+        // are), not a different meaning of `ip`: every existing scenario stays valid as is.
+        let ipv6Node = f.optional("ipv6")
+        let ipv6 = try ipv6Node?.ipv6Unicast("\(what).ipv6")
+        var client = WorldConfig.ClientSpec(name: name, mac: mac, ip: ip, ipv6: ipv6)
         if let probeNode = f.optional("probe") {
             var p = try Fields(probeNode, "\(what).probe")
             let targetNode = try p.required("target")
             let (target, port) = try ipPort(targetNode, "\(what).probe.target")
+            if case .v6 = target, ipv6 == nil {
+                throw ScenarioError(targetNode.location, "\(what).probe.target: \(target) is an IPv6 address, but client \(name) has none; give it ipv6: such as 2001:db8::50")
+            }
             let everyNode = try p.required("every")
             let every = try everyNode.duration("\(what).probe.every")
             guard every >= .microseconds(100) else {
@@ -269,14 +283,27 @@ public struct ScenarioLoader {
         }
         try f.finish()
         try hosts.register(name: name, mac: mac, ip: ip, nameAt: nameNode.location, macAt: macNode.location, ipAt: ipNode.location)
+        if let ipv6, let ipv6Node { try hosts.registerIPv6(ipv6, at: ipv6Node.location) }
         return client
     }
 
-    private func ipPort(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> (IPv4Address, UInt16) {
+    /// `IP:PORT` for IPv4, `[IP]:PORT` for IPv6 (the brackets keep the address's colons
+    /// apart from the port's, as in URLs).
+    private func ipPort(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> (IPAddress, UInt16) {
         let text = try node.string(what)
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let ip = IPv4Address(parts[0]), let port = UInt16(parts[1]), port > 0 else {
-            throw ScenarioError(node.location, "\(what): expected IP:PORT such as \"10.200.200.120:8080\", found \"\(text)\"")
+        let address: Substring, portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            address = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            portText = rest.hasPrefix(":") ? rest.dropFirst() : "-"
+        } else {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            address = parts.count == 2 ? parts[0] : ""
+            portText = parts.count == 2 ? parts[1] : "-"
+        }
+        let ip: IPAddress? = text.hasPrefix("[") ? IPv6Address(address).map(IPAddress.v6) : IPv4Address(address).map(IPAddress.v4)
+        guard let ip, let port = UInt16(portText), port > 0 else {
+            throw ScenarioError(node.location, "\(what): expected IP:PORT such as \"10.200.200.120:8080\" or [IPv6]:PORT such as \"[2001:db8::200]:80\", found \"\(text)\"")
         }
         return (ip, port)
     }
@@ -387,14 +414,19 @@ public struct ScenarioLoader {
             let (ip, port) = try ipPort(a.required("target"), "maxDowntime.target")
             let max = try a.required("max").duration("maxDowntime.max")
             guard world.clients.first(where: { $0.name == client })?.probe.map({ $0.target == ip && $0.port == port }) == true else {
-                throw ScenarioError(node.location, "maxDowntime: client \(client) does not probe \(ip):\(port); give it probe: {target: \"\(ip):\(port)\", every: 100ms}")
+                let endpoint = WorldConfig.ProbeSpec.endpointText(ip, port: port)
+                throw ScenarioError(node.location, "maxDowntime: client \(client) does not probe \(endpoint); give it probe: {target: \"\(endpoint)\", every: 100ms}")
             }
             kind = .maxDowntime(client: client, target: ip, port: port, max: max)
         case "clientARP":
             let clientNode = try a.required("client")
             let client = try clientNode.string("clientARP.client")
             try requireClient(client, clientNode, world)
-            let ip = try a.required("ip").ipv4("clientARP.ip")
+            let ipNode = try a.required("ip")
+            let ip = try ipNode.ipAddress("clientARP.ip")
+            if case .v6 = ip, world.clients.first(where: { $0.name == client })?.ipv6 == nil {
+                throw ScenarioError(ipNode.location, "clientARP.ip: \(ip) is an IPv6 address, but client \(client) has no ipv6 address, so it keeps no IPv6 neighbour entries")
+            }
             let by = try moments.time(a.required("by"), "clientARP.by", slot: .clientARPBy).lowerBound
             let mac: MACAddress, described: String
             if let nodeNode = a.optional("node") {

@@ -65,7 +65,7 @@ struct TimelineChart: Sendable {
             for ip in record.assignment?.ips ?? [] { services[ip, default: []].insert(record.service) }
         }
         var addresses = Set(services.keys).union(recorder.announcements.map(\.ip))
-        for client in world.clients { if let probe = client.probeSpec { addresses.insert(.v4(probe.target)) } }
+        for client in world.clients { if let probe = client.probeSpec { addresses.insert(probe.target) } }
 
         var blocks: [Block] = []
         for ip in addresses.sorted() {
@@ -76,7 +76,7 @@ struct TimelineChart: Sendable {
             }
             var clients: [ClientLane] = []
             for client in world.clients {
-                guard let probe = client.probeSpec, IPAddress.v4(probe.target) == ip else { continue }
+                guard let probe = client.probeSpec, probe.target == ip else { continue }
                 let probes = recorder.probes.filter { $0.client == client.name && $0.target == probe.target && $0.port == probe.port }
                 let downtime = DowntimeInterval.intervals(of: probes, runEnd: runEnd, timeout: probe.timeout)
                 clients.append(ClientLane(client: client.name, port: probe.port,

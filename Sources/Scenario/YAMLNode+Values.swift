@@ -60,6 +60,16 @@ extension YAMLNode {
         return value
     }
 
+    /// A host's own IPv6 address: unicast and not link-local (the link-local one is derived
+    /// from the MAC), such as 2001:db8::50.
+    func ipv6Unicast(_ what: String) throws(ScenarioError) -> IPv6Address {
+        let text = try scalarText(what)
+        guard let value = IPv6Address(text), !value.isMulticast, !value.isLinkLocalUnicast, value != .unspecified else {
+            throw ScenarioError(location, "\(what): expected a global IPv6 address such as 2001:db8::50, found \"\(text)\"")
+        }
+        return value
+    }
+
     func ipAddress(_ what: String) throws(ScenarioError) -> IPAddress {
         let text = try scalarText(what)
         guard let value = IPAddress(text) else {

@@ -2,18 +2,28 @@ import Engine
 import Wire
 
 /// A Linux machine outside the cluster on the same segment: a neighbour cache as the kernel
-/// keeps one, and TCP SYN probes to a service (`curl` in a loop, measured).
+/// keeps one (ARP for IPv4, Neighbor Discovery for IPv6, in separate tables as in Linux), and
+/// TCP SYN probes to a service (`curl` in a loop, measured).
 public final class ClientHost: Host {
     public let name: String
     public let mac: MACAddress
     public let ip: IPv4Address
+    /// The client's global IPv6 address, when it has one: the source of its IPv6 probes.
+    public let ipv6: IPv6Address?
+    /// The interface's link-local address (modified EUI-64 of the MAC, Linux's default
+    /// `addr_gen_mode`). Linux sends a Neighbor Solicitation that no queued packet prompted
+    /// (the unicast NUD probes of PROBE) from it: see `ClientHost+NDP.swift`.
+    public let linkLocal: IPv6Address
     let port: Int32
     let probe: WorldConfig.ProbeSpec?
     /// What this client probes, if anything.
     public var probeSpec: WorldConfig.ProbeSpec? { probe }
+    /// The ARP table (`arp_tbl`).
     public private(set) var neighbours: NeighbourTable
+    /// The Neighbor Discovery table (`nd_tbl`).
+    public internal(set) var ndNeighbours: NDNeighbourTable
     /// Probes waiting for their target's address to resolve (the entry's `arp_queue`).
-    private var pending: [IPv4Address: [Int]] = [:]
+    var pending: [IPAddress: [Int]] = [:]
     /// Outstanding probes by TCP source port: index into the recorder's probe list.
     private var outstanding: [UInt16: Int] = [:]
     private var probeCount: UInt32 = 0
@@ -21,16 +31,24 @@ public final class ClientHost: Host {
     /// The MAC that last answered the arping target.
     private var arpingAnswer: MACAddress?
     /// The last (MAC, state) reported for each address, to record only changes.
-    private var lastReported: [IPv4Address: (MACAddress?, NeighbourState)] = [:]
+    private var lastReported: [IPAddress: (MACAddress?, NeighbourState)] = [:]
 
     init(spec: WorldConfig.ClientSpec, port: Int32, random: RandomStream) {
+        if case .v6? = spec.probe?.target {
+            precondition(spec.ipv6 != nil, "client \(spec.name) probes an IPv6 target but has no IPv6 address")
+        }
         name = spec.name
         mac = spec.mac
         ip = spec.ip
+        ipv6 = spec.ipv6
+        linkLocal = IPv6Address.linkLocal(for: spec.mac)
         self.port = port
         probe = spec.probe
         arping = spec.arping
         neighbours = NeighbourTable(parameters: spec.neighbour, random: random)
+        // A stream of its own, split off without drawing from the ARP table's: IPv4 runs
+        // stay what they were before IPv6 clients existed.
+        ndNeighbours = NDNeighbourTable(parameters: spec.neighbour, random: random.split("nd_tbl"))
     }
 
     func start(in world: World) {
@@ -50,9 +68,13 @@ public final class ClientHost: Host {
             guard let probe else { return }
             sendProbe(probe, in: world)
             world.schedule(.hostTimer(port: port, kind: .probe), at: world.now + probe.every)
-        case let .neighbour(ip, generation):
+        case let .neighbour(.v4(ip), generation):
             var effects = NeighbourTable.Effects()
             neighbours.timerFired(ip, generation: generation, now: world.now, effects: &effects)
+            apply(effects, for: ip, in: world)
+        case let .neighbour(.v6(ip), generation):
+            var effects = NDNeighbourTable.Effects()
+            ndNeighbours.timerFired(ip, generation: generation, now: world.now, effects: &effects)
             apply(effects, for: ip, in: world)
         case .arping:
             guard let arping else { return }
@@ -71,14 +93,27 @@ public final class ClientHost: Host {
         probeCount &+= 1
         let index = world.recorder.probeSent(ProbeRecord(client: name, target: probe.target, port: probe.port,
                                                          sentAt: world.now, answeredAt: nil, answeredBy: nil))
-        var effects = NeighbourTable.Effects()
-        let resolved = neighbours.resolve(probe.target, now: world.now, effects: &effects)
-        if let resolved {
-            transmitSYN(index, to: resolved, in: world)
-        } else {
-            pending[probe.target, default: []].append(index)
+        switch probe.target {
+        case let .v4(target):
+            var effects = NeighbourTable.Effects()
+            let resolved = neighbours.resolve(target, now: world.now, effects: &effects)
+            send(index, resolvedTo: resolved, in: world)
+            apply(effects, for: target, in: world)
+        case let .v6(target):
+            var effects = NDNeighbourTable.Effects()
+            let resolved = ndNeighbours.resolve(target, now: world.now, effects: &effects)
+            send(index, resolvedTo: resolved, in: world)
+            apply(effects, for: target, in: world)
         }
-        apply(effects, for: probe.target, in: world)
+    }
+
+    /// Sends probe `index` now when its target resolved, or queues it on the entry.
+    func send(_ index: Int, resolvedTo destination: MACAddress?, in world: World) {
+        if let destination {
+            transmitSYN(index, to: destination, in: world)
+        } else {
+            pending[world.recorder.probes[index].target, default: []].append(index)
+        }
     }
 
     /// Each probe uses its own ephemeral port (32768 upward, as Linux's default range starts),
@@ -93,9 +128,24 @@ public final class ClientHost: Host {
                             sequenceNumber: UInt32(truncatingIfNeeded: RandomStream.fnv1a("\(name)#\(index)")),
                             acknowledgmentNumber: 0, flags: [.syn], window: 64240, checksum: 0, urgentPointer: 0,
                             options: [2, 4, 0x05, 0xb4])
-        world.transmit(EthernetFrame.ipv4TCP(destination: destination, source: mac, ipSource: ip,
-                                             ipDestination: record.target,
-                                             identification: UInt16(truncatingIfNeeded: index), tcp: syn), from: port)
+        transmitTCP(syn, to: record.target, via: destination, identification: UInt16(truncatingIfNeeded: index),
+                    in: world)
+    }
+
+    /// A TCP segment from this client to `target`, in the target's family (Linux's default TTL
+    /// and hop limit, 64).
+    private func transmitTCP(_ tcp: TCPHeader, to target: IPAddress, via destination: MACAddress,
+                             identification: UInt16, in world: World) {
+        switch target {
+        case let .v4(address):
+            world.transmit(EthernetFrame.ipv4TCP(destination: destination, source: mac, ipSource: ip,
+                                                 ipDestination: address, identification: identification, tcp: tcp),
+                           from: port)
+        case let .v6(address):
+            guard let ipv6 else { return }
+            world.transmit(EthernetFrame.ipv6TCP(destination: destination, source: mac, ipSource: ipv6,
+                                                 ipDestination: address, tcp: tcp), from: port)
+        }
     }
 
     // MARK: Host
@@ -103,7 +153,7 @@ public final class ClientHost: Host {
     func receive(_ frame: [UInt8], in world: World) {
         guard frame.count >= EthernetHeader.length else { return }
         let destination = Segment.destination(of: frame)
-        guard destination == mac || destination.isBroadcast else { return }
+        guard destination == mac || destination.isBroadcast || acceptsIPv6Multicast(destination) else { return }
         guard let decoded = try? EthernetFrame.decode(frame) else { return }
         switch decoded.payload {
         case let .arp(packet):
@@ -126,27 +176,46 @@ public final class ClientHost: Host {
             }
             apply(effects, for: packet.senderProtocolAddress, in: world)
         case let .ipv4TCP(ipHeader, tcp):
-            guard ipHeader.destination == ip, let index = outstanding[tcp.destinationPort] else { return }
-            let record = world.recorder.probes[index]
-            guard ipHeader.source == record.target, tcp.sourcePort == record.port else { return }
-            outstanding[tcp.destinationPort] = nil
-            guard tcp.flags.contains([.syn, .ack]) else { return }
-            if world.now - record.sentAt <= (probe?.timeout ?? .seconds(1)) {
-                world.recorder.probeAnswered(index, at: world.now, by: decoded.ethernet.source)
-            }
-            neighbours.confirm(record.target, now: world.now)
-            // Close the half-open connection, as a SYN ping does.
-            let rst = TCPHeader(sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
-                                sequenceNumber: tcp.acknowledgmentNumber, acknowledgmentNumber: 0, flags: [.rst],
-                                window: 0, checksum: 0, urgentPointer: 0, options: [])
-            world.transmit(EthernetFrame.ipv4TCP(destination: decoded.ethernet.source, source: mac, ipSource: ip,
-                                                 ipDestination: record.target, identification: 0, tcp: rst), from: port)
+            guard ipHeader.destination == ip else { return }
+            tcpReceived(tcp, from: .v4(ipHeader.source), by: decoded.ethernet.source, in: world)
+        case let .ipv6NDP(ipHeader, message):
+            advertisementReceived(message, in: ipHeader, in: world)
+        case let .ipv6TCP(ipHeader, tcp):
+            guard let ipv6, ipHeader.destination == ipv6 else { return }
+            tcpReceived(tcp, from: .v6(ipHeader.source), by: decoded.ethernet.source, in: world)
         default:
             break
         }
     }
 
-    /// Carries out what the neighbour table asked for and records any change of the entry.
+    /// The answer to a probe: a SYN-ACK counts (if in time) and confirms the neighbour, then
+    /// the half-open connection is closed with a RST, as a SYN ping does.
+    ///
+    /// The confirmation is Linux's: `tcp_ack` on the SYN-ACK acknowledges new data (the SYN),
+    /// which is forward progress, so it calls `sk_dst_confirm`; the next segment the socket
+    /// sends goes through `sock_confirm_neigh` (in `ip_finish_output2` and
+    /// `ip6_finish_output2` alike), which stamps the neighbour's `confirmed` time. A RST from
+    /// kube-proxy (no endpoints) is handled by `tcp_reset` without `tcp_ack`: no confirmation.
+    private func tcpReceived(_ tcp: TCPHeader, from source: IPAddress, by sender: MACAddress, in world: World) {
+        guard let index = outstanding[tcp.destinationPort] else { return }
+        let record = world.recorder.probes[index]
+        guard source == record.target, tcp.sourcePort == record.port else { return }
+        outstanding[tcp.destinationPort] = nil
+        guard tcp.flags.contains([.syn, .ack]) else { return }
+        if world.now - record.sentAt <= (probe?.timeout ?? .seconds(1)) {
+            world.recorder.probeAnswered(index, at: world.now, by: sender)
+        }
+        switch record.target {
+        case let .v4(target): neighbours.confirm(target, now: world.now)
+        case let .v6(target): ndNeighbours.confirm(target, now: world.now)
+        }
+        let rst = TCPHeader(sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
+                            sequenceNumber: tcp.acknowledgmentNumber, acknowledgmentNumber: 0, flags: [.rst],
+                            window: 0, checksum: 0, urgentPointer: 0, options: [])
+        transmitTCP(rst, to: record.target, via: sender, identification: 0, in: world)
+    }
+
+    /// Carries out what the ARP table asked for and records any change of the entry.
     private func apply(_ effects: NeighbourTable.Effects, for ip: IPv4Address, in world: World) {
         for solicitation in effects.solicitations {
             let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: self.ip,
@@ -155,31 +224,30 @@ public final class ClientHost: Host {
                            from: port)
         }
         if let timer = effects.timer {
-            world.schedule(.hostTimer(port: port, kind: .neighbour(ip: timer.ip, generation: timer.generation)),
+            world.schedule(.hostTimer(port: port, kind: .neighbour(ip: .v4(timer.ip), generation: timer.generation)),
                            at: timer.time)
         }
-        if effects.releaseQueue, let queued = pending.removeValue(forKey: ip) {
+        if effects.releaseQueue, let queued = pending.removeValue(forKey: .v4(ip)) {
             // The kernel flushes the queue through the normal output path, which moves a STALE
             // entry to DELAY like any other send.
             for index in queued {
                 var sendEffects = NeighbourTable.Effects()
-                if let mac = neighbours.resolve(ip, now: world.now, effects: &sendEffects) {
-                    transmitSYN(index, to: mac, in: world)
-                } else {
-                    pending[ip, default: []].append(index)
-                }
+                let resolved = neighbours.resolve(ip, now: world.now, effects: &sendEffects)
+                send(index, resolvedTo: resolved, in: world)
                 apply(sendEffects, for: ip, in: world)
             }
         }
-        if effects.dropQueue { pending[ip] = nil }
-        reportChange(for: ip, in: world)
+        if effects.dropQueue { pending[.v4(ip)] = nil }
+        let entry = neighbours.entry(for: ip)
+        reportChange(for: .v4(ip), state: entry?.state, mac: entry?.mac, in: world)
     }
 
-    private func reportChange(for ip: IPv4Address, in world: World) {
-        guard let entry = neighbours.entry(for: ip) else { return }
-        let mac = entry.state.isValid ? entry.mac : nil
-        if let last = lastReported[ip], last.0 == mac, last.1 == entry.state { return }
-        lastReported[ip] = (mac, entry.state)
-        world.recorder.arpChanged(ClientARPRecord(time: world.now, client: name, ip: ip, mac: mac, state: entry.state))
+    /// Records the entry for `ip` if its usable MAC or its state changed since last recorded.
+    func reportChange(for ip: IPAddress, state: NeighbourState?, mac: MACAddress?, in world: World) {
+        guard let state else { return }
+        let mac = state.isValid ? mac : nil
+        if let last = lastReported[ip], last.0 == mac, last.1 == state { return }
+        lastReported[ip] = (mac, state)
+        world.recorder.arpChanged(ClientARPRecord(time: world.now, client: name, ip: ip, mac: mac, state: state))
     }
 }

@@ -28,5 +28,7 @@ enum HostTimer {
     case arpRetransmit(ip: IPv4Address)
     case probe
     case arping
-    case neighbour(ip: IPv4Address, generation: UInt64)
+    /// A client's neighbour entry timer: the ARP table's for an IPv4 address, the Neighbor
+    /// Discovery table's for an IPv6 one.
+    case neighbour(ip: IPAddress, generation: UInt64)
 }

@@ -8,8 +8,9 @@ import Wire
 /// probes does not scan every service and pod per packet, while the answers stay those of
 /// `ClusterState.service(forIngress:port:protocol:)` and `readyEndpoints(of:onNode:)`.
 struct KubeProxyRules {
-    /// Ingress IPv4 address -> LoadBalancer service keys, in the API server's service order.
-    private var byIngress: [IPv4Address: [String]]?
+    /// Ingress address (either family) -> LoadBalancer service keys, in the API server's
+    /// service order.
+    private var byIngress: [IPAddress: [String]]?
     private var endpoints: [String: [Pod]] = [:]
 
     mutating func invalidate() {
@@ -18,12 +19,12 @@ struct KubeProxyRules {
     }
 
     /// The LoadBalancer service that owns `ip` and exposes `port`/`protocol`, if any.
-    mutating func service(forIngress ip: IPv4Address, port: Int, protocol proto: String,
+    mutating func service(forIngress ip: IPAddress, port: Int, protocol proto: String,
                           in cluster: ClusterState) -> Service? {
         if byIngress == nil {
-            var index: [IPv4Address: [String]] = [:]
+            var index: [IPAddress: [String]] = [:]
             for service in cluster.services.values where service.type == .loadBalancer {
-                for case let .v4(address) in service.ingress { index[address, default: []].append(service.key) }
+                for address in service.ingress { index[address, default: []].append(service.key) }
             }
             byIngress = index
         }

@@ -15,10 +15,12 @@ public struct NeighbourParameters: Sendable, Hashable {
     public var ucastSolicit: Int = 3
     /// `mcast_solicit`: broadcast requests in INCOMPLETE before FAILED.
     public var mcastSolicit: Int = 3
-    /// `locktime`: an ARP frame that is not gratuitous may replace an entry's address only
+    /// `locktime` (ARP only: the Neighbor Discovery table has no such window, an
+    /// advertisement's O flag decides): an ARP frame that is not gratuitous may replace an entry's address only
     /// this long after the entry's last update.
     public var locktime: SimDuration = .seconds(1)
-    /// `arp_accept`: 0 means a gratuitous frame never creates an entry.
+    /// `arp_accept`: 0 means a gratuitous frame never creates an entry. (NDP's counterpart,
+    /// `accept_untracked_na`, is modelled at its default 0 only.)
     public var arpAccept: Bool = false
 
     public init() {}

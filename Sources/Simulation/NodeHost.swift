@@ -217,12 +217,19 @@ public final class NodeHost: Host {
     }
 
     /// IPv6: the speaker's NDP responder hears the Neighbor Solicitations the kernel accepts
-    /// (it checks the groups itself); nothing else in IPv6 is modelled on nodes yet.
+    /// (it checks the groups itself; a unicast NUD probe to a service address reaches no
+    /// socket and is dropped), and kube-proxy takes TCP to LoadBalancer ingress addresses.
     private func receiveIPv6(_ frame: [UInt8], on index: Int, in world: World) {
-        guard let responder = speakerInterfaces.firstIndex(of: index),
-              case let .ipv6NDP(header, message)? = try? EthernetFrame.decode(frame).payload,
-              let reply = updateSpeaker({ $0.respond(to: message, in: header, on: responder) }) ?? nil else { return }
-        world.transmit(reply.bytes, from: ports[index])
+        switch (try? EthernetFrame.decode(frame))?.payload {
+        case let .ipv6NDP(header, message)?:
+            guard let responder = speakerInterfaces.firstIndex(of: index),
+                  let reply = updateSpeaker({ $0.respond(to: message, in: header, on: responder) }) ?? nil else { return }
+            world.transmit(reply.bytes, from: ports[index])
+        case .ipv6TCP?:
+            kubeProxy(frame, on: index, in: world)
+        default:
+            break
+        }
     }
 
     /// The node's kernel answers ARP for its own InternalIP (MetalLB's addresses are not on
@@ -255,12 +262,21 @@ public final class NodeHost: Host {
     /// port, so a SYN for one reaches a pod from whichever node it lands on, as long as the
     /// service has a ready endpoint (on this node, for externalTrafficPolicy Local). The pod's
     /// SYN-ACK leaves through this node. A service without endpoints is rejected with a RST.
+    /// IPv4 and IPv6 alike (iptables and ip6tables hold the same rules for each family's
+    /// ingress address); the answer goes to the SYN's Ethernet source, so the node's own
+    /// neighbour resolution of the client is not modelled in either family.
     private func kubeProxy(_ frame: [UInt8], on index: Int, in world: World) {
         let mac = interfaces[index].hardwareAddress
         let port = ports[index]
-        guard case let .ipv4TCP(ipHeader, tcp)? = try? EthernetFrame.decode(frame).payload,
-              tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
-              let service = world.viewCache.kubeProxy.service(forIngress: ipHeader.destination,
+        let segment: (source: IPAddress, destination: IPAddress, tcp: TCPHeader)
+        switch (try? EthernetFrame.decode(frame))?.payload {
+        case let .ipv4TCP(ipHeader, tcp)?: segment = (.v4(ipHeader.source), .v4(ipHeader.destination), tcp)
+        case let .ipv6TCP(ipHeader, tcp)?: segment = (.v6(ipHeader.source), .v6(ipHeader.destination), tcp)
+        default: return
+        }
+        let tcp = segment.tcp
+        guard tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
+              let service = world.viewCache.kubeProxy.service(forIngress: segment.destination,
                                                               port: Int(tcp.destinationPort), protocol: "TCP",
                                                               in: world.cluster) else { return }
         let source = Segment.source(of: frame)
@@ -268,7 +284,7 @@ public final class NodeHost: Host {
         let endpoints = world.viewCache.kubeProxy.readyEndpoints(of: service, onNode: local, in: world.cluster)
         // A deterministic initial sequence number: a hash of the connection's 4-tuple.
         let isn = UInt32(truncatingIfNeeded: RandomStream.fnv1a(
-            "\(ipHeader.destination):\(tcp.destinationPort)>\(ipHeader.source):\(tcp.sourcePort):\(tcp.sequenceNumber)"))
+            "\(segment.destination):\(tcp.destinationPort)>\(segment.source):\(tcp.sourcePort):\(tcp.sequenceNumber)"))
         let serving = !endpoints.isEmpty
         if serving {
             // iptables picks an endpoint at random per connection (here: by the hash). One on a
@@ -284,8 +300,15 @@ public final class NodeHost: Host {
                                flags: serving ? [.syn, .ack] : [.rst, .ack],
                                window: serving ? 65160 : 0, checksum: 0, urgentPointer: 0,
                                options: serving ? [2, 4, 0x05, 0xb4] : [])
-        world.transmit(EthernetFrame.ipv4TCP(destination: source, source: mac,
-                                             ipSource: ipHeader.destination, ipDestination: ipHeader.source,
-                                             identification: 0, tcp: answer), from: port)
+        switch (segment.destination, segment.source) {
+        case let (.v4(service), .v4(client)):
+            world.transmit(EthernetFrame.ipv4TCP(destination: source, source: mac, ipSource: service,
+                                                 ipDestination: client, identification: 0, tcp: answer), from: port)
+        case let (.v6(service), .v6(client)):
+            world.transmit(EthernetFrame.ipv6TCP(destination: source, source: mac, ipSource: service,
+                                                 ipDestination: client, tcp: answer), from: port)
+        default:
+            break
+        }
     }
 }

@@ -13,10 +13,12 @@ public struct AnnouncementRecord: Sendable, Hashable {
 }
 
 /// A client's neighbour entry for an address changed its MAC or its state.
+/// IPv4 entries come from the ARP table, IPv6 ones from the Neighbor Discovery table; the
+/// report lists both under `arp`, the format's fixed name.
 public struct ClientARPRecord: Sendable, Hashable {
     public var time: SimTime
     public var client: String
-    public var ip: IPv4Address
+    public var ip: IPAddress
     /// nil when the entry is gone, incomplete or failed: nothing to send to.
     public var mac: MACAddress?
     public var state: NeighbourState
@@ -33,7 +35,7 @@ public struct ArpingRecord: Sendable, Hashable {
 /// One TCP SYN probe and its fate.
 public struct ProbeRecord: Sendable, Hashable {
     public var client: String
-    public var target: IPv4Address
+    public var target: IPAddress
     public var port: UInt16
     public var sentAt: SimTime
     /// When the SYN-ACK came back within the probe's timeout, if it did.

@@ -47,7 +47,8 @@ public struct WorldConfig: Sendable {
     }
 
     public struct ProbeSpec: Sendable, Hashable {
-        public var target: IPv4Address
+        /// The service address probed: IPv4, or IPv6 for a client with an `ipv6` address.
+        public var target: IPAddress
         public var port: UInt16
         public var every: SimDuration
         /// When the first probe goes out (default: one period in).
@@ -56,13 +57,29 @@ public struct WorldConfig: Sendable {
         /// first retransmission timeout is 1 s on Linux).
         public var timeout: SimDuration
 
-        public init(target: IPv4Address, port: UInt16, every: SimDuration, start: SimDuration? = nil,
+        public init(target: IPAddress, port: UInt16, every: SimDuration, start: SimDuration? = nil,
                     timeout: SimDuration = .seconds(1)) {
             self.target = target
             self.port = port
             self.every = every
             self.start = start ?? every
             self.timeout = timeout
+        }
+
+        public init(target: IPv4Address, port: UInt16, every: SimDuration, start: SimDuration? = nil,
+                    timeout: SimDuration = .seconds(1)) {
+            self.init(target: .v4(target), port: port, every: every, start: start, timeout: timeout)
+        }
+
+        /// The target as `sim` prints and scenarios write it: `IP:PORT`, `[IPv6]:PORT`.
+        public var targetText: String { Self.endpointText(target, port: port) }
+
+        /// `IP:PORT` for IPv4, `[IP]:PORT` for IPv6 (RFC 3986's brackets, as curl takes them).
+        public static func endpointText(_ ip: IPAddress, port: UInt16) -> String {
+            switch ip {
+            case .v4: return "\(ip):\(port)"
+            case .v6: return "[\(ip)]:\(port)"
+            }
         }
     }
 
@@ -84,15 +101,21 @@ public struct WorldConfig: Sendable {
         public var name: String
         public var mac: MACAddress
         public var ip: IPv4Address
+        /// A global IPv6 address on the segment's prefix, for a client that probes IPv6
+        /// services (its link-local address is derived from `mac`).
+        public var ipv6: IPv6Address?
         public var probe: ProbeSpec?
         public var arping: ArpingSpec?
+        /// The tunables of both neighbour tables (Linux keeps one set per table, with the
+        /// same defaults for ARP and NDP).
         public var neighbour: NeighbourParameters
 
-        public init(name: String, mac: MACAddress, ip: IPv4Address, probe: ProbeSpec? = nil,
+        public init(name: String, mac: MACAddress, ip: IPv4Address, ipv6: IPv6Address? = nil, probe: ProbeSpec? = nil,
                     arping: ArpingSpec? = nil, neighbour: NeighbourParameters = NeighbourParameters()) {
             self.name = name
             self.mac = mac
             self.ip = ip
+            self.ipv6 = ipv6
             self.probe = probe
             self.arping = arping
             self.neighbour = neighbour

@@ -14,6 +14,8 @@ public struct DecodedFrame: Hashable, Sendable {
         case ipv4Other(IPv4Header)
         /// An IPv6 packet carrying a Neighbor Solicitation or Advertisement (ICMPv6 135/136).
         case ipv6NDP(IPv6Header, NDPMessage)
+        /// An IPv6 packet carrying TCP straight after the fixed header (no extension headers).
+        case ipv6TCP(IPv6Header, TCPHeader)
         /// Any other IPv6 packet.
         case ipv6Other(IPv6Header)
         /// An EtherType not decoded here (VLAN tags, LLDP, ...).
@@ -23,7 +25,7 @@ public struct DecodedFrame: Hashable, Sendable {
     public var ethernet: EthernetHeader
     public var payload: Payload
     /// Where, in the decoded frame's bytes, the data after the innermost decoded header
-    /// lies: the TCP payload for `.ipv4TCP`, the IPv4 data for `.ipv4Other` (both ending at
+    /// lies: the TCP payload for `.ipv4TCP` and `.ipv6TCP`, the IPv4 data for `.ipv4Other` (both ending at
     /// Total Length, so Ethernet padding is excluded), everything after the Ethernet
     /// header for `.other`, and an empty range just after the packet for `.arp`.
     public var dataRange: Range<Int>

@@ -64,8 +64,10 @@ public enum EthernetFrame {
         return frame
     }
 
-    /// Decodes a frame down to the transport header: Ethernet, then ARP or IPv4, then TCP
-    /// (unfragmented datagrams only: a fragment holds no complete TCP header to read).
+    /// Decodes a frame down to the transport header: Ethernet, then ARP, IPv4 or IPv6, then TCP
+    /// (unfragmented IPv4 datagrams only: a fragment holds no complete TCP header to read) or,
+    /// in IPv6, a Neighbor Discovery message. IPv6 TCP is read only right after the fixed
+    /// header: lbsim's hosts send no extension headers.
     ///
     /// Checksums are not verified, since a capture taken on the sending host holds
     /// offloaded, unfinished ones. When they matter, call `IPv4Header.verifyChecksum()`,
@@ -98,6 +100,10 @@ public enum EthernetFrame {
             if ip.nextHeader == .icmpv6,
                let message = try NDPMessage.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) {
                 return DecodedFrame(ethernet: ethernet, payload: .ipv6NDP(ip, message), dataRange: start..<end)
+            }
+            if ip.nextHeader == .tcp {
+                let tcp = try TCPHeader.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                return DecodedFrame(ethernet: ethernet, payload: .ipv6TCP(ip, tcp), dataRange: start + tcp.headerLength..<end)
             }
             return DecodedFrame(ethernet: ethernet, payload: .ipv6Other(ip), dataRange: start..<end)
         default:

@@ -2,7 +2,7 @@
 ///
 /// lbsim does not run TCP; it builds and reads the segments that show a connection's fate
 /// across a failover (the SYN to a service IP, the RST from a node that has no state for
-/// it), so this is the header alone, with the checksum over the IPv4 pseudo header.
+/// it), so this is the header alone, with the checksum over the IPv4 or IPv6 pseudo header.
 public struct TCPHeader: Hashable, Sendable {
     public var sourcePort: UInt16
     public var destinationPort: UInt16
@@ -45,7 +45,7 @@ public struct TCPHeader: Hashable, Sendable {
     /// Header length in bytes as emitted: 20 plus the options padded to a multiple of 4.
     public var headerLength: Int { 20 + ((options.count + 3) & ~3) }
 
-    /// Reads a TCP header from `bytes`, which start at the header (the IPv4 payload).
+    /// Reads a TCP header from `bytes`, which start at the header (the IPv4 or IPv6 payload).
     ///
     /// Checks Data Offset at least 5 and the buffer holding Data Offset × 4 bytes. The
     /// checksum is not checked (it needs the addresses): see `verifyChecksum`.
@@ -93,6 +93,24 @@ public struct TCPHeader: Hashable, Sendable {
     /// pseudo header (`source`, `destination`, protocol 6, segment length), the header and
     /// the payload. The stored `checksum` is ignored.
     public func emit(into buffer: inout [UInt8], source: IPv4Address, destination: IPv4Address, payload: [UInt8] = []) {
+        emit(into: &buffer, payload: payload) { length in
+            InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .tcp, length: length)
+        }
+    }
+
+    /// Appends the header and then `payload`, with the checksum over the IPv6 pseudo header
+    /// (RFC 8200 section 8.1: both addresses, the 32-bit upper-layer length, next header 6).
+    /// Unlike IPv4, where a receiver may skip it, the checksum is mandatory here: IPv6 has no
+    /// header checksum of its own.
+    public func emit(into buffer: inout [UInt8], source: IPv6Address, destination: IPv6Address, payload: [UInt8] = []) {
+        emit(into: &buffer, payload: payload) { length in
+            IPv6Header.pseudoHeaderSum(source: source, destination: destination, nextHeader: .tcp, length: length)
+        }
+    }
+
+    /// Writes every byte of the header and the payload, then fills in the checksum from the
+    /// pseudo header sum `pseudo` gives for the segment's length.
+    private func emit(into buffer: inout [UInt8], payload: [UInt8], pseudo: (Int) -> UInt32) {
         precondition(options.count <= 40, "TCP options longer than 40 bytes")
         let start = buffer.count
         buffer.appendU16(sourcePort)
@@ -107,11 +125,9 @@ public struct TCPHeader: Hashable, Sendable {
         buffer.append(contentsOf: options)
         buffer.appendZeros(headerLength - 20 - options.count)
         buffer.append(contentsOf: payload)
-        let segmentLength = buffer.count - start
-        let pseudo = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocol: .tcp, length: segmentLength)
+        let initial = pseudo(buffer.count - start)
         let checksum = buffer.withUnsafeBytes { bytes in
-            InternetChecksum.checksum(UnsafeRawBufferPointer(rebasing: bytes[start...]), initial: pseudo)
+            InternetChecksum.checksum(UnsafeRawBufferPointer(rebasing: bytes[start...]), initial: initial)
         }
         buffer.setU16(checksum, at: start + 16)
     }
@@ -127,6 +143,19 @@ public struct TCPHeader: Hashable, Sendable {
 
     /// `verifyChecksum` over a segment held as a byte array.
     public static func verifyChecksum(source: IPv4Address, destination: IPv4Address, segment: [UInt8]) -> Bool {
+        segment.withUnsafeBytes { verifyChecksum(source: source, destination: destination, segment: $0) }
+    }
+
+    /// True when the checksum in `segment` (a whole TCP segment carried in an IPv6 packet
+    /// from `source` to `destination`, no extension headers) is correct.
+    public static func verifyChecksum(source: IPv6Address, destination: IPv6Address, segment: UnsafeRawBufferPointer) -> Bool {
+        let pseudo = IPv6Header.pseudoHeaderSum(source: source, destination: destination, nextHeader: .tcp,
+                                                length: segment.count)
+        return InternetChecksum.sum(segment, initial: pseudo) == 0xFFFF
+    }
+
+    /// `verifyChecksum` over an IPv6-carried segment held as a byte array.
+    public static func verifyChecksum(source: IPv6Address, destination: IPv6Address, segment: [UInt8]) -> Bool {
         segment.withUnsafeBytes { verifyChecksum(source: source, destination: destination, segment: $0) }
     }
 }

@@ -10,7 +10,7 @@ struct DowntimeIntervalTests {
     func probes(_ pattern: String, start: SimTime = .seconds(1), every: SimDuration = .seconds(1)) -> [ProbeRecord] {
         pattern.enumerated().map { index, mark in
             let sent = start + every * Int64(index)
-            return ProbeRecord(client: "client-0", target: vip, port: 80, sentAt: sent,
+            return ProbeRecord(client: "client-0", target: .v4(vip), port: 80, sentAt: sent,
                                answeredAt: mark == "A" ? sent + .milliseconds(1) : nil,
                                answeredBy: mark == "A" ? macA : nil)
         }

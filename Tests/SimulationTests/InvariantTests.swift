@@ -160,7 +160,7 @@ struct ClientMACInvariantTests {
     static let rogue = MACAddress(0x02, 0x00, 0x00, 0x00, 0x99, 0x99)
 
     static func entry(_ seconds: Int64, _ mac: MACAddress?, _ state: NeighbourState) -> ClientARPRecord {
-        ClientARPRecord(time: .seconds(seconds), client: "client-0", ip: vip, mac: mac, state: state)
+        ClientARPRecord(time: .seconds(seconds), client: "client-0", ip: .v4(vip), mac: mac, state: state)
     }
 
     @Test func onlyUsableEntriesWithAnUnknownMACViolate() {

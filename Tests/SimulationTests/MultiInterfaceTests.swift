@@ -46,7 +46,7 @@ struct MultiInterfaceTests {
         let world = world(interfaces: ["ens224"], trace: trace)
         world.run(until: .seconds(10))
         #expect(vipClaimers(trace) == [Self.secondMAC])
-        #expect(world.recorder.clientARP.last { $0.ip == vip }?.mac == Self.secondMAC)
+        #expect(world.recorder.clientARP.last { $0.ip == .v4(vip) }?.mac == Self.secondMAC)
         // kube-proxy answers on the NIC the SYN arrived on.
         #expect(world.recorder.probes.contains { $0.answeredBy == Self.secondMAC })
     }
@@ -69,7 +69,7 @@ struct MultiInterfaceTests {
         world.run(until: .seconds(120))
         let late = arpPackets(trace.segment).filter { $0.time > .seconds(8) && $0.arp.senderProtocolAddress == vip }
         #expect(late.allSatisfy { $0.arp.senderHardwareAddress == Self.secondMAC })
-        #expect(world.recorder.clientARP.last { $0.ip == vip }?.mac == Self.secondMAC)
+        #expect(world.recorder.clientARP.last { $0.ip == .v4(vip) }?.mac == Self.secondMAC)
         let answeredLate = world.recorder.probes.filter { $0.sentAt > .seconds(100) && $0.answeredAt != nil }
         #expect(!answeredLate.isEmpty && answeredLate.allSatisfy { $0.answeredBy == Self.secondMAC })
     }

@@ -52,11 +52,15 @@ func gratuitousReply(for ip: IPv4Address, mac: MACAddress, tha: MACAddress) -> A
 
 /// Drives one `NeighbourTable` as `ClientHost` and `World` do: every timer request is kept and
 /// fired in (time, request order), stale generations included (the table must ignore them).
-/// Everything the table asks for is logged with its time.
-struct NeighbourDriver {
+/// Everything the table asks for is logged with its time. Generic over the table's address
+/// family: `NeighbourDriver` drives the ARP table, `NDDriver` the Neighbor Discovery one.
+typealias NeighbourDriver = CacheDriver<IPv4Address>
+typealias NDDriver = CacheDriver<IPv6Address>
+
+struct CacheDriver<Address: NeighbourAddress> {
     struct Sent: Hashable {
         var time: SimTime
-        var solicitation: NeighbourTable.Solicitation
+        var solicitation: NeighbourCache<Address>.Solicitation
     }
 
     struct Transition: Hashable {
@@ -64,9 +68,9 @@ struct NeighbourDriver {
         var state: NeighbourState
     }
 
-    var table: NeighbourTable
-    let ip: IPv4Address
-    private var timers: [(request: NeighbourTable.TimerRequest, order: Int)] = []
+    var table: NeighbourCache<Address>
+    let ip: Address
+    private var timers: [(request: NeighbourCache<Address>.TimerRequest, order: Int)] = []
     private var order = 0
     private(set) var sent: [Sent] = []
     private(set) var transitions: [Transition] = []
@@ -75,32 +79,23 @@ struct NeighbourDriver {
     /// Set when a timer re-armed itself for the instant it fired at: a host would loop forever.
     private(set) var loopedAt: SimTime?
 
-    init(ip: IPv4Address = peerIP, parameters: NeighbourParameters = NeighbourParameters(), seed: UInt64 = 1) {
+    init(ip: Address, parameters: NeighbourParameters = NeighbourParameters(), seed: UInt64 = 1) {
         self.ip = ip
-        table = NeighbourTable(parameters: parameters, random: RandomStream(seed: seed))
+        table = NeighbourCache<Address>(parameters: parameters, random: RandomStream(seed: seed))
     }
 
     var state: NeighbourState? { table.entry(for: ip)?.state }
     var mac: MACAddress? { table.entry(for: ip)?.mac }
     /// The time of the latest armed timer, whatever its generation.
-    var lastTimer: NeighbourTable.TimerRequest? { timers.max { $0.order < $1.order }?.request }
+    var lastTimer: NeighbourCache<Address>.TimerRequest? { timers.max { $0.order < $1.order }?.request }
 
     @discardableResult
-    mutating func resolve(at time: SimTime) -> (mac: MACAddress?, effects: NeighbourTable.Effects) {
+    mutating func resolve(at time: SimTime) -> (mac: MACAddress?, effects: NeighbourCache<Address>.Effects) {
         advance(to: time, inclusive: false)
-        var effects = NeighbourTable.Effects()
+        var effects = NeighbourCache<Address>.Effects()
         let mac = table.resolve(ip, now: time, effects: &effects)
         absorb(effects, at: time)
         return (mac, effects)
-    }
-
-    @discardableResult
-    mutating func receive(_ packet: ARPPacket, unicast: Bool, at time: SimTime) -> NeighbourTable.Effects {
-        advance(to: time, inclusive: false)
-        var effects = NeighbourTable.Effects()
-        table.arpReceived(packet, unicastToUs: unicast, now: time, effects: &effects)
-        absorb(effects, at: time)
-        return effects
     }
 
     mutating func confirm(at time: SimTime) {
@@ -125,13 +120,13 @@ struct NeighbourDriver {
                 timers.removeAll()
                 return
             }
-            var effects = NeighbourTable.Effects()
+            var effects = NeighbourCache<Address>.Effects()
             table.timerFired(timer.ip, generation: timer.generation, now: timer.time, effects: &effects)
             absorb(effects, at: timer.time)
         }
     }
 
-    private mutating func absorb(_ effects: NeighbourTable.Effects, at time: SimTime) {
+    mutating func absorb(_ effects: NeighbourCache<Address>.Effects, at time: SimTime) {
         for solicitation in effects.solicitations { sent.append(Sent(time: time, solicitation: solicitation)) }
         if let timer = effects.timer {
             timers.append((timer, order))
@@ -140,6 +135,21 @@ struct NeighbourDriver {
         if effects.releaseQueue { released.append(time) }
         if effects.dropQueue { dropped.append(time) }
         if let state, transitions.last?.state != state { transitions.append(Transition(time: time, state: state)) }
+    }
+}
+
+extension CacheDriver where Address == IPv4Address {
+    init(parameters: NeighbourParameters = NeighbourParameters(), seed: UInt64 = 1) {
+        self.init(ip: peerIP, parameters: parameters, seed: seed)
+    }
+
+    @discardableResult
+    mutating func receive(_ packet: ARPPacket, unicast: Bool, at time: SimTime) -> NeighbourTable.Effects {
+        advance(to: time, inclusive: false)
+        var effects = NeighbourTable.Effects()
+        table.arpReceived(packet, unicastToUs: unicast, now: time, effects: &effects)
+        absorb(effects, at: time)
+        return effects
     }
 
     /// Brings the entry to REACHABLE with `mac` at `time`: resolve, then a unicast reply.
@@ -253,5 +263,65 @@ extension World {
     /// Puts `frame` on the wire from `port` at `time` (through the world's own event queue).
     func inject(_ frame: [UInt8], from port: Int32, at time: SimTime) {
         at(time) { world in world.transmit(frame, from: port) }
+    }
+}
+
+// MARK: IPv6
+
+let clientIPv6 = IPv6Address("2001:db8::100")!
+let peerIPv6 = IPv6Address("2001:db8::50")!
+let vip6 = IPv6Address("2001:db8::200")!
+
+/// A Neighbor Advertisement for `target` with the given flags and Target Link-Layer Address.
+func advertisement(for target: IPv6Address = peerIPv6, solicited: Bool, override: Bool, mac: MACAddress?) -> NDPMessage {
+    .neighborAdvertisement(router: false, solicited: solicited, override: override, target: target,
+                           options: mac.map { [.targetLinkLayerAddress($0)] } ?? [])
+}
+
+extension CacheDriver where Address == IPv6Address {
+    init(parameters: NeighbourParameters = NeighbourParameters(), seed: UInt64 = 1) {
+        self.init(ip: peerIPv6, parameters: parameters, seed: seed)
+    }
+
+    @discardableResult
+    mutating func receive(_ message: NDPMessage, at time: SimTime) -> NDNeighbourTable.Effects {
+        advance(to: time, inclusive: false)
+        var effects = NDNeighbourTable.Effects()
+        table.advertisementReceived(message, now: time, effects: &effects)
+        absorb(effects, at: time)
+        return effects
+    }
+
+    /// Resolve, then a solicited advertisement (what MetalLB's responder sends): REACHABLE.
+    mutating func makeReachable(mac: MACAddress, at time: SimTime) {
+        resolve(at: time)
+        receive(advertisement(solicited: true, override: false, mac: mac), at: time)
+    }
+}
+
+/// Like `clusterWorld`, for IPv6: the pool holds only `vip6`, `default/web` is an IPv6
+/// service on port 80, and client-0 (with `clientIPv6`) probes `[vip6]:80` every `probeEvery`.
+/// With another `probePort` the SYNs match no kube-proxy rule and go unanswered.
+func clusterWorldIPv6(nodeCount: Int = 1, probePort: UInt16 = 80, probeEvery: SimDuration = .milliseconds(100),
+                      duration: SimDuration = .seconds(120), trace: TraceSink? = nil) throws -> World {
+    let probe = WorldConfig.ProbeSpec(target: .v6(vip6), port: probePort, every: probeEvery)
+    var client = clientSpec(0, probe: probe)
+    client.ipv6 = clientIPv6
+    let config = WorldConfig(seed: 7, duration: duration, nodes: (0..<nodeCount).map(nodeSpec), clients: [client])
+    let world = World(config: config, trace: trace)
+    try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [.v6(IPv6CIDR(network: vip6, prefixLength: 128))])])
+    world.applyService(Service(meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+                               selector: LabelSelector(["app": "web"]), ipFamilies: [.ipv6]))
+    world.applyPod(Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
+                   startsReady: true)
+    return world
+}
+
+/// Decoded Neighbor Discovery messages of a list of frames, with their Ethernet and IPv6 headers.
+func ndpMessages(_ frames: [RecordingTrace.Frame]) -> [(time: SimTime, ethernet: EthernetHeader, ip: IPv6Header, message: NDPMessage)] {
+    frames.compactMap { frame in
+        guard let decoded = try? EthernetFrame.decode(frame.bytes), case let .ipv6NDP(ip, message) = decoded.payload
+        else { return nil }
+        return (frame.time, decoded.ethernet, ip, message)
     }
 }

@@ -170,7 +170,7 @@ struct WorldHostTests {
         // The first probe waits for ARP (request, reply) before its SYN and SYN-ACK cross.
         #expect(probes.first?.answeredAt == SimTime.seconds(1) + latency * 4)
         #expect(probes.dropFirst().allSatisfy { $0.answeredAt == $0.sentAt + latency * 2 })
-        #expect(probes.allSatisfy { $0.answeredBy == node.mac && $0.target == vip && $0.port == 80 })
+        #expect(probes.allSatisfy { $0.answeredBy == node.mac && $0.target == .v4(vip) && $0.port == 80 })
 
         var syns: [UInt16: TCPHeader] = [:]
         var synAcks = 0
@@ -209,7 +209,7 @@ struct WorldHostTests {
         let client = world.clients[0]
         #expect(world.recorder.probes.count == 1)
         #expect(world.recorder.probes.allSatisfy { $0.answeredAt == nil })
-        let history = world.recorder.clientARP.filter { $0.ip == unannouncedIP }
+        let history = world.recorder.clientARP.filter { $0.ip == .v4(unannouncedIP) }
         #expect(history.map(\.state) == [.incomplete, .failed])
         #expect(history.map(\.time) == [.seconds(10), .seconds(13)])
         #expect(history.allSatisfy { $0.mac == nil && $0.client == client.name })

@@ -1,13 +1,27 @@
 import Engine
 import Wire
 
-/// A model of the Linux IPv4 neighbour cache (net/core/neighbour.c with net/ipv4/arp.c) for one
-/// interface: what a client on the segment believes the MAC of each IP is, and the ARP it
-/// sends to find out.
+/// A protocol address a neighbour cache is keyed by: IPv4 for ARP, IPv6 for Neighbor Discovery.
+public protocol NeighbourAddress: Hashable, Sendable {}
+extension IPv4Address: NeighbourAddress {}
+extension IPv6Address: NeighbourAddress {}
+
+/// Linux's ARP table (`arp_tbl`, net/ipv4/arp.c): what the IPv4 model and its tests call the
+/// neighbour table.
+public typealias NeighbourTable = NeighbourCache<IPv4Address>
+/// Linux's Neighbor Discovery table (`nd_tbl`, net/ipv6/ndisc.c). A separate table, as in the
+/// kernel: its own entries, its own reachable time drawn from its own `neigh_parms`.
+public typealias NDNeighbourTable = NeighbourCache<IPv6Address>
+
+/// A model of one Linux neighbour table (net/core/neighbour.c) for one interface: what a
+/// client on the segment believes the MAC of each address is, and the solicitations it sends
+/// to find out. The state machine is the protocol-independent one both ARP and NDP share
+/// (INCOMPLETE, REACHABLE, STALE, DELAY, PROBE, FAILED); how received frames feed it lives in
+/// `NeighbourCache+ARP.swift` (`arp_process`) and `NeighbourCache+NDP.swift` (`ndisc_recv_na`).
 ///
 /// Sans-IO like the protocol code: calls take the time and return what to transmit and when
 /// to be called back (`TimerRequest`); the owning host schedules those.
-public struct NeighbourTable: Sendable {
+public struct NeighbourCache<Address: NeighbourAddress>: Sendable {
     public struct Entry: Sendable, Hashable {
         public var state: NeighbourState
         public var mac: MACAddress?
@@ -23,15 +37,16 @@ public struct NeighbourTable: Sendable {
         var timerGeneration: UInt64
     }
 
-    /// What the table wants sent: an ARP request for `ip`, broadcast or unicast to a known MAC.
+    /// What the table wants sent: an ARP request or Neighbor Solicitation for `ip`, to every
+    /// host (broadcast; for NDP the solicited-node group) or unicast to a known MAC.
     public struct Solicitation: Sendable, Hashable {
-        public var ip: IPv4Address
+        public var ip: Address
         public var unicastTo: MACAddress?
     }
 
     /// A request to be called back at `time` for `ip`'s timer of generation `generation`.
     public struct TimerRequest: Sendable, Hashable {
-        public var ip: IPv4Address
+        public var ip: Address
         public var time: SimTime
         public var generation: UInt64
     }
@@ -46,7 +61,7 @@ public struct NeighbourTable: Sendable {
     }
 
     public let parameters: NeighbourParameters
-    public private(set) var entries: [IPv4Address: Entry] = [:]
+    public internal(set) var entries: [Address: Entry] = [:]
     /// The table-wide reachable time, redrawn from `baseReachableTime` every 300 s.
     public private(set) var reachableTime: SimDuration
     private var reachableTimeDrawnAt: SimTime = .zero
@@ -59,7 +74,7 @@ public struct NeighbourTable: Sendable {
         self.reachableTime = drawReachableTime()
     }
 
-    public func entry(for ip: IPv4Address) -> Entry? { entries[ip] }
+    public func entry(for ip: Address) -> Entry? { entries[ip] }
 
     private mutating func drawReachableTime() -> SimDuration {
         let base = parameters.baseReachableTime.nanoseconds
@@ -78,7 +93,7 @@ public struct NeighbourTable: Sendable {
 
     /// A packet is about to go to `ip` (`neigh_event_send`). Returns the MAC to send it to when
     /// the entry is usable now, or nil when the packet must wait in the entry's queue.
-    public mutating func resolve(_ ip: IPv4Address, now: SimTime, effects: inout Effects) -> MACAddress? {
+    public mutating func resolve(_ ip: Address, now: SimTime, effects: inout Effects) -> MACAddress? {
         refreshReachableTime(now: now)
         var entry = entries[ip] ?? newEntry(now: now)
         entry.used = now
@@ -115,7 +130,7 @@ public struct NeighbourTable: Sendable {
     }
 
     /// Upper-layer proof that the neighbour is reachable (TCP saw its SYN-ACK: `dst_confirm`).
-    public mutating func confirm(_ ip: IPv4Address, now: SimTime) {
+    public mutating func confirm(_ ip: Address, now: SimTime) {
         guard var entry = entries[ip] else { return }
         entry.confirmed = now
         entries[ip] = entry
@@ -124,7 +139,7 @@ public struct NeighbourTable: Sendable {
     // MARK: timers
 
     /// The entry's timer fired (`neigh_timer_handler`).
-    public mutating func timerFired(_ ip: IPv4Address, generation: UInt64, now: SimTime, effects: inout Effects) {
+    public mutating func timerFired(_ ip: Address, generation: UInt64, now: SimTime, effects: inout Effects) {
         guard var entry = entries[ip], entry.timerGeneration == generation else { return }
         refreshReachableTime(now: now)
         var next = now + parameters.retransTime
@@ -184,69 +199,45 @@ public struct NeighbourTable: Sendable {
     /// `arp_solicit`: while `probes` is below `ucast_solicit` the request is unicast to the
     /// cached MAC, after that it is broadcast. INCOMPLETE starts counting at `ucast_solicit`,
     /// which is why a fresh entry broadcasts from the first request.
-    private func solicit(_ entry: inout Entry, ip: IPv4Address, effects: inout Effects) {
+    private func solicit(_ entry: inout Entry, ip: Address, effects: inout Effects) {
         let unicast = entry.probes < parameters.ucastSolicit ? entry.mac : nil
         entry.probes += 1
         effects.solicitations.append(Solicitation(ip: ip, unicastTo: unicast))
     }
 
-    private func arm(_ entry: inout Entry, ip: IPv4Address, at time: SimTime, effects: inout Effects) {
+    private func arm(_ entry: inout Entry, ip: Address, at time: SimTime, effects: inout Effects) {
         entry.timerGeneration &+= 1
         effects.timer = TimerRequest(ip: ip, time: time, generation: entry.timerGeneration)
     }
 
-    // MARK: receiving
-
-    /// An ARP frame arrived (`arp_process`): it may update the entry for its sender. With
-    /// `arp_accept` 0 no entry is created here. `unicastToUs` is PACKET_HOST: only a unicast
-    /// reply proves reachability; broadcast replies and requests leave the entry STALE.
-    public mutating func arpReceived(_ packet: ARPPacket, unicastToUs: Bool, now: SimTime, effects: inout Effects) {
-        let ip = packet.senderProtocolAddress
-        // Gratuitous: sender IP equals target IP, and for a reply also target MAC equals sender MAC.
-        var isGratuitous = packet.senderProtocolAddress == packet.targetProtocolAddress
-        if isGratuitous && packet.operation == .reply {
-            isGratuitous = packet.targetHardwareAddress == packet.senderHardwareAddress
-        }
-        // arp_accept 1 lets an unsolicited gratuitous ARP or reply create the entry.
-        if entries[ip] == nil, parameters.arpAccept, isGratuitous || packet.operation == .reply, ip != .any {
-            entries[ip] = newEntry(now: now)
-        }
-        guard var entry = entries[ip] else { return }
-        let override = now > entry.updated + parameters.locktime || isGratuitous
-        let newState: NeighbourState = (packet.operation == .reply && unicastToUs) ? .reachable : .stale
-        update(&entry, ip: ip, mac: packet.senderHardwareAddress, newState: newState,
-               override: override, now: now, effects: &effects)
-        entries[ip] = entry
-    }
-
-    /// A request for one of our own addresses (`neigh_event_ns`): the sender's entry is created
-    /// whatever `arp_accept` says and set STALE with override, locktime or not.
-    public mutating func requestForUsReceived(_ packet: ARPPacket, now: SimTime, effects: inout Effects) {
-        let ip = packet.senderProtocolAddress
-        guard ip != .any else { return }
-        var entry = entries[ip] ?? newEntry(now: now)
-        update(&entry, ip: ip, mac: packet.senderHardwareAddress, newState: .stale, override: true, now: now,
-               effects: &effects)
-        entries[ip] = entry
-    }
-
     /// A fresh entry (NUD_NONE, modelled as FAILED with no address).
-    private func newEntry(now: SimTime) -> Entry {
+    func newEntry(now: SimTime) -> Entry {
         Entry(state: .failed, mac: nil, updated: now, confirmed: now - parameters.baseReachableTime * 2,
               used: now, probes: 0, timerGeneration: 0)
     }
 
-    /// `__neigh_update` for an update carrying a link-layer address.
-    private mutating func update(_ entry: inout Entry, ip: IPv4Address, mac: MACAddress, newState: NeighbourState,
-                                 override: Bool, now: SimTime, effects: inout Effects) {
+    /// `__neigh_update` for an update carrying a link-layer address. `override` is
+    /// NEIGH_UPDATE_F_OVERRIDE: a different address may replace the cached one.
+    /// `weakOverride` is NEIGH_UPDATE_F_WEAK_OVERRIDE, which only NDP passes: a different
+    /// address without override does not replace the cached one, but turns a REACHABLE
+    /// (NUD_CONNECTED) entry STALE, so it gets re-checked before being trusted further.
+    mutating func update(_ entry: inout Entry, ip: Address, mac: MACAddress, newState: NeighbourState,
+                         override: Bool, weakOverride: Bool = false, now: SimTime, effects: inout Effects) {
         let old = entry.state
         var new = newState
+        var mac = mac
+        // The kernel stamps `confirmed` for a REACHABLE update before it looks at the address.
         if new == .reachable { entry.confirmed = now }
-        let changesAddress = !old.isValid || entry.mac != mac
-        if old.isValid {
-            if entry.mac != mac && !override { return }
-            if entry.mac == mac && new == .stale { new = old }
+        if old.isValid, let cached = entry.mac {
+            if cached != mac && !override {
+                guard weakOverride, old == .reachable else { return }
+                mac = cached
+                new = .stale
+            } else if cached == mac && new == .stale {
+                new = old
+            }
         }
+        let changesAddress = !old.isValid || entry.mac != mac
         if new != old || changesAddress { entry.updated = now }
         if new != old {
             entry.timerGeneration &+= 1
