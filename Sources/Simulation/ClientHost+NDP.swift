@@ -47,9 +47,9 @@ extension ClientHost {
     /// Carries out what the Neighbor Discovery table asked for and records any change of the
     /// entry.
     func apply(_ effects: NDNeighbourTable.Effects, for ip: IPv6Address, in world: World) {
-        for solicitation in effects.solicitations {
+        carryOut(effects, for: ip, table: \.ndNeighbours, in: world) { solicitation in
             let queued = !(pending[.v6(solicitation.ip)] ?? []).isEmpty
-            guard let source = queued ? ipv6 : linkLocal else { continue }
+            guard let source = queued ? ipv6 : linkLocal else { return }
             let message = NDPMessage.neighborSolicitation(target: solicitation.ip,
                                                           options: [.sourceLinkLayerAddress(mac)])
             let group = solicitation.ip.solicitedNodeMulticast
@@ -58,22 +58,5 @@ extension ClientHost {
                                              ipDestination: solicitation.unicastTo == nil ? group : solicitation.ip),
                            from: port)
         }
-        if let timer = effects.timer {
-            world.schedule(.hostTimer(port: port, kind: .neighbour(ip: .v6(timer.ip), generation: timer.generation)),
-                           at: timer.time)
-        }
-        if effects.releaseQueue, let queued = pending.removeValue(forKey: .v6(ip)) {
-            // As for ARP: the queue is flushed through the normal output path, so a STALE
-            // result moves to DELAY with the first released packet.
-            for index in queued {
-                var sendEffects = NDNeighbourTable.Effects()
-                let resolved = ndNeighbours.resolve(ip, now: world.now, effects: &sendEffects)
-                send(index, resolvedTo: resolved, in: world)
-                apply(sendEffects, for: ip, in: world)
-            }
-        }
-        if effects.dropQueue { pending[.v6(ip)] = nil }
-        let entry = ndNeighbours.entry(for: ip)
-        reportChange(for: .v6(ip), state: entry?.state, mac: entry?.mac, in: world)
     }
 }

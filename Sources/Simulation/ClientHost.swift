@@ -215,31 +215,41 @@ public final class ClientHost: Host {
         transmitTCP(rst, to: record.target, via: sender, identification: 0, in: world)
     }
 
-    /// Carries out what the ARP table asked for and records any change of the entry.
+    /// Carries out what the ARP table asked for: broadcast (or, when probing, unicast) requests.
     private func apply(_ effects: NeighbourTable.Effects, for ip: IPv4Address, in world: World) {
-        for solicitation in effects.solicitations {
+        carryOut(effects, for: ip, table: \.neighbours, in: world) { solicitation in
             let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: self.ip,
                                     targetHardwareAddress: .zero, targetProtocolAddress: solicitation.ip)
             world.transmit(EthernetFrame.arp(request, destination: solicitation.unicastTo ?? .broadcast, source: mac),
                            from: port)
         }
+    }
+
+    /// What a neighbour table asked for, carried out alike for ARP and NDP (only `solicit`
+    /// differs): the solicitations, the table's timer, the probes that waited for the address
+    /// (flushed through the normal output path as the kernel does, which moves a STALE entry
+    /// to DELAY like any other send, or dropped when resolution failed), and the entry's
+    /// change recorded.
+    func carryOut<Address: NeighbourAddress>(_ effects: NeighbourCache<Address>.Effects, for ip: Address,
+                                             table: ReferenceWritableKeyPath<ClientHost, NeighbourCache<Address>>,
+                                             in world: World,
+                                             solicit: (NeighbourCache<Address>.Solicitation) -> Void) {
+        for solicitation in effects.solicitations { solicit(solicitation) }
         if let timer = effects.timer {
-            world.schedule(.hostTimer(port: port, kind: .neighbour(ip: .v4(timer.ip), generation: timer.generation)),
+            world.schedule(.hostTimer(port: port, kind: .neighbour(ip: timer.ip.ipAddress, generation: timer.generation)),
                            at: timer.time)
         }
-        if effects.releaseQueue, let queued = pending.removeValue(forKey: .v4(ip)) {
-            // The kernel flushes the queue through the normal output path, which moves a STALE
-            // entry to DELAY like any other send.
+        if effects.releaseQueue, let queued = pending.removeValue(forKey: ip.ipAddress) {
             for index in queued {
-                var sendEffects = NeighbourTable.Effects()
-                let resolved = neighbours.resolve(ip, now: world.now, effects: &sendEffects)
+                var sendEffects = NeighbourCache<Address>.Effects()
+                let resolved = self[keyPath: table].resolve(ip, now: world.now, effects: &sendEffects)
                 send(index, resolvedTo: resolved, in: world)
-                apply(sendEffects, for: ip, in: world)
+                carryOut(sendEffects, for: ip, table: table, in: world, solicit: solicit)
             }
         }
-        if effects.dropQueue { pending[.v4(ip)] = nil }
-        let entry = neighbours.entry(for: ip)
-        reportChange(for: .v4(ip), state: entry?.state, mac: entry?.mac, in: world)
+        if effects.dropQueue { pending[ip.ipAddress] = nil }
+        let entry = self[keyPath: table].entry(for: ip)
+        reportChange(for: ip.ipAddress, state: entry?.state, mac: entry?.mac, in: world)
     }
 
     /// Records the entry for `ip` if its usable MAC or its state changed since last recorded.

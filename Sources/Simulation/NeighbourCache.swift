@@ -2,9 +2,16 @@ import Engine
 import Wire
 
 /// A protocol address a neighbour cache is keyed by: IPv4 for ARP, IPv6 for Neighbor Discovery.
-public protocol NeighbourAddress: Hashable, Sendable {}
-extension IPv4Address: NeighbourAddress {}
-extension IPv6Address: NeighbourAddress {}
+public protocol NeighbourAddress: Hashable, Sendable {
+    /// The address as either family, for what hosts keep of both (queues, records, timers).
+    var ipAddress: IPAddress { get }
+}
+extension IPv4Address: NeighbourAddress {
+    public var ipAddress: IPAddress { .v4(self) }
+}
+extension IPv6Address: NeighbourAddress {
+    public var ipAddress: IPAddress { .v6(self) }
+}
 
 /// Linux's ARP table (`arp_tbl`, net/ipv4/arp.c): what the IPv4 model and its tests call the
 /// neighbour table.
