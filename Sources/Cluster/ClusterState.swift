@@ -33,31 +33,11 @@ public struct ClusterState: Sendable {
         return nodes.keys.filter { result.contains($0) }
     }
 
-    /// The Ready pods backing `service` (on `node`, if given), in creation order: the
-    /// endpoints kube-proxy load-balances over.
-    public func readyEndpoints(of service: Service, onNode node: String? = nil) -> [Pod] {
+    /// The Ready pods backing `service`, in creation order: the endpoints kube-proxy
+    /// load-balances over.
+    public func readyEndpoints(of service: Service) -> [Pod] {
         pods.values.filter { pod in
-            pod.meta.namespace == service.meta.namespace && pod.ready
-                && service.selector.matches(pod.meta.labels)
-                && (node == nil || pod.nodeName == node)
-        }
-    }
-
-    /// Whether any Ready pod backs `service` (kube-proxy forwards only then).
-    public func hasReadyEndpoint(_ service: Service, onNode node: String? = nil) -> Bool {
-        pods.values.contains { pod in
-            pod.meta.namespace == service.meta.namespace && pod.ready
-                && service.selector.matches(pod.meta.labels)
-                && (node == nil || pod.nodeName == node)
-        }
-    }
-
-    /// The LoadBalancer service that owns `ip` and exposes `port`/`protocol`, if any:
-    /// what kube-proxy's rules for that destination lead to.
-    public func service(forIngress ip: IPv4Address, port: Int, protocol proto: String) -> Service? {
-        services.values.first { service in
-            service.type == .loadBalancer && service.ingress.contains(.v4(ip))
-                && service.ports.contains { $0.port == port && $0.protocol == proto }
+            pod.meta.namespace == service.meta.namespace && pod.ready && service.selector.matches(pod.meta.labels)
         }
     }
 

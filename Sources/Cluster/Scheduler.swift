@@ -4,14 +4,13 @@
 /// Filters: the node is Ready, is not a control-plane node (kubeadm taints those NoSchedule),
 /// and matches the pod's nodeSelector (with `kubernetes.io/hostname` set to the node name).
 public enum Scheduler {
-    public static func place(nodeSelector: [String: String], in cluster: ClusterState,
-                             excluding unavailable: Set<String> = []) -> String? {
+    public static func place(nodeSelector: [String: String], in cluster: ClusterState) -> String? {
         var best: (name: String, load: Int)?
         // Counted once per placement, not once per node: a large cluster has thousands of pods.
         var loads: [String: Int] = [:]
         for pod in cluster.pods.values { if let node = pod.nodeName { loads[node, default: 0] += 1 } }
         for node in cluster.nodes.values {
-            guard node.ready, !unavailable.contains(node.name),
+            guard node.ready,
                   !node.roles.contains("control-plane"), !node.roles.contains("master") else { continue }
             var labels = node.meta.labels
             labels["kubernetes.io/hostname"] = node.name

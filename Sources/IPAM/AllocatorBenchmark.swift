@@ -5,7 +5,7 @@ import Wire
 /// empty or nearly full (MetalLB walks the pool each time, so its cost grows with the number
 /// already allocated).
 ///
-/// The clock is handed in (`sim bench` passes `ContinuousClock()`): IPAM itself never reads
+/// The clock is handed in (`allocator-bench` passes `ContinuousClock()`): IPAM itself never reads
 /// one.
 public enum AllocatorBenchmark {
     /// One pool's run: the whole pool allocated, one service per address.
@@ -24,11 +24,11 @@ public enum AllocatorBenchmark {
         public var isFlat: Bool { last1000 <= first1000 * 2 }
     }
 
-    public static func run(clock: some Clock<Duration>) -> [String] {
-        let results = [
-            measure(prefix: "10.0.0.0/16", clock: clock),
-            measure(prefix: "fd00::/112", clock: clock),
-        ]
+    /// The two pools.
+    public static let prefixes = ["10.0.0.0/16", "fd00::/112"]
+
+    /// One line per pool's result.
+    public static func lines(_ results: [Result]) -> [String] {
         var lines: [String] = []
         for r in results {
             let per = { (d: Duration, n: Int) in nanoseconds(d) / Double(n) }
@@ -66,7 +66,7 @@ public enum AllocatorBenchmark {
                       lastAddress: last?.description ?? "none", exhaustedCorrectly: refused)
     }
 
-    private static func nanoseconds(_ d: Duration) -> Double {
+    public static func nanoseconds(_ d: Duration) -> Double {
         Double(d.components.seconds) * 1e9 + Double(d.components.attoseconds) / 1e9
     }
 

@@ -10,6 +10,13 @@ public struct SpeakerController: Sendable {
         /// Candidates: live speakers on eligible nodes (only endpoint nodes for
         /// externalTrafficPolicy Local), nobody when no endpoint is ready; key: the ingress IP.
         case current
+
+        /// What the election hashes with each node name: v0.9.4 the service's `namespace/name`,
+        /// current its first ingress address in canonical text (nil: it has none yet). The one
+        /// rule for both the speaker's own sort and the simulator's precomputed rankings.
+        public func electionKey(service name: String, firstIngress: IPAddress?) -> String? {
+            self == .v0_9_4 ? name : firstIngress?.description
+        }
     }
 
     /// This speaker's node name.
@@ -111,7 +118,7 @@ public struct SpeakerController: Sendable {
 
     /// v0.9.4 hashes `namespace/name`; current hashes the first ingress IP's canonical text.
     public func electionKey(_ service: ServiceView, ip: IPAddress) -> String {
-        rules == .v0_9_4 ? service.name : ip.description
+        rules.electionKey(service: service.name, firstIngress: ip)!
     }
 
     /// The service is gone from the API server.

@@ -235,7 +235,7 @@ public final class LiveSpeaker: @unchecked Sendable {
     }
 
     private func send(_ frames: [OutgoingFrame], gratuitous: Bool) {
-        for (index, frame) in frames.enumerated() {
+        for frame in frames {
             do {
                 try capture.inject(frame.bytes)
             } catch {
@@ -256,7 +256,6 @@ public final class LiveSpeaker: @unchecked Sendable {
                 default:
                     break
                 }
-                _ = index
             } else {
                 summary.repliesSent += 1
             }

@@ -284,9 +284,9 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: payload))
     }
 
-    /// The member named by `address`'s text, if members are named that way. Names of that
-    /// form are noted as members come and go, so the usual case (names that are not
-    /// addresses) costs no string building per datagram.
+    /// The member named by `address`'s text, if members are named that way. A flag set when
+    /// the first such member is added (and never cleared: a cheap over-approximation) keeps
+    /// the usual case, names that are not addresses, free of string building per datagram.
     func lookUpByAddressText(_ address: IPv4Address) -> NodeState? {
         guard hasAddressNamedMembers else { return nil }
         return nodes.member(named: address.description)

@@ -42,10 +42,6 @@ public struct Draw: Sendable {
         }
     }
 
-    /// The value before any seed is applied: the first choice or the lower bound. The scenario
-    /// is validated with it (an entry's earliest time is the strictest for "exists by then").
-    public var base: DrawnValue { extremes[0] }
-
     /// The value for `seed`. Each drawn field has a stream of its own, split off the root seed
     /// by the label `timeline/<entry>/<field>`, where `<entry>` is the entry's `id` or else its
     /// position in the written list. No other subsystem draws from it, so a scenario without

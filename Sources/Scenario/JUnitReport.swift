@@ -41,11 +41,6 @@ public enum JUnitReport {
     /// How many of an invariant's violations a failure's text lists.
     static let maxListedViolations = 20
 
-    /// `sim run FILE --seed N`: what reproduces a run exactly.
-    public static func replayCommand(_ scenario: Scenario) -> String {
-        "sim run \(scenario.file) --seed \(scenario.seed)"
-    }
-
     /// `Scenarios/failover/partition.yaml` -> `Scenarios.failover.partition`.
     static func className(_ file: String) -> String {
         var path = file
@@ -64,7 +59,7 @@ public enum JUnitReport {
         let report = suite.report
         let scenario = report.scenario
         let className = XMLText.attribute(className(scenario.file))
-        let replay = replayCommand(scenario)
+        let replay = ReplayCommand.text(scenario)
         var lines = ["  <testsuite name=\"\(XMLText.attribute(scenario.name))\" tests=\"\(testCount(report))\""
             + " failures=\"\(failureCount(report))\" errors=\"0\" skipped=\"0\" time=\"\(seconds(suite.wallNanoseconds))\">"]
         lines.append("    <properties>")

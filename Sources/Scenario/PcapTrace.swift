@@ -6,8 +6,9 @@ import Simulation
 /// mirror's view) and, when asked, one file per node interface. An optional BPF filter,
 /// compiled by libpcap, decides which frames are written.
 ///
-/// Files are first written under temporary names and only renamed into place by `commit()`,
-/// so a run that fails half-way never leaves a mix of old and new outputs.
+/// Files are first written under temporary names and only renamed into place by `commit()`
+/// (or, with the report, by `ScenarioRunner` once everything is written), so a run that fails
+/// half-way never leaves a mix of old and new outputs.
 public final class PcapTrace: TraceSink {
     private var segment: PcapFileWriter?
     /// Writers by segment port (nodes only).
@@ -46,5 +47,10 @@ public final class PcapTrace: TraceSink {
     public func close() {
         segment?.close()
         for writer in interfaces.values { writer.close() }
+    }
+
+    /// Renames every closed file to its final name.
+    public func commit() throws(OutputError) {
+        for file in files { try OutputFile.move(file.temporary, to: file.final) }
     }
 }

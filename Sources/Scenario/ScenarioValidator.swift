@@ -95,13 +95,13 @@ enum ScenarioValidator {
                     throw ScenarioError(entry.fieldLocations["node"] ?? entry.location,
                                         "\(entry.action.name): no node named \"\(node)\"")
                 }
-                if case let .linkDown(_, interface?) = entry.action, !interfaceNames(of: node).contains(interface) {
-                    throw ScenarioError(entry.fieldLocations["interface"] ?? entry.location,
-                                        "linkDown: node \"\(node)\" has no interface \"\(interface)\" (it has \(interfaceNames(of: node).joined(separator: ", ")))")
-                }
-                if case let .linkUp(_, interface?) = entry.action, !interfaceNames(of: node).contains(interface) {
-                    throw ScenarioError(entry.fieldLocations["interface"] ?? entry.location,
-                                        "linkUp: node \"\(node)\" has no interface \"\(interface)\" (it has \(interfaceNames(of: node).joined(separator: ", ")))")
+                switch entry.action {
+                case let .linkDown(_, interface?), let .linkUp(_, interface?):
+                    guard interfaceNames(of: node).contains(interface) else {
+                        throw ScenarioError(entry.fieldLocations["interface"] ?? entry.location,
+                                            "\(entry.action.name): node \"\(node)\" has no interface \"\(interface)\" (it has \(interfaceNames(of: node).joined(separator: ", ")))")
+                    }
+                default: break
                 }
             case let .partition(groups):
                 let hosts = nodes.union(scenario.world.clients.map(\.name))

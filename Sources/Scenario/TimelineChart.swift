@@ -126,7 +126,7 @@ struct TimelineChart: Sendable {
         case let .partition(groups):
             return "\(action.name) \(groups.map { $0.joined(separator: ",") }.joined(separator: " | "))"
         case let .loss(ppm, span):
-            return "\(action.name) \(percentText(ppm)) for \(span)"
+            return "\(action.name) \(DrawnValue.percent(ppm: ppm)) for \(span)"
         case let .delete(kind, name, namespace):
             return "\(action.name) \(kind) \(namespace)/\(name)"
         case let .label(node, key, value):
@@ -138,14 +138,5 @@ struct TimelineChart: Sendable {
         default:
             return action.name
         }
-    }
-
-    /// Parts per million as a percentage with no more decimals than needed (`2.5%`).
-    private static func percentText(_ ppm: UInt32) -> String {
-        let whole = ppm / 10_000
-        var fraction = String(ppm % 10_000)
-        fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(whole)\(fraction.isEmpty ? "" : "." + fraction)%"
     }
 }

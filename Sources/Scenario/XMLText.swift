@@ -4,16 +4,16 @@
 /// markup characters are replaced by entities, and characters XML 1.0 cannot carry at all
 /// (control characters other than tab, newline and carriage return, U+FFFE, U+FFFF) by
 /// U+FFFD, so that no input makes a file a CI system refuses to read.
-enum XMLText {
+public enum XMLText {
     /// For an attribute value in double quotes. Tab, newline and carriage return are written
     /// as character references: a parser would otherwise turn them into spaces (and a
     /// carriage return in character data into a newline).
-    static func attribute(_ text: String) -> String {
+    public static func attribute(_ text: String) -> String {
         escape(text, inAttribute: true)
     }
 
     /// For character data between tags.
-    static func content(_ text: String) -> String {
+    public static func content(_ text: String) -> String {
         escape(text, inAttribute: false)
     }
 

@@ -222,7 +222,7 @@ extension World {
         if viewCache.endpoints == nil { viewCache.endpoints = EndpointIndex(cluster) }
         let eligible = eligibleNodeSets(pool: pool?.name)
         let ingress = service.ingress
-        let electionKey = config.version == .v0_9_4 ? key : ingress.first?.description
+        let electionKey = speakerRules.electionKey(service: key, firstIngress: ingress.first)
         var view = ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: ingress,
                                poolProtocol: proto,
                                readyEndpointNodes: viewCache.endpoints!.nodesWithReadyEndpoints(of: service),
@@ -341,8 +341,7 @@ extension World {
         while current.count < deployment.replicas {
             let name = "\(deployment.meta.name)-\(deployment.templateHash)-\(Scheduler.suffix(clusterRandom.next(), length: 5))"
             let meta = ObjectMeta(name: name, namespace: deployment.meta.namespace, labels: deployment.podLabels)
-            let node = Scheduler.place(nodeSelector: deployment.nodeSelector, in: cluster,
-                                       excluding: Set(cluster.nodes.values.filter { !$0.ready }.map(\.name)))
+            let node = Scheduler.place(nodeSelector: deployment.nodeSelector, in: cluster)
             let pod = Pod(meta: meta, nodeName: node, ready: false, readinessDelaySeconds: deployment.readinessDelaySeconds)
             if node == nil {
                 // Unschedulable: the pod stays Pending, never Ready.

@@ -67,9 +67,13 @@ extension World {
         node.stopSpeaker(in: self)
     }
 
-    /// Takes a node's interface (`interface` nil: every interface) down or up.
+    /// Takes a node's interface (`interface` nil: every interface) down or up. The scenario
+    /// loader has checked the names; a name the node does not have is a programming error, not
+    /// a fault to skip silently.
     public func setLink(node name: String, interface: String? = nil, up: Bool) {
-        guard let node = node(named: name) else { return }
+        guard let node = node(named: name) else { preconditionFailure("setLink: no node \(name)") }
+        precondition(interface == nil || node.interfaces.contains { $0.name == interface },
+                     "setLink: \(name) has no interface \(interface ?? "")")
         for (index, port) in node.ports.enumerated() where interface == nil || node.interfaces[index].name == interface {
             setLink(port: port, up: up)
         }

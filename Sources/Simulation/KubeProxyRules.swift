@@ -5,8 +5,8 @@ import Wire
 /// for each LoadBalancer ingress address, the services behind it, and for each service its
 /// Ready endpoints in the API server's pod order. Built on first use after a change of the
 /// cluster objects (the world empties it with the speakers' view cache), so a stream of SYN
-/// probes does not scan every service and pod per packet, while the answers stay those of
-/// `ClusterState.service(forIngress:port:protocol:)` and `readyEndpoints(of:onNode:)`.
+/// probes does not scan every service and pod per packet. The endpoints are
+/// `ClusterState.readyEndpoints(of:)`, kept per service.
 struct KubeProxyRules {
     /// Ingress address (either family) -> LoadBalancer service keys, in the API server's
     /// service order.

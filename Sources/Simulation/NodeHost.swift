@@ -87,7 +87,7 @@ public final class NodeHost: Host {
 
     /// Starts the speaker with empty state, as a new pod of the DaemonSet does.
     func startSpeaker(in world: World) {
-        let rules: SpeakerController.Rules = world.config.version == .v0_9_4 ? .v0_9_4 : .current
+        let rules = world.speakerRules
         speakerInterfaces = interfaces.indices.filter { interfaces[$0].answersARP(rules: rules) }
         let schedule: GratuitousSchedule = world.config.version == .v0_9_4
             ? .v0_9_4(speakerStart: world.now.nanoseconds) : .current

@@ -34,7 +34,11 @@ public final class World {
     /// API server), in the order they were first delivered; a deleted one is gone.
     var informerViews: OrderedDictionary<String, ServiceView> = [:]
     /// Deployments by key: their pods are reconciled to the replica count.
-    var deployments: [String: Deployment] = [:]
+    /// In creation order: an eviction reconciles every Deployment in turn, and each draws pod
+    /// names from the cluster's stream, so the order must not change from run to run.
+    var deployments: OrderedDictionary<String, Deployment> = [:]
+    /// Which MetalLB's election the speakers run.
+    var speakerRules: SpeakerController.Rules { config.version == .v0_9_4 ? .v0_9_4 : .current }
     /// Pools selected by some L2Advertisement (current MetalLB); nil: every layer2 pool.
     var advertisedPools: Set<String>? { didSet { viewCache.invalidate() } }
     /// Random draws for the control plane (cluster IPs, node ports).

@@ -25,9 +25,10 @@ public struct DecodedFrame: Hashable, Sendable {
     public var ethernet: EthernetHeader
     public var payload: Payload
     /// Where, in the decoded frame's bytes, the data after the innermost decoded header
-    /// lies: the TCP payload for `.ipv4TCP` and `.ipv6TCP`, the IPv4 data for `.ipv4Other` (both ending at
-    /// Total Length, so Ethernet padding is excluded), everything after the Ethernet
-    /// header for `.other`, and an empty range just after the packet for `.arp`.
+    /// lies: the TCP payload for `.ipv4TCP` and `.ipv6TCP`, the IPv4 data for `.ipv4Other`,
+    /// the ICMPv6 message for `.ipv6NDP` and the IPv6 payload for `.ipv6Other` (each ending
+    /// at the IP header's length, so Ethernet padding is excluded), everything after the
+    /// Ethernet header for `.other`, and an empty range just after the packet for `.arp`.
     public var dataRange: Range<Int>
 
     public init(ethernet: EthernetHeader, payload: Payload, dataRange: Range<Int>) {

@@ -59,8 +59,8 @@ struct BenchCommand: ParsableCommand {
         switch workload {
         case .arp: try runARP(sizes: sizes.isEmpty ? [10, 100, 1000] : sizes)
         case .cluster:
-            ClusterBench(sizes: sizes.isEmpty ? [50, 100, 200] : sizes, services: services,
-                         duration: .seconds(Int64(seconds)), repeats: `repeat`, traceDir: clusterTrace).run()
+            try ClusterBench(sizes: sizes.isEmpty ? [50, 100, 200] : sizes, services: services,
+                             duration: .seconds(Int64(seconds)), repeats: `repeat`, traceDir: clusterTrace).run()
         }
     }
 
@@ -96,7 +96,7 @@ struct BenchCommand: ParsableCommand {
         world.run(until: .zero + world.config.duration)
         trace?.close()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        if let trace { for file in trace.files { _ = rename(file.temporary, file.final) } }
+        try trace?.commit()
         let switchTime = world.recorder.arping.first { $0.time > .seconds(30) }?.time.secondsText ?? "never"
         return Sample(seconds: seconds, events: world.eventCount, frames: world.recorder.framesOnSegment,
                       deliveries: world.recorder.framesDelivered, switchTime: switchTime)

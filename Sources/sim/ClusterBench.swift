@@ -13,11 +13,11 @@ struct ClusterBench {
     /// Writes the segment trace of the last run of each size here, when set.
     var traceDir: String?
 
-    func run() {
+    func run() throws {
         print("nodes  services  sim_s  build_s  run_s    events     events/s    frames     peak_MiB  failed_over  max_failover_s")
         for nodes in sizes {
             var samples: [Sample] = []
-            for _ in 0..<repeats { samples.append(measure(nodes: nodes)) }
+            for _ in 0..<repeats { samples.append(try measure(nodes: nodes)) }
             let median = samples.sorted { $0.seconds < $1.seconds }[samples.count / 2]
             print(String(format: "%-6d %-9d %-6.0f %-8.3f %-8.3f %-10llu %-11.0f %-10llu %-9.1f %-12@ %@",
                          nodes, services, Double(duration.nanoseconds) / 1e9, median.build, median.seconds, median.events,
@@ -36,15 +36,15 @@ struct ClusterBench {
         var maxFailover: String
     }
 
-    private func measure(nodes: Int) -> Sample {
+    private func measure(nodes: Int) throws -> Sample {
         let built = DispatchTime.now().uptimeNanoseconds
-        let trace = traceDir.flatMap { try? PcapTrace(segmentPath: $0 + "/lbsim-cluster-\(nodes).pcap", interfacePaths: [:], filter: nil) }
+        let trace = try traceDir.map { try PcapTrace(segmentPath: $0 + "/lbsim-cluster-\(nodes).pcap", interfacePaths: [:], filter: nil) }
         let world = ClusterBenchWorkload.world(nodes: nodes, services: services, duration: duration, trace: trace)
         let started = DispatchTime.now().uptimeNanoseconds
         world.run(until: .zero + duration)
         let finished = DispatchTime.now().uptimeNanoseconds
         trace?.close()
-        if let trace { for file in trace.files { _ = rename(file.temporary, file.final) } }
+        try trace?.commit()
         // Services whose announcer powered off, and when each got a new one.
         let failure = ClusterBenchWorkload.failureAt
         var affected = 0

@@ -10,7 +10,7 @@ import Pcap
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show which MACs claimed each IP in an Ethernet capture, unanswered requests and conflicts.",
+        abstract: "Show which MACs claimed each IP in a capture, unanswered requests and conflicts.",
         usage: "sim inspect PCAP [--json] [--answer-window D] [--conflict-window D]",
         discussion: """
             Reads a classic pcap or pcapng file through libpcap (any source: lbsim's traces, tcpdump, \

@@ -50,7 +50,7 @@ enum Runner {
                          report.files.joined(separator: ", ")))
             if !report.passed {
                 allPassed = false
-                print("replay: sim run \(scenario.file == BuiltInScenario.path && files.isEmpty ? "Scenarios/seed-nginx-migration.yaml" : scenario.file) --seed \(scenario.seed)")
+                print("replay: \(ReplayCommand.text(scenario))")
             }
         }
         if let junit = options.junit {

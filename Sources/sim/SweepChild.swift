@@ -1,26 +1,22 @@
 import Foundation
+import Scenario
 
 /// What one seed of a sweep came to.
 struct SeedOutcome: Sendable {
     enum Verdict: Sendable {
         case passed
-        /// Expectations failed: `sim run` exited 1.
+        /// Expectations or invariants failed: `sim run` exited 1.
         case failed([FailedExpectation])
         /// The run itself went wrong (a crash, outputs that could not be written).
         case error(String)
     }
 
-    struct FailedExpectation: Sendable {
-        var kind: String
-        var message: String
-    }
+    /// A failed expectation, or a violated invariant (kind `invariant NAME`).
+    typealias FailedExpectation = ReportFailures.Failure
 
     var seed: UInt64
     var verdict: Verdict
     var seconds: Double
-    /// The seed's output folder; gone when the seed passed and outputs are not kept.
-    var folder: String
-    var kept: Bool
 
     var passed: Bool {
         if case .passed = verdict { return true }
@@ -55,9 +51,8 @@ struct SweepChild: Sendable {
     func run(seed: UInt64) -> SeedOutcome {
         let folder = directory + "/" + SweepChild.folderName(seed)
         let started = DispatchTime.now().uptimeNanoseconds
-        func outcome(_ verdict: SeedOutcome.Verdict, kept: Bool = true) -> SeedOutcome {
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            return SeedOutcome(seed: seed, verdict: verdict, seconds: seconds, folder: folder, kept: kept)
+        func outcome(_ verdict: SeedOutcome.Verdict) -> SeedOutcome {
+            SeedOutcome(seed: seed, verdict: verdict, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         }
         // A folder left by an earlier sweep would mix its files with this run's.
         try? FileManager.default.removeItem(atPath: folder)
@@ -92,9 +87,9 @@ struct SweepChild: Sendable {
         case 0:
             if keepAll { return outcome(.passed) }
             try? FileManager.default.removeItem(atPath: folder)
-            return outcome(.passed, kept: false)
+            return outcome(.passed)
         case 1:
-            return outcome(.failed(SweepChild.failedExpectations(report: folder + "/report.json")))
+            return outcome(.failed(SweepChild.failures(report: folder + "/report.json")))
         default:
             let firstLine = (try? String(contentsOfFile: logPath, encoding: .utf8))?
                 .split(separator: "\n").first.map(String.init) ?? ""
@@ -102,15 +97,11 @@ struct SweepChild: Sendable {
         }
     }
 
-    /// The failed expectations a run's report lists, in the order the scenario writes them.
-    static func failedExpectations(report path: String) -> [SeedOutcome.FailedExpectation] {
-        guard let data = FileManager.default.contents(atPath: path),
-              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let expectations = root["expectations"] as? [[String: Any]] else {
-            return [SeedOutcome.FailedExpectation(kind: "?", message: "no readable report at \(path)")]
+    /// What made the run fail, from its report (expectations and invariants alike).
+    static func failures(report path: String) -> [SeedOutcome.FailedExpectation] {
+        guard let data = FileManager.default.contents(atPath: path), let failures = ReportFailures.read(data) else {
+            return [ReportFailures.Failure(kind: "?", message: "no readable report at \(path)")]
         }
-        return expectations.filter { ($0["passed"] as? Bool) == false }.map { item in
-            SeedOutcome.FailedExpectation(kind: item["kind"] as? String ?? "?", message: item["message"] as? String ?? "")
-        }
+        return failures
     }
 }

@@ -13,7 +13,8 @@ struct SweepCommand: ParsableCommand {
             binary, so every seed's outputs are exactly what that command writes on its own. Seeds that \
             pass have their folder removed (unless --keep-all); each failing seed keeps it, and the \
             summary prints the one command that replays it. Exit status: 0 every seed passed, 1 a seed \
-            failed, 65 the scenario could not be loaded, 64 bad usage.
+            failed (an expectation or invariant, or its run went wrong), 65 the scenario could not be \
+            loaded, 64 bad usage, 73 the outputs could not be written.
             """)
 
     @Argument(help: ArgumentHelp("The scenario file (YAML).", valueName: "FILE"))

@@ -35,13 +35,13 @@ enum SweepSummary {
                 if !seeded.drawnSummary.isEmpty {
                     lines.append("seed \(outcome.seed) drew \(seeded.drawnSummary.joined(separator: "; "))")
                 }
-                lines.append("replay: sim run \(shellQuoted(file)) --seed \(outcome.seed)")
+                lines.append("replay: \(ReplayCommand.text(file: file, seed: outcome.seed))")
             }
             lines.append("")
         }
         var total = String(format: "%d seeds in %.1f s (%d at a time): %d passed, %d failed",
                            outcomes.count, seconds, jobs, outcomes.count - failing.count, failing.count)
-        if failing.contains(where: \.kept) {
+        if !failing.isEmpty {
             total += "; the failing seeds' outputs are in \(directory)/seed-N"
         }
         lines.append(total)
@@ -51,11 +51,5 @@ enum SweepSummary {
     private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let space = String(repeating: " ", count: max(0, width - text.count))
         return right ? space + text : text + space
-    }
-
-    /// The path as a shell reads it back: unchanged when it is plain, else in single quotes.
-    static func shellQuoted(_ text: String) -> String {
-        let plain = !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/._-+=:,@%".contains($0)) }
-        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

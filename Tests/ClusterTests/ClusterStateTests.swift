@@ -27,8 +27,7 @@ struct ClusterStateTests {
         cluster.add(pod("web-1", on: "node1"))
         cluster.add(pod("web-2", on: "node2", ready: false))
         #expect(cluster.nodesWithReadyEndpoints(of: service("nginx")) == ["node1"])
-        #expect(!cluster.hasReadyEndpoint(service("nginx"), onNode: "node2"))
-        #expect(cluster.hasReadyEndpoint(service("nginx"), onNode: "node1"))
+        #expect(cluster.readyEndpoints(of: service("nginx")).map(\.meta.name) == ["web-1"])
     }
 
     @Test("pods in another namespace are ignored, even with matching labels")
@@ -62,7 +61,7 @@ struct ClusterStateTests {
         var cluster = Self.threeNodeCluster()
         cluster.add(pod("web-pending", on: nil))
         #expect(cluster.nodesWithReadyEndpoints(of: service("nginx")) == [])
-        #expect(!cluster.hasReadyEndpoint(service("nginx"), onNode: "node1"))
+        #expect(!cluster.readyEndpoints(of: service("nginx")).contains { $0.nodeName == "node1" })
     }
 
     @Test("a service with an empty selector has no endpoints")
@@ -70,7 +69,7 @@ struct ClusterStateTests {
         var cluster = Self.threeNodeCluster()
         cluster.add(pod("web-1", on: "node1"))
         #expect(cluster.nodesWithReadyEndpoints(of: service("headless", selector: [:])) == [])
-        #expect(!cluster.hasReadyEndpoint(service("headless", selector: [:])))
+        #expect(cluster.readyEndpoints(of: service("headless", selector: [:])).isEmpty)
     }
 
     @Test("the node order is creation order, not alphabetical")
@@ -81,16 +80,39 @@ struct ClusterStateTests {
         #expect(cluster.nodesWithReadyEndpoints(of: service("nginx")) == ["zeta", "alpha", "mid"])
     }
 
-    @Test("kube-proxy's lookup finds the LoadBalancer service by ingress IP, port and protocol")
-    func serviceForIngress() {
-        var cluster = ClusterState()
-        var lb = service("nginx")
-        lb.ingress = [ip("10.200.200.120")]
-        cluster.add(lb)
-        #expect(cluster.service(forIngress: ip("10.200.200.120"), port: 80, protocol: "TCP")?.key == "default/nginx")
-        #expect(cluster.service(forIngress: ip("10.200.200.120"), port: 81, protocol: "TCP") == nil)
-        #expect(cluster.service(forIngress: ip("10.200.200.120"), port: 80, protocol: "UDP") == nil)
-        #expect(cluster.service(forIngress: ip("10.200.200.121"), port: 80, protocol: "TCP") == nil)
+    /// The simulator's index of many services' endpoint nodes gives what the one-service rule
+    /// above gives, over random clusters: pods in other namespaces, not Ready, unscheduled, on
+    /// nodes the API server does not know, with labels a selector may or may not match.
+    @Test("EndpointIndex agrees with nodesWithReadyEndpoints")
+    func endpointIndexAgrees() {
+        var state: UInt64 = 7
+        func draw(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        let apps = ["web", "db", "cache"], namespaces = ["default", "staging"]
+        for round in 0..<200 {
+            var cluster = ClusterState()
+            for name in ["n2", "n0", "n1"].prefix(1 + draw(3)) { cluster.add(node(name)) }
+            for index in 0..<draw(12) {
+                let nodeName: String? = draw(6) == 0 ? nil : ["n0", "n1", "n2", "gone"][draw(4)]
+                var labels = ["app": apps[draw(3)]]
+                if draw(2) == 0 { labels["tier"] = ["a", "b"][draw(2)] }
+                cluster.add(pod("p\(index)", on: nodeName, labels: labels, namespace: namespaces[draw(2)],
+                                ready: draw(4) != 0))
+            }
+            let services = apps.flatMap { app in
+                namespaces.flatMap { ns in
+                    [service(app, selector: ["app": app], namespace: ns),
+                     service(app + "-a", selector: ["app": app, "tier": "a"], namespace: ns)]
+                }
+            }
+            let index = EndpointIndex(cluster)
+            for service in services {
+                #expect(index.nodesWithReadyEndpoints(of: service) == cluster.nodesWithReadyEndpoints(of: service),
+                        "round \(round), \(service.key)")
+            }
+        }
     }
 
     @Test("events are kept per service in emission order")

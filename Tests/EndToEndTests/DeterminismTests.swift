@@ -69,4 +69,26 @@ struct DeterminismTests {
         try #require(c.status == 0 || c.status == 1, "\(c)")
         #expect(try base.snapshot("c")["trace.pcap"] != filesA["trace.pcap"])
     }
+
+    /// Every process hashes with its own random seed, so a loop over a Dictionary runs in a
+    /// different order in each: one such loop over the Deployments made evictions name the
+    /// re-created pods differently from run to run. Six processes must agree (with such a loop,
+    /// all six agree by chance once in 32).
+    @Test("a run with evictions from two Deployments is the same in six processes")
+    func evictionsAcrossProcesses() throws {
+        let base = try TemporaryDirectory("det-evictions")
+        defer { base.remove() }
+        let path = Repository.root.appendingPathComponent("Fixtures/determinism/two-deployments-evicted.yaml").path
+        var snapshots: [[String: Data]] = []
+        for run in 0..<6 {
+            let result = try Sim.run(["run", path, "--out", "run-\(run)", "-q"], in: base.url)
+            try #require(result.status == 0, "\(result)")
+            snapshots.append(try base.snapshot("run-\(run)"))
+        }
+        let report = String(decoding: snapshots[0]["report.json"] ?? Data(), as: UTF8.self)
+        #expect(report.components(separatedBy: "evicted default/").count - 1 == 5, "both evictions happened: \(report)")
+        for (run, snapshot) in snapshots.enumerated().dropFirst() {
+            #expect(snapshot == snapshots[0], "run \(run) differs from run 0")
+        }
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import XMLCheck
 
 /// `sim sweep`: many seeds of one scenario in child processes, a table of the failing seeds,
 /// and a replay command for each that reproduces its run byte for byte.
@@ -78,6 +79,8 @@ struct SweepTests {
         }
 
         // The JUnit file: one test case per seed, the failing ones with the message and the replay command.
+        // The shape CI systems' JUnit readers require (every attribute they need, counts that add up).
+        #expect(JUnitShape.problems(try XMLTree.parse(String(decoding: try folder.data("sweep.xml"), as: UTF8.self))) == [])
         let junit = try XMLDocument(data: try folder.data("sweep.xml"))
         let suite = try #require(try junit.nodes(forXPath: "/testsuites/testsuite").first as? XMLElement)
         #expect(suite.attribute(forName: "tests")?.stringValue == "20")
