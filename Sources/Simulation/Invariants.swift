@@ -1,3 +1,4 @@
+import Engine
 import Wire
 
 extension World {
@@ -11,7 +12,8 @@ extension World {
     public func checkInvariants() -> [InvariantResult] {
         [
             SharingInvariant.check(recorder.allocations),
-            PoolInvariant.check(announcements: recorder.announcements, configs: recorder.poolConfigs),
+            PoolInvariant.check(announcements: recorder.announcements, configs: recorder.poolConfigs,
+                                lag: config.watchDelay + config.watchDelay),
             ClientMACInvariant.check(recorder.clientARP, segmentMACs: segmentMACs),
         ]
     }

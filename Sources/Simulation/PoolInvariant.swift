@@ -1,3 +1,4 @@
+import Engine
 import IPAM
 import Wire
 
@@ -8,12 +9,15 @@ import Wire
 ///
 /// Only the start of an announcement is judged: after a pool is removed, the speakers keep
 /// announcing until their informers deliver the cleared ingress a watch delay later, as
-/// MetalLB's do.
+/// MetalLB's do. For the same reason a start within `lag` of a configuration change (the
+/// controller's watch delay plus the speakers') may still use an address of the configuration
+/// before it: a speaker that takes over then elects from what its informers hold.
 public enum PoolInvariant {
     public static let name = "announcedInPool"
     public static let rule = "every address a speaker starts announcing lies inside a configured pool"
 
-    public static func check(announcements: [AnnouncementRecord], configs: [PoolConfigRecord]) -> InvariantResult {
+    public static func check(announcements: [AnnouncementRecord], configs: [PoolConfigRecord],
+                             lag: SimDuration = .zero) -> InvariantResult {
         var violations: [InvariantViolation] = []
         var checked = 0
         var current: Int?
@@ -27,8 +31,11 @@ public enum PoolInvariant {
                     time: record.time, message: "\(record.node) started announcing \(record.ip) before any pool was configured"))
                 continue
             }
+            // The configuration in force, and those it replaced within the informers' lag.
+            var inForce = index
+            while inForce > 0, configs[inForce].time > record.time - lag { inForce -= 1 }
+            guard !configs[inForce...index].contains(where: { $0.pools.contains { $0.contains(record.ip) } }) else { continue }
             let pools = configs[index].pools
-            guard !pools.contains(where: { $0.contains(record.ip) }) else { continue }
             let configured = pools.isEmpty ? "no pools"
                 : pools.map { "\($0.name) \($0.cidrs.map(\.description).joined(separator: ","))" }.joined(separator: "; ")
             violations.append(InvariantViolation(

@@ -131,6 +131,20 @@ struct PoolInvariantTests {
             time: .seconds(11), message: "node-b started announcing 192.0.2.201, which lies in no configured pool (narrow 192.0.2.200/32)")])
     }
 
+    /// A speaker taking over just after a pool change elects from its informers, which still
+    /// hold the old addresses for two watch delays: that start is MetalLB's behaviour, not a
+    /// violation; one after the lag is.
+    @Test func aStartWithinTheInformersLagMayUseTheReplacedConfiguration() {
+        let configs = [PoolConfigRecord(time: .seconds(0), pools: [Self.pool24]),
+                       PoolConfigRecord(time: .seconds(10), pools: [Self.pool32])]
+        let lag = SimDuration.milliseconds(10)
+        let inside = AnnouncementRecord(time: .seconds(10) + .milliseconds(9), ip: otherIP, node: "node-b", action: .start)
+        let after = AnnouncementRecord(time: .seconds(10) + .milliseconds(11), ip: otherIP, node: "node-c", action: .start)
+        #expect(PoolInvariant.check(announcements: [inside], configs: configs, lag: lag).passed)
+        #expect(PoolInvariant.check(announcements: [inside], configs: configs).violations.count == 1, "no lag, no allowance")
+        #expect(PoolInvariant.check(announcements: [after], configs: configs, lag: lag).violations.map(\.time) == [after.time])
+    }
+
     @Test func anAnnouncementBeforeAnyConfigurationIsAViolation() {
         let result = PoolInvariant.check(announcements: [Self.start(0, sharedIP)],
                                          configs: [PoolConfigRecord(time: .seconds(1), pools: [Self.pool24])])
