@@ -24,15 +24,20 @@ extension World {
     public func powerOn(node name: String) {
         guard let node = node(named: name), !node.powered else { return }
         node.powered = true
+        node.bootGeneration &+= 1
+        let boot = node.bootGeneration
         for (index, port) in node.ports.enumerated() { setLink(port: port, up: node.interfaces[index].isUp) }
-        node.containersRunningFrom = now + config.podReadyDelay
+        // Every pod restarts now and is Ready after its own delay, whatever the lifecycle
+        // controller did while the node was away.
+        markedNotReady[name] = nil
         for pod in cluster.pods.values where pod.nodeName == name && pod.ready {
             setPodReady(pod.key, ready: false)
         }
         for pod in cluster.pods.values where pod.nodeName == name {
             let key = pod.key
             at(now + config.podReadyDelay + .seconds(Int64(pod.readinessDelaySeconds))) { world in
-                guard world.node(named: name)?.powered == true, world.cluster.pods[key]?.nodeName == name else { return }
+                guard let host = world.node(named: name), host.powered, host.bootGeneration == boot,
+                      world.cluster.pods[key]?.nodeName == name else { return }
                 world.setPodReady(key, ready: true)
             }
         }

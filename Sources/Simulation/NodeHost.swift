@@ -38,10 +38,9 @@ public final class NodeHost: Host {
     var forceSyncQueued = false
     /// The kernel's ARP cache for the node's own datagrams.
     var neighbours = NodeNeighbours()
-    /// After a boot, the pods' containers are running again from this time on.
-    var containersRunningFrom: SimTime = .zero
-
-    func isRestartingPods(at time: SimTime) -> Bool { time < containersRunningFrom }
+    /// Counts the machine's boots: a pod's readiness timer from one boot must not fire into
+    /// the next (off, on, off, on within a readiness delay).
+    var bootGeneration: UInt64 = 0
 
     init(spec: WorldConfig.NodeSpec, port: Int32, interfaceName: String) {
         name = spec.name

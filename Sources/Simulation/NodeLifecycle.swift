@@ -32,15 +32,16 @@ extension World {
         guard let host = node(named: name), host.powered, reachesAPIServer(host) else { return }
         lastStatusUpdate[name] = now
         guard var node = cluster.nodes[name], !node.ready else { return }
-        // Back: Ready again, the taint goes, and pods whose containers kept running report
-        // Ready (a rebooted node's pods turn Ready when their containers have started).
+        // Back: Ready again, the taint goes, and the pods the controller marked not ready,
+        // whose containers kept running, report Ready (a rebooted node's pods turn Ready on
+        // their own timers, when their containers have started).
         node.ready = true
         node.noExecuteTaints.removeAll { $0 == Self.unreachableTaint }
         taintedSince[name] = nil
         recorder.nodeChanged(NodeConditionRecord(time: now, node: name, change: "Ready"))
         nodeObjectChanged(node)
-        for pod in cluster.pods.values where pod.nodeName == name && !pod.ready && !host.isRestartingPods(at: now) {
-            setPodReady(pod.key, ready: true)
+        for key in markedNotReady.removeValue(forKey: name) ?? [] where cluster.pods[key]?.nodeName == name {
+            setPodReady(key, ready: true)
         }
     }
 
@@ -57,6 +58,7 @@ extension World {
             nodeObjectChanged(node)
             // MarkPodsNotReady: the endpoints controller drops them.
             for pod in cluster.pods.values where pod.nodeName == node.name && pod.ready {
+                markedNotReady[node.name, default: []].append(pod.key)
                 setPodReady(pod.key, ready: false)
             }
             let name = node.name

@@ -47,6 +47,9 @@ public final class World {
     var lastStatusUpdate: [String: SimTime] = [:]
     /// When the node lifecycle controller tainted each NotReady node.
     var taintedSince: [String: SimTime] = [:]
+    /// The pods the node lifecycle controller marked not ready, by node, in the order it did:
+    /// the ones the kubelet reports Ready again when the node comes back without a reboot.
+    var markedNotReady: [String: [String]] = [:]
 
     public init(config: WorldConfig, trace: TraceSink? = nil) {
         self.config = config

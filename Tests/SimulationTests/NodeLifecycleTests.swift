@@ -26,6 +26,49 @@ struct NodeLifecycleTests {
         return world
     }
 
+    /// When `pod` turned Ready, as the endpoints show it: polled every 100 ms from `from`.
+    func readyTimes(of pod: String, in world: World, from: SimTime, until: SimTime) -> [SimTime] {
+        var times: [SimTime] = []
+        var wasReady = world.cluster.pods[pod]?.ready ?? false
+        var time = from
+        while time < until {
+            time = time + .milliseconds(100)
+            world.run(until: time)
+            let ready = world.cluster.pods[pod]?.ready ?? false
+            if ready && !wasReady { times.append(time) }
+            wasReady = ready
+        }
+        return times
+    }
+
+    /// A pod with a readiness delay on a node that turned NotReady and is then rebooted turns
+    /// Ready podReadyDelay + its delay after the boot: not when the kubelet first reports
+    /// (that only revives pods whose containers kept running), and not on a timer left from an
+    /// earlier boot.
+    @Test func aRebootedNodesPodsTurnReadyAfterTheirOwnDelayFromTheLastBoot() throws {
+        let world = try deploymentWorld()
+        let labels = ["app": "slow"]
+        world.applyDeployment(Deployment(meta: ObjectMeta(name: "slow"), replicas: 1, selector: LabelSelector(labels),
+                                         podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 10),
+                              startsReady: true)
+        world.run(until: .seconds(10))
+        let pod = try #require(world.cluster.pods.values.first { $0.meta.labels == labels })
+        let node = try #require(pod.nodeName)
+        world.powerOff(node: node)
+        world.run(until: .seconds(60))
+        #expect(world.cluster.nodes[node]?.ready == false, "NotReady before the reboot")
+        // Boot, crash half a second later, boot again: the first boot's timer must not count.
+        world.powerOn(node: node)
+        world.run(until: .seconds(60) + .milliseconds(500))
+        world.powerOff(node: node)
+        world.run(until: .seconds(61))
+        world.powerOn(node: node)
+        let times = readyTimes(of: pod.key, in: world, from: .seconds(61), until: .seconds(90))
+        // 61 s + 1.5 s start-up + 10 s readiness delay.
+        #expect(times == [.seconds(61) + .milliseconds(11_500)], "Ready at \(times)")
+        #expect(world.cluster.nodes[node]?.ready == true, "the kubelet reported again")
+    }
+
     func changes(of node: String, in world: World) -> [(SimTime, String)] {
         world.recorder.nodeConditions.filter { $0.node == node }.map { ($0.time, $0.change) }
     }
