@@ -48,6 +48,12 @@ public struct Announcer: Sendable {
         Set(refcount.keys.compactMap { if case let .v6(ip) = $0 { return ip.solicitedNodeMulticast } else { return nil } })
     }
 
+    /// Whether `group` is among `solicitedNodeGroups`, without building the set: asked for
+    /// every solicitation received.
+    public func hasJoined(_ group: IPv6Address) -> Bool {
+        refcount.keys.contains { if case let .v6(ip) = $0 { return ip.solicitedNodeMulticast == group } else { return false } }
+    }
+
     /// Starts (or re-confirms) announcing `ip` for `service`, and opens or extends its gratuitous
     /// window. Returns the frames of an immediate round when the window was not open.
     ///
@@ -203,7 +209,7 @@ public struct Announcer: Sendable {
         guard interfaces.indices.contains(interface),
               announces(.v6(message.target), on: interface),
               let bytes = NDPResponder.answer(message, in: header, from: interfaces[interface],
-                                              watching: solicitedNodeGroups) else { return nil }
+                                              joined: hasJoined) else { return nil }
         return OutgoingFrame(interface: interface, bytes: bytes)
     }
 }

@@ -8,6 +8,8 @@ import Wire
 struct NDPResponderTests {
     static let vip = IPv6Address("2001:db8::200")!
     static let other = IPv6Address("2001:db8::201")!
+    /// A second announced address: its solicited-node group (ff02::1:ff00:300) is joined too.
+    static let alsoAnnounced = IPv6Address("2001:db8::300")!
     static let eth0 = L2Interface(name: "eth0", hardwareAddress: MACAddress(0x02, 0, 0, 0, 0, 0x10))
     static let client = MACAddress(0x02, 0, 0, 0, 0, 0x99)
 
@@ -34,6 +36,18 @@ struct NDPResponderTests {
         Case(testDescription: "unicast neighbour unreachability detection to the VIP: the kernel drops it",
              source: IPv6Address("2001:db8::99")!, destination: vip, target: vip,
              withSourceLinkLayer: true, answered: false),
+        Case(testDescription: "to all nodes (ff02::1), which the kernel delivers: answered, as MetalLB looks only at the target",
+             source: IPv6Address("fe80::99")!, destination: .allNodes, target: vip,
+             withSourceLinkLayer: true, answered: true),
+        Case(testDescription: "through another announced address's group: answered, for the same reason",
+             source: IPv6Address("fe80::99")!, destination: alsoAnnounced.solicitedNodeMulticast, target: vip,
+             withSourceLinkLayer: true, answered: true),
+        Case(testDescription: "unicast to the responder's own link-local address: delivered and answered",
+             source: IPv6Address("fe80::99")!, destination: IPv6Address.linkLocal(for: eth0.hardwareAddress), target: vip,
+             withSourceLinkLayer: true, answered: true),
+        Case(testDescription: "through a group nobody joined: the kernel drops it",
+             source: IPv6Address("fe80::99")!, destination: other.solicitedNodeMulticast, target: vip,
+             withSourceLinkLayer: true, answered: false),
         Case(testDescription: "an address this node does not announce: ignored",
              source: IPv6Address("fe80::99")!, destination: other.solicitedNodeMulticast, target: other,
              withSourceLinkLayer: true, answered: false),
@@ -45,6 +59,7 @@ struct NDPResponderTests {
     func announcer() -> Announcer {
         var announcer = Announcer(interfaces: [Self.eth0], schedule: .current)
         _ = announcer.setBalancer(service: "default/web", ip: .v6(Self.vip), now: 0)
+        _ = announcer.setBalancer(service: "default/api", ip: .v6(Self.alsoAnnounced), now: 0)
         return announcer
     }
 

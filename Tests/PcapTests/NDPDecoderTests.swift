@@ -21,7 +21,7 @@ struct NDPDecoderTests {
                                              destination: group.multicastMAC, source: client,
                                              ipSource: clientIP, ipDestination: group)
         guard case let .ipv6NDP(header, message) = try EthernetFrame.decode(solicitation).payload,
-              let answer = NDPResponder.answer(message, in: header, from: speaker, watching: [group]),
+              let answer = NDPResponder.answer(message, in: header, from: speaker, joined: { $0 == group }),
               let unsolicited = NDPResponder.unsolicitedAdvertisement(for: vip, from: speaker)
         else { throw ResponderSilent() }
         return [solicitation, answer, unsolicited]
