@@ -54,18 +54,4 @@ public struct IPv6Header: Hashable, Sendable {
         buffer += source.octets
         buffer += destination.octets
     }
-
-    /// The folded sum of the IPv6 pseudo-header upper-layer checksums cover (RFC 8200
-    /// section 8.1): both addresses, the upper-layer length as 32 bits, three zero bytes and
-    /// the next header.
-    public static func pseudoHeaderSum(source: IPv6Address, destination: IPv6Address, nextHeader: IPProtocol,
-                                       length: Int) -> UInt32 {
-        var pseudo: [UInt8] = []
-        pseudo.reserveCapacity(40)
-        pseudo += source.octets
-        pseudo += destination.octets
-        pseudo.appendU32(UInt32(length))
-        pseudo += [0, 0, 0, nextHeader.rawValue]
-        return InternetChecksum.sum(pseudo)
-    }
 }

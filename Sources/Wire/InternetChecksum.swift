@@ -64,6 +64,22 @@ public enum InternetChecksum {
     }
 
     /// Folds a 64-bit ones' complement sum to 16 bits with end-around carries.
+    /// The folded sum of the IPv6 pseudo-header upper-layer checksums cover (RFC 8200
+    /// section 8.1): both addresses, the upper-layer length as 32 bits, three zero bytes and
+    /// the next header. Summed as 16-bit words of the addresses' two halves, like the IPv4
+    /// one, without building the 40 bytes.
+    public static func pseudoHeaderSum(
+        source: IPv6Address, destination: IPv6Address, protocol: IPProtocol, length: Int
+    ) -> UInt32 {
+        func words(_ half: UInt64) -> UInt64 {
+            (half >> 48) + ((half >> 32) & 0xFFFF) + ((half >> 16) & 0xFFFF) + (half & 0xFFFF)
+        }
+        let length = UInt32(truncatingIfNeeded: length)
+        let sum = words(source.high) + words(source.low) + words(destination.high) + words(destination.low)
+            + UInt64(length >> 16) + UInt64(length & 0xFFFF) + UInt64(`protocol`.rawValue)
+        return UInt32(fold64(sum))
+    }
+
     static func fold64(_ value: UInt64) -> UInt16 {
         var value = value
         while value > 0xFFFF {

@@ -57,7 +57,7 @@ public enum NDPMessage: Hashable, Sendable {
         buffer += target.octets
         for option in options { option.emit(into: &buffer) }
         let length = buffer.count - start
-        let pseudo = IPv6Header.pseudoHeaderSum(source: source, destination: destination, nextHeader: .icmpv6, length: length)
+        let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .icmpv6, length: length)
         let checksum = buffer.withUnsafeBytes { raw in
             InternetChecksum.checksum(UnsafeRawBufferPointer(rebasing: raw[start...]), initial: pseudo)
         }
@@ -121,7 +121,7 @@ public enum NDPMessage: Hashable, Sendable {
 
     /// Whether the ICMPv6 checksum of `message` (the bytes after the IPv6 header) is right.
     public static func verifyChecksum(source: IPv6Address, destination: IPv6Address, message: UnsafeRawBufferPointer) -> Bool {
-        let pseudo = IPv6Header.pseudoHeaderSum(source: source, destination: destination, nextHeader: .icmpv6,
+        let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .icmpv6,
                                                 length: message.count)
         return InternetChecksum.checksum(message, initial: pseudo) == 0
     }

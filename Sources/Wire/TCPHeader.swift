@@ -104,7 +104,7 @@ public struct TCPHeader: Hashable, Sendable {
     /// header checksum of its own.
     public func emit(into buffer: inout [UInt8], source: IPv6Address, destination: IPv6Address, payload: [UInt8] = []) {
         emit(into: &buffer, payload: payload) { length in
-            IPv6Header.pseudoHeaderSum(source: source, destination: destination, nextHeader: .tcp, length: length)
+            InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .tcp, length: length)
         }
     }
 
@@ -149,7 +149,7 @@ public struct TCPHeader: Hashable, Sendable {
     /// True when the checksum in `segment` (a whole TCP segment carried in an IPv6 packet
     /// from `source` to `destination`, no extension headers) is correct.
     public static func verifyChecksum(source: IPv6Address, destination: IPv6Address, segment: UnsafeRawBufferPointer) -> Bool {
-        let pseudo = IPv6Header.pseudoHeaderSum(source: source, destination: destination, nextHeader: .tcp,
+        let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .tcp,
                                                 length: segment.count)
         return InternetChecksum.sum(segment, initial: pseudo) == 0xFFFF
     }

@@ -81,4 +81,24 @@ struct InternetChecksumTests {
         let viaPointer = bytes.withUnsafeBytes { InternetChecksum.checksum($0, initial: 7) }
         #expect(viaPointer == InternetChecksum.checksum(bytes, initial: 7))
     }
+
+    /// The IPv6 pseudo-header summed word by word from the addresses equals the sum over its 40
+    /// bytes as RFC 8200 section 8.1 lays them out.
+    @Test func ipv6PseudoHeaderSumMatchesItsBytes() {
+        var state: UInt64 = 0x1234_5678
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state
+        }
+        for _ in 0..<1000 {
+            let source = IPv6Address(high: next(), low: next()), destination = IPv6Address(high: next(), low: next())
+            let length = Int(next() % 0x1_0000_0000)
+            let proto: IPProtocol = next() % 2 == 0 ? .tcp : .icmpv6
+            var bytes = source.octets + destination.octets
+            bytes += [UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+            bytes += [0, 0, 0, proto.rawValue]
+            #expect(InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: proto, length: length)
+                    == InternetChecksum.sum(bytes))
+        }
+    }
 }
