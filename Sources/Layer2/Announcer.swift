@@ -159,11 +159,11 @@ public struct Announcer: Sendable {
                                            targetHardwareAddress: .broadcast,
                                            targetProtocolAddress: address)
                     frames.append(OutgoingFrame(interface: index, bytes: EthernetFrame.arp(
-                        packet, destination: .broadcast, source: interface.hardwareAddress)))
+                        packet, destination: .broadcast, source: interface.hardwareAddress), announces: ip))
                 }
             case let .v6(address):
                 guard let bytes = NDPResponder.unsolicitedAdvertisement(for: address, from: interface) else { continue }
-                frames.append(OutgoingFrame(interface: index, bytes: bytes))
+                frames.append(OutgoingFrame(interface: index, bytes: bytes, announces: ip))
             }
         }
         return frames

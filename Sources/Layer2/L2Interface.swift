@@ -53,9 +53,13 @@ public struct L2Interface: Sendable, Hashable {
 public struct OutgoingFrame: Sendable, Hashable {
     public var interface: Int
     public var bytes: [UInt8]
+    /// For a frame of a gratuitous round, the address it announces (so a driver can count
+    /// rounds without decoding its own frames); nil for an answer to a request.
+    public var announces: IPAddress?
 
-    public init(interface: Int, bytes: [UInt8]) {
+    public init(interface: Int, bytes: [UInt8], announces: IPAddress? = nil) {
         self.interface = interface
         self.bytes = bytes
+        self.announces = announces
     }
 }

@@ -78,14 +78,12 @@ extension NodeHost {
         handle(output, in: world)
     }
 
-    /// A UDP datagram for this node's address: memberlist's, when it is for port 7946 and a
-    /// speaker with memberlist runs. Returns false for frames that are not UDP to this node.
-    func receiveDatagram(_ frame: [UInt8], in world: World) -> Bool {
+    /// A UDP datagram for this node's address (`header`, already decoded from `frame`):
+    /// memberlist's, when it is for port 7946 and a speaker with memberlist runs.
+    func receiveDatagram(_ frame: [UInt8], decoded: DecodedFrame, header: IPv4Header, in world: World) {
         let datagram: (source: IPv4Address, sourcePort: UInt16, destinationPort: UInt16, payload: [UInt8])? =
             frame.withUnsafeBytes { raw in
-                guard let decoded = try? EthernetFrame.decode(raw), case let .ipv4Other(header) = decoded.payload,
-                      header.protocol == .udp, header.destination == ip,
-                      decoded.dataRange.upperBound <= raw.count,
+                guard decoded.dataRange.upperBound <= raw.count,
                       let udp = try? UDPHeader.parse(UnsafeRawBufferPointer(rebasing: raw[decoded.dataRange]))
                 else { return nil }
                 let start = decoded.dataRange.lowerBound + UDPHeader.length
@@ -93,14 +91,12 @@ extension NodeHost {
                 guard start <= end else { return nil }
                 return (header.source, udp.sourcePort, udp.destinationPort, Array(raw[start..<end]))
             }
-        guard let datagram else { return false }
         // Nothing listens when the speaker is down: the kernel's port-unreachable answer is
         // not modelled (memberlist ignores it anyway).
-        guard datagram.destinationPort == Self.memberlistPort, membership != nil else { return true }
+        guard let datagram, datagram.destinationPort == Self.memberlistPort, membership != nil else { return }
         let output = membership!.receive(datagram.payload, from: datagram.source, port: datagram.sourcePort,
                                          now: world.now.nanoseconds)
         handle(output, in: world)
-        return true
     }
 
     /// Sends what memberlist produced, passes its events on, finishes a pending leave.

@@ -121,7 +121,7 @@ public final class NodeHost: Host {
         var rounds: [(ip: IPAddress, frames: Int)] = []
         for frame in frames {
             world.transmit(frame.bytes, from: ports[speakerInterfaces[frame.interface]])
-            guard let ip = Self.announcedAddress(in: frame.bytes) else { continue }
+            guard let ip = frame.announces else { continue }
             if rounds.last?.ip == ip {
                 rounds[rounds.count - 1].frames += 1
             } else {
@@ -132,16 +132,6 @@ public final class NodeHost: Host {
             world.recorder.gratuitousSent(GratuitousRecord(time: world.now, node: name, ip: round.ip, frames: round.frames))
         }
         armTicker(in: world)
-    }
-
-    /// The address a gratuitous frame announces: an ARP packet's sender address, or a
-    /// Neighbor Advertisement's target.
-    private static func announcedAddress(in frame: [UInt8]) -> IPAddress? {
-        switch (try? EthernetFrame.decode(frame))?.payload {
-        case let .arp(packet)?: return .v4(packet.senderProtocolAddress)
-        case let .ipv6NDP(_, message)?: return .v6(message.target)
-        default: return nil
-        }
     }
 
     private func armTicker(in world: World) {
@@ -205,27 +195,32 @@ public final class NodeHost: Host {
             }
             answerOwnARP(packet, on: index, in: world)
         case .none:
-            if Segment.etherType(of: frame) == .ipv6 {
-                receiveIPv6(frame, on: index, in: world)
-            } else if !receiveDatagram(frame, in: world) {
-                kubeProxy(frame, on: index, in: world)
-            }
+            receiveIP(frame, on: index, in: world)
         case .some(.none):
             break
         }
     }
 
-    /// IPv6: the speaker's NDP responder hears the Neighbor Solicitations the kernel accepts
-    /// (it checks the groups itself; a unicast NUD probe to a service address reaches no
-    /// socket and is dropped), and kube-proxy takes TCP to LoadBalancer ingress addresses.
-    private func receiveIPv6(_ frame: [UInt8], on index: Int, in world: World) {
-        switch (try? EthernetFrame.decode(frame))?.payload {
-        case let .ipv6NDP(header, message)?:
+    /// An IPv4 or IPv6 frame, decoded once for whichever part of the node takes it: the
+    /// speaker's NDP responder the Neighbor Solicitations the kernel accepts (it checks the
+    /// groups itself; a unicast NUD probe to a service address reaches no socket and is
+    /// dropped), memberlist the UDP datagrams to the node's address, and kube-proxy TCP to
+    /// LoadBalancer ingress addresses.
+    private func receiveIP(_ frame: [UInt8], on index: Int, in world: World) {
+        guard let decoded = try? EthernetFrame.decode(frame) else { return }
+        switch decoded.payload {
+        case let .ipv6NDP(header, message):
             guard let responder = speakerInterfaces.firstIndex(of: index),
                   let reply = updateSpeaker({ $0.respond(to: message, in: header, on: responder) }) ?? nil else { return }
             world.transmit(reply.bytes, from: ports[index])
-        case .ipv6TCP?:
-            kubeProxy(frame, on: index, in: world)
+        case let .ipv4Other(header) where header.protocol == .udp && header.destination == ip:
+            receiveDatagram(frame, decoded: decoded, header: header, in: world)
+        case let .ipv4TCP(header, tcp):
+            kubeProxy(tcp, from: .v4(header.source), to: .v4(header.destination), sender: decoded.ethernet.source,
+                      on: index, in: world)
+        case let .ipv6TCP(header, tcp):
+            kubeProxy(tcp, from: .v6(header.source), to: .v6(header.destination), sender: decoded.ethernet.source,
+                      on: index, in: world)
         default:
             break
         }
@@ -264,21 +259,15 @@ public final class NodeHost: Host {
     /// IPv4 and IPv6 alike (iptables and ip6tables hold the same rules for each family's
     /// ingress address); the answer goes to the SYN's Ethernet source, so the node's own
     /// neighbour resolution of the client is not modelled in either family.
-    private func kubeProxy(_ frame: [UInt8], on index: Int, in world: World) {
+    private func kubeProxy(_ tcp: TCPHeader, from clientAddress: IPAddress, to serviceAddress: IPAddress,
+                           sender source: MACAddress, on index: Int, in world: World) {
         let mac = interfaces[index].hardwareAddress
         let port = ports[index]
-        let segment: (source: IPAddress, destination: IPAddress, tcp: TCPHeader)
-        switch (try? EthernetFrame.decode(frame))?.payload {
-        case let .ipv4TCP(ipHeader, tcp)?: segment = (.v4(ipHeader.source), .v4(ipHeader.destination), tcp)
-        case let .ipv6TCP(ipHeader, tcp)?: segment = (.v6(ipHeader.source), .v6(ipHeader.destination), tcp)
-        default: return
-        }
-        let tcp = segment.tcp
+        let segment = (source: clientAddress, destination: serviceAddress)
         guard tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
               let service = world.viewCache.kubeProxy.service(forIngress: segment.destination,
                                                               port: Int(tcp.destinationPort), protocol: "TCP",
                                                               in: world.cluster) else { return }
-        let source = Segment.source(of: frame)
         let local = service.externalTrafficPolicy == .local ? name : nil
         let endpoints = world.viewCache.kubeProxy.readyEndpoints(of: service, onNode: local, in: world.cluster)
         // A deterministic initial sequence number: a hash of the connection's 4-tuple.

@@ -46,10 +46,6 @@ struct Segment {
     @inline(__always)
     static func destination(of frame: [UInt8]) -> MACAddress { frame.withUnsafeBytes { mac($0, at: 0) } }
 
-    /// The EtherType of a frame of at least 14 bytes.
-    @inline(__always)
-    static func etherType(of frame: [UInt8]) -> EtherType { EtherType(rawValue: UInt16(frame[12]) << 8 | UInt16(frame[13])) }
-
     /// The Ethernet source of a frame of at least 14 bytes.
     @inline(__always)
     static func source(of frame: [UInt8]) -> MACAddress { frame.withUnsafeBytes { mac($0, at: 6) } }
