@@ -61,6 +61,18 @@ public struct CaptureAnalyzer: Sendable {
         }
     }
 
+    /// Takes frames from `next` (the caller's reader: Inspect does no I/O) until it returns nil,
+    /// the end of the capture, or throws, damage partway; returns that error. What came
+    /// before the damage stays in the analysis, as `sim inspect` reports it.
+    public mutating func add<Failure: Error>(from next: () throws(Failure) -> CapturedFrame?) -> Failure? {
+        do {
+            while let frame = try next() { add(frame) }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     private mutating func skip(frame number: Int, because error: WireError) {
         let example = FrameCounts.Example(frame: number, reason: error.description)
         if case .truncated = error {

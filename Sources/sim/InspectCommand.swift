@@ -69,15 +69,9 @@ struct InspectCommand: ParsableCommand {
             throw ExitCode(ExitStatus.dataError)
         }
         var analyzer = CaptureAnalyzer(options: try options())
-        var damage: PcapError?
-        do {
-            while let record = try reader.next() {
-                analyzer.add(CapturedFrame(timestampNanoseconds: record.timestampNanoseconds,
-                                           linkType: reader.linkType.rawValue,
-                                           originalLength: record.originalLength, bytes: record.bytes))
-            }
-        } catch {
-            damage = error
+        let damage = analyzer.add { () throws(PcapError) in
+            try reader.next().map { CapturedFrame(timestampNanoseconds: $0.timestampNanoseconds, linkType: reader.linkType.rawValue,
+                                                  originalLength: $0.originalLength, bytes: $0.bytes) }
         }
         let analysis = analyzer.analysis()
         let capture = InspectedCapture(path: pcap, linkType: reader.linkType, damage: damage?.message)

@@ -38,14 +38,9 @@ enum Corpus {
             return Outcome(analysis: nil, error: error, seconds: elapsed())
         }
         var analyzer = CaptureAnalyzer()
-        var damage: PcapError?
-        do {
-            while let record = try reader.next() {
-                analyzer.add(CapturedFrame(timestampNanoseconds: record.timestampNanoseconds, linkType: reader.linkType.rawValue,
-                                           originalLength: record.originalLength, bytes: record.bytes))
-            }
-        } catch {
-            damage = error
+        let damage = analyzer.add { () throws(PcapError) in
+            try reader.next().map { CapturedFrame(timestampNanoseconds: $0.timestampNanoseconds, linkType: reader.linkType.rawValue,
+                                                  originalLength: $0.originalLength, bytes: $0.bytes) }
         }
         return Outcome(analysis: analyzer.analysis(), error: damage, seconds: elapsed())
     }
