@@ -27,13 +27,9 @@ struct FailoverScenarioTests {
 
     /// ARP frames whose sender protocol address is `ip` (every claim to own it).
     static func claims(of ip: String, in trace: String, folder: URL) throws -> [Claim] {
-        let result = try ExternalTool.run(try ExternalTool.tshark(), [
-            "-r", trace, "-Y", "arp.src.proto_ipv4 == \(ip)", "-T", "fields", "-E", "separator=|",
-            "-e", "frame.time_epoch", "-e", "arp.src.hw_mac", "-e", "arp.opcode", "-e", "arp.dst.proto_ipv4",
-        ], in: folder)
-        return result.stdout.split(separator: "\n").map { line in
-            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            return Claim(time: Double(f[0]) ?? -1, mac: f[1], opcode: Int(f[2]) ?? 0, target: f[3])
+        try Tshark.fields(trace, "arp.src.proto_ipv4 == \(ip)",
+                          ["frame.time_epoch", "arp.src.hw_mac", "arp.opcode", "arp.dst.proto_ipv4"], in: folder).map { f in
+            Claim(time: Double(f[0]) ?? -1, mac: f[1], opcode: Int(f[2]) ?? 0, target: f[3])
         }
     }
 
@@ -42,9 +38,8 @@ struct FailoverScenarioTests {
         let (folder, trace, result) = try Self.run(name)
         defer { folder.remove() }
         #expect(result.status == 0, "\(name): \(result)")
-        let problems = try ExternalTool.run(try ExternalTool.tshark(),
-                                            ["-r", trace, "-Y", "_ws.malformed || _ws.expert.severity >= error"], in: folder.url)
-        #expect(problems.stdout.isEmpty, "tshark found problems in \(name):\n\(problems.stdout)")
+        let problems = try Tshark.problems(trace, in: folder.url)
+        #expect(problems.isEmpty, "tshark found problems in \(name):\n\(problems)")
     }
 
     /// Rounds: a gratuitous request and reply (sender and target the address) sent together.

@@ -27,15 +27,12 @@ struct IPv6FailoverTests {
         #expect(run.status == 0, "every expectation of the scenario should hold: \(run)")
 
         let trace = folder.url.appendingPathComponent("out/trace.pcap").path
-        let fields = try ExternalTool.run(try ExternalTool.tshark(), [
-            "-r", trace, "-Y", "icmpv6.type == 136 && icmpv6.nd.na.target_address == \(Self.vip)",
-            "-T", "fields", "-E", "separator=|", "-e", "frame.time_epoch", "-e", "eth.src", "-e", "ipv6.dst",
-            "-e", "icmpv6.nd.na.flag.s", "-e", "icmpv6.nd.na.flag.o", "-e", "icmpv6.opt.linkaddr",
-            "-e", "icmpv6.checksum.status",
+        let fields = try Tshark.fields(trace, "icmpv6.type == 136 && icmpv6.nd.na.target_address == \(Self.vip)", [
+            "frame.time_epoch", "eth.src", "ipv6.dst", "icmpv6.nd.na.flag.s", "icmpv6.nd.na.flag.o", "icmpv6.opt.linkaddr",
+            "icmpv6.checksum.status",
         ], in: folder.url)
-        let advertisements = fields.stdout.split(separator: "\n").map { line -> Advertisement in
-            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            return Advertisement(time: Double(f[0]) ?? -1, source: f[1], destination: f[2], solicited: f[3] == "1",
+        let advertisements = fields.map { f -> Advertisement in
+            Advertisement(time: Double(f[0]) ?? -1, source: f[1], destination: f[2], solicited: f[3] == "1",
                                  override: f[4] == "1", targetLinkLayer: f[5], checksumGood: f[6] == "1")
         }
         try #require(!advertisements.isEmpty, "no advertisements for \(Self.vip) in the trace")
@@ -56,8 +53,7 @@ struct IPv6FailoverTests {
             #expect(abs(later.time - earlier.time - 1.1) < 1e-6, "rounds 1.1 s apart: \(earlier.time) -> \(later.time)")
         }
 
-        let malformed = try ExternalTool.run(try ExternalTool.tshark(), ["-r", trace, "-Y", "_ws.malformed || _ws.expert.severity >= warning"],
-                                             in: folder.url)
-        #expect(malformed.stdout.isEmpty, "tshark found problems:\n\(malformed.stdout)")
+        let problems = try Tshark.problems(trace, atLeast: "warning", in: folder.url)
+        #expect(problems.isEmpty, "tshark found problems:\n\(problems)")
     }
 }

@@ -46,10 +46,8 @@ struct RegressionSuiteTests {
             let name = String(file.dropLast(".yaml".count))
             let trace = temporary.url.appendingPathComponent("out/\(name)/trace.pcap").path
             #expect(FileManager.default.fileExists(atPath: trace), "no trace for \(name)")
-            let problems = try ExternalTool.run(try ExternalTool.tshark(),
-                                                ["-r", trace, "-Y", "_ws.malformed || _ws.expert.severity >= error"],
-                                                in: temporary.url)
-            #expect(problems.stdout.isEmpty, "tshark found problems in \(name):\n\(problems.stdout)")
+            let problems = try Tshark.problems(trace, in: temporary.url)
+            #expect(problems.isEmpty, "tshark found problems in \(name):\n\(problems)")
         }
     }
 }

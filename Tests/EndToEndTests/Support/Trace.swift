@@ -132,3 +132,22 @@ enum SeedCluster {
     static func mac(_ node: String) -> String { macs[node]! }
     static func node(ofMAC mac: String) -> String? { macs.first { $0.value == mac }?.key }
 }
+
+/// tshark as the tests read traces with it.
+enum Tshark {
+    /// The `names` fields of the frames matching `filter`, one array per frame, with TCP
+    /// checksum validation on (so `tcp.checksum.status` means something).
+    static func fields(_ trace: String, _ filter: String, _ names: [String], in folder: URL) throws -> [[String]] {
+        let result = try ExternalTool.run(try ExternalTool.tshark(), [
+            "-r", trace, "-o", "tcp.check_checksum:TRUE", "-Y", filter, "-T", "fields", "-E", "separator=|",
+        ] + names.flatMap { ["-e", $0] }, in: folder)
+        return result.stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// tshark's summary line of every frame it finds malformed or flags with an expert info
+    /// of `severity` (`error`, or `warning`) or worse: empty for a clean capture.
+    static func problems(_ trace: String, atLeast severity: String = "error", in folder: URL) throws -> String {
+        try ExternalTool.run(try ExternalTool.tshark(), ["-r", trace, "-Y", "_ws.malformed || _ws.expert.severity >= \(severity)"],
+                             in: folder).stdout
+    }
+}
