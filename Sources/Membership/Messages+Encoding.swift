@@ -156,13 +156,6 @@ extension PushPull {
         E.appendKey("UserStateLen", to: &sink); E.appendSigned(0, to: &sink)
     }
 
-    /// A whole push/pull packet of `members` as they stand: the bytes of
-    /// `Message.pushPull(PushPull(join:isReply:nodes: members.map(\.pushState))).encoded`,
-    /// written straight from the member list.
-    static func encoded(join: Bool, isReply: Bool, members: some Collection<NodeState>) -> [UInt8] {
-        encoded(join: join, isReply: isReply, count: members.count, entries: encodedEntries(of: members))
-    }
-
     /// The member entries of a push/pull, without the header: what a node can keep while
     /// its member list does not change.
     static func encodedEntries<Members: Collection<NodeState>>(of members: Members) -> [UInt8] {

@@ -37,7 +37,8 @@ struct MessageCodecTests {
             }
             let join = rng.next() & 1 == 1, isReply = rng.next() & 1 == 1
             let expected = Message.pushPull(PushPull(join: join, isReply: isReply, nodes: members.map(\.pushState))).encoded
-            #expect(PushPull.encoded(join: join, isReply: isReply, members: members) == expected)
+            #expect(PushPull.encoded(join: join, isReply: isReply, count: members.count,
+                                     entries: PushPull.encodedEntries(of: members)) == expected)
         }
     }
 
