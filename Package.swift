@@ -34,6 +34,12 @@ let package = Package(
         ]),
         // hashicorp/memberlist's failure detector (SWIM + Lifeguard), sans-IO. -> Wire
         .target(name: "Membership", dependencies: ["Wire"]),
+        // One MetalLB speaker process, sans-IO, over Layer2 and Membership: election, responders,
+        // memberlist joins and leave, ForceSync, its informer view. Both drivers run it.
+        .target(name: "Speaker", dependencies: [
+            "Layer2", "Membership", "Wire",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
         // The discrete-event core: time, event queue, seeded random streams.
         .target(name: "Engine", dependencies: [
             .product(name: "HeapModule", package: "swift-collections"),
@@ -41,7 +47,7 @@ let package = Package(
         // The simulated world: segment, hosts, clients, recorder.
         .target(
             name: "Simulation",
-            dependencies: ["Engine", "Wire", "IPAM", "Layer2", "Cluster", "Membership",
+            dependencies: ["Engine", "Wire", "IPAM", "Layer2", "Cluster", "Membership", "Speaker",
                            .product(name: "OrderedCollections", package: "swift-collections")],
             // The frame fan-out touches host objects' stored properties millions of times per
             // run; release builds drop the runtime exclusivity bookkeeping there (about a fifth
@@ -58,8 +64,8 @@ let package = Package(
         .target(name: "Pcap", dependencies: ["CPcap"]),
         // `sim inspect`: who claimed which IP in a capture, sans-IO (frames in, analysis out).
         .target(name: "Inspect", dependencies: ["Wire"]),
-        // The same Layer2 code on a real interface, with the wall clock (`sim live`).
-        .target(name: "Live", dependencies: ["Layer2", "Pcap", "Wire"]),
+        // The same Speaker on a real interface, with the wall clock (`sim live`).
+        .target(name: "Live", dependencies: ["Speaker", "Layer2", "Pcap", "Wire"]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
         .target(name: "Scenario", dependencies: [
             "Simulation", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",
@@ -88,6 +94,10 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire", "Cluster", "IPAM"]),
+        .testTarget(name: "SpeakerTests", dependencies: [
+            "Speaker", "Layer2", "Membership", "Wire",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Layer2"]),

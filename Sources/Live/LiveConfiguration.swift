@@ -8,6 +8,14 @@ public enum LiveVersion: String, Sendable, Hashable, CaseIterable {
     /// v0.9.4: a free-running 1.1 s ticker from the speaker's start, 5 or 6 rounds.
     case v0_9_4 = "v0.9.4"
 
+    /// The speaker's rules for this version.
+    public var rules: SpeakerController.Rules {
+        switch self {
+        case .current: return .current
+        case .v0_9_4: return .v0_9_4
+        }
+    }
+
     /// The schedule, for a speaker that started at `start` (monotonic nanoseconds).
     func schedule(speakerStart start: Int64) -> GratuitousSchedule {
         switch self {

@@ -2,19 +2,22 @@ import Dispatch
 import Foundation
 import Layer2
 import Pcap
+import Speaker
 import Wire
 
-/// Runs Layer2's `Announcer`, unchanged, on a real interface with the wall clock.
+/// Runs the sans-IO `Speaker`, the same process the simulator runs on every node, on a real
+/// interface with the wall clock, in "announcer only" mode: no memberlist, and the announce
+/// set given on the command line or followed from a file stands in for the API server.
 ///
-/// The driver only moves things between the world and the sans-IO announcer; every protocol
-/// decision (whether to answer a frame, what the reply says, when the gratuitous rounds go
-/// out and what they hold) is the announcer's:
-/// - frames captured by `LiveCapture` go to `Announcer.respond(to:on:)`, and whatever it
-///   returns is injected;
-/// - a change of the announce set becomes `setBalancer` (added addresses, one "service" per
-///   address, named by it) and `deleteBalancer` (removed ones), and the frames `setBalancer`
-///   returns are injected;
-/// - the driver sleeps until `Announcer.nextWakeup` (CLOCK_MONOTONIC), then calls `tick`.
+/// The driver only moves things between the world and the speaker; every protocol decision
+/// (whether to answer a frame, what the reply says, when the gratuitous rounds go out and what
+/// they hold) is the speaker's:
+/// - frames captured by `LiveCapture` go to `Speaker.handleFrame`;
+/// - each address of the announce set is a LoadBalancer service of its own (named by the
+///   address) whose only endpoint is on this node, so this node wins its election; an address
+///   leaving the set is that service's deletion;
+/// - what the speaker produces (`Speaker.poll`) is carried out: frames injected, gratuitous
+///   rounds reported from the speaker's own round records, timers kept on CLOCK_MONOTONIC.
 ///
 /// Everything seen and sent is written to the pcap, received frames with the kernel's
 /// capture time stamp, sent ones with CLOCK_REALTIME when they were handed to the kernel.
@@ -27,7 +30,11 @@ public final class LiveSpeaker: @unchecked Sendable {
     public let hardwareAddress: MACAddress
 
     private let capture: LiveCapture
-    private var announcer: Announcer
+    /// The interface as the speaker sees it.
+    private let interface: L2Interface
+    private var speaker: Speaker<SystemRandomNumberGenerator>
+    /// Timers the speaker armed, in arming order.
+    private var armed: [(timer: SpeakerTimer, at: Int64)] = []
     private var writer: PcapFileWriter?
     private var follower: AnnounceFileFollower?
     /// The set from the followed file or standard input (the `--announce` set is added to it).
@@ -93,10 +100,22 @@ public final class LiveSpeaker: @unchecked Sendable {
         }
         // NDP answers come from the interface's real link-local address; without one (IPv6
         // off) there is no NDP responder, as in MetalLB.
-        announcer = Announcer(interfaces: [L2Interface(name: interface.name, hardwareAddress: hardwareAddress,
-                                                       linkLocal: .some(LinkLocalAddress.of(interface.name)))],
-                              schedule: .current)
+        self.interface = L2Interface(name: interface.name, hardwareAddress: hardwareAddress,
+                                     linkLocal: .some(LinkLocalAddress.of(interface.name)))
+        speaker = Self.makeSpeaker(interface: self.interface, version: configuration.version, start: 0)
     }
+
+    /// The speaker process of an announcer-only run: this machine is its only node, and it
+    /// answers on exactly the interface the user named.
+    private static func makeSpeaker(interface: L2Interface, version: LiveVersion,
+                                    start: Int64) -> Speaker<SystemRandomNumberGenerator> {
+        let configuration = SpeakerConfiguration(node: Self.nodeName, address: IPv4Address(0, 0, 0, 0), interfaces: [interface],
+                                                 rules: version.rules, interfaceSelection: .given)
+        return Speaker(configuration: configuration, generator: SystemRandomNumberGenerator(), now: start)
+    }
+
+    /// The node name the announcer-only speaker runs as.
+    static let nodeName = "live"
 
     /// Neighbor Solicitations go to solicited-node multicast groups, which a NIC's filter drops
     /// unless someone joined them (MetalLB joins per address through its ICMPv6 socket). The
@@ -125,8 +144,8 @@ public final class LiveSpeaker: @unchecked Sendable {
     /// On return the capture is stopped and the pcap is complete and closed.
     public func run() -> LiveSummary {
         let start = WallClock.monotonicNanoseconds()
-        announcer = Announcer(interfaces: announcer.interfaces,
-                              schedule: configuration.version.schedule(speakerStart: start))
+        speaker = Self.makeSpeaker(interface: interface, version: configuration.version, start: start)
+        armed = []
         let deadline = configuration.durationNanoseconds.map { start + $0 }
         let inbox = self.inbox
         capture.start { record in inbox.post(.frame(record)) }
@@ -141,7 +160,7 @@ public final class LiveSpeaker: @unchecked Sendable {
             let now = WallClock.monotonicNanoseconds()
             if let deadline, now >= deadline { break }
             var wake = min(nextPoll, deadline ?? .max)
-            if let tick = announcer.nextWakeup { wake = min(wake, tick) }
+            if let timer = armed.map(\.at).min() { wake = min(wake, timer) }
             for message in inbox.wait(untilMonotonic: wake) {
                 switch message {
                 case .stop:
@@ -164,9 +183,7 @@ public final class LiveSpeaker: @unchecked Sendable {
                     break
                 }
             }
-            if let tick = announcer.nextWakeup, after >= tick {
-                send(announcer.tick(now: after), gratuitous: true)
-            }
+            fireDueTimers(now: after)
             writer?.flush()
         }
         capture.stop()
@@ -194,18 +211,37 @@ public final class LiveSpeaker: @unchecked Sendable {
         }
     }
 
-    /// Brings the announcer in line with the wanted set: Layer2 decides what that sends.
+    /// Brings the speaker in line with the wanted set: each address is a service of its own,
+    /// delivered as the informers would deliver it; the speaker decides what that sends.
     private func apply(now: Int64) {
         let wanted = Set(configuration.announce).union(followedSet)
         for ip in announced.subtracting(wanted).sorted() {
-            announcer.deleteBalancer(service: ip.description)
+            speaker.handleServices([(ip.description, nil)], now: now)
             onEvent(.withdrawn(ip))
+            carryOut()
         }
         for ip in wanted.subtracting(announced).sorted() {
             onEvent(.announcing(ip))
-            send(announcer.setBalancer(service: ip.description, ip: ip, now: now), gratuitous: true)
+            speaker.handleServices([(ip.description, Self.service(announcing: ip))], now: now)
+            carryOut()
         }
         announced = wanted
+    }
+
+    /// A LoadBalancer service holding `ip` whose one ready endpoint is on this node: the
+    /// speaker, the only candidate, wins its election under either version's rules.
+    static func service(announcing ip: IPAddress) -> ServiceView {
+        ServiceView(name: ip.description, isLoadBalancer: true, ingress: [ip], poolProtocol: "layer2",
+                    readyEndpointNodes: [nodeName], eligibleNodes: [nodeName])
+    }
+
+    /// Runs the speaker's timers that are due, earliest first.
+    private func fireDueTimers(now: Int64) {
+        while let index = armed.indices.filter({ armed[$0].at <= now }).min(by: { armed[$0].at < armed[$1].at }) {
+            let timer = armed.remove(at: index)
+            speaker.handleTimeout(timer.timer, now: timer.at)
+            carryOut()
+        }
     }
 
     // MARK: frames
@@ -228,38 +264,46 @@ public final class LiveSpeaker: @unchecked Sendable {
             summary.malformedFrames += 1
             return
         }
-        if let reply = announcer.respond(to: record.bytes, on: 0) {
-            send([reply], gratuitous: false)
-            onEvent(.answered(question.0, asker: question.1))
-        }
+        speaker.handleFrame(record.bytes, interface: 0, now: WallClock.monotonicNanoseconds())
+        if carryOut().replies > 0 { onEvent(.answered(question.0, asker: question.1)) }
     }
 
-    private func send(_ frames: [OutgoingFrame], gratuitous: Bool) {
-        for frame in frames {
-            do {
-                try capture.inject(frame.bytes)
-            } catch {
-                summary.sendErrors += 1
-                onEvent(.sendFailed(error.description))
-                continue
-            }
-            writer?.write(frame.bytes, timestampNanoseconds: WallClock.realtimeNanoseconds())
-            if gratuitous {
-                summary.gratuitousFramesSent += 1
-                // An IPv4 round is a request then a reply: report it once, at the request; an
-                // IPv6 round is one unsolicited advertisement.
-                switch try? EthernetFrame.decode(frame.bytes).payload {
-                case let .arp(packet)? where packet.operation == .request:
-                    onEvent(.gratuitousRound(.v4(packet.senderProtocolAddress)))
-                case let .ipv6NDP(_, message)?:
-                    onEvent(.gratuitousRound(.v6(message.target)))
-                default:
-                    break
+    /// Carries out what the speaker produced: frames injected and recorded, rounds reported
+    /// once each from the speaker's records, timers kept. Returns how many replies went out.
+    @discardableResult
+    private func carryOut() -> (replies: Int, gratuitous: Int) {
+        var sent = (replies: 0, gratuitous: 0)
+        while let output = speaker.poll() {
+            switch output {
+            case let .transmit(frame):
+                do {
+                    try capture.inject(frame.bytes)
+                } catch {
+                    summary.sendErrors += 1
+                    onEvent(.sendFailed(error.description))
+                    continue
                 }
-            } else {
-                summary.repliesSent += 1
+                writer?.write(frame.bytes, timestampNanoseconds: WallClock.realtimeNanoseconds())
+                switch frame.purpose {
+                case .gratuitous:
+                    summary.gratuitousFramesSent += 1
+                    sent.gratuitous += 1
+                case .reply:
+                    summary.repliesSent += 1
+                    sent.replies += 1
+                }
+            case let .record(.gratuitousRound(ip, _)):
+                onEvent(.gratuitousRound(ip))
+            case .record:
+                break
+            case let .arm(timer, time):
+                armed.append((timer, time))
+            case .datagram, .exited:
+                // No memberlist and no signals in announcer-only mode.
+                break
             }
         }
+        return sent
     }
 
     private func record(_ record: PcapRecord) {

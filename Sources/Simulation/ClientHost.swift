@@ -82,7 +82,7 @@ public final class ClientHost: Host {
                                     targetHardwareAddress: .zero, targetProtocolAddress: arping.target)
             world.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
             world.schedule(.hostTimer(port: port, kind: .arping), at: world.now + arping.every)
-        case .speakerTick, .membership, .rejoin, .speakerExit, .arpRetransmit:
+        case .speaker, .arpRetransmit:
             break
         }
     }

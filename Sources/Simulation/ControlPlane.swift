@@ -152,57 +152,16 @@ extension World {
         afterWatchDelay { world in world.speakersSync(services: [key]) }
     }
 
-    /// Every running speaker syncs the given services, in node order, each from its own
-    /// memberlist view.
+    /// Every running speaker's informers deliver the given services, in node order: each
+    /// speaker stores them and re-runs its election, from its own memberlist view. The views
+    /// are built once per batch: every speaker sees the same API state here (one watch delay
+    /// for all).
     func speakersSync(services keys: [String]) {
         let views = keys.map { ($0, serviceView($0)) }
         for (key, view) in views { informerViews[key] = view }
         for node in nodes where node.isSpeakerRunning {
-            syncSpeaker(node, views: views)
+            node.driveSpeaker(in: self) { $0.handleServices(views, now: now.nanoseconds) }
         }
-    }
-
-    /// One speaker re-runs its election for every service (MetalLB's `ForceSync`, which a
-    /// memberlist event or the speaker's start triggers), from what its informers hold: the
-    /// services as the last watch delivery showed them, not the API server's newer state.
-    func forceSync(_ node: NodeHost) {
-        guard node.isSpeakerRunning else { return }
-        syncSpeaker(node, views: informerViews.lazy.map { ($0.key, Optional($0.value)) })
-    }
-
-    /// Memberlist events come in bursts; the work queue holds each service once, so one
-    /// ForceSync per instant covers them all.
-    func queueForceSync(_ node: NodeHost) {
-        guard !node.forceSyncQueued else { return }
-        node.forceSyncQueued = true
-        let port = node.port
-        at(now) { world in
-            guard let node = world.nodeHost(port: port) else { return }
-            node.forceSyncQueued = false
-            world.forceSync(node)
-        }
-    }
-
-    /// Every speaker sees the same API state here (one watch delay for all), so the views are
-    /// built once per batch, not once per speaker.
-    private func syncSpeaker(_ node: NodeHost, views: some Sequence<(String, ServiceView?)>) {
-        let now = self.now.nanoseconds
-        let usable = node.usableSpeakers
-        let result = node.updateSpeaker { speaker -> (before: [IPAddress], after: [IPAddress], frames: [OutgoingFrame]) in
-            let before = speaker.announcer.announcedIPs
-            var frames: [OutgoingFrame] = []
-            for (key, view) in views {
-                if let view {
-                    frames += speaker.sync(view, usableSpeakers: usable, now: now).frames
-                } else {
-                    speaker.delete(service: key)
-                }
-            }
-            return (before, speaker.announcer.announcedIPs, frames)
-        }
-        guard let result else { return }
-        recordAnnouncementChanges(node: node, before: result.before, after: result.after)
-        node.send(result.frames, in: self)
     }
 
     /// What a speaker sees of a service right now (cached until the API objects change).
@@ -275,15 +234,6 @@ extension World {
     /// each of them sees every allocation change.
     func recordAllocation(of key: String) {
         recorder.allocation(of: key, is: controller?.assignment(of: key), at: now)
-    }
-
-    func recordAnnouncementChanges(node: NodeHost, before: [IPAddress], after: [IPAddress]) {
-        for ip in before where !after.contains(ip) {
-            recorder.announced(AnnouncementRecord(time: now, ip: ip, node: node.name, action: .stop))
-        }
-        for ip in after where !before.contains(ip) {
-            recorder.announced(AnnouncementRecord(time: now, ip: ip, node: node.name, action: .start))
-        }
     }
 
     // MARK: addresses the API server hands out

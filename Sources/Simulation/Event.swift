@@ -1,4 +1,5 @@
 import Engine
+import Speaker
 import Wire
 
 /// Something that happens at an instant of simulated time. Frequent events (frames, timers)
@@ -17,13 +18,9 @@ enum Event {
 
 /// The timers hosts arm.
 enum HostTimer {
-    case speakerTick
-    /// The memberlist's next wake-up (`Memberlist.nextWakeup`).
-    case membership
-    /// MetalLB's join ticker (every minute), for the speaker process of that generation.
-    case rejoin(generation: UInt64)
-    /// A gracefully stopping speaker's `Leave` timed out: the process exits.
-    case speakerExit(generation: UInt64)
+    /// A timer the node's speaker process armed; one from an earlier process (another
+    /// generation) is dropped.
+    case speaker(SpeakerTimer, generation: UInt64)
     /// The node kernel's ARP request for its own traffic is due for a retransmission.
     case arpRetransmit(ip: IPv4Address)
     case probe

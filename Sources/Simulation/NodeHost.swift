@@ -2,6 +2,7 @@ import Cluster
 import Engine
 import Layer2
 import Membership
+import Speaker
 import Wire
 
 /// A Kubernetes node on the segment: its kernel (answering ARP for its own address), the
@@ -17,25 +18,13 @@ public final class NodeHost: Host {
     /// plugs into the switch.
     public let interfaces: [L2Interface]
     var ports: [Int32]
-    /// For each of the speaker's responders, the node interface it runs on.
-    private var speakerInterfaces: [Int] = []
     /// The machine is on. A powered-off node sends and receives nothing.
     public internal(set) var powered = true
-    /// The speaker process, when it runs.
-    public internal(set) var speaker: SpeakerController?
-    /// The time of the speaker ticker event already in the queue, so it is not doubled.
-    private var scheduledTick: SimTime?
-    /// The speaker's memberlist, while the speaker runs with memberlist enabled.
-    public internal(set) var membership: Memberlist<RandomStream>?
-    /// The memberlist wake-up already in the queue.
-    var scheduledMembershipWakeup: SimTime?
+    /// The MetalLB speaker process, when it runs. `NodeHost` only drives it: every protocol
+    /// decision is the speaker's (see `Speaker`).
+    public internal(set) var speaker: Speaker<RandomStream>?
     /// Counts speaker starts: timers armed by an earlier speaker process are ignored.
     var speakerGeneration: UInt64 = 0
-    /// A graceful stop is under way: memberlist is leaving; the process exits at this time
-    /// at the latest (MetalLB's `Leave(time.Second)`).
-    var exitDeadline: SimTime?
-    /// A ForceSync of every service is queued for this speaker (memberlist events).
-    var forceSyncQueued = false
     /// The kernel's ARP cache for the node's own datagrams.
     var neighbours = NodeNeighbours()
     /// Counts the machine's boots: a pod's readiness timer from one boot must not fire into
@@ -56,90 +45,63 @@ public final class NodeHost: Host {
 
     public var isSpeakerRunning: Bool { powered && speaker != nil }
 
-    /// The speakers this speaker may elect (MetalLB's `UsableSpeakers`): the names of its
-    /// memberlist's live members, or nil when memberlist is disabled. Kept up to date by the
-    /// membership driver: the live set changes only with a join or leave event.
-    var usableSpeakers: Set<String>?
-
-    func refreshUsableSpeakers() {
-        usableSpeakers = membership.map { Set($0.liveMembers.map(\.name)) }
-    }
-
-    /// Follows the live set through memberlist's events instead of rebuilding it: a join makes
-    /// a member live, a leave (dead or left) takes it out, an update changes neither. At 200
-    /// nodes the rebuild, once per event burst on every node, was a twentieth of a run. Debug
-    /// builds (the tests) check the result against the rebuild.
-    func applyToUsableSpeakers(_ events: [MemberEvent]) {
-        guard membership != nil, usableSpeakers != nil else { return refreshUsableSpeakers() }
-        for event in events {
-            switch event.kind {
-            case .join: usableSpeakers!.insert(event.member.name)
-            case .leave: usableSpeakers!.remove(event.member.name)
-            case .update: break
-            }
-        }
-        assert(usableSpeakers == membership.map { Set($0.liveMembers.map(\.name)) },
-               "\(name): the live set followed through events differs from memberlist's members")
-    }
+    /// The speaker's memberlist, while the speaker runs with memberlist enabled.
+    public var membership: Memberlist<RandomStream>? { speaker?.memberlist }
 
     // MARK: the speaker process
 
-    /// Starts the speaker with empty state, as a new pod of the DaemonSet does.
-    func startSpeaker(in world: World) {
-        let rules = world.speakerRules
-        speakerInterfaces = interfaces.indices.filter { interfaces[$0].answersARP(rules: rules) }
-        let schedule: GratuitousSchedule = world.config.version == .v0_9_4
-            ? .v0_9_4(speakerStart: world.now.nanoseconds) : .current
-        speaker = SpeakerController(node: name, rules: rules,
-                                    announcer: Announcer(interfaces: speakerInterfaces.map { interfaces[$0] },
-                                                         schedule: schedule))
-        scheduledTick = nil
+    /// Starts the speaker with empty state, as a new pod of the DaemonSet does. A restarted
+    /// speaker (`resync`) re-syncs every service once its informers have synced; the first
+    /// speakers of a run get their services as the scenario's objects are applied.
+    func startSpeaker(in world: World, resync: Bool = false) {
         speakerGeneration &+= 1
-        exitDeadline = nil
-        forceSyncQueued = false
-        startMembership(in: world)
+        let configuration = SpeakerConfiguration(
+            node: name, address: ip, interfaces: interfaces, rules: world.speakerRules,
+            membership: world.config.membership, memberlistPort: Self.memberlistPort,
+            speakerAddresses: world.nodes.map(\.ip), informerSyncDelay: world.config.watchDelay.nanoseconds)
+        let generator = RandomStream(rootSeed: world.config.seed, subsystem: "memberlist")
+            .split("\(name)#\(speakerGeneration)")
+        speaker = Speaker(configuration: configuration, generator: generator, now: world.now.nanoseconds,
+                          informer: world.informerViews, resyncWhenInformersSync: resync)
+        flushSpeaker(in: world)
     }
 
-    /// The speaker process ends: it stops answering at once and its memberlist goes silent.
-    func stopSpeaker(in world: World) {
-        let before = speaker?.announcer.announcedIPs ?? []
-        speaker = nil
-        scheduledTick = nil
-        membership = nil
-        usableSpeakers = nil
-        scheduledMembershipWakeup = nil
-        exitDeadline = nil
-        forceSyncQueued = false
-        world.recordAnnouncementChanges(node: self, before: before, after: [])
+    /// Signals the speaker process: SIGTERM (`graceful`) or SIGKILL. A power loss is a kill.
+    func terminateSpeaker(graceful: Bool, in world: World) {
+        driveSpeaker(in: world) { $0.terminate(graceful: graceful, now: world.now.nanoseconds) }
     }
 
-    /// Sends what the speaker produced and arranges its next ticker wake-up. Everything a
-    /// sync or a tick produces is a gratuitous round (replies to requests go out elsewhere),
-    /// so each round is recorded once per address. A round's frames are consecutive (the
-    /// announcer emits one address's frames for every interface together).
-    func send(_ frames: [OutgoingFrame], in world: World) {
-        var rounds: [(ip: IPAddress, frames: Int)] = []
-        for frame in frames {
-            world.transmit(frame.bytes, from: ports[speakerInterfaces[frame.interface]])
-            guard let ip = frame.announces else { continue }
-            if rounds.last?.ip == ip {
-                rounds[rounds.count - 1].frames += 1
-            } else {
-                rounds.append((ip, 1))
+    /// Runs `body` on the speaker in place (no copy of its tables), if it runs, then carries
+    /// out what it produced.
+    @inline(__always)
+    func driveSpeaker(in world: World, _ body: (inout Speaker<RandomStream>) -> Void) {
+        guard speaker != nil else { return }
+        body(&speaker!)
+        flushSpeaker(in: world)
+    }
+
+    /// Carries out the speaker's outputs in the order it produced them: frames onto the
+    /// node's interfaces, datagrams through the node's IP stack, records into the recorder,
+    /// timers into the event queue (tagged with the process's generation).
+    private func flushSpeaker(in world: World) {
+        var exited = false
+        while let output = speaker?.poll() {
+            switch output {
+            case let .transmit(frame):
+                world.transmit(frame.bytes, from: ports[frame.interface])
+            case let .datagram(datagram):
+                send(NodeNeighbours.Waiting(destination: datagram.destination, destinationPort: datagram.port,
+                                            payload: datagram.payload), in: world)
+            case let .record(record):
+                world.recorder.speakerRecord(record, node: name, at: world.now)
+            case let .arm(timer, time):
+                world.schedule(.hostTimer(port: port, kind: .speaker(timer, generation: speakerGeneration)),
+                               at: SimTime(nanoseconds: time))
+            case .exited:
+                exited = true
             }
         }
-        for round in rounds {
-            world.recorder.gratuitousSent(GratuitousRecord(time: world.now, node: name, ip: round.ip, frames: round.frames))
-        }
-        armTicker(in: world)
-    }
-
-    private func armTicker(in world: World) {
-        guard let wakeup = speaker?.announcer.nextWakeup else { return }
-        let time = SimTime(nanoseconds: wakeup)
-        if let scheduled = scheduledTick, scheduled <= time, scheduled >= world.now { return }
-        scheduledTick = time
-        world.schedule(.hostTimer(port: port, kind: .speakerTick), at: time)
+        if exited { speaker = nil }
     }
 
     // MARK: Host
@@ -147,19 +109,9 @@ public final class NodeHost: Host {
     func timerFired(_ kind: HostTimer, in world: World) {
         guard powered else { return }
         switch kind {
-        case .speakerTick:
-            guard world.now == scheduledTick else { return }
-            scheduledTick = nil
-            guard let frames = updateSpeaker({ $0.tick(now: world.now.nanoseconds) }) else { return }
-            send(frames, in: world)
-        case .membership:
-            membershipWakeup(in: world)
-        case let .rejoin(generation):
+        case let .speaker(timer, generation):
             guard generation == speakerGeneration else { return }
-            rejoinTicker(in: world)
-        case let .speakerExit(generation):
-            guard generation == speakerGeneration, exitDeadline != nil else { return }
-            world.speakerExited(self)
+            driveSpeaker(in: world) { $0.handleTimeout(timer, now: world.now.nanoseconds) }
         case let .arpRetransmit(ip):
             retransmitResolution(ip, in: world)
         case .probe, .arping, .neighbour:
@@ -188,10 +140,8 @@ public final class NodeHost: Host {
         switch arp {
         case let .some(.some((destination, packet))):
             // In place: calling through the optional would copy the speaker's tables per frame.
-            // Only interfaces with a responder answer for the speaker.
-            if let responder = speakerInterfaces.firstIndex(of: index),
-               let reply = updateSpeaker({ $0.respond(to: packet, ethernetDestination: destination, on: responder) }) ?? nil {
-                world.transmit(reply.bytes, from: ports[index])
+            driveSpeaker(in: world) {
+                $0.handleARP(packet, ethernetDestination: destination, interface: index, now: world.now.nanoseconds)
             }
             answerOwnARP(packet, on: index, in: world)
         case .none:
@@ -210,9 +160,7 @@ public final class NodeHost: Host {
         guard let decoded = try? EthernetFrame.decode(frame) else { return }
         switch decoded.payload {
         case let .ipv6NDP(header, message):
-            guard let responder = speakerInterfaces.firstIndex(of: index),
-                  let reply = updateSpeaker({ $0.respond(to: message, in: header, on: responder) }) ?? nil else { return }
-            world.transmit(reply.bytes, from: ports[index])
+            driveSpeaker(in: world) { $0.handleNDP(message, in: header, interface: index, now: world.now.nanoseconds) }
         case let .ipv4Other(header) where header.protocol == .udp && header.destination == ip:
             receiveDatagram(frame, decoded: decoded, header: header, in: world)
         case let .ipv4TCP(header, tcp):
@@ -243,13 +191,6 @@ public final class NodeHost: Host {
                               targetHardwareAddress: request.senderHardwareAddress,
                               targetProtocolAddress: request.senderProtocolAddress)
         world.transmit(EthernetFrame.arp(reply, destination: request.senderHardwareAddress, source: mac), from: port)
-    }
-
-    /// Runs `body` on the speaker in place (no copy of its tables), if it runs.
-    @discardableResult
-    func updateSpeaker<R>(_ body: (inout SpeakerController) -> R) -> R? {
-        guard speaker != nil else { return nil }
-        return body(&speaker!)
     }
 
     /// kube-proxy (iptables mode): every node has rules for every LoadBalancer ingress IP and

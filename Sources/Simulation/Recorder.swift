@@ -1,6 +1,7 @@
 import Engine
 import IPAM
 import Membership
+import Speaker
 import Wire
 
 /// A node's speaker started or stopped answering for an address.
@@ -89,6 +90,20 @@ public final class Recorder {
     func nodeChanged(_ record: NodeConditionRecord) { nodeConditions.append(record) }
     func poolsInstalled(_ record: PoolConfigRecord) { poolConfigs.append(record) }
     func gratuitousSent(_ record: GratuitousRecord) { gratuitous.append(record) }
+
+    /// What a node's speaker process reported.
+    func speakerRecord(_ record: SpeakerRecord, node: String, at time: SimTime) {
+        switch record {
+        case let .startedAnnouncing(ip):
+            announced(AnnouncementRecord(time: time, ip: ip, node: node, action: .start))
+        case let .stoppedAnnouncing(ip):
+            announced(AnnouncementRecord(time: time, ip: ip, node: node, action: .stop))
+        case let .gratuitousRound(ip, frames):
+            gratuitousSent(GratuitousRecord(time: time, node: node, ip: ip, frames: frames))
+        case let .member(event):
+            memberEvent(MembershipRecord(time: time, observer: node, event: event))
+        }
+    }
 
     /// Records what `service` holds now, if that differs from what was last recorded.
     func allocation(of service: String, is assignment: Assignment?, at time: SimTime) {

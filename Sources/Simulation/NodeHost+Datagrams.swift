@@ -1,0 +1,66 @@
+import Engine
+import Membership
+import Wire
+
+/// The node kernel's UDP path, which the speaker's memberlist uses: datagrams travel as
+/// IPv4/UDP frames from and to port 7946 (so the pcap holds them), resolved through the node's
+/// own ARP cache.
+///
+/// Push/pull exchanges, which memberlist runs over TCP, travel here as single UDP datagrams on
+/// the same port: the timing of the exchange is kept, the TCP handshake is not.
+extension NodeHost {
+    static let memberlistPort: UInt16 = 7946
+
+    /// A UDP datagram for this node's address (`header`, already decoded from `frame`):
+    /// memberlist's, when it is for port 7946 and a speaker with memberlist runs.
+    func receiveDatagram(_ frame: [UInt8], decoded: DecodedFrame, header: IPv4Header, in world: World) {
+        let datagram: (source: IPv4Address, sourcePort: UInt16, destinationPort: UInt16, payload: [UInt8])? =
+            frame.withUnsafeBytes { raw in
+                guard decoded.dataRange.upperBound <= raw.count,
+                      let udp = try? UDPHeader.parse(UnsafeRawBufferPointer(rebasing: raw[decoded.dataRange]))
+                else { return nil }
+                let start = decoded.dataRange.lowerBound + UDPHeader.length
+                let end = min(decoded.dataRange.lowerBound + Int(udp.length), decoded.dataRange.upperBound)
+                guard start <= end else { return nil }
+                return (header.source, udp.sourcePort, udp.destinationPort, Array(raw[start..<end]))
+            }
+        // Nothing listens when the speaker is down: the kernel's port-unreachable answer is
+        // not modelled (memberlist ignores it anyway).
+        guard let datagram, datagram.destinationPort == Self.memberlistPort else { return }
+        driveSpeaker(in: world) {
+            $0.handleDatagram(datagram.payload, from: datagram.source, port: datagram.sourcePort,
+                              now: world.now.nanoseconds)
+        }
+    }
+
+    // MARK: the node's IP output path
+
+    func send(_ datagram: NodeNeighbours.Waiting, in world: World) {
+        if let destinationMAC = neighbours.mac(of: datagram.destination) {
+            world.transmit(EthernetFrame.ipv4UDP(destination: destinationMAC, source: mac, ipSource: ip,
+                                                 ipDestination: datagram.destination,
+                                                 sourcePort: Self.memberlistPort,
+                                                 destinationPort: datagram.destinationPort,
+                                                 payload: datagram.payload), from: port)
+        } else if neighbours.hold(datagram, now: world.now) {
+            solicit(datagram.destination, in: world)
+        }
+    }
+
+    private func solicit(_ target: IPv4Address, in world: World) {
+        let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                                targetHardwareAddress: .zero, targetProtocolAddress: target)
+        world.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
+        world.schedule(.hostTimer(port: port, kind: .arpRetransmit(ip: target)),
+                       at: world.now + NodeNeighbours.retransmitTime)
+    }
+
+    func retransmitResolution(_ target: IPv4Address, in world: World) {
+        if neighbours.retransmitDue(target, now: world.now) { solicit(target, in: world) }
+    }
+
+    /// An ARP packet told the kernel where `address` is: what waited for it goes out.
+    func learnNeighbour(_ address: IPv4Address, at hardwareAddress: MACAddress, in world: World) {
+        for waiting in neighbours.learn(address, at: hardwareAddress) { send(waiting, in: world) }
+    }
+}

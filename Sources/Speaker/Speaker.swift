@@ -1,0 +1,178 @@
+import Layer2
+import Membership
+import OrderedCollections
+import Wire
+
+/// One MetalLB speaker process, sans-IO: the election for every service (`SpeakerController`),
+/// the ARP and NDP responders and gratuitous rounds (`Announcer`), memberlist (`Memberlist`),
+/// joining and rejoining it, leaving on a graceful stop, ForceSync after memberlist events,
+/// and the process's own informer view of the API server.
+///
+/// Shaped after quinn-proto's `Connection`: a driver (the simulator's `NodeHost`, or
+/// `sim live` on a real interface) feeds it a handful of events, each with the time, and then
+/// takes what it produced with `poll()`:
+/// - in: `handleARP`/`handleNDP`/`handleFrame` (a frame on a node interface),
+///   `handleDatagram` (memberlist's UDP), `handleServices`/`handleNodeChanged` (what the
+///   informers deliver), `handleTimeout` (a timer it armed), `terminate` (SIGTERM or SIGKILL);
+/// - out: `SpeakerOutput` in order: frames with what they are for, datagrams, records, timers
+///   to arm, and the exit.
+///
+/// It never reads a clock, touches a socket or draws randomness except from the generator it
+/// is given, so the same events give the same outputs under every driver.
+public struct Speaker<Generator: RandomNumberGenerator> {
+    public let configuration: SpeakerConfiguration
+    /// The election and the announcer.
+    public internal(set) var controller: SpeakerController
+    /// memberlist, when the speaker runs with it.
+    public internal(set) var memberlist: Memberlist<Generator>?
+    /// The speakers this one may elect (MetalLB's `UsableSpeakers`): the names of its
+    /// memberlist's live members, or nil without memberlist.
+    public internal(set) var usableSpeakers: Set<String>?
+    /// The services as this process's informers last delivered them, in the order they were
+    /// first delivered: what a ForceSync re-runs the election over.
+    public internal(set) var informer: OrderedDictionary<String, ServiceView>
+    /// For each announcer interface, the node interface it is (indices into
+    /// `configuration.interfaces`).
+    let responderInterfaces: [Int]
+    /// The gratuitous ticker wake-up already armed, so it is not armed twice.
+    var scheduledTick: Int64?
+    /// The memberlist wake-up already armed.
+    var scheduledMembershipWakeup: Int64?
+    /// A graceful stop is under way: memberlist is leaving; the process exits at this time
+    /// at the latest.
+    public internal(set) var leaveDeadline: Int64?
+    /// A ForceSync is armed for this instant already.
+    var forceSyncQueued = false
+    /// The process has exited; it takes no more events.
+    public internal(set) var hasExited = false
+    var outbox: [SpeakerOutput] = []
+    var outboxCursor = 0
+
+    /// Starts the process at `now` (a new pod of the DaemonSet, or a restart), with empty
+    /// state: memberlist is created (the join waits for the informers to sync), and a
+    /// restarted process (`resyncWhenInformersSync`) re-syncs every service in `informer`
+    /// once they have. `informer` is what the process's informers will list when they sync.
+    ///
+    /// - Parameter generator: memberlist's randomness (unused without memberlist).
+    public init(configuration: SpeakerConfiguration, generator: Generator, now: Int64,
+                informer: OrderedDictionary<String, ServiceView> = [:], resyncWhenInformersSync: Bool = false) {
+        self.configuration = configuration
+        self.informer = informer
+        responderInterfaces = configuration.responderInterfaces
+        let announcer = Announcer(interfaces: responderInterfaces.map { configuration.interfaces[$0] },
+                                  schedule: configuration.gratuitousSchedule(start: now))
+        controller = SpeakerController(node: configuration.node, rules: configuration.rules, announcer: announcer)
+        if let membership = configuration.membership {
+            memberlist = Memberlist(name: configuration.node, address: configuration.address,
+                                    port: configuration.memberlistPort, config: membership,
+                                    generator: generator, now: now)
+            usableSpeakers = Set(memberlist!.liveMembers.map(\.name))
+            arm(.firstJoin, at: now + configuration.informerSyncDelay)
+            arm(.rejoin, at: now + configuration.rejoinInterval)
+            armMembershipWakeup(now: now)
+        }
+        if resyncWhenInformersSync { arm(.informersSynced, at: now + configuration.informerSyncDelay) }
+    }
+
+    /// The next thing to do, in order; nil once everything produced so far has been taken.
+    public mutating func poll() -> SpeakerOutput? {
+        guard outboxCursor < outbox.count else {
+            if !outbox.isEmpty {
+                outbox.removeAll(keepingCapacity: true)
+                outboxCursor = 0
+            }
+            return nil
+        }
+        defer { outboxCursor += 1 }
+        return outbox[outboxCursor]
+    }
+
+    /// The addresses the announcer answers for now, ascending.
+    public var announcedIPs: [IPAddress] { controller.announcer.announcedIPs }
+
+    // MARK: timers
+
+    /// A timer armed through `SpeakerOutput.arm` came due. A wake-up that was superseded (the
+    /// ticker re-armed earlier, memberlist's schedule moved) is ignored.
+    public mutating func handleTimeout(_ timer: SpeakerTimer, now: Int64) {
+        guard !hasExited else { return }
+        switch timer {
+        case .gratuitous:
+            guard now == scheduledTick else { return }
+            scheduledTick = nil
+            emit(controller.tick(now: now), now: now)
+        case .memberlist:
+            guard now == scheduledMembershipWakeup, memberlist != nil else { return }
+            scheduledMembershipWakeup = nil
+            let output = memberlist!.tick(now: now)
+            handle(output, now: now)
+        case .firstJoin:
+            joinMissingSpeakers(now: now)
+        case .rejoin:
+            joinMissingSpeakers(now: now)
+            arm(.rejoin, at: now + configuration.rejoinInterval)
+        case .forceSync:
+            forceSyncQueued = false
+            forceSync(now: now)
+        case .informersSynced:
+            forceSync(now: now)
+        case .leaveTimeout:
+            guard leaveDeadline != nil else { return }
+            exit()
+        }
+    }
+
+    // MARK: the process
+
+    /// A signal: SIGTERM (`graceful`) leaves memberlist first and keeps answering until the
+    /// leave is out, at most `leaveTimeout`; SIGKILL, a crash or a power loss exits at once.
+    public mutating func terminate(graceful: Bool, now: Int64) {
+        guard !hasExited else { return }
+        guard graceful, memberlist != nil, leaveDeadline == nil else { return exit() }
+        leaveDeadline = now + configuration.leaveTimeout
+        arm(.leaveTimeout, at: leaveDeadline!)
+        let output = memberlist!.leave(now: now)
+        handle(output, now: now)
+    }
+
+    /// The process ends: it stops answering at once and its memberlist goes silent.
+    mutating func exit() {
+        for ip in controller.announcer.announcedIPs { outbox.append(.record(.stoppedAnnouncing(ip))) }
+        controller.reset()
+        memberlist = nil
+        usableSpeakers = nil
+        hasExited = true
+        outbox.append(.exited)
+    }
+
+    // MARK: helpers
+
+    mutating func arm(_ timer: SpeakerTimer, at time: Int64) { outbox.append(.arm(timer, at: time)) }
+
+    /// Sends what the announcer produced (gratuitous rounds, or an answer), records each round
+    /// once, and arms the gratuitous ticker. A round's frames are consecutive: the announcer
+    /// emits one address's frames for every interface together.
+    mutating func emit(_ frames: [OutgoingFrame], now: Int64) {
+        var rounds: [(ip: IPAddress, frames: Int)] = []
+        for frame in frames {
+            let purpose: SpeakerFrame.Purpose = frame.announces.map { .gratuitous($0) } ?? .reply
+            outbox.append(.transmit(SpeakerFrame(interface: responderInterfaces[frame.interface], bytes: frame.bytes,
+                                                 purpose: purpose)))
+            guard let ip = frame.announces else { continue }
+            if rounds.last?.ip == ip {
+                rounds[rounds.count - 1].frames += 1
+            } else {
+                rounds.append((ip, 1))
+            }
+        }
+        for round in rounds { outbox.append(.record(.gratuitousRound(round.ip, frames: round.frames))) }
+        armTicker(now: now)
+    }
+
+    private mutating func armTicker(now: Int64) {
+        guard let wakeup = controller.announcer.nextWakeup else { return }
+        if let scheduled = scheduledTick, scheduled <= wakeup, scheduled >= now { return }
+        scheduledTick = wakeup
+        arm(.gratuitous, at: wakeup)
+    }
+}

@@ -1,0 +1,72 @@
+import Layer2
+import Membership
+import Wire
+
+/// Something a `Speaker` wants its driver to do, in the order it must be done. The driver
+/// takes them with `Speaker.poll()` after every call into the speaker; the order matters to a
+/// deterministic simulator (frames enter the segment, and timers are queued, in this order).
+public enum SpeakerOutput: Sendable, Hashable {
+    /// A frame to put on one of the node's interfaces.
+    case transmit(SpeakerFrame)
+    /// A memberlist datagram for the node's IP stack to send from the memberlist port (the
+    /// kernel resolves the destination; the speaker never sees the link layer of UDP).
+    case datagram(MembershipOutput.Datagram)
+    /// Something a report or a log line wants to know.
+    case record(SpeakerRecord)
+    /// Call `handleTimeout(timer, now:)` at `at` (nanoseconds on the driver's clock). A timer
+    /// armed again before it fires is simply armed twice: the speaker ignores a wake-up that is
+    /// no longer due.
+    case arm(SpeakerTimer, at: Int64)
+    /// The process has exited (crash, kill, or the end of a graceful stop): the driver drops
+    /// it. Nothing follows.
+    case exited
+}
+
+/// A frame the speaker sends, with what it is for: drivers count gratuitous rounds and
+/// replies from this, never by decoding their own frames.
+public struct SpeakerFrame: Sendable, Hashable {
+    /// The node interface (index into `SpeakerConfiguration.interfaces`).
+    public var interface: Int
+    public var bytes: [UInt8]
+    public var purpose: Purpose
+
+    public enum Purpose: Sendable, Hashable {
+        /// Part of a gratuitous round announcing the address (an ARP request or reply, or an
+        /// unsolicited Neighbor Advertisement).
+        case gratuitous(IPAddress)
+        /// An answer to an ARP request or a Neighbor Solicitation.
+        case reply
+    }
+}
+
+/// What a speaker reports as it runs.
+public enum SpeakerRecord: Sendable, Hashable {
+    /// The speaker started answering for `ip`.
+    case startedAnnouncing(IPAddress)
+    /// The speaker stopped answering for `ip` (lost the election, the service went away, or
+    /// the process exited).
+    case stoppedAnnouncing(IPAddress)
+    /// One gratuitous round for `ip` went out: `frames` frames over every interface it is
+    /// announced on (two per interface for IPv4, one for IPv6).
+    case gratuitousRound(IPAddress, frames: Int)
+    /// The speaker's memberlist reported a member joining, leaving or changing.
+    case member(MemberEvent)
+}
+
+/// The speaker process's timers. Each is armed through `SpeakerOutput.arm`.
+public enum SpeakerTimer: Sendable, Hashable {
+    /// The announcer's gratuitous ticker (1.1 s) while some window is open.
+    case gratuitous
+    /// memberlist's next wake-up (probe, gossip, push/pull, suspicion, ack deadlines).
+    case memberlist
+    /// The informers have synced after the process started: the first join.
+    case firstJoin
+    /// The informers of a restarted process have synced: every service is re-synced.
+    case informersSynced
+    /// MetalLB's minute join ticker.
+    case rejoin
+    /// A ForceSync queued by memberlist events runs (one per instant, however many events).
+    case forceSync
+    /// A graceful stop's `Leave` timed out: the process exits.
+    case leaveTimeout
+}

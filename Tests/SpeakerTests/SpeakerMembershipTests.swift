@@ -1,0 +1,121 @@
+import Layer2
+import Membership
+import Speaker
+import Testing
+import Wire
+
+/// The speaker's memberlist duties (MetalLB internal/speakerlist/speakerlist.go): joining the
+/// other speakers once its informers sync and every minute after, rejoining on Node changes
+/// per version, ForceSync on membership events, and leaving on SIGTERM.
+@Suite("Speaker: memberlist joins, leave and failover")
+struct SpeakerMembershipTests {
+    static let second = SpeakerNet.second
+    static let vip = IPAddress.v4(IPv4Address(192, 0, 2, 100))
+
+    static func members(_ net: SpeakerNet, _ index: Int) -> Set<String> {
+        Set(net.speakers[index]?.memberlist?.liveMembers.map(\.name) ?? [])
+    }
+
+    @Test("three speakers join each other once their informers sync, and agree on one owner")
+    func joinAndElect() {
+        var net = SpeakerNet(count: 3, rules: .current)
+        net.run(until: 2 * Self.second)
+        for index in 0..<3 { #expect(Self.members(net, index) == ["node-0", "node-1", "node-2"]) }
+        let nodes = ["node-0", "node-1", "node-2"]
+        let view = SpeakerNet.view("192.0.2.100", endpoints: nodes, rules: .current, nodes: nodes)
+        net.deliver([(view.name, view)])
+        #expect(net.announcers(of: Self.vip).count == 1)
+    }
+
+    @Test("the owner's power loss: the others take over once memberlist declares it dead, not before the suspicion timeout (memberlist state.go suspectNode, suspicion.go)")
+    func failoverAfterDeath() throws {
+        var net = SpeakerNet(count: 3, rules: .current)
+        net.run(until: 2 * Self.second)
+        let nodes = ["node-0", "node-1", "node-2"]
+        let view = SpeakerNet.view("192.0.2.100", endpoints: nodes, rules: .current, nodes: nodes)
+        net.deliver([(view.name, view)])
+        let owner = try #require(net.announcers(of: Self.vip).first)
+        let index = net.node(owner)
+        let fault = net.now
+        net.isolated.insert(index)
+        net.drive(index) { $0.terminate(graceful: false, now: $1) }
+        net.run(until: fault + 30 * Self.second)
+        let successor = try #require(net.announcers(of: Self.vip).first)
+        #expect(successor != owner)
+        let start = try #require(net.startTime(of: successor, announcing: Self.vip))
+        // A failed probe (1 s interval, 500 ms timeout) then a suspicion of at least
+        // SuspicionMult * log10(n) * ProbeInterval, floored at 1 (n = 3: 4 s): at least 4 s.
+        #expect(start - fault >= 4 * Self.second)
+        #expect(start - fault <= 15 * Self.second)
+    }
+
+    @Test("SIGTERM: the speaker leaves memberlist and exits once the leave is out; the others take over within a gossip round or two, long before a suspicion could expire")
+    func gracefulLeave() throws {
+        var net = SpeakerNet(count: 3, rules: .current)
+        net.run(until: 2 * Self.second)
+        let nodes = ["node-0", "node-1", "node-2"]
+        let view = SpeakerNet.view("192.0.2.100", endpoints: nodes, rules: .current, nodes: nodes)
+        net.deliver([(view.name, view)])
+        let owner = try #require(net.announcers(of: Self.vip).first)
+        let index = net.node(owner)
+        let stop = net.now
+        net.drive(index) { $0.terminate(graceful: true, now: $1) }
+        #expect(net.speakers[index] != nil, "still answering while the leave goes out")
+        net.run(until: stop + 2 * Self.second)
+        #expect(net.speakers[index] == nil, "exited within Leave(time.Second)")
+        let successor = try #require(net.announcers(of: Self.vip).first)
+        #expect(successor != owner)
+        let start = try #require(net.startTime(of: successor, announcing: Self.vip))
+        #expect(start - stop < Self.second)
+        let left = net.records.contains {
+            if case let .member(event) = $0.record { return event.kind == .leave && event.member.name == owner }
+            return false
+        }
+        #expect(left)
+    }
+
+    @Test("a burst of membership events in one instant queues one ForceSync", arguments: [SpeakerController.Rules.current, .v0_9_4])
+    func oneForceSyncPerInstant(rules: SpeakerController.Rules) {
+        var speaker = Speaker(configuration: SpeakerConfiguration(
+            node: "node-0", address: IPv4Address(192, 0, 2, 10),
+            interfaces: [L2Interface(name: "eth0", hardwareAddress: MACAddress(2, 0, 0, 0, 0, 1))],
+            rules: rules, membership: .lan, speakerAddresses: [IPv4Address(192, 0, 2, 11)]),
+            generator: SpeakerNet.Deterministic(state: 3), now: 0)
+        var arms: [SpeakerTimer] = []
+        while let output = speaker.poll() { if case let .arm(timer, _) = output { arms.append(timer) } }
+        #expect(arms == [.firstJoin, .rejoin, .memberlist])
+        // The first memberlist call reports this node's own join: one ForceSync.
+        speaker.handleTimeout(.firstJoin, now: 5_000_000)
+        speaker.handleTimeout(.memberlist, now: 5_000_000)
+        arms = []
+        var datagrams = 0
+        while let output = speaker.poll() {
+            if case let .arm(timer, _) = output { arms.append(timer) }
+            if case .datagram = output { datagrams += 1 }
+        }
+        #expect(arms.filter { $0 == .forceSync }.count == 1)
+        #expect(datagrams >= 1, "the join's push/pull to the other speaker")
+    }
+
+    @Test("a Node change makes v0.9.4 rejoin whichever Node it was (its informer watches every Node); current only for its own Node (speaker/main.go, node controller)", arguments: [SpeakerController.Rules.current, .v0_9_4])
+    func rejoinOnNodeChange(rules: SpeakerController.Rules) {
+        var net = SpeakerNet(count: 2, rules: rules)
+        // node-1 never answers: node-0 stays alone and keeps trying.
+        net.isolated.insert(1)
+        net.run(until: 2 * Self.second)
+        func joinsSent(_ body: (inout SpeakerNet) -> Void) -> Int {
+            var copy = net
+            let before = copy.queue.count
+            body(&copy)
+            return copy.queue.count - before
+        }
+        let other = joinsSent { $0.drive(0) { $0.handleNodeChanged("node-1", now: $1) } }
+        let own = joinsSent { $0.drive(0) { $0.handleNodeChanged("node-0", now: $1) } }
+        #expect(own > 0, "its own Node: a join in both versions")
+        if rules == .v0_9_4 {
+            #expect(other > 0)
+        } else {
+            #expect(other == 0)
+        }
+    }
+}
