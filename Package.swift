@@ -37,7 +37,7 @@ let package = Package(
         // One MetalLB speaker process, sans-IO, over Layer2 and Membership: election, responders,
         // memberlist joins and leave, ForceSync, its informer view. Both drivers run it.
         .target(name: "Speaker", dependencies: [
-            "Layer2", "Membership", "Wire",
+            "Layer2", "Membership", "Wire", "Engine",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ]),
         // The discrete-event core: time, event queue, seeded random streams.
@@ -65,7 +65,7 @@ let package = Package(
         // `sim inspect`: who claimed which IP in a capture, sans-IO (frames in, analysis out).
         .target(name: "Inspect", dependencies: ["Wire"]),
         // The same Speaker on a real interface, with the wall clock (`sim live`).
-        .target(name: "Live", dependencies: ["Speaker", "Layer2", "Pcap", "Wire"]),
+        .target(name: "Live", dependencies: ["Speaker", "Engine", "Layer2", "Pcap", "Wire"]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
         .target(name: "Scenario", dependencies: [
             "Simulation", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",
@@ -95,7 +95,7 @@ let package = Package(
         ]),
         .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire", "Cluster", "IPAM"]),
         .testTarget(name: "SpeakerTests", dependencies: [
-            "Speaker", "Layer2", "Membership", "Wire",
+            "Speaker", "Engine", "Layer2", "Membership", "Wire",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),

@@ -1,4 +1,5 @@
 import Dispatch
+import Engine
 import Foundation
 import Layer2
 import Pcap
@@ -32,7 +33,7 @@ public final class LiveSpeaker: @unchecked Sendable {
     private let capture: LiveCapture
     /// The interface as the speaker sees it.
     private let interface: L2Interface
-    private var speaker: Speaker<SystemRandomNumberGenerator>
+    private var speaker: Speaker
     /// Timers the speaker armed, in arming order.
     private var armed: [(timer: SpeakerTimer, at: Int64)] = []
     private var writer: PcapFileWriter?
@@ -108,10 +109,10 @@ public final class LiveSpeaker: @unchecked Sendable {
     /// The speaker process of an announcer-only run: this machine is its only node, and it
     /// answers on exactly the interface the user named.
     private static func makeSpeaker(interface: L2Interface, version: LiveVersion,
-                                    start: Int64) -> Speaker<SystemRandomNumberGenerator> {
+                                    start: Int64) -> Speaker {
         let configuration = SpeakerConfiguration(node: Self.nodeName, address: IPv4Address(0, 0, 0, 0), interfaces: [interface],
                                                  rules: version.rules, interfaceSelection: .given)
-        return Speaker(configuration: configuration, generator: SystemRandomNumberGenerator(), now: start)
+        return Speaker(configuration: configuration, generator: RandomStream(seed: .random(in: .min ... .max)), now: start)
     }
 
     /// The node name the announcer-only speaker runs as.

@@ -35,25 +35,25 @@ extension ClientHost {
     /// a solicited one not multicast), update the table (`NeighbourCache+NDP.swift`).
     /// Solicitations for the client's own addresses are not modelled: nothing in the simulated
     /// cluster resolves a client (nodes answer to the Ethernet source, as for IPv4).
-    func advertisementReceived(_ message: NDPMessage, in header: IPv6Header, in world: World) {
+    func advertisementReceived(_ message: NDPMessage, in header: IPv6Header, in context: HostContext) {
         guard let ipv6, case .neighborAdvertisement = message, (try? message.validate(in: header)) != nil,
               header.destination == .allNodes || header.destination == ipv6 || header.destination == linkLocal
         else { return }
         var effects = NDNeighbourTable.Effects()
-        ndNeighbours.advertisementReceived(message, now: world.now, effects: &effects)
-        apply(effects, for: message.target, in: world)
+        ndNeighbours.advertisementReceived(message, now: context.now, effects: &effects)
+        apply(effects, for: message.target, in: context)
     }
 
     /// Carries out what the Neighbor Discovery table asked for and records any change of the
     /// entry.
-    func apply(_ effects: NDNeighbourTable.Effects, for ip: IPv6Address, in world: World) {
-        carryOut(effects, for: ip, table: \.ndNeighbours, in: world) { solicitation in
+    func apply(_ effects: NDNeighbourTable.Effects, for ip: IPv6Address, in context: HostContext) {
+        carryOut(effects, for: ip, table: \.ndNeighbours, in: context) { solicitation in
             let queued = !(pending[.v6(solicitation.ip)] ?? []).isEmpty
             guard let source = queued ? ipv6 : linkLocal else { return }
             let message = NDPMessage.neighborSolicitation(target: solicitation.ip,
                                                           options: [.sourceLinkLayerAddress(mac)])
             let group = solicitation.ip.solicitedNodeMulticast
-            world.transmit(EthernetFrame.ndp(message, destination: solicitation.unicastTo ?? group.multicastMAC,
+            context.transmit(EthernetFrame.ndp(message, destination: solicitation.unicastTo ?? group.multicastMAC,
                                              source: mac, ipSource: source,
                                              ipDestination: solicitation.unicastTo == nil ? group : solicitation.ip),
                            from: port)

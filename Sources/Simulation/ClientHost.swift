@@ -51,37 +51,37 @@ public final class ClientHost: Host {
         ndNeighbours = NDNeighbourTable(parameters: spec.neighbour, random: random.split("nd_tbl"))
     }
 
-    func start(in world: World) {
+    func start(in context: HostContext) {
         if let probe {
-            world.schedule(.hostTimer(port: port, kind: .probe), at: SimTime.zero + probe.start)
+            context.schedule(.probe, port: port, at: SimTime.zero + probe.start)
         }
         if let arping {
-            world.schedule(.hostTimer(port: port, kind: .arping), at: SimTime.zero + arping.start)
+            context.schedule(.arping, port: port, at: SimTime.zero + arping.start)
         }
     }
 
     // MARK: timers
 
-    func timerFired(_ kind: HostTimer, in world: World) {
+    func timerFired(_ kind: HostTimer, in context: HostContext) {
         switch kind {
         case .probe:
             guard let probe else { return }
-            sendProbe(probe, in: world)
-            world.schedule(.hostTimer(port: port, kind: .probe), at: world.now + probe.every)
+            sendProbe(probe, in: context)
+            context.schedule(.probe, port: port, at: context.now + probe.every)
         case let .neighbour(.v4(ip), generation):
             var effects = NeighbourTable.Effects()
-            neighbours.timerFired(ip, generation: generation, now: world.now, effects: &effects)
-            apply(effects, for: ip, in: world)
+            neighbours.timerFired(ip, generation: generation, now: context.now, effects: &effects)
+            apply(effects, for: ip, in: context)
         case let .neighbour(.v6(ip), generation):
             var effects = NDNeighbourTable.Effects()
-            ndNeighbours.timerFired(ip, generation: generation, now: world.now, effects: &effects)
-            apply(effects, for: ip, in: world)
+            ndNeighbours.timerFired(ip, generation: generation, now: context.now, effects: &effects)
+            apply(effects, for: ip, in: context)
         case .arping:
             guard let arping else { return }
             let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
                                     targetHardwareAddress: .zero, targetProtocolAddress: arping.target)
-            world.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
-            world.schedule(.hostTimer(port: port, kind: .arping), at: world.now + arping.every)
+            context.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
+            context.schedule(.arping, port: port, at: context.now + arping.every)
         case .speaker, .arpRetransmit:
             break
         }
@@ -89,30 +89,30 @@ public final class ClientHost: Host {
 
     // MARK: probes
 
-    private func sendProbe(_ probe: WorldConfig.ProbeSpec, in world: World) {
+    private func sendProbe(_ probe: WorldConfig.ProbeSpec, in context: HostContext) {
         probeCount &+= 1
-        let index = world.recorder.probeSent(ProbeRecord(client: name, target: probe.target, port: probe.port,
-                                                         sentAt: world.now, answeredAt: nil, answeredBy: nil))
+        let index = context.recorder.probeSent(ProbeRecord(client: name, target: probe.target, port: probe.port,
+                                                         sentAt: context.now, answeredAt: nil, answeredBy: nil))
         switch probe.target {
         case let .v4(target):
             var effects = NeighbourTable.Effects()
-            let resolved = neighbours.resolve(target, now: world.now, effects: &effects)
-            send(index, resolvedTo: resolved, in: world)
-            apply(effects, for: target, in: world)
+            let resolved = neighbours.resolve(target, now: context.now, effects: &effects)
+            send(index, resolvedTo: resolved, in: context)
+            apply(effects, for: target, in: context)
         case let .v6(target):
             var effects = NDNeighbourTable.Effects()
-            let resolved = ndNeighbours.resolve(target, now: world.now, effects: &effects)
-            send(index, resolvedTo: resolved, in: world)
-            apply(effects, for: target, in: world)
+            let resolved = ndNeighbours.resolve(target, now: context.now, effects: &effects)
+            send(index, resolvedTo: resolved, in: context)
+            apply(effects, for: target, in: context)
         }
     }
 
     /// Sends probe `index` now when its target resolved, or queues it on the entry.
-    func send(_ index: Int, resolvedTo destination: MACAddress?, in world: World) {
+    func send(_ index: Int, resolvedTo destination: MACAddress?, in context: HostContext) {
         if let destination {
-            transmitSYN(index, to: destination, in: world)
+            transmitSYN(index, to: destination, in: context)
         } else {
-            pending[world.recorder.probes[index].target, default: []].append(index)
+            pending[context.recorder.probes[index].target, default: []].append(index)
         }
     }
 
@@ -120,8 +120,8 @@ public final class ClientHost: Host {
     /// so a late answer is matched to the probe it belongs to.
     private func sourcePort(for index: Int) -> UInt16 { UInt16(32768 + index % 28232) }
 
-    private func transmitSYN(_ index: Int, to destination: MACAddress, in world: World) {
-        let record = world.recorder.probes[index]
+    private func transmitSYN(_ index: Int, to destination: MACAddress, in context: HostContext) {
+        let record = context.recorder.probes[index]
         let sport = sourcePort(for: index)
         outstanding[sport] = index
         let syn = TCPHeader(sourcePort: sport, destinationPort: record.port,
@@ -129,28 +129,28 @@ public final class ClientHost: Host {
                             acknowledgmentNumber: 0, flags: [.syn], window: 64240, checksum: 0, urgentPointer: 0,
                             options: [2, 4, 0x05, 0xb4])
         transmitTCP(syn, to: record.target, via: destination, identification: UInt16(truncatingIfNeeded: index),
-                    in: world)
+                    in: context)
     }
 
     /// A TCP segment from this client to `target`, in the target's family (Linux's default TTL
     /// and hop limit, 64).
     private func transmitTCP(_ tcp: TCPHeader, to target: IPAddress, via destination: MACAddress,
-                             identification: UInt16, in world: World) {
+                             identification: UInt16, in context: HostContext) {
         switch target {
         case let .v4(address):
-            world.transmit(EthernetFrame.ipv4TCP(destination: destination, source: mac, ipSource: ip,
+            context.transmit(EthernetFrame.ipv4TCP(destination: destination, source: mac, ipSource: ip,
                                                  ipDestination: address, identification: identification, tcp: tcp),
                            from: port)
         case let .v6(address):
             guard let ipv6 else { return }
-            world.transmit(EthernetFrame.ipv6TCP(destination: destination, source: mac, ipSource: ipv6,
+            context.transmit(EthernetFrame.ipv6TCP(destination: destination, source: mac, ipSource: ipv6,
                                                  ipDestination: address, tcp: tcp), from: port)
         }
     }
 
     // MARK: Host
 
-    func receive(_ frame: [UInt8], in world: World) {
+    func receive(_ frame: [UInt8], in context: HostContext) {
         guard frame.count >= EthernetHeader.length else { return }
         let destination = Segment.destination(of: frame)
         guard destination == mac || destination.isBroadcast || acceptsIPv6Multicast(destination) else { return }
@@ -159,30 +159,30 @@ public final class ClientHost: Host {
         case let .arp(packet):
             if let arping, packet.senderProtocolAddress == arping.target, packet.senderHardwareAddress != arpingAnswer {
                 arpingAnswer = packet.senderHardwareAddress
-                world.recorder.arpingChanged(ArpingRecord(time: world.now, client: name, ip: arping.target,
+                context.recorder.arpingChanged(ArpingRecord(time: context.now, client: name, ip: arping.target,
                                                           mac: packet.senderHardwareAddress))
             }
             var effects = NeighbourTable.Effects()
             if packet.operation == .request, packet.targetProtocolAddress == ip {
                 // A request for our own address: the kernel learns the asker and answers.
-                neighbours.requestForUsReceived(packet, now: world.now, effects: &effects)
+                neighbours.requestForUsReceived(packet, now: context.now, effects: &effects)
                 let reply = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
                                       targetHardwareAddress: packet.senderHardwareAddress,
                                       targetProtocolAddress: packet.senderProtocolAddress)
-                world.transmit(EthernetFrame.arp(reply, destination: packet.senderHardwareAddress, source: mac),
+                context.transmit(EthernetFrame.arp(reply, destination: packet.senderHardwareAddress, source: mac),
                                from: port)
             } else {
-                neighbours.arpReceived(packet, unicastToUs: destination == mac, now: world.now, effects: &effects)
+                neighbours.arpReceived(packet, unicastToUs: destination == mac, now: context.now, effects: &effects)
             }
-            apply(effects, for: packet.senderProtocolAddress, in: world)
+            apply(effects, for: packet.senderProtocolAddress, in: context)
         case let .ipv4TCP(ipHeader, tcp):
             guard ipHeader.destination == ip else { return }
-            tcpReceived(tcp, from: .v4(ipHeader.source), by: decoded.ethernet.source, in: world)
+            tcpReceived(tcp, from: .v4(ipHeader.source), by: decoded.ethernet.source, in: context)
         case let .ipv6NDP(ipHeader, message):
-            advertisementReceived(message, in: ipHeader, in: world)
+            advertisementReceived(message, in: ipHeader, in: context)
         case let .ipv6TCP(ipHeader, tcp):
             guard let ipv6, ipHeader.destination == ipv6 else { return }
-            tcpReceived(tcp, from: .v6(ipHeader.source), by: decoded.ethernet.source, in: world)
+            tcpReceived(tcp, from: .v6(ipHeader.source), by: decoded.ethernet.source, in: context)
         default:
             break
         }
@@ -196,31 +196,31 @@ public final class ClientHost: Host {
     /// sends goes through `sock_confirm_neigh` (in `ip_finish_output2` and
     /// `ip6_finish_output2` alike), which stamps the neighbour's `confirmed` time. A RST from
     /// kube-proxy (no endpoints) is handled by `tcp_reset` without `tcp_ack`: no confirmation.
-    private func tcpReceived(_ tcp: TCPHeader, from source: IPAddress, by sender: MACAddress, in world: World) {
+    private func tcpReceived(_ tcp: TCPHeader, from source: IPAddress, by sender: MACAddress, in context: HostContext) {
         guard let index = outstanding[tcp.destinationPort] else { return }
-        let record = world.recorder.probes[index]
+        let record = context.recorder.probes[index]
         guard source == record.target, tcp.sourcePort == record.port else { return }
         outstanding[tcp.destinationPort] = nil
         guard tcp.flags.contains([.syn, .ack]) else { return }
-        if world.now - record.sentAt <= (probe?.timeout ?? .seconds(1)) {
-            world.recorder.probeAnswered(index, at: world.now, by: sender)
+        if context.now - record.sentAt <= (probe?.timeout ?? .seconds(1)) {
+            context.recorder.probeAnswered(index, at: context.now, by: sender)
         }
         switch record.target {
-        case let .v4(target): neighbours.confirm(target, now: world.now)
-        case let .v6(target): ndNeighbours.confirm(target, now: world.now)
+        case let .v4(target): neighbours.confirm(target, now: context.now)
+        case let .v6(target): ndNeighbours.confirm(target, now: context.now)
         }
         let rst = TCPHeader(sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
                             sequenceNumber: tcp.acknowledgmentNumber, acknowledgmentNumber: 0, flags: [.rst],
                             window: 0, checksum: 0, urgentPointer: 0, options: [])
-        transmitTCP(rst, to: record.target, via: sender, identification: 0, in: world)
+        transmitTCP(rst, to: record.target, via: sender, identification: 0, in: context)
     }
 
     /// Carries out what the ARP table asked for: broadcast (or, when probing, unicast) requests.
-    private func apply(_ effects: NeighbourTable.Effects, for ip: IPv4Address, in world: World) {
-        carryOut(effects, for: ip, table: \.neighbours, in: world) { solicitation in
+    private func apply(_ effects: NeighbourTable.Effects, for ip: IPv4Address, in context: HostContext) {
+        carryOut(effects, for: ip, table: \.neighbours, in: context) { solicitation in
             let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: self.ip,
                                     targetHardwareAddress: .zero, targetProtocolAddress: solicitation.ip)
-            world.transmit(EthernetFrame.arp(request, destination: solicitation.unicastTo ?? .broadcast, source: mac),
+            context.transmit(EthernetFrame.arp(request, destination: solicitation.unicastTo ?? .broadcast, source: mac),
                            from: port)
         }
     }
@@ -232,32 +232,31 @@ public final class ClientHost: Host {
     /// change recorded.
     func carryOut<Address: NeighbourAddress>(_ effects: NeighbourCache<Address>.Effects, for ip: Address,
                                              table: ReferenceWritableKeyPath<ClientHost, NeighbourCache<Address>>,
-                                             in world: World,
+                                             in context: HostContext,
                                              solicit: (NeighbourCache<Address>.Solicitation) -> Void) {
         for solicitation in effects.solicitations { solicit(solicitation) }
         if let timer = effects.timer {
-            world.schedule(.hostTimer(port: port, kind: .neighbour(ip: timer.ip.ipAddress, generation: timer.generation)),
-                           at: timer.time)
+            context.schedule(.neighbour(ip: timer.ip.ipAddress, generation: timer.generation), port: port, at: timer.time)
         }
         if effects.releaseQueue, let queued = pending.removeValue(forKey: ip.ipAddress) {
             for index in queued {
                 var sendEffects = NeighbourCache<Address>.Effects()
-                let resolved = self[keyPath: table].resolve(ip, now: world.now, effects: &sendEffects)
-                send(index, resolvedTo: resolved, in: world)
-                carryOut(sendEffects, for: ip, table: table, in: world, solicit: solicit)
+                let resolved = self[keyPath: table].resolve(ip, now: context.now, effects: &sendEffects)
+                send(index, resolvedTo: resolved, in: context)
+                carryOut(sendEffects, for: ip, table: table, in: context, solicit: solicit)
             }
         }
         if effects.dropQueue { pending[ip.ipAddress] = nil }
         let entry = self[keyPath: table].entry(for: ip)
-        reportChange(for: ip.ipAddress, state: entry?.state, mac: entry?.mac, in: world)
+        reportChange(for: ip.ipAddress, state: entry?.state, mac: entry?.mac, in: context)
     }
 
     /// Records the entry for `ip` if its usable MAC or its state changed since last recorded.
-    func reportChange(for ip: IPAddress, state: NeighbourState?, mac: MACAddress?, in world: World) {
+    func reportChange(for ip: IPAddress, state: NeighbourState?, mac: MACAddress?, in context: HostContext) {
         guard let state else { return }
         let mac = state.isValid ? mac : nil
         if let last = lastReported[ip], last.0 == mac, last.1 == state { return }
         lastReported[ip] = (mac, state)
-        world.recorder.arpChanged(ClientARPRecord(time: world.now, client: name, ip: ip, mac: mac, state: state))
+        context.recorder.arpChanged(ClientARPRecord(time: context.now, client: name, ip: ip, mac: mac, state: state))
     }
 }

@@ -160,7 +160,7 @@ extension World {
         let views = keys.map { ($0, serviceView($0)) }
         for (key, view) in views { informerViews[key] = view }
         for node in nodes where node.isSpeakerRunning {
-            node.driveSpeaker(in: self) { $0.handleServices(views, now: now.nanoseconds) }
+            node.driveSpeaker(in: hostContext) { $0.handleServices(views, now: now.nanoseconds) }
         }
     }
 

@@ -13,7 +13,7 @@ extension World {
     /// controller marks the node NotReady).
     public func powerOff(node name: String) {
         guard let node = node(named: name), node.powered else { return }
-        node.terminateSpeaker(graceful: false, in: self)
+        node.terminateSpeaker(graceful: false, in: hostContext)
         node.powered = false
         node.neighbours.flush()
         for port in node.ports { setLink(port: port, up: false) }
@@ -48,14 +48,14 @@ extension World {
     /// informers have synced, re-runs its election for every service.
     public func startSpeaker(node name: String) {
         guard let node = node(named: name), node.powered, node.speaker == nil else { return }
-        node.startSpeaker(in: self, resync: true)
+        node.startSpeaker(in: hostContext, resync: true)
     }
 
     /// Stops the speaker process. A graceful stop (SIGTERM) leaves memberlist first and keeps
     /// answering until the leave is out (at most a second); a crash is silent.
     public func stopSpeaker(node name: String, graceful: Bool = true) {
         guard let node = node(named: name), node.speaker != nil else { return }
-        node.terminateSpeaker(graceful: graceful, in: self)
+        node.terminateSpeaker(graceful: graceful, in: hostContext)
     }
 
     /// Takes a node's interface (`interface` nil: every interface) down or up. The scenario
@@ -101,7 +101,7 @@ extension World {
         } ?? false
         at(now + config.watchDelay) { world in
             for host in world.nodes where host.isSpeakerRunning {
-                host.driveSpeaker(in: world) { $0.handleNodeChanged(name, now: world.now.nanoseconds) }
+                host.driveSpeaker(in: world.hostContext) { $0.handleNodeChanged(name, now: world.now.nanoseconds) }
             }
             if world.config.version == .current && availabilityChanged {
                 world.speakersSync(services: Array(world.cluster.services.keys))

@@ -13,7 +13,7 @@ extension NodeHost {
 
     /// A UDP datagram for this node's address (`header`, already decoded from `frame`):
     /// memberlist's, when it is for port 7946 and a speaker with memberlist runs.
-    func receiveDatagram(_ frame: [UInt8], decoded: DecodedFrame, header: IPv4Header, in world: World) {
+    func receiveDatagram(_ frame: [UInt8], decoded: DecodedFrame, header: IPv4Header, in context: HostContext) {
         let datagram: (source: IPv4Address, sourcePort: UInt16, destinationPort: UInt16, payload: [UInt8])? =
             frame.withUnsafeBytes { raw in
                 guard decoded.dataRange.upperBound <= raw.count,
@@ -27,40 +27,39 @@ extension NodeHost {
         // Nothing listens when the speaker is down: the kernel's port-unreachable answer is
         // not modelled (memberlist ignores it anyway).
         guard let datagram, datagram.destinationPort == Self.memberlistPort else { return }
-        driveSpeaker(in: world) {
+        driveSpeaker(in: context) {
             $0.handleDatagram(datagram.payload, from: datagram.source, port: datagram.sourcePort,
-                              now: world.now.nanoseconds)
+                              now: context.now.nanoseconds)
         }
     }
 
     // MARK: the node's IP output path
 
-    func send(_ datagram: NodeNeighbours.Waiting, in world: World) {
+    func send(_ datagram: NodeNeighbours.Waiting, in context: HostContext) {
         if let destinationMAC = neighbours.mac(of: datagram.destination) {
-            world.transmit(EthernetFrame.ipv4UDP(destination: destinationMAC, source: mac, ipSource: ip,
+            context.transmit(EthernetFrame.ipv4UDP(destination: destinationMAC, source: mac, ipSource: ip,
                                                  ipDestination: datagram.destination,
                                                  sourcePort: Self.memberlistPort,
                                                  destinationPort: datagram.destinationPort,
                                                  payload: datagram.payload), from: port)
-        } else if neighbours.hold(datagram, now: world.now) {
-            solicit(datagram.destination, in: world)
+        } else if neighbours.hold(datagram, now: context.now) {
+            solicit(datagram.destination, in: context)
         }
     }
 
-    private func solicit(_ target: IPv4Address, in world: World) {
+    private func solicit(_ target: IPv4Address, in context: HostContext) {
         let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
                                 targetHardwareAddress: .zero, targetProtocolAddress: target)
-        world.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
-        world.schedule(.hostTimer(port: port, kind: .arpRetransmit(ip: target)),
-                       at: world.now + NodeNeighbours.retransmitTime)
+        context.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
+        context.schedule(.arpRetransmit(ip: target), port: port, at: context.now + NodeNeighbours.retransmitTime)
     }
 
-    func retransmitResolution(_ target: IPv4Address, in world: World) {
-        if neighbours.retransmitDue(target, now: world.now) { solicit(target, in: world) }
+    func retransmitResolution(_ target: IPv4Address, in context: HostContext) {
+        if neighbours.retransmitDue(target, now: context.now) { solicit(target, in: context) }
     }
 
     /// An ARP packet told the kernel where `address` is: what waited for it goes out.
-    func learnNeighbour(_ address: IPv4Address, at hardwareAddress: MACAddress, in world: World) {
-        for waiting in neighbours.learn(address, at: hardwareAddress) { send(waiting, in: world) }
+    func learnNeighbour(_ address: IPv4Address, at hardwareAddress: MACAddress, in context: HostContext) {
+        for waiting in neighbours.learn(address, at: hardwareAddress) { send(waiting, in: context) }
     }
 }

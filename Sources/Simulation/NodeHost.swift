@@ -22,7 +22,7 @@ public final class NodeHost: Host {
     public internal(set) var powered = true
     /// The MetalLB speaker process, when it runs. `NodeHost` only drives it: every protocol
     /// decision is the speaker's (see `Speaker`).
-    public internal(set) var speaker: Speaker<RandomStream>?
+    public internal(set) var speaker: Speaker?
     /// Counts speaker starts: timers armed by an earlier speaker process are ignored.
     var speakerGeneration: UInt64 = 0
     /// The kernel's ARP cache for the node's own datagrams.
@@ -31,7 +31,13 @@ public final class NodeHost: Host {
     /// the next (off, on, off, on within a readiness delay).
     var bootGeneration: UInt64 = 0
 
-    init(spec: WorldConfig.NodeSpec, port: Int32, interfaceName: String) {
+    /// What every speaker process on this node starts with (the DaemonSet's pod spec).
+    let speakerConfiguration: SpeakerConfiguration
+    /// The run's root seed: each speaker process draws memberlist's randomness from its own
+    /// stream, split off it by node and generation.
+    let speakerSeed: UInt64
+
+    init(spec: WorldConfig.NodeSpec, port: Int32, interfaceName: String, config: WorldConfig) {
         name = spec.name
         mac = spec.mac
         ip = spec.ip
@@ -41,6 +47,11 @@ public final class NodeHost: Host {
             L2Interface(name: $0.name, hardwareAddress: $0.mac, isUp: $0.up, isNoARP: $0.noARP, master: $0.master)
         }
         ports = [port]
+        speakerSeed = config.seed
+        speakerConfiguration = SpeakerConfiguration(
+            node: spec.name, address: spec.ip, interfaces: interfaces, rules: config.speakerRules,
+            membership: config.membership, memberlistPort: Self.memberlistPort,
+            speakerAddresses: config.nodes.map(\.ip), informerSyncDelay: config.watchDelay.nanoseconds)
     }
 
     public var isSpeakerRunning: Bool { powered && speaker != nil }
@@ -53,50 +64,45 @@ public final class NodeHost: Host {
     /// Starts the speaker with empty state, as a new pod of the DaemonSet does. A restarted
     /// speaker (`resync`) re-syncs every service once its informers have synced; the first
     /// speakers of a run get their services as the scenario's objects are applied.
-    func startSpeaker(in world: World, resync: Bool = false) {
+    func startSpeaker(in context: HostContext, resync: Bool = false) {
         speakerGeneration &+= 1
-        let configuration = SpeakerConfiguration(
-            node: name, address: ip, interfaces: interfaces, rules: world.speakerRules,
-            membership: world.config.membership, memberlistPort: Self.memberlistPort,
-            speakerAddresses: world.nodes.map(\.ip), informerSyncDelay: world.config.watchDelay.nanoseconds)
-        let generator = RandomStream(rootSeed: world.config.seed, subsystem: "memberlist")
+        let generator = RandomStream(rootSeed: speakerSeed, subsystem: "memberlist")
             .split("\(name)#\(speakerGeneration)")
-        speaker = Speaker(configuration: configuration, generator: generator, now: world.now.nanoseconds,
-                          informer: world.informerViews, resyncWhenInformersSync: resync)
-        flushSpeaker(in: world)
+        speaker = Speaker(configuration: speakerConfiguration, generator: generator, now: context.now.nanoseconds,
+                          informer: context.speakerInformerList, resyncWhenInformersSync: resync)
+        flushSpeaker(in: context)
     }
 
     /// Signals the speaker process: SIGTERM (`graceful`) or SIGKILL. A power loss is a kill.
-    func terminateSpeaker(graceful: Bool, in world: World) {
-        driveSpeaker(in: world) { $0.terminate(graceful: graceful, now: world.now.nanoseconds) }
+    func terminateSpeaker(graceful: Bool, in context: HostContext) {
+        driveSpeaker(in: context) { $0.terminate(graceful: graceful, now: context.now.nanoseconds) }
     }
 
     /// Runs `body` on the speaker in place (no copy of its tables), if it runs, then carries
     /// out what it produced.
     @inline(__always)
-    func driveSpeaker(in world: World, _ body: (inout Speaker<RandomStream>) -> Void) {
+    func driveSpeaker(in context: HostContext, _ body: (inout Speaker) -> Void) {
         guard speaker != nil else { return }
         body(&speaker!)
-        flushSpeaker(in: world)
+        flushSpeaker(in: context)
     }
 
     /// Carries out the speaker's outputs in the order it produced them: frames onto the
     /// node's interfaces, datagrams through the node's IP stack, records into the recorder,
     /// timers into the event queue (tagged with the process's generation).
-    private func flushSpeaker(in world: World) {
+    private func flushSpeaker(in context: HostContext) {
         var exited = false
         while let output = speaker?.poll() {
             switch output {
             case let .transmit(frame):
-                world.transmit(frame.bytes, from: ports[frame.interface])
+                context.transmit(frame.bytes, from: ports[frame.interface])
             case let .datagram(datagram):
                 send(NodeNeighbours.Waiting(destination: datagram.destination, destinationPort: datagram.port,
-                                            payload: datagram.payload), in: world)
+                                            payload: datagram.payload), in: context)
             case let .record(record):
-                world.recorder.speakerRecord(record, node: name, at: world.now)
+                context.recorder.speakerRecord(record, node: name, at: context.now)
             case let .arm(timer, time):
-                world.schedule(.hostTimer(port: port, kind: .speaker(timer, generation: speakerGeneration)),
-                               at: SimTime(nanoseconds: time))
+                context.schedule(.speaker(timer, generation: speakerGeneration), port: port, at: SimTime(nanoseconds: time))
             case .exited:
                 exited = true
             }
@@ -106,23 +112,23 @@ public final class NodeHost: Host {
 
     // MARK: Host
 
-    func timerFired(_ kind: HostTimer, in world: World) {
+    func timerFired(_ kind: HostTimer, in context: HostContext) {
         guard powered else { return }
         switch kind {
         case let .speaker(timer, generation):
             guard generation == speakerGeneration else { return }
-            driveSpeaker(in: world) { $0.handleTimeout(timer, now: world.now.nanoseconds) }
+            driveSpeaker(in: context) { $0.handleTimeout(timer, now: context.now.nanoseconds) }
         case let .arpRetransmit(ip):
-            retransmitResolution(ip, in: world)
+            retransmitResolution(ip, in: context)
         case .probe, .arping, .neighbour:
             break
         }
     }
 
-    func receive(_ frame: [UInt8], in world: World) { receive(frame, on: 0, in: world) }
+    func receive(_ frame: [UInt8], in context: HostContext) { receive(frame, on: 0, in: context) }
 
     /// A frame arrived on interface `index` (a down interface receives nothing).
-    func receive(_ frame: [UInt8], on index: Int, in world: World) {
+    func receive(_ frame: [UInt8], on index: Int, in context: HostContext) {
         guard powered, interfaces[index].isUp else { return }
         let interfaceMAC = interfaces[index].hardwareAddress
         // Parse once; both the kernel and the speaker read the same ARP packet.
@@ -140,12 +146,12 @@ public final class NodeHost: Host {
         switch arp {
         case let .some(.some((destination, packet))):
             // In place: calling through the optional would copy the speaker's tables per frame.
-            driveSpeaker(in: world) {
-                $0.handleARP(packet, ethernetDestination: destination, interface: index, now: world.now.nanoseconds)
+            driveSpeaker(in: context) {
+                $0.handleARP(packet, ethernetDestination: destination, interface: index, now: context.now.nanoseconds)
             }
-            answerOwnARP(packet, on: index, in: world)
+            answerOwnARP(packet, on: index, in: context)
         case .none:
-            receiveIP(frame, on: index, in: world)
+            receiveIP(frame, on: index, in: context)
         case .some(.none):
             break
         }
@@ -156,19 +162,19 @@ public final class NodeHost: Host {
     /// groups itself; a unicast NUD probe to a service address reaches no socket and is
     /// dropped), memberlist the UDP datagrams to the node's address, and kube-proxy TCP to
     /// LoadBalancer ingress addresses.
-    private func receiveIP(_ frame: [UInt8], on index: Int, in world: World) {
+    private func receiveIP(_ frame: [UInt8], on index: Int, in context: HostContext) {
         guard let decoded = try? EthernetFrame.decode(frame) else { return }
         switch decoded.payload {
         case let .ipv6NDP(header, message):
-            driveSpeaker(in: world) { $0.handleNDP(message, in: header, interface: index, now: world.now.nanoseconds) }
+            driveSpeaker(in: context) { $0.handleNDP(message, in: header, interface: index, now: context.now.nanoseconds) }
         case let .ipv4Other(header) where header.protocol == .udp && header.destination == ip:
-            receiveDatagram(frame, decoded: decoded, header: header, in: world)
+            receiveDatagram(frame, decoded: decoded, header: header, in: context)
         case let .ipv4TCP(header, tcp):
             kubeProxy(tcp, from: .v4(header.source), to: .v4(header.destination), sender: decoded.ethernet.source,
-                      on: index, in: world)
+                      on: index, in: context)
         case let .ipv6TCP(header, tcp):
             kubeProxy(tcp, from: .v6(header.source), to: .v6(header.destination), sender: decoded.ethernet.source,
-                      on: index, in: world)
+                      on: index, in: context)
         default:
             break
         }
@@ -179,10 +185,10 @@ public final class NodeHost: Host {
     /// `arp_ignore=0` it answers on whichever interface the request came in on, with that
     /// interface's MAC (ARP flux, when a node has two NICs on one segment); a NOARP
     /// interface answers nothing.
-    private func answerOwnARP(_ packet: ARPPacket, on index: Int, in world: World) {
+    private func answerOwnARP(_ packet: ARPPacket, on index: Int, in context: HostContext) {
         guard packet.targetProtocolAddress == ip, !interfaces[index].isNoARP else { return }
         // Linux records the sender of a request or reply aimed at its address.
-        learnNeighbour(packet.senderProtocolAddress, at: packet.senderHardwareAddress, in: world)
+        learnNeighbour(packet.senderProtocolAddress, at: packet.senderHardwareAddress, in: context)
         guard packet.operation == .request else { return }
         let request = packet
         let mac = interfaces[index].hardwareAddress
@@ -190,7 +196,7 @@ public final class NodeHost: Host {
         let reply = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
                               targetHardwareAddress: request.senderHardwareAddress,
                               targetProtocolAddress: request.senderProtocolAddress)
-        world.transmit(EthernetFrame.arp(reply, destination: request.senderHardwareAddress, source: mac), from: port)
+        context.transmit(EthernetFrame.arp(reply, destination: request.senderHardwareAddress, source: mac), from: port)
     }
 
     /// kube-proxy (iptables mode): every node has rules for every LoadBalancer ingress IP and
@@ -201,16 +207,15 @@ public final class NodeHost: Host {
     /// ingress address); the answer goes to the SYN's Ethernet source, so the node's own
     /// neighbour resolution of the client is not modelled in either family.
     private func kubeProxy(_ tcp: TCPHeader, from clientAddress: IPAddress, to serviceAddress: IPAddress,
-                           sender source: MACAddress, on index: Int, in world: World) {
+                           sender source: MACAddress, on index: Int, in context: HostContext) {
         let mac = interfaces[index].hardwareAddress
         let port = ports[index]
         let segment = (source: clientAddress, destination: serviceAddress)
         guard tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
-              let service = world.viewCache.kubeProxy.service(forIngress: segment.destination,
-                                                              port: Int(tcp.destinationPort), protocol: "TCP",
-                                                              in: world.cluster) else { return }
+              let service = context.kubeProxyService(forIngress: segment.destination, port: Int(tcp.destinationPort))
+        else { return }
         let local = service.externalTrafficPolicy == .local ? name : nil
-        let endpoints = world.viewCache.kubeProxy.readyEndpoints(of: service, onNode: local, in: world.cluster)
+        let endpoints = context.kubeProxyEndpoints(of: service, onNode: local)
         // A deterministic initial sequence number: a hash of the connection's 4-tuple.
         let isn = UInt32(truncatingIfNeeded: RandomStream.fnv1a(
             "\(segment.destination):\(tcp.destinationPort)>\(segment.source):\(tcp.sourcePort):\(tcp.sequenceNumber)"))
@@ -220,8 +225,8 @@ public final class NodeHost: Host {
             // machine that is off or cut off still counts as Ready until Kubernetes notices:
             // the SYN goes there and nothing answers.
             let chosen = endpoints[Int(isn % UInt32(endpoints.count))]
-            guard let backend = chosen.nodeName.flatMap(world.node(named:)), backend.powered,
-                  backend === self || world.canReach(port, backend.port) else { return }
+            guard let backend = chosen.nodeName,
+                  context.canForward(to: backend, from: port, isSelf: backend == name) else { return }
         }
         let answer = TCPHeader(sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
                                sequenceNumber: serving ? isn : 0,
@@ -231,10 +236,10 @@ public final class NodeHost: Host {
                                options: serving ? [2, 4, 0x05, 0xb4] : [])
         switch (segment.destination, segment.source) {
         case let (.v4(service), .v4(client)):
-            world.transmit(EthernetFrame.ipv4TCP(destination: source, source: mac, ipSource: service,
+            context.transmit(EthernetFrame.ipv4TCP(destination: source, source: mac, ipSource: service,
                                                  ipDestination: client, identification: 0, tcp: answer), from: port)
         case let (.v6(service), .v6(client)):
-            world.transmit(EthernetFrame.ipv6TCP(destination: source, source: mac, ipSource: service,
+            context.transmit(EthernetFrame.ipv6TCP(destination: source, source: mac, ipSource: service,
                                                  ipDestination: client, tcp: answer), from: port)
         default:
             break

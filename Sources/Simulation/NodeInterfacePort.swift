@@ -12,8 +12,8 @@ final class NodeInterfacePort: Host {
 
     var name: String { node.name }
 
-    func receive(_ frame: [UInt8], in world: World) { node.receive(frame, on: index, in: world) }
+    func receive(_ frame: [UInt8], in context: HostContext) { node.receive(frame, on: index, in: context) }
 
     /// Timers belong to the node itself, which is armed on its primary port.
-    func timerFired(_ kind: HostTimer, in world: World) {}
+    func timerFired(_ kind: HostTimer, in context: HostContext) {}
 }

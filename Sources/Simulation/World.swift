@@ -38,7 +38,9 @@ public final class World {
     /// names from the cluster's stream, so the order must not change from run to run.
     var deployments: OrderedDictionary<String, Deployment> = [:]
     /// Which MetalLB's election the speakers run.
-    var speakerRules: SpeakerController.Rules { config.version == .v0_9_4 ? .v0_9_4 : .current }
+    var speakerRules: SpeakerController.Rules { config.speakerRules }
+    /// What hosts get instead of the world.
+    var hostContext: HostContext { HostContext(self) }
     /// Pools selected by some L2Advertisement (current MetalLB); nil: every layer2 pool.
     var advertisedPools: Set<String>? { didSet { viewCache.invalidate() } }
     /// Random draws for the control plane (cluster IPs, node ports).
@@ -59,7 +61,7 @@ public final class World {
         clusterRandom = RandomStream(rootSeed: config.seed, subsystem: "cluster")
         let neighbourRandom = RandomStream(rootSeed: config.seed, subsystem: "client.neighbour")
         for spec in config.nodes {
-            let node = NodeHost(spec: spec, port: Int32(hosts.count), interfaceName: config.interfaceName)
+            let node = NodeHost(spec: spec, port: Int32(hosts.count), interfaceName: config.interfaceName, config: config)
             attach(node)
             for index in node.interfaces.indices.dropFirst() {
                 node.ports.append(Int32(hosts.count))
@@ -78,8 +80,8 @@ public final class World {
             attach(client)
             clients.append(client)
         }
-        for node in nodes { node.startSpeaker(in: self) }
-        for client in clients { client.start(in: self) }
+        for node in nodes { node.startSpeaker(in: hostContext) }
+        for client in clients { client.start(in: hostContext) }
         startNodeLifecycle()
     }
 
@@ -123,15 +125,16 @@ public final class World {
             let groups = segment.group
             let side = groups[Int(ingress)]
             let trace = self.trace.flatMap { $0.wantsInterfaceFrames ? $0 : nil }
+            let context = hostContext
             var delivered: UInt64 = 0
             for port in 0..<hosts.count where port != Int(ingress) && links[port] && groups[port] == side {
                 delivered &+= 1
                 trace?.interfaceFrame(port: port, frame, at: now)
-                hosts[port].receive(frame, in: self)
+                hosts[port].receive(frame, in: context)
             }
             recorder.framesDelivered &+= delivered
         case let .hostTimer(port, kind):
-            hosts[Int(port)].timerFired(kind, in: self)
+            hosts[Int(port)].timerFired(kind, in: hostContext)
         case let .call(action):
             action(self)
         }
@@ -142,7 +145,7 @@ public final class World {
         guard segment.linkUp[port] else { return }
         recorder.framesDelivered &+= 1
         if let trace, trace.wantsInterfaceFrames { trace.interfaceFrame(port: port, frame, at: now) }
-        hosts[port].receive(frame, in: self)
+        hosts[port].receive(frame, in: hostContext)
     }
 
     // MARK: the segment

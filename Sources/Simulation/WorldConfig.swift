@@ -1,3 +1,4 @@
+import Layer2
 import Cluster
 import Engine
 import Membership
@@ -179,4 +180,9 @@ public struct WorldConfig: Sendable {
         }
         return result
     }
+}
+
+extension WorldConfig {
+    /// Which MetalLB's election and schedules the speakers run.
+    var speakerRules: SpeakerController.Rules { version == .v0_9_4 ? .v0_9_4 : .current }
 }

@@ -7,10 +7,12 @@ extension Speaker {
     /// Services changed (a view; nil: deleted): the speaker stores what its informer now
     /// holds and re-runs its election for each, in the order given (MetalLB's `SetBalancer`
     /// or `DeleteBalancer` per work-queue item).
-    public mutating func handleServices(_ updates: some Sequence<(String, ServiceView?)>, now: Int64) {
+    public mutating func handleServices(_ updates: [(String, ServiceView?)], now: Int64) {
         guard !hasExited else { return }
         for (key, view) in updates { informer[key] = view }
-        sync(updates, now: now)
+        sync(now: now) { controller, usable, frames in
+            for (key, view) in updates { Self.sync(key, view, in: &controller, usable: usable, frames: &frames, now: now) }
+        }
     }
 
     /// A Node object changed. MetalLB rejoins memberlist from its node watch: v0.9.4 watches
@@ -24,22 +26,30 @@ extension Speaker {
     /// MetalLB's `ForceSync`: every service the informers hold is re-synced, from what they
     /// last delivered (not the API server's newer state).
     mutating func forceSync(now: Int64) {
-        sync(informer.lazy.map { ($0.key, Optional($0.value)) }, now: now)
+        let informer = self.informer
+        sync(now: now) { controller, usable, frames in
+            for (key, view) in informer { Self.sync(key, view, in: &controller, usable: usable, frames: &frames, now: now) }
+        }
     }
 
-    /// Runs the election for each service, then records the announcement changes and sends
-    /// the immediate gratuitous rounds.
-    mutating func sync(_ views: some Sequence<(String, ServiceView?)>, now: Int64) {
+    /// One service's election: announce or withdraw (deleted: `view` nil).
+    private static func sync(_ key: String, _ view: ServiceView?, in controller: inout SpeakerController,
+                             usable: Set<String>?, frames: inout [OutgoingFrame], now: Int64) {
+        if let view {
+            frames += controller.sync(view, usableSpeakers: usable, now: now).frames
+        } else {
+            controller.delete(service: key)
+        }
+    }
+
+    /// Runs `elections` (each service's election, in order) on the controller in place, then
+    /// records the announcement changes and sends the immediate gratuitous rounds.
+    private mutating func sync(now: Int64,
+                               _ elections: (inout SpeakerController, Set<String>?, inout [OutgoingFrame]) -> Void) {
         let usable = usableSpeakers
         let before = controller.announcer.announcedIPs
         var frames: [OutgoingFrame] = []
-        for (key, view) in views {
-            if let view {
-                frames += controller.sync(view, usableSpeakers: usable, now: now).frames
-            } else {
-                controller.delete(service: key)
-            }
-        }
+        elections(&controller, usable, &frames)
         let after = controller.announcer.announcedIPs
         for ip in before where !after.contains(ip) { outbox.append(.record(.stoppedAnnouncing(ip))) }
         for ip in after where !before.contains(ip) { outbox.append(.record(.startedAnnouncing(ip))) }

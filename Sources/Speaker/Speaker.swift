@@ -1,3 +1,4 @@
+import Engine
 import Layer2
 import Membership
 import OrderedCollections
@@ -17,14 +18,16 @@ import Wire
 /// - out: `SpeakerOutput` in order: frames with what they are for, datagrams, records, timers
 ///   to arm, and the exit.
 ///
-/// It never reads a clock, touches a socket or draws randomness except from the generator it
-/// is given, so the same events give the same outputs under every driver.
-public struct Speaker<Generator: RandomNumberGenerator> {
+/// It never reads a clock, touches a socket or draws randomness except from the stream it is
+/// given, so the same events give the same outputs under every driver. (Not generic over the
+/// generator: a generic struct's fields are reached through runtime metadata from another
+/// module, which made the simulator's hot path a third slower.)
+public struct Speaker {
     public let configuration: SpeakerConfiguration
     /// The election and the announcer.
     public internal(set) var controller: SpeakerController
     /// memberlist, when the speaker runs with it.
-    public internal(set) var memberlist: Memberlist<Generator>?
+    public internal(set) var memberlist: Memberlist<RandomStream>?
     /// The speakers this one may elect (MetalLB's `UsableSpeakers`): the names of its
     /// memberlist's live members, or nil without memberlist.
     public internal(set) var usableSpeakers: Set<String>?
@@ -54,7 +57,7 @@ public struct Speaker<Generator: RandomNumberGenerator> {
     /// once they have. `informer` is what the process's informers will list when they sync.
     ///
     /// - Parameter generator: memberlist's randomness (unused without memberlist).
-    public init(configuration: SpeakerConfiguration, generator: Generator, now: Int64,
+    public init(configuration: SpeakerConfiguration, generator: RandomStream, now: Int64,
                 informer: OrderedDictionary<String, ServiceView> = [:], resyncWhenInformersSync: Bool = false) {
         self.configuration = configuration
         self.informer = informer

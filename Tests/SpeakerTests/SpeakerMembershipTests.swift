@@ -1,3 +1,4 @@
+import Engine
 import Layer2
 import Membership
 import Speaker
@@ -80,7 +81,7 @@ struct SpeakerMembershipTests {
             node: "node-0", address: IPv4Address(192, 0, 2, 10),
             interfaces: [L2Interface(name: "eth0", hardwareAddress: MACAddress(2, 0, 0, 0, 0, 1))],
             rules: rules, membership: .lan, speakerAddresses: [IPv4Address(192, 0, 2, 11)]),
-            generator: SpeakerNet.Deterministic(state: 3), now: 0)
+            generator: RandomStream(seed: 3), now: 0)
         var arms: [SpeakerTimer] = []
         while let output = speaker.poll() { if case let .arm(timer, _) = output { arms.append(timer) } }
         #expect(arms == [.firstJoin, .rejoin, .memberlist])

@@ -1,3 +1,4 @@
+import Engine
 import Layer2
 import Membership
 import OrderedCollections
@@ -10,24 +11,12 @@ import Wire
 /// everything happens in (time, arming order) order. What the speakers record is kept per
 /// node, so a test states outcomes ("node-b announces 10.0.0.1 from 6.1 s"), not internals.
 struct SpeakerNet {
-    struct Deterministic: RandomNumberGenerator {
-        var state: UInt64
-        /// SplitMix64: a small, well-mixed generator whose sequence a seed fixes.
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     enum Event {
         case timer(node: Int, generation: Int, SpeakerTimer)
         case datagram(to: IPv4Address, from: IPv4Address, port: UInt16, payload: [UInt8])
     }
 
-    var speakers: [Speaker<Deterministic>?]
+    var speakers: [Speaker?]
     var generations: [Int]
     let configurations: [SpeakerConfiguration]
     var queue: [(time: Int64, sequence: Int, event: Event)] = []
@@ -61,7 +50,7 @@ struct SpeakerNet {
     mutating func start(_ index: Int, resync: Bool = false, informer: OrderedDictionary<String, ServiceView> = [:]) {
         generations[index] += 1
         speakers[index] = Speaker(configuration: configurations[index],
-                                  generator: Deterministic(state: UInt64(index * 1000 + generations[index])),
+                                  generator: RandomStream(seed: UInt64(index * 1000 + generations[index])),
                                   now: now, informer: informer, resyncWhenInformersSync: resync)
         carryOut(index)
     }
@@ -69,7 +58,7 @@ struct SpeakerNet {
     func node(_ name: String) -> Int { configurations.firstIndex { $0.node == name }! }
 
     /// Runs `body` on node `index`'s speaker, then carries out its outputs.
-    mutating func drive(_ index: Int, _ body: (inout Speaker<Deterministic>, Int64) -> Void) {
+    mutating func drive(_ index: Int, _ body: (inout Speaker, Int64) -> Void) {
         guard speakers[index] != nil else { return }
         body(&speakers[index]!, now)
         carryOut(index)

@@ -1,3 +1,4 @@
+import Engine
 import Layer2
 import Membership
 import OrderedCollections
@@ -14,13 +15,13 @@ struct SpeakerProcessTests {
     static let eth0 = L2Interface(name: "eth0", hardwareAddress: MACAddress(2, 0, 0, 0, 0, 1))
 
     static func single(_ rules: SpeakerController.Rules, interfaces: [L2Interface] = [eth0],
-                       selection: SpeakerConfiguration.InterfaceSelection = .metallb) -> Speaker<SpeakerNet.Deterministic> {
+                       selection: SpeakerConfiguration.InterfaceSelection = .metallb) -> Speaker {
         Speaker(configuration: SpeakerConfiguration(node: "node-0", address: IPv4Address(192, 0, 2, 10),
                                                     interfaces: interfaces, rules: rules, interfaceSelection: selection),
-                generator: SpeakerNet.Deterministic(state: 1), now: 0)
+                generator: RandomStream(seed: 1), now: 0)
     }
 
-    static func drain(_ speaker: inout Speaker<SpeakerNet.Deterministic>) -> [SpeakerOutput] {
+    static func drain(_ speaker: inout Speaker) -> [SpeakerOutput] {
         var outputs: [SpeakerOutput] = []
         while let output = speaker.poll() { outputs.append(output) }
         return outputs

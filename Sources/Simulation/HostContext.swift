@@ -1,0 +1,58 @@
+import Cluster
+import Engine
+import Layer2
+import OrderedCollections
+import Wire
+
+/// What a host on the segment may do and know, and nothing more: the time, its ports (frames
+/// out), its own timers, the recorder, and the two readings of the API server a node's
+/// processes need (the speaker's informer list when it starts, kube-proxy's rules). Hosts
+/// never see the `World`: as in smoltcp's `tests/netsim.rs`, a node sees its device, not the
+/// wire, so a reader follows a frame from a host to the segment through this type alone.
+///
+/// A value wrapping the world without retaining it: made per dispatch, it costs nothing.
+struct HostContext {
+    private unowned(unsafe) let world: World
+
+    init(_ world: World) { self.world = world }
+
+    /// The simulated time now.
+    var now: SimTime { world.now }
+
+    /// Puts a frame on the switch port `port` (the host's own).
+    @inline(__always)
+    func transmit(_ frame: [UInt8], from port: Int32) { world.transmit(frame, from: port) }
+
+    /// Arms one of the host's timers: `timerFired(kind)` on the host at `port` at `time`.
+    @inline(__always)
+    func schedule(_ kind: HostTimer, port: Int32, at time: SimTime) {
+        world.schedule(.hostTimer(port: port, kind: kind), at: time)
+    }
+
+    /// Where hosts note what happened.
+    var recorder: Recorder { world.recorder }
+
+    // MARK: the API server, as a node's processes read it
+
+    /// The services as the speakers' informers have delivered them so far: what a starting
+    /// speaker's informers list when they sync.
+    var speakerInformerList: OrderedDictionary<String, ServiceView> { world.informerViews }
+
+    /// kube-proxy's rules: the LoadBalancer service answering on `address`:`port`, if any.
+    func kubeProxyService(forIngress address: IPAddress, port: Int) -> Service? {
+        world.viewCache.kubeProxy.service(forIngress: address, port: port, protocol: "TCP", in: world.cluster)
+    }
+
+    /// kube-proxy's rules: the ready endpoints of `service` (on `node` only, when given).
+    func kubeProxyEndpoints(of service: Service, onNode node: String?) -> [Pod] {
+        world.viewCache.kubeProxy.readyEndpoints(of: service, onNode: node, in: world.cluster)
+    }
+
+    /// Whether the pod's node can take a connection forwarded from switch port `port`: it is
+    /// powered and on the same side of any partition, with its link up. The node the SYN came
+    /// in on (`self` in kube-proxy) always can.
+    func canForward(to node: String, from port: Int32, isSelf: Bool) -> Bool {
+        guard let backend = world.node(named: node), backend.powered else { return false }
+        return isSelf || world.canReach(port, backend.port)
+    }
+}
