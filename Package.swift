@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // lbsim: a deterministic simulator of bare-metal Kubernetes load balancing (MetalLB layer2).
-// The module split follows ../shared/ARCHITECTURE.md: sans-IO protocol code (Wire, IPAM,
+// The module split follows docs/ARCHITECTURE.md: sans-IO protocol code (Wire, IPAM,
 // Layer2, Cluster) under two drivers (Simulation, Live), with one importer per outside library.
 import PackageDescription
 
