@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // lbsim: a deterministic simulator of bare-metal Kubernetes load balancing (MetalLB layer2).
-// The module split follows ../shared/ARCHITECTURE.md: sans-IO protocol code (Wire, IPAM,
+// The module split follows docs/ARCHITECTURE.md: sans-IO protocol code (Wire, IPAM,
 // Layer2, Cluster) under two drivers (Simulation, Live), with one importer per outside library.
 import PackageDescription
 
@@ -81,30 +81,33 @@ let package = Package(
         // The allocation benchmark of issue 3 (release build: swift run -c release allocator-bench).
         .executableTarget(name: "allocator-bench", dependencies: ["IPAM"], path: "Benchmarks/allocator-bench"),
 
+        // One copy of what many test targets need: hex, SplitMix64, a reference checksum, the
+        // repository's files, child processes and tools, temporary directories, the built `sim`.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Shared by the tests that talk to the real kernel in network namespaces.
-        .target(name: "NamespaceLab", dependencies: ["Wire"], path: "Tests/NamespaceLab"),
+        .target(name: "NamespaceLab", dependencies: ["Wire", "TestSupport"], path: "Tests/NamespaceLab"),
         // Shared by the tests that read lbsim's XML outputs (JUnit, timeline.svg).
         .target(name: "XMLCheck", path: "Tests/XMLCheck"),
 
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "MembershipTests", dependencies: ["Membership", "Wire"]),
+        .testTarget(name: "MembershipTests", dependencies: ["Membership", "Wire", "TestSupport"]),
         .testTarget(name: "IPAMTests", dependencies: [
             "IPAM", "Wire",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire", "Cluster", "IPAM"]),
+        .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire", "Cluster", "IPAM", "TestSupport"]),
         .testTarget(name: "SpeakerTests", dependencies: [
             "Speaker", "Engine", "Layer2", "Membership", "Wire",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab"]),
-        .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Layer2"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire", "XMLCheck"]),
-        .testTarget(name: "InspectTests", dependencies: ["Inspect", "Wire"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "Inspect", "XMLCheck"]),
-        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine", "NamespaceLab"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab", "TestSupport"]),
+        .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Layer2", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire", "XMLCheck", "TestSupport"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "Wire", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "Inspect", "XMLCheck", "TestSupport"]),
+        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine", "NamespaceLab", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The scenarios in Scenarios/failover/, run by the `sim` binary as a regression suite: every

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Scenarios/regression/ipv6-client-owner-power-loss.yaml run by the `sim` binary, its trace

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Scenarios/failover/ipv6-owner-power-loss.yaml run by the `sim` binary, its trace read back by

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `sim inspect` on lbsim's own traces against the report: the MACs that claimed each

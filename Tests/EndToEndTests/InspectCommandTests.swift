@@ -1,5 +1,6 @@
 import Foundation
 import Pcap
+import TestSupport
 import Testing
 
 /// `sim inspect` as a command: pcapng, text output, exit statuses for files that are not

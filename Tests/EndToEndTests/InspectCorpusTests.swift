@@ -1,6 +1,7 @@
 import Foundation
 import Inspect
 import Pcap
+import TestSupport
 import Testing
 
 /// The tcpdump test captures (../shared/corpus/tcpdump-tests: ~830 classic pcap and pcapng

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Scenarios and manifests that cannot be loaded: `sim run` exits 65, its first line on stderr

@@ -1,3 +1,4 @@
+import TestSupport
 import XMLCheck
 import Foundation
 import Testing

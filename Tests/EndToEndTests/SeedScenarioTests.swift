@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// One run of `sim` with no arguments (the built-in seed scenario) in a fresh folder, shared by
@@ -6,11 +7,14 @@ import Testing
 final class SeedRun: Sendable {
     let directory: URL
     let result: ProcessResult
+    /// Held for as long as the shared run exists (the whole test process), so the folder every
+    /// test reads is not removed under them.
+    private let folder: TemporaryDirectory
 
     static let shared: Result<SeedRun, any Error> = Result { try SeedRun() }
 
     private init() throws {
-        let folder = try TemporaryDirectory("seed")
+        folder = try TemporaryDirectory("seed")
         directory = folder.url
         result = try Sim.run([], in: directory)
     }

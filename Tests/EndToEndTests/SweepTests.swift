@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
+import TestSupport
 #endif
 import Testing
 import XMLCheck

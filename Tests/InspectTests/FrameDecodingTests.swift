@@ -1,4 +1,5 @@
 import Inspect
+import TestSupport
 import Testing
 import Wire
 
@@ -151,7 +152,7 @@ struct FrameDecodingTests {
     }
 
     @Test func randomBytesNeverCrashTheAnalysis() {
-        var generator = SplitMix(seed: 0x5eed)
+        var generator = SplitMix64(seed: 0x5eed)
         var analyzer = CaptureAnalyzer()
         let templates = [Net.reply(mac: Net.nodeA), Net.gratuitous(mac: Net.nodeB), Net.solicitation(),
                          Net.advertisement(ethernetSource: Net.nodeA, option: Net.nodeA),
@@ -166,18 +167,5 @@ struct FrameDecodingTests {
         let counts = analyzer.analysis().counts
         #expect(counts.frames == 20_000)
         #expect(counts.claims + counts.requests + counts.unrelated + counts.truncated + counts.malformed == 20_000)
-    }
-}
-
-/// SplitMix64, so the random test fails the same way twice.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Layer2
+import TestSupport
 import Wire
 
 /// The speaker's "election" (METALLB-SEMANTICS.md section 2): every speaker sorts the
@@ -126,25 +127,8 @@ struct ElectionTests {
     }
 }
 
-func hexString(_ bytes: [UInt8]) -> String {
-    bytes.map { byte in
-        let digits = String(byte, radix: 16)
-        return digits.count == 1 ? "0" + digits : digits
-    }.joined()
-}
-
 /// Runs `/usr/bin/sha256sum` on `input` and returns the hex digest it prints.
 func sha256sum(_ input: [UInt8]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    let stdin = Pipe(), stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    try process.run()
-    stdin.fileHandleForWriting.write(Data(input))
-    try stdin.fileHandleForWriting.close()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: output, as: UTF8.self)
+    let text = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/sha256sum"), [], input: Data(input)).stdout
     return String(text.prefix { $0 != " " })
 }

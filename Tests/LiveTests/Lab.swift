@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Glibc
 import NamespaceLab
+import TestSupport
 import Testing
 import Wire
 
@@ -22,20 +23,12 @@ enum LiveLab {
     /// The `sim` executable built next to the test bundle (or `$LBSIM_SIM`).
     static func simExecutable() throws -> String {
         if let path = ProcessInfo.processInfo.environment["LBSIM_SIM"] { return path }
-        let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var directory = bundle.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("sim").path
-            if FileManager.default.isExecutableFile(atPath: candidate) {
-                let help = try run(candidate, ["live", "--help"], allowFailure: true)
-                guard help.contains("--interface") else {
-                    throw LabError(description: "\(candidate) has no `live` subcommand: add LiveCommand.self to Sim.swift's subcommands")
-                }
-                return candidate
-            }
-            directory = directory.deletingLastPathComponent()
+        let candidate = try SimExecutable.url().path
+        let help = try run(candidate, ["live", "--help"], allowFailure: true)
+        guard help.contains("--interface") else {
+            throw LabError(description: "\(candidate) has no `live` subcommand: add LiveCommand.self to Sim.swift's subcommands")
         }
-        throw LabError(description: "the sim executable was not found next to \(bundle.path): build with `swift build --build-tests`")
+        return candidate
     }
 
     @discardableResult

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Membership
 
@@ -6,7 +7,7 @@ import Testing
 @Suite("Broadcast queue search")
 struct BroadcastQueueSearchTests {
     @Test func agreesWithTheLinearReference() {
-        var rng = SplitMix(seed: 0x4251_5545)
+        var rng = SplitMix64(seed: 0x4251_5545)
         for _ in 0..<40 {
             var queue = BroadcastQueue()
             var reference = ReferenceQueue()

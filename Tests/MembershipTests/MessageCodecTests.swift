@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import Wire
 @testable import Membership
@@ -18,7 +19,7 @@ struct MessageCodecTests {
     }
 
     @Test func encoderMatchesTheValueTreesOnRandomMessages() {
-        var rng = SplitMix(seed: 0x454E_4344)
+        var rng = SplitMix64(seed: 0x454E_4344)
         for _ in 0..<3_000 {
             let message = randomMessage(&rng)
             #expect(message.encoded == treeEncoded(message), "\(message)")
@@ -27,7 +28,7 @@ struct MessageCodecTests {
 
     /// A push/pull written straight from a member list is the one its `pushState`s make.
     @Test func pushPullFromTheMemberListMatches() {
-        var rng = SplitMix(seed: 0x5050_4D4C)
+        var rng = SplitMix64(seed: 0x5050_4D4C)
         for _ in 0..<300 {
             let members = (0..<Int(rng.next() % 40)).map { index in
                 NodeState(name: "m\(index)-" + randomText(&rng), address: IPv4Address(rawValue: UInt32(truncatingIfNeeded: rng.next())),
@@ -60,7 +61,7 @@ struct MessageCodecTests {
     }
 
     @Test func randomMessagesRoundTripAndEveryTruncationThrows() {
-        var rng = SplitMix(seed: 0x5254_5250)
+        var rng = SplitMix64(seed: 0x5254_5250)
         for round in 0..<1_500 {
             let message = randomMessage(&rng)
             let body = Array(message.encoded.dropFirst())
@@ -81,7 +82,7 @@ struct MessageCodecTests {
 
     /// Real messages with bytes changed, inserted or cut, read as every body type.
     @Test func decoderMatchesTheValueTreesOnDamagedMessages() {
-        var rng = SplitMix(seed: 0x4441_4D47)
+        var rng = SplitMix64(seed: 0x4441_4D47)
         var failures = 0
         for _ in 0..<20_000 {
             var body = Array(randomMessage(&rng, maximumMembers: 3).encoded.dropFirst())
@@ -105,7 +106,7 @@ struct MessageCodecTests {
     /// or unknown, integers of every width and sign, byte strings as bin or arrays, 16-byte
     /// addresses, nested junk; and wrong kinds of value in every field.
     @Test func decoderMatchesTheValueTreesOnLenientAndWrongFields() {
-        var rng = SplitMix(seed: 0x4C45_4E49)
+        var rng = SplitMix64(seed: 0x4C45_4E49)
         let keys: [MessageType: [String]] = [
             .ping: Ping.Field.keys.names, .indirectPing: IndirectPing.Field.keys.names, .ack: Ack.Field.keys.names,
             .nack: Nack.Field.keys.names, .suspect: AccusationField.keys.names, .dead: AccusationField.keys.names,
@@ -165,7 +166,7 @@ struct MessageCodecTests {
     /// Skipping a value reads exactly the bytes `MessagePackReader` reads for it, and fails
     /// exactly where it fails.
     @Test func skippingAgreesWithTheReader() {
-        var rng = SplitMix(seed: 0x534B_4950)
+        var rng = SplitMix64(seed: 0x534B_4950)
         for _ in 0..<5_000 {
             var bytes = randomStruct(&rng, keys: ["a", "b", "é"]).encoded
             if rng.next() % 3 == 0, !bytes.isEmpty {
@@ -260,7 +261,7 @@ struct MessageCodecTests {
 
     // MARK: - Random input
 
-    func randomMessage(_ rng: inout SplitMix, maximumMembers: Int = 30) -> Message {
+    func randomMessage(_ rng: inout SplitMix64, maximumMembers: Int = 30) -> Message {
         func address() -> IPv4Address { IPv4Address(rawValue: UInt32(truncatingIfNeeded: rng.next())) }
         func optionalAddress() -> IPv4Address? { rng.next() % 3 == 0 ? nil : address() }
         func seq() -> UInt32 { [0, 1, 127, 128, 255, 256, 65535, 65536, .max][Int(rng.next() % 9)] &+ UInt32(rng.next() % 3) }
@@ -287,30 +288,30 @@ struct MessageCodecTests {
         }
     }
 
-    func randomPushNodeState(_ rng: inout SplitMix) -> PushNodeState {
+    func randomPushNodeState(_ rng: inout SplitMix64) -> PushNodeState {
         PushNodeState(name: randomText(&rng), address: IPv4Address(rawValue: UInt32(truncatingIfNeeded: rng.next())),
                       port: UInt16(truncatingIfNeeded: rng.next()), meta: randomBytes(&rng, maximum: 40),
                       incarnation: UInt32(truncatingIfNeeded: rng.next() >> UInt64(rng.next() % 64)),
                       state: randomState(&rng), vsn: randomVersions(&rng))
     }
 
-    func randomState(_ rng: inout SplitMix) -> MemberState {
+    func randomState(_ rng: inout SplitMix64) -> MemberState {
         [.alive, .suspect, .dead, .left][Int(rng.next() % 4)]
     }
 
     /// Names of 0 to 40 characters (so both sides of the fixstr limit), some not ASCII.
-    func randomText(_ rng: inout SplitMix) -> String {
+    func randomText(_ rng: inout SplitMix64) -> String {
         let length = Int(rng.next() % 41)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789-.é")
         return String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
     }
 
-    func randomBytes(_ rng: inout SplitMix, maximum: Int) -> [UInt8] {
+    func randomBytes(_ rng: inout SplitMix64, maximum: Int) -> [UInt8] {
         let length = rng.next() % 3 == 0 ? 0 : Int(rng.next() % UInt64(maximum + 1))
         return (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     }
 
-    func randomVersions(_ rng: inout SplitMix) -> [UInt8] {
+    func randomVersions(_ rng: inout SplitMix64) -> [UInt8] {
         switch rng.next() % 4 {
         case 0, 1: return [1, 5, 2, 0, 0, 0]
         case 2: return []
@@ -319,13 +320,13 @@ struct MessageCodecTests {
     }
 
     /// A map with some of `keys` (in any order, possibly repeated) holding any kind of value.
-    func randomStruct(_ rng: inout SplitMix, keys: [String]) -> MessagePackValue {
+    func randomStruct(_ rng: inout SplitMix64, keys: [String]) -> MessagePackValue {
         .map((0..<Int(rng.next() % 9)).map { _ in
             MessagePackEntry(keys[Int(rng.next() % UInt64(keys.count))], randomFieldValue(&rng))
         })
     }
 
-    func randomFieldValue(_ rng: inout SplitMix, depth: Int = 0) -> MessagePackValue {
+    func randomFieldValue(_ rng: inout SplitMix64, depth: Int = 0) -> MessagePackValue {
         switch rng.next() % 16 {
         case 0: return .nil
         case 1: return .bool(rng.next() & 1 == 1)
@@ -345,7 +346,7 @@ struct MessageCodecTests {
     }
 
     /// A byte that means something to MessagePack more often than chance would have it.
-    func interestingByte(_ rng: inout SplitMix) -> UInt8 {
+    func interestingByte(_ rng: inout SplitMix64) -> UInt8 {
         let special: [UInt8] = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC6,
                                 0xCC, 0xCF, 0xD0, 0xD3, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, 0xE0, 0xFF]
         return rng.next() & 1 == 1 ? special[Int(rng.next() % UInt64(special.count))] : UInt8(truncatingIfNeeded: rng.next())

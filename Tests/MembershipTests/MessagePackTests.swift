@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Membership
 
@@ -83,7 +84,7 @@ struct MessagePackTests {
     }
 
     @Test func seededRoundTrip() throws {
-        var rng = SplitMix(seed: 0x4D50_4B31)
+        var rng = SplitMix64(seed: 0x4D50_4B31)
         for _ in 0..<1_000 {
             let value = randomValue(&rng, depth: 0)
             let bytes = value.encoded
@@ -95,7 +96,7 @@ struct MessagePackTests {
 
     /// Every prefix of a valid encoding is rejected as truncated, never misread.
     @Test func everyTruncationIsRejected() {
-        var rng = SplitMix(seed: 0x5452_554E)
+        var rng = SplitMix64(seed: 0x5452_554E)
         var tested = 0
         while tested < 200 {
             let bytes = randomValue(&rng, depth: 0, large: false).encoded
@@ -114,7 +115,7 @@ struct MessagePackTests {
     }
 
     @Test func garbageThrowsOrDecodesButNeverTraps() {
-        var rng = SplitMix(seed: 0x4741_5242)
+        var rng = SplitMix64(seed: 0x4741_5242)
         var threw = 0
         for _ in 0..<20_000 {
             let count = Int(rng.next() % 64)
@@ -168,7 +169,7 @@ struct MessagePackTests {
     // MARK: - Helpers
 
     /// A random value; `large` allows a top-level string or byte array of up to 70,000 bytes.
-    private func randomValue(_ rng: inout SplitMix, depth: Int, large: Bool = true) -> MessagePackValue {
+    private func randomValue(_ rng: inout SplitMix64, depth: Int, large: Bool = true) -> MessagePackValue {
         let choice = Int(rng.next() % (depth < 3 ? 10 : 7))
         switch choice {
         case 0: return .nil
@@ -192,11 +193,11 @@ struct MessagePackTests {
         }
     }
 
-    private func lengths(_ rng: inout SplitMix, large: Bool) -> Int {
+    private func lengths(_ rng: inout SplitMix64, large: Bool) -> Int {
         large ? [0, 1, 31, 32, 255, 256, 70_000][Int(rng.next() % 7)] : [0, 1, 31, 32, 40][Int(rng.next() % 5)]
     }
 
-    private func bytes(_ rng: inout SplitMix, count: Int) -> [UInt8] {
+    private func bytes(_ rng: inout SplitMix64, count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     }
 

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import Wire
 @testable import Membership
@@ -199,7 +200,7 @@ struct MessageTests {
     }
 
     @Test func garbagePacketsNeverTrap() {
-        var rng = SplitMix(seed: 0x504B_5447)
+        var rng = SplitMix64(seed: 0x504B_5447)
         var seeds = Self.known.map { hex($0.1) }
         seeds.append(Packet.withCRC(Packet.compound(seeds.dropLast())))
         for round in 0..<20_000 {
@@ -219,7 +220,7 @@ struct MessageTests {
     }
 
     @Test func memberlistDropsGarbageWithAReason() {
-        var node = Memberlist(name: "node-a", address: Self.a, generator: SplitMix(seed: 1), now: 0)
+        var node = Memberlist(name: "node-a", address: Self.a, generator: SplitMix64(seed: 1), now: 0)
         _ = node.tick(now: 0)
         let output = node.receive([0x07, 0x09, 0x00], from: Self.c, port: 7946, now: 5)
         #expect(output.datagrams.isEmpty)

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import Wire
 @testable import Membership
@@ -8,11 +9,11 @@ import Wire
 @Suite("Member list index")
 struct NodeListTests {
     @Test func indexFollowsEveryRearrangement() {
-        var rng = SplitMix(seed: 0x4E4C_4958)
+        var rng = SplitMix64(seed: 0x4E4C_4958)
         var list = NodeList()
         var plain: [NodeState] = []
-        var listGenerator = SplitMix(seed: 42)
-        var plainGenerator = SplitMix(seed: 42)
+        var listGenerator = SplitMix64(seed: 42)
+        var plainGenerator = SplitMix64(seed: 42)
         var next = 0
         for _ in 0..<5_000 {
             switch rng.next() % 8 {
@@ -77,11 +78,11 @@ struct NodeListTests {
 
     /// Many names, some equivalent to others under `==`, looked up after every change.
     @Test func lookUpsAgreeWithALinearSearch() {
-        var rng = SplitMix(seed: 0x4E41_4D45)
+        var rng = SplitMix64(seed: 0x4E41_4D45)
         let spellings = ["K", "\u{212A}", "caf\u{E9}", "cafe\u{301}", "\u{3A9}", "\u{2126}", "a", "A"]
         for round in 0..<20 {
             var list = NodeList()
-            var generator = SplitMix(seed: UInt64(round))
+            var generator = SplitMix64(seed: UInt64(round))
             for step in 0..<300 {
                 // ASCII names only in half the rounds, so both kinds of index are tried.
                 let name = round % 2 == 0 || rng.next() % 4 != 0

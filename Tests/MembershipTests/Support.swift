@@ -1,28 +1,9 @@
 import Wire
 @testable import Membership
-
-/// SplitMix64: a tiny seeded generator, so every run draws the same numbers.
-struct SplitMix: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 let second: Int64 = 1_000_000_000
 let millisecond: Int64 = 1_000_000
-
-/// Bytes from hex text; spaces and newlines ignored.
-func hex(_ text: String) -> [UInt8] {
-    let digits = Array(text.filter { $0.isHexDigit })
-    precondition(digits.count % 2 == 0, "odd number of hex digits")
-    return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(digits[$0...$0 + 1]), radix: 16)! }
-}
 
 /// A tiny network for driving several `Memberlist`s: every datagram arrives a fixed latency
 /// after it is sent, unless a blocking rule drops it at delivery time. Time advances to the
@@ -67,7 +48,7 @@ struct TestNetwork {
         var seqNo: UInt32
     }
 
-    var nodes: [Memberlist<SplitMix>?] = []
+    var nodes: [Memberlist<SplitMix64>?] = []
     var names: [String] = []
     var now: Int64 = 0
     let latency: Int64
@@ -109,7 +90,7 @@ struct TestNetwork {
             names.append(Self.name(nodes.count - 1))
         }
         nodes[index] = Memberlist(name: Self.name(index), address: Self.address(index), config: config,
-                                  generator: SplitMix(seed: seed &* 0x1_0000 &+ UInt64(index)), now: now)
+                                  generator: SplitMix64(seed: seed &* 0x1_0000 &+ UInt64(index)), now: now)
         let output = nodes[index]!.join(seeds.map { (Self.address($0), UInt16(7946)) }, now: now)
         collect(output, from: index)
     }
@@ -130,7 +111,7 @@ struct TestNetwork {
         blocked = blocked.filter { !$0.contains(index) }
     }
 
-    func node(_ index: Int) -> Memberlist<SplitMix> { nodes[index]! }
+    func node(_ index: Int) -> Memberlist<SplitMix64> { nodes[index]! }
 
     func nodeIndex(of address: IPv4Address) -> Int? {
         nodes.indices.first { Self.address($0) == address }

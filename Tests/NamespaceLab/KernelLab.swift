@@ -2,6 +2,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import TestSupport
 import Wire
 
 /// What the tests that talk to the real Linux kernel share: finding and running tools, network
@@ -19,11 +20,7 @@ public enum KernelLab {
     }()
 
     /// The path of `name` on PATH or in the sbin folders (where `ip` lives when PATH lacks them).
-    public static func executable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    public static func executable(_ name: String) -> String? { ExternalTool.path(name)?.path }
 
     /// Runs a tool to completion and returns what it printed (stdout and stderr together).
     /// Throws when it is missing or, unless `allowFailure`, when it exits non-zero.
@@ -32,20 +29,11 @@ public enum KernelLab {
         guard let path = tool.hasPrefix("/") ? tool : executable(tool) else {
             throw LabError(description: "\(tool) not found on PATH")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard allowFailure || process.terminationStatus == 0 else {
-            throw LabError(description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        let result = try Subprocess.run(URL(fileURLWithPath: path), arguments, mergingStandardError: true)
+        guard allowFailure || result.status == 0 else {
+            throw LabError(description: "\(tool) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stdout)")
         }
-        return text
+        return result.stdout
     }
 
     /// Writes a /proc/sys value inside `namespace` (`net/ipv4/neigh/eth0/locktime`, say).

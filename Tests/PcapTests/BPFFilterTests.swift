@@ -1,4 +1,5 @@
 import Pcap
+import TestSupport
 import Testing
 
 @Suite("BPF filters")
@@ -61,8 +62,8 @@ struct BPFFilterTests {
 
     @Test("filters select records read back from a file")
     func filterRecords() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("trace.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("trace.pcap").path
         try writeStandardTrace(to: path)
         let filter = try BPFFilter("arp and ether src 00:50:56:00:3b:6f")
         let selected = try PcapFileReader(path: path).readAll()

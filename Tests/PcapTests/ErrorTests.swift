@@ -1,5 +1,6 @@
 import Foundation
 import Pcap
+import TestSupport
 import Testing
 
 /// Damaged or missing files must give a `PcapError` carrying libpcap's explanation; they
@@ -7,8 +8,8 @@ import Testing
 @Suite("Errors")
 struct ErrorTests {
     /// Writes the standard trace and returns its bytes.
-    private func standardFile(in scratch: ScratchDirectory) throws -> Data {
-        let path = scratch.path("good.pcap")
+    private func standardFile(in scratch: TemporaryDirectory) throws -> Data {
+        let path = scratch.path("good.pcap").path
         try writeStandardTrace(to: path)
         return try Data(contentsOf: URL(fileURLWithPath: path))
     }
@@ -19,8 +20,8 @@ struct ErrorTests {
 
     @Test("opening a file that does not exist throws libpcap's message")
     func missingFile() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("absent.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("absent.pcap").path
         let error = try #require(throws: PcapError.self) { try PcapFileReader(path: path) }
         #expect(error.message.contains("No such file or directory"), "\(error)")
         #expect(error.operation.contains(path))
@@ -29,9 +30,9 @@ struct ErrorTests {
 
     @Test("a file cut in the middle of a record yields the records before it, then an error")
     func truncatedInRecordData() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("pcap")
         let good = try standardFile(in: scratch)
-        let path = scratch.path("cut.pcap")
+        let path = scratch.path("cut.pcap").path
         try write(good.prefix(good.count - 10), to: path)
 
         let reader = try PcapFileReader(path: path)
@@ -47,9 +48,9 @@ struct ErrorTests {
 
     @Test("a file cut in the middle of a record header is an error too")
     func truncatedInRecordHeader() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("pcap")
         let good = try standardFile(in: scratch)
-        let path = scratch.path("cut-header.pcap")
+        let path = scratch.path("cut-header.pcap").path
         try write(good.prefix(24 + 16 + 42 + 5), to: path)
 
         let reader = try PcapFileReader(path: path)
@@ -60,19 +61,19 @@ struct ErrorTests {
 
     @Test("a file cut inside its file header, or not a capture at all, fails to open")
     func badFileHeader() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("pcap")
         let good = try standardFile(in: scratch)
 
-        let short = scratch.path("short.pcap")
+        let short = scratch.path("short.pcap").path
         try write(good.prefix(10), to: short)
         let shortError = try #require(throws: PcapError.self) { try PcapFileReader(path: short) }
         #expect(!shortError.message.isEmpty)
 
-        let empty = scratch.path("empty.pcap")
+        let empty = scratch.path("empty.pcap").path
         try write(Data(), to: empty)
         #expect(throws: PcapError.self) { try PcapFileReader(path: empty) }
 
-        let text = scratch.path("text.pcap")
+        let text = scratch.path("text.pcap").path
         try write(Data(String(repeating: "not a capture file\n", count: 10).utf8), to: text)
         let textError = try #require(throws: PcapError.self) { try PcapFileReader(path: text) }
         #expect(textError.message.contains("unknown file format"), "\(textError)")
@@ -80,14 +81,14 @@ struct ErrorTests {
 
     @Test("a record claiming more bytes than the snapshot length is rejected, not trusted")
     func corruptRecordLength() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("pcap")
         var bytes = [UInt8](try standardFile(in: scratch))
         // Second record's caplen (offset 24 + 16 + 42 + 8) set to 0x7fffffff.
         let caplenOffset = 24 + 16 + 42 + 8
         withUnsafeBytes(of: UInt32(0x7fff_ffff)) { value in
             for (index, byte) in value.enumerated() { bytes[caplenOffset + index] = byte }
         }
-        let path = scratch.path("corrupt.pcap")
+        let path = scratch.path("corrupt.pcap").path
         try write(Data(bytes), to: path)
 
         let reader = try PcapFileReader(path: path)
@@ -97,8 +98,8 @@ struct ErrorTests {
 
     @Test("a writer that cannot create its file throws libpcap's message")
     func unwritablePath() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("no-such-directory/trace.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("no-such-directory/trace.pcap").path
         let error = try #require(throws: PcapError.self) { try PcapFileWriter(path: path) }
         #expect(error.message.contains("No such file or directory"), "\(error)")
         #expect(error.operation.contains(path))
@@ -106,9 +107,9 @@ struct ErrorTests {
 
     @Test("a writer rejects a snapshot length that is not positive")
     func invalidSnapLength() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory("pcap")
         #expect(throws: PcapError.self) {
-            try PcapFileWriter(path: scratch.path("zero.pcap"), snapLength: 0)
+            try PcapFileWriter(path: scratch.path("zero.pcap").path, snapLength: 0)
         }
     }
 }

@@ -48,26 +48,6 @@ enum Frames {
     }()
 }
 
-/// A directory of its own for each test, removed when the test is done, so that tests can
-/// run in parallel and leave nothing behind.
-final class ScratchDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("PcapTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-}
-
 /// Nanosecond time stamps used across the tests: zero, one that only survives if the
 /// nanosecond digits are kept, and one late enough to need all 32 bits of seconds.
 enum Times {

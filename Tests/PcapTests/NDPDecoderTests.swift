@@ -1,5 +1,6 @@
 import Layer2
 import Pcap
+import TestSupport
 import Testing
 import Wire
 
@@ -27,9 +28,9 @@ struct NDPDecoderTests {
         return [solicitation, answer, unsolicited]
     }
 
-    func write(_ frames: [[UInt8]]) throws -> (ScratchDirectory, String) {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("ndp.pcap")
+    func write(_ frames: [[UInt8]]) throws -> (TemporaryDirectory, String) {
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("ndp.pcap").path
         let writer = try PcapFileWriter(path: path)
         for (index, frame) in frames.enumerated() { writer.write(frame, timestampNanoseconds: Int64(index) * 1_000_000) }
         writer.close()
@@ -37,30 +38,30 @@ struct NDPDecoderTests {
     }
 
     @Test func tsharkFieldsAndChecksums() throws {
-        let tshark = try ExternalTool.require("tshark", package: "tshark")
+        let tshark = try ExternalTool.tshark()
         let (scratch, path) = try write(try Self.frames())
         _ = scratch
-        let result = try tshark.run(["-r", path, "-T", "fields", "-E", "separator=|",
+        let result = try Subprocess.run(tshark, ["-r", path, "-T", "fields", "-E", "separator=|",
                                      "-e", "eth.dst", "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "ipv6.hlim",
                                      "-e", "icmpv6.type", "-e", "icmpv6.checksum.status",
                                      "-e", "icmpv6.nd.na.flag.r", "-e", "icmpv6.nd.na.flag.s", "-e", "icmpv6.nd.na.flag.o",
                                      "-e", "icmpv6.opt.linkaddr", "-e", "_ws.expert"])
-        #expect(result.status == 0, "tshark failed: \(result.standardError)")
-        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        #expect(result.status == 0, "tshark failed: \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines == [
             "33:33:ff:00:02:00|fe80::99|ff02::1:ff00:200|255|135|1||||02:00:5e:10:00:99|",
             "02:00:5e:10:00:99|fe80::5eff:fe10:12|fe80::99|255|136|1|0|1|0|02:00:5e:10:00:12|",
             "33:33:00:00:00:01|fe80::5eff:fe10:12|ff02::1|255|136|1|0|0|1|02:00:5e:10:00:12|",
-        ], "tshark printed:\n\(result.standardOutput)\(result.standardError)")
+        ], "tshark printed:\n\(result.stdout)\(result.stderr)")
     }
 
     @Test func tcpdumpWording() throws {
-        let tcpdump = try ExternalTool.require("tcpdump", package: "tcpdump")
+        let tcpdump = try ExternalTool.tcpdump()
         let (scratch, path) = try write(try Self.frames())
         _ = scratch
-        let result = try tcpdump.run(["-nn", "-v", "-r", path])
-        #expect(result.status == 0, "tcpdump failed: \(result.standardError)")
-        let text = result.standardOutput
+        let result = try Subprocess.run(tcpdump, ["-nn", "-v", "-r", path])
+        #expect(result.status == 0, "tcpdump failed: \(result.stderr)")
+        let text = result.stdout
         #expect(text.contains("neighbor solicitation, length 32, who has 2001:db8::200"), "\(text)")
         #expect(text.contains("neighbor advertisement, length 32, tgt is 2001:db8::200, Flags [solicited]"), "\(text)")
         #expect(text.contains("neighbor advertisement, length 32, tgt is 2001:db8::200, Flags [override]"), "\(text)")

@@ -1,5 +1,6 @@
 import Foundation
 import Pcap
+import TestSupport
 import Testing
 
 /// The frames most tests write: an ARP exchange and an unrelated IPv4 frame, at time
@@ -22,8 +23,8 @@ func writeStandardTrace(to path: String) throws {
 struct RoundTripTests {
     @Test("frames read back with the exact nanosecond time stamps, lengths and bytes")
     func framesReadBackExactly() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("trace.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("trace.pcap").path
         let writer = try PcapFileWriter(path: path)
         for record in standardTrace {
             writer.write(record.bytes, timestampNanoseconds: record.timestampNanoseconds)
@@ -49,8 +50,8 @@ struct RoundTripTests {
 
     @Test("the file header carries the nanosecond magic and the record header carries nanoseconds")
     func fileHeaderIsNanosecondPcap() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("trace.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("trace.pcap").path
         let writer = try PcapFileWriter(path: path)
         writer.write(Frames.arpReply, timestampNanoseconds: Times.twentySecondsAnd123ns)
         writer.close()
@@ -84,8 +85,8 @@ struct RoundTripTests {
 
     @Test("frames longer than the snapshot length are cut, keeping the original length")
     func snapLengthTruncation() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("snap.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("snap.pcap").path
         let long = (0..<100).map { UInt8($0) }
         let writer = try PcapFileWriter(path: path, snapLength: 64)
         writer.write(long, timestampNanoseconds: 5)
@@ -122,9 +123,9 @@ struct RoundTripTests {
 
     @Test("the raw-buffer overload writes the same file as the array overload")
     func rawBufferOverload() throws {
-        let scratch = try ScratchDirectory()
-        let fromArrays = scratch.path("arrays.pcap")
-        let fromBuffers = scratch.path("buffers.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let fromArrays = scratch.path("arrays.pcap").path
+        let fromBuffers = scratch.path("buffers.pcap").path
         try writeStandardTrace(to: fromArrays)
 
         let writer = try PcapFileWriter(path: fromBuffers)
@@ -146,8 +147,8 @@ struct RoundTripTests {
 
     @Test("flush makes written frames visible to a reader before the writer closes")
     func flushBeforeClose() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("live.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("live.pcap").path
         let writer = try PcapFileWriter(path: path)
         writer.write(Frames.arpRequest, timestampNanoseconds: 1)
         writer.write(Frames.arpReply, timestampNanoseconds: 2)
@@ -159,8 +160,8 @@ struct RoundTripTests {
 
     @Test("close is idempotent, and a writer that is never closed is closed by deinit")
     func closeAndDeinit() throws {
-        let scratch = try ScratchDirectory()
-        let closedTwice = scratch.path("twice.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let closedTwice = scratch.path("twice.pcap").path
         let writer = try PcapFileWriter(path: closedTwice)
         writer.write(Frames.arpRequest, timestampNanoseconds: 1)
         #expect(!writer.isClosed)
@@ -171,7 +172,7 @@ struct RoundTripTests {
         #expect(writer.framesWritten == 1)
         #expect(try PcapFileReader(path: closedTwice).readAll().count == 1)
 
-        let dropped = scratch.path("dropped.pcap")
+        let dropped = scratch.path("dropped.pcap").path
         do {
             let writer = try PcapFileWriter(path: dropped)
             writer.write(Frames.arpReply, timestampNanoseconds: Times.twentySecondsAnd123ns)
@@ -182,8 +183,8 @@ struct RoundTripTests {
 
     @Test("a hundred thousand frames round-trip in order")
     func manyFrames() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("many.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("many.pcap").path
         let count = 100_000
         let writer = try PcapFileWriter(path: path)
         var frame = Frames.arpRequest

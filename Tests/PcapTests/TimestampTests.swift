@@ -1,5 +1,6 @@
 import Foundation
 import Pcap
+import TestSupport
 import Testing
 
 /// Time stamps past 2038 and damaged fractions of a second, in hand-written classic pcap
@@ -23,8 +24,8 @@ struct TimestampTests {
     }
 
     private func times(_ data: Data) throws -> [Int64] {
-        let scratch = try ScratchDirectory()
-        let path = scratch.path("t.pcap")
+        let scratch = try TemporaryDirectory("pcap")
+        let path = scratch.path("t.pcap").path
         try data.write(to: URL(fileURLWithPath: path))
         return try PcapFileReader(path: path).readAll().map(\.timestampNanoseconds)
     }

@@ -1,27 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Scenario
-
-/// The package's files, found from this source file's path.
-enum Repository {
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.pathComponents.count > 1 {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-            url = url.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }()
-
-    static func data(_ relativePath: String) throws -> Data {
-        let url = root.appendingPathComponent(relativePath)
-        return try #require(FileManager.default.contents(atPath: url.path), "cannot read \(url.path)")
-    }
-
-    static func text(_ relativePath: String) throws -> String {
-        String(decoding: try data(relativePath), as: UTF8.self)
-    }
-}
 
 /// A small scenario in memory (`lab/scenario.yaml` and the manifests beside it) that tests
 /// change one line of. Its text is written out here so that expected lines and columns can be
@@ -92,13 +72,6 @@ struct Lab {
             return error
         }
     }
-}
-
-/// Replaces exactly one occurrence of `old` (the test's premise about its fixture), or fails.
-func replacingOnce(_ text: String, _ old: String, _ new: String) throws -> String {
-    let count = text.components(separatedBy: old).count - 1
-    try #require(count == 1, "expected exactly one \"\(old)\" in the fixture, found \(count)")
-    return text.replacingOccurrences(of: old, with: new)
 }
 
 /// Where the `occurrence`-th `needle` is in `text`, as 1-based line and column.

@@ -1,23 +1,10 @@
 import Cluster
 import Engine
 import IPAM
+import TestSupport
 import Testing
 import Wire
 @testable import Simulation
-
-/// RFC 1071 over raw bytes, independent of Wire's implementation.
-private func onesComplementSum(_ bytes: ArraySlice<UInt8>, initial: UInt32 = 0) -> UInt16 {
-    var sum = initial
-    var index = bytes.startIndex
-    while index < bytes.endIndex {
-        let high = UInt32(bytes[index]) << 8
-        let low = index + 1 < bytes.endIndex ? UInt32(bytes[index + 1]) : 0
-        sum += high | low
-        index += 2
-    }
-    while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
-    return UInt16(sum)
-}
 
 @Suite("World: timing, loss, determinism")
 struct WorldDeliveryTests {
@@ -181,7 +168,7 @@ struct WorldHostTests {
             let ipStart = EthernetHeader.length
             let segment = Array(frame.bytes[(ipStart + ip.headerLength)..<(ipStart + Int(ip.totalLength))])
             #expect(ip.verifyChecksum(), "IPv4 header checksum of \(tcp)")
-            #expect(onesComplementSum(frame.bytes[ipStart..<(ipStart + ip.headerLength)]) == 0xFFFF)
+            #expect(referenceChecksum(Array(frame.bytes[ipStart..<(ipStart + ip.headerLength)])) == 0)
             #expect(TCPHeader.verifyChecksum(source: ip.source, destination: ip.destination, segment: segment),
                     "TCP checksum of \(tcp)")
             if tcp.flags == [.syn] {

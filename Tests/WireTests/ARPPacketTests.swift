@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Wire
 
@@ -99,7 +100,7 @@ struct ARPPacketTests {
     }
 
     @Test func randomRoundTrip() throws {
-        var rng = SeededGenerator(seed: 0x4152_5031)
+        var rng = SplitMix64(seed: 0x4152_5031)
         for _ in 0..<5_000 {
             let packet = ARPPacket(
                 operation: ARPOperation(rawValue: rng.bool() ? UInt16.random(in: 1...2, using: &rng) : rng.u16()),

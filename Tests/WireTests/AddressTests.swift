@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Wire
 
@@ -44,7 +45,7 @@ struct MACAddressTests {
     }
 
     @Test func randomRoundTrip() {
-        var rng = SeededGenerator(seed: 0x4D41_4331)
+        var rng = SplitMix64(seed: 0x4D41_4331)
         for _ in 0..<2_000 {
             let address = rng.mac()
             #expect(MACAddress(address.description) == address)
@@ -88,7 +89,7 @@ struct IPv4AddressTests {
     }
 
     @Test func randomRoundTrip() {
-        var rng = SeededGenerator(seed: 0x4950_7634)
+        var rng = SplitMix64(seed: 0x4950_7634)
         for _ in 0..<2_000 {
             let address = rng.ipv4()
             #expect(IPv4Address(address.description) == address)
@@ -171,7 +172,7 @@ struct IPv4CIDRTests {
     /// Random ranges: the blocks are aligned, ascending, non-overlapping, cover exactly
     /// first...last, and no two neighbours could merge (the list is minimal).
     @Test func summarizeRandomRangesCoverExactly() {
-        var rng = SeededGenerator(seed: 0x4349_4452)
+        var rng = SplitMix64(seed: 0x4349_4452)
         for iteration in 0..<3_000 {
             let first = rng.u32()
             // Mix narrow ranges with wide ones so both short and long summaries occur.

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Wire
 
@@ -58,7 +59,7 @@ struct EthernetHeaderTests {
     }
 
     @Test func randomRoundTrip() throws {
-        var rng = SeededGenerator(seed: 0x4554_4845)
+        var rng = SplitMix64(seed: 0x4554_4845)
         for _ in 0..<5_000 {
             let header = EthernetHeader(destination: rng.mac(), source: rng.mac(), etherType: EtherType(rawValue: rng.u16()))
             var bytes: [UInt8] = []

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Wire
 
@@ -113,7 +114,7 @@ struct IPAddressTests {
     }
 
     @Test func randomNextIsPlusOne() {
-        var rng = SeededGenerator(seed: 0x4E45_5854)
+        var rng = SplitMix64(seed: 0x4E45_5854)
         for _ in 0..<2_000 {
             let v4 = rng.u32()
             let expected4: IPAddress? = v4 == .max ? nil : .v4(IPv4Address(rawValue: v4 + 1))

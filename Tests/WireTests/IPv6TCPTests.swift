@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Wire
 
@@ -61,7 +62,7 @@ struct IPv6TCPTests {
     }
 
     @Test func randomRoundTrip() throws {
-        var rng = SeededGenerator(seed: 0x0006_7463)
+        var rng = SplitMix64(seed: 0x0006_7463)
         for _ in 0..<2_000 {
             let source = IPv6Address(high: rng.next(), low: rng.next())
             let destination = IPv6Address(high: rng.next(), low: rng.next())

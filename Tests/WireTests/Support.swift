@@ -1,33 +1,8 @@
 @testable import Wire
+import TestSupport
 
-/// Bytes from hex text as tcpdump -xx prints it; spaces and newlines are ignored.
-func hex(_ text: String) -> [UInt8] {
-    let digits = text.filter { $0.isHexDigit }
-    precondition(digits.count % 2 == 0, "odd number of hex digits")
-    var bytes: [UInt8] = []
-    var index = digits.startIndex
-    while index != digits.endIndex {
-        let next = digits.index(index, offsetBy: 2)
-        bytes.append(UInt8(digits[index..<next], radix: 16)!)
-        index = next
-    }
-    return bytes
-}
-
-/// SplitMix64: a tiny seeded generator, so random round-trip tests fail the same way twice.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-extension SeededGenerator {
+/// Random values of Wire's types, for the round-trip tests.
+extension SplitMix64 {
     mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
     }
@@ -37,21 +12,6 @@ extension SeededGenerator {
     mutating func u16() -> UInt16 { UInt16.random(in: .min ... .max, using: &self) }
     mutating func u32() -> UInt32 { UInt32.random(in: .min ... .max, using: &self) }
     mutating func bool() -> Bool { Bool.random(using: &self) }
-}
-
-/// RFC 1071 done the slow, obvious way (16-bit words, fold at the end), to check the
-/// library's eight-bytes-at-a-time version against.
-func referenceChecksum(_ bytes: [UInt8], initial: UInt32 = 0) -> UInt16 {
-    var sum = UInt64(initial)
-    var index = 0
-    while index < bytes.count {
-        let high = UInt64(bytes[index])
-        let low = index + 1 < bytes.count ? UInt64(bytes[index + 1]) : 0
-        sum += high << 8 | low
-        index += 2
-    }
-    while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
-    return ~UInt16(sum)
 }
 
 /// True for any `.truncated` error, whatever its header and counts. Takes what

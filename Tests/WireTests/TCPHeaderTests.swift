@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Wire
 
@@ -129,7 +130,7 @@ struct TCPHeaderTests {
     }
 
     @Test func randomRoundTrip() throws {
-        var rng = SeededGenerator(seed: 0x5443_5031)
+        var rng = SplitMix64(seed: 0x5443_5031)
         for _ in 0..<5_000 {
             var header = TCPHeader(
                 sourcePort: rng.u16(), destinationPort: rng.u16(),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Wire
 
@@ -145,7 +146,7 @@ struct UDPHeaderTests {
     }
 
     @Test func seededRoundTrip() throws {
-        var rng = SeededGenerator(seed: 0x5544_5031)
+        var rng = SplitMix64(seed: 0x5544_5031)
         for _ in 0..<5_000 {
             let payload = rng.bytes(Int.random(in: 0...300, using: &rng))
             let source = rng.ipv4()
@@ -226,7 +227,7 @@ struct UDPHeaderTests {
     /// tcpdump reads a frame the builder made, written into a pcap by hand (nanosecond magic
     /// 0xa1b23c4d, version 2.4, LINKTYPE_ETHERNET), and finds the UDP checksum correct.
     @Test func tcpdumpDecodesABuiltFrame() throws {
-        let tcpdump = try requireTool("tcpdump")
+        let tcpdump = try ExternalTool.tcpdump()
         let payload = Array("lbsim memberlist gossip".utf8)
         let frame = EthernetFrame.ipv4UDP(
             destination: CapturedUDP.macB, source: CapturedUDP.macA,
@@ -247,13 +248,13 @@ struct UDPHeaderTests {
         file += frame
         #expect(file.count == 24 + 16 + frame.count)
 
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("UDPHeaderTests-\(UUID().uuidString).pcap")
+        let scratch = try TemporaryDirectory("udp")
+        let url = scratch.path("built.pcap")
         try Data(file).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
 
-        let brief = try run(tcpdump, ["-nn", "-r", url.path])
+        let brief = try Subprocess.run(tcpdump, ["-nn", "-r", url.path]).stdout
         #expect(brief.contains("IP 192.0.2.10.7946 > 192.0.2.20.7947: UDP, length \(payload.count)"), "\(brief)")
-        let verbose = try run(tcpdump, ["-nn", "-vv", "-r", url.path])
+        let verbose = try Subprocess.run(tcpdump, ["-nn", "-vv", "-r", url.path]).stdout
         #expect(verbose.contains("[udp sum ok] UDP, length \(payload.count)"), "\(verbose)")
         #expect(verbose.contains("ttl 64, id 16962, offset 0, flags [DF], proto UDP (17), length \(20 + 8 + payload.count)"), "\(verbose)")
         #expect(!verbose.contains("bad"), "\(verbose)")
@@ -262,29 +263,8 @@ struct UDPHeaderTests {
         var corrupted = file
         corrupted[corrupted.count - 1] ^= 0x01
         try Data(corrupted).write(to: url)
-        let bad = try run(tcpdump, ["-nn", "-vv", "-r", url.path])
+        let bad = try Subprocess.run(tcpdump, ["-nn", "-vv", "-r", url.path]).stdout
         #expect(bad.contains("bad udp cksum"), "\(bad)")
-    }
-
-    private func requireTool(_ name: String) throws -> URL {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-            + ["/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin"]
-        let found = directories.map { URL(fileURLWithPath: $0).appendingPathComponent(name) }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-        return try #require(found, "\(name) is not installed (apt-get install \(name)); these tests need it")
-    }
-
-    private func run(_ tool: URL, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -1,62 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// The real `sim` executable, as built next to this test bundle.
-///
-/// SwiftPM puts every product of a build in one directory: `<scratch>/debug/sim` beside
-/// `<scratch>/debug/lbsimPackageTests.xctest` (an executable on Linux, a bundle on macOS),
-/// whether the scratch path is `.build` or one given with `--scratch-path`. So the tests look for
-/// an executable named `sim` in the directory that contains the test bundle, and nowhere else:
-/// a stale binary from another build folder would test the wrong code.
+/// The real `sim` executable (TestSupport's `SimExecutable`), run the way users run it.
 enum Sim {
-    static let executable: Result<URL, HarnessError> = locate()
-
-    static func url() throws -> URL { try executable.get() }
-
-    private static func locate() -> Result<URL, HarnessError> {
-        var directories: [URL] = []
-        func add(_ url: URL?) {
-            guard var url else { return }
-            url = url.resolvingSymlinksInPath()
-            // Inside a bundle (macOS: X.xctest/Contents/MacOS/X): the products directory is the
-            // bundle's parent.
-            var walk = url
-            while walk.pathComponents.count > 1 {
-                if walk.pathExtension == "xctest" {
-                    url = walk.deletingLastPathComponent()
-                    break
-                }
-                walk = walk.deletingLastPathComponent()
-            }
-            if !directories.contains(url) { directories.append(url) }
-        }
-        // The test bundle itself, where Foundation knows it.
-        for bundle in [Bundle.main] + Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
-            add(bundle.bundleURL.deletingLastPathComponent())
-        }
-        // Linux: the test bundle is the running executable.
-        if let executable = Bundle.main.executableURL { add(executable.deletingLastPathComponent()) }
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            add(URL(fileURLWithPath: exe).deletingLastPathComponent())
-        }
-        // A runner given the bundle's path (swiftpm-testing-helper --test-bundle-path X.xctest).
-        for argument in ProcessInfo.processInfo.arguments where argument.contains(".xctest") {
-            add(URL(fileURLWithPath: argument))
-        }
-        for directory in directories {
-            let candidate = directory.appendingPathComponent("sim")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return .success(candidate)
-            }
-        }
-        return .failure(HarnessError("""
-            no executable named `sim` next to the test bundle (looked in: \
-            \(directories.map(\.path).joined(separator: ", "))). Build it with the tests: \
-            swift build --build-tests [--scratch-path DIR], then swift test [--scratch-path DIR]
-            """))
-    }
+    static func url() throws -> URL { try SimExecutable.url() }
 
     /// Runs `sim ARGUMENTS...` with `directory` as its working directory.
     static func run(_ arguments: [String], in directory: URL) throws -> ProcessResult {
@@ -64,75 +12,13 @@ enum Sim {
     }
 }
 
-/// The package's own files, found from this source file's path.
-enum Repository {
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.pathComponents.count > 1 {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-            url = url.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }()
-
+/// The seed scenario and its manifests, which many end-to-end tests run or copy.
+extension Repository {
     static var seedScenario: URL { root.appendingPathComponent("Scenarios/seed-nginx-migration.yaml") }
     static var manifests: URL { root.appendingPathComponent("Fixtures/manifests") }
-
-    static func text(_ relativePath: String) throws -> String {
-        let url = root.appendingPathComponent(relativePath)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw HarnessError("cannot read \(url.path)")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
 }
 
-/// A fresh, empty directory for one test, removed afterwards.
-struct TemporaryDirectory {
-    let url: URL
-
-    init(_ label: String = "run") throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lbsim-e2e-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ relative: String) -> URL { url.appendingPathComponent(relative) }
-
-    func write(_ relative: String, _ text: String) throws {
-        let file = path(relative)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file)
-    }
-
-    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative).path) }
-
-    func data(_ relative: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path(relative).path) else {
-            throw HarnessError("cannot read \(path(relative).path)")
-        }
-        return data
-    }
-
-    /// Every regular file under `relative`, by path relative to it, with its bytes.
-    func snapshot(_ relative: String) throws -> [String: Data] {
-        let base = path(relative).resolvingSymlinksInPath()
-        var result: [String: Data] = [:]
-        guard let enumerator = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            throw HarnessError("cannot list \(base.path)")
-        }
-        for case let file as URL in enumerator {
-            let values = try file.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey])
-            guard values.isRegularFile == true else { continue }
-            let name = String(file.resolvingSymlinksInPath().path.dropFirst(base.path.count + 1))
-            result[name] = try Data(contentsOf: file)
-        }
-        return result
-    }
-
+extension TemporaryDirectory {
     /// Copies the repository's seed scenario and its manifests into the layout they expect
     /// (`Scenarios/` and `Fixtures/manifests/`), so a test can change one line of a copy.
     func copySeedLayout() throws {
@@ -176,13 +62,4 @@ func position(of needle: String, in text: String, after anchor: String? = nil) -
     let lineStart = before.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
     let column = text.distance(from: lineStart, to: range.lowerBound) + 1
     return (line, column)
-}
-
-/// Replaces exactly one occurrence of `old` (the test's premise about the fixture), or fails.
-func replacingOnce(_ text: String, _ old: String, _ new: String) throws -> String {
-    let count = text.components(separatedBy: old).count - 1
-    guard count == 1 else {
-        throw HarnessError("expected exactly one \"\(old)\" in the fixture, found \(count)")
-    }
-    return text.replacingOccurrences(of: old, with: new)
 }

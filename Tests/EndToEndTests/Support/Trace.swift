@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// `21.505000000` (seconds, as tcpdump `-tt --nano` and tshark's frame.time_epoch print them)
 /// as integer nanoseconds, exactly.

@@ -66,16 +66,15 @@ enum ScenarioWorld {
         case let .delete(kind, name, namespace):
             let key = "\(namespace)/\(name)"
             switch kind {
-            case "Service": world.deleteService(key)
-            case "Pod": world.deletePod(key)
-            case "Deployment": world.deleteDeployment(key)
-            case "IPAddressPool": changeConfig(in: world) { $0.ipAddressPools[name] = nil }
-            case "L2Advertisement": changeConfig(in: world) { $0.l2Advertisements[name] = nil }
-            case "ConfigMap": changeConfig(in: world) { $0.configMapPools = $0.configMapPools.map { _ in [] } }
-            case "Namespace":
+            case .service: world.deleteService(key)
+            case .pod: world.deletePod(key)
+            case .deployment: world.deleteDeployment(key)
+            case .ipAddressPool: changeConfig(in: world) { $0.ipAddressPools[name] = nil }
+            case .l2Advertisement: changeConfig(in: world) { $0.l2Advertisements[name] = nil }
+            case .configMap: changeConfig(in: world) { $0.configMapPools = $0.configMapPools.map { _ in [] } }
+            case .namespace:
                 world.setNamespace(name, labels: nil)
                 if world.config.version == .current { changeConfig(in: world) { _ in } }
-            default: break
             }
         case let .movePod(pod, to): world.movePod(podKey(pod), to: to)
         case let .scale(deployment, replicas): world.scale(deployment: podKey(deployment), replicas: replicas)

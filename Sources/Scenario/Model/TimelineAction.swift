@@ -4,7 +4,7 @@ import Wire
 /// One thing the timeline makes happen (SCENARIO-FORMAT.md, "Timeline actions").
 public enum TimelineAction: Sendable {
     case apply([LocatedObject])
-    case delete(kind: String, name: String, namespace: String)
+    case delete(kind: DeletableKind, name: String, namespace: String)
     case movePod(pod: String, to: String)
     case scale(deployment: String, replicas: Int)
     case setPodReady(pod: String, ready: Bool)

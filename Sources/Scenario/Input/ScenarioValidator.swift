@@ -25,8 +25,8 @@ enum ScenarioValidator {
         for entry in timeline {
             switch entry.action {
             case let .apply(objects): try absorb(objects)
-            case let .delete("IPAddressPool", name, _): crs.removeAll { $0.pool.name == name }
-            case .delete("ConfigMap", _, _): configMap = configMap.map { _ in [] }
+            case let .delete(.ipAddressPool, name, _): crs.removeAll { $0.pool.name == name }
+            case .delete(.configMap, _, _): configMap = configMap.map { _ in [] }
             default: continue
             }
         }

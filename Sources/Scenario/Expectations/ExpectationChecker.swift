@@ -2,13 +2,6 @@ import Engine
 import Simulation
 import Wire
 
-/// Whether one expectation held, explained in one line that names the time and what was seen.
-public struct ExpectationResult: Sendable {
-    public var expectation: Expectation
-    public var passed: Bool
-    public var message: String
-}
-
 /// Checks expectations against what a run recorded.
 enum ExpectationChecker {
     static func check(_ expectation: Expectation, world: World, runEnd: SimTime) -> ExpectationResult {

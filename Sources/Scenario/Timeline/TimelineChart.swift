@@ -128,7 +128,7 @@ struct TimelineChart: Sendable {
         case let .loss(ppm, span):
             return "\(action.name) \(DrawnValue.percent(ppm: ppm)) for \(span)"
         case let .delete(kind, name, namespace):
-            return "\(action.name) \(kind) \(namespace)/\(name)"
+            return "\(action.name) \(kind.rawValue) \(namespace)/\(name)"
         case let .label(node, key, value):
             return "\(action.name) \(node) \(key)=\(value)"
         case let .unlabel(node, key):

@@ -46,13 +46,13 @@ extension ScenarioLoader {
             }
         case "delete":
             var a = try Fields(node, "\(what).delete")
-            let kind = try a.required("kind").string("delete.kind")
+            let kindText = try a.required("kind").string("delete.kind")
             let objectName = try a.required("name").string("delete.name")
             let namespace = try a.optional("namespace")?.string("delete.namespace") ?? "default"
             try a.finish()
-            let deletable = ["Service", "Pod", "Deployment", "IPAddressPool", "L2Advertisement", "ConfigMap", "Namespace"]
-            guard deletable.contains(kind) else {
-                throw ScenarioError(node.location, "delete.kind: expected one of \(deletable.joined(separator: ", ")), found \"\(kind)\"")
+            guard let kind = DeletableKind(rawValue: kindText) else {
+                let deletable = DeletableKind.allCases.map(\.rawValue)
+                throw ScenarioError(node.location, "delete.kind: expected one of \(deletable.joined(separator: ", ")), found \"\(kindText)\"")
             }
             action = .delete(kind: kind, name: objectName, namespace: namespace)
         case "movePod":

@@ -23,7 +23,7 @@ public struct Scenario: Sendable {
     public var name: String
     public var world: WorldConfig
     /// `metallb.memberlist`: lan, wan or disabled.
-    public var memberlist: String
+    public var memberlist: MemberlistMode
     /// Objects from `manifests`, applied at time zero in order.
     public var manifests: [LocatedObject]
     public var timeline: [TimelineEntry]

@@ -32,7 +32,7 @@ public struct ScenarioLoader {
         guard duration > .zero else { throw ScenarioError(durationNode.location, "duration: must be longer than zero") }
 
         var version = MetalLBVersion.current
-        var memberlist = "lan"
+        var memberlist = MemberlistMode.lan
         var ignoreExcludeLB = false
         if let metallb = top.optional("metallb") {
             var f = try Fields(metallb, "metallb")
@@ -50,16 +50,17 @@ public struct ScenarioLoader {
                 }
             }
             if let m = f.optional("memberlist") {
-                memberlist = try m.string("metallb.memberlist")
-                guard ["lan", "wan", "disabled"].contains(memberlist) else {
-                    throw ScenarioError(m.location, "metallb.memberlist: expected lan, wan or disabled, found \"\(memberlist)\"")
+                let text = try m.string("metallb.memberlist")
+                guard let mode = MemberlistMode(rawValue: text) else {
+                    throw ScenarioError(m.location, "metallb.memberlist: expected lan, wan or disabled, found \"\(text)\"")
                 }
+                memberlist = mode
             }
             try f.finish()
         }
 
         var world = WorldConfig(seed: seed, duration: duration, version: version,
-                                membership: memberlist == "wan" ? .wan : memberlist == "lan" ? .lan : nil,
+                                membership: memberlist.membership,
                                 nodes: [], clients: [])
         world.ignoreExcludeLB = ignoreExcludeLB
         if let segment = top.optional("segment") {
