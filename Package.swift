@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "Live", dependencies: ["Speaker", "Engine", "Layer2", "Pcap", "Wire"]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
         .target(name: "Scenario", dependencies: [
-            "Simulation", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",
+            "Simulation", "Speaker", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",
             .product(name: "Yams", package: "Yams"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ]),
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab", "TestSupport"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Layer2", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire", "XMLCheck", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Speaker", "Layer2", "Pcap", "Wire", "XMLCheck", "TestSupport"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Wire", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "Inspect", "XMLCheck", "TestSupport"]),
         .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine", "NamespaceLab", "TestSupport"]),

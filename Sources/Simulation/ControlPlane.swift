@@ -164,6 +164,12 @@ extension World {
         }
     }
 
+    /// Every service as a speaker's informers would list it right now, in the API server's
+    /// order: the static API view `sim live --scenario` gives a real speaker process.
+    public func speakerInformerList() -> [(String, ServiceView)] {
+        cluster.services.keys.compactMap { key in serviceView(key).map { (key, $0) } }
+    }
+
     /// What a speaker sees of a service right now (cached until the API objects change).
     func serviceView(_ key: String) -> ServiceView? {
         if let cached = viewCache.views[key] { return cached }

@@ -32,7 +32,7 @@ public final class NodeHost: Host {
     var bootGeneration: UInt64 = 0
 
     /// What every speaker process on this node starts with (the DaemonSet's pod spec).
-    let speakerConfiguration: SpeakerConfiguration
+    public let speakerConfiguration: SpeakerConfiguration
     /// The run's root seed: each speaker process draws memberlist's randomness from its own
     /// stream, split off it by node and generation.
     let speakerSeed: UInt64
