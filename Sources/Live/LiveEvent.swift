@@ -9,9 +9,10 @@ public enum LiveEvent: Sendable, Hashable {
     case announcing(IPAddress)
     /// `ip` left the announce set: no longer answered.
     case withdrawn(IPAddress)
-    /// An ARP request for `ip` from `asker` was answered.
+    /// An ARP request or a Neighbor Solicitation for `ip` from `asker` was answered.
     case answered(IPAddress, asker: MACAddress)
-    /// One gratuitous round (a request and a reply) for `ip` was sent.
+    /// One gratuitous round for `ip` was sent (an ARP request and reply, or an unsolicited
+    /// Neighbor Advertisement), as the speaker's round records count it.
     case gratuitousRound(IPAddress)
     /// The announce file could not be read or parsed; the previous set stays in force.
     case announceSetRejected(String)
@@ -25,10 +26,10 @@ public enum LiveEvent: Sendable, Hashable {
 public struct LiveSummary: Sendable, Hashable {
     /// Frames the capture delivered (after the BPF filter).
     public var framesReceived = 0
-    /// Frames that did not parse as Ethernet + ARP: counted, recorded, otherwise ignored.
+    /// Frames that did not parse as Ethernet + ARP or ICMPv6: counted, recorded, otherwise ignored.
     public var malformedFrames = 0
     public var repliesSent = 0
-    /// Gratuitous frames sent (two per round).
+    /// Gratuitous frames sent (two per IPv4 round, one per IPv6 round).
     public var gratuitousFramesSent = 0
     public var sendErrors = 0
     /// Frames the kernel dropped before libpcap saw them, when known.

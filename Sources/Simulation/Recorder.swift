@@ -62,8 +62,9 @@ public struct NodeConditionRecord: Sendable, Hashable {
     public var change: String
 }
 
-/// What happened during a run, for reports, expectations and the human view. Append-only, in
-/// time order.
+/// What happened during a run, for reports, expectations and the human view. Records are
+/// appended in time order; the one exception is a probe's answer, filled into the probe's record
+/// when the SYN-ACK arrives (`probeAnswered`), so a probe stays one record.
 public final class Recorder {
     public private(set) var announcements: [AnnouncementRecord] = []
     public private(set) var clientARP: [ClientARPRecord] = []

@@ -195,7 +195,7 @@ public final class World {
         segment.linkUp[Int(a)] && segment.linkUp[Int(b)] && segment.group[Int(a)] == segment.group[Int(b)]
     }
 
-    /// Adds random frame loss of `percent` (in parts per million) until `until`.
+    /// Adds random frame loss of `ppm` parts per million (10,000 is 1 %) until `until`.
     public func addLoss(ppm: UInt32, until: SimTime) { extraLoss = (ppm, until) }
 
     /// The node plugged into `port` (timeline closures hold ports, not host objects).
