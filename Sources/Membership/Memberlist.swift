@@ -275,11 +275,13 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         sendRaw(packet, to: destination, port: destinationPort, member: nil)
     }
 
-    /// memberlist's `rawSendMsgPacket`: the packet as it is, behind a CRC when the member
-    /// speaks protocol 5. Without `member` memberlist looks the destination up by its
+    /// memberlist's `rawSendMsgPacket`: the packet as it is (compressed first if that is
+    /// shorter and compression is on), behind a CRC when the member speaks protocol 5. Without `member` memberlist looks the destination up by its
     /// address text, which finds a member only when members are named by address.
     mutating func sendRaw(_ packet: [UInt8], to destination: IPv4Address, port destinationPort: UInt16, member: NodeState?) {
         let known = member ?? lookUpByAddressText(destination)
+        // Compression comes first, the CRC then covers the compressed bytes.
+        let packet = config.enableCompression ? Compression.wrapIfSmaller(packet) : packet
         let payload = (known?.protocolMax ?? 0) >= 5 ? Packet.withCRC(packet) : packet
         outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: payload))
     }
