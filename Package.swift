@@ -58,8 +58,9 @@ let package = Package(
         .target(name: "Pcap", dependencies: ["CPcap"]),
         // `sim inspect`: who claimed which IP in a capture, sans-IO (frames in, analysis out).
         .target(name: "Inspect", dependencies: ["Wire"]),
-        // The same Layer2 code on a real interface, with the wall clock (`sim live`).
-        .target(name: "Live", dependencies: ["Layer2", "Pcap", "Wire"]),
+        // The same Layer2 code on a real interface, with the wall clock (`sim live`); the same
+        // Membership code on real UDP and TCP sockets (`LiveMemberlist`).
+        .target(name: "Live", dependencies: ["Layer2", "Membership", "Pcap", "Wire"]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
         .target(name: "Scenario", dependencies: [
             "Simulation", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",
@@ -94,7 +95,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Pcap", "Wire", "XMLCheck"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Wire"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "Inspect", "XMLCheck"]),
-        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine", "NamespaceLab"]),
+        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Membership", "Simulation", "Engine", "NamespaceLab"]),
     ],
     swiftLanguageModes: [.v6]
 )
