@@ -57,6 +57,7 @@ public final class LiveMemberlist: @unchecked Sendable {
     private let onEvent: @Sendable (Event) -> Void
     private let viewLock = NSLock()
     private var view: [Member] = []
+    private var health = 0
 
     private enum Message {
         case datagram([UInt8], from: IPv4Address, port: UInt16)
@@ -110,6 +111,13 @@ public final class LiveMemberlist: @unchecked Sendable {
         viewLock.lock()
         defer { viewLock.unlock() }
         return view
+    }
+
+    /// Lifeguard's health score as the loop last left it (0 is healthy; see `Awareness`).
+    public var healthScore: Int {
+        viewLock.lock()
+        defer { viewLock.unlock() }
+        return health
     }
 
     // MARK: - The loop
@@ -179,12 +187,11 @@ public final class LiveMemberlist: @unchecked Sendable {
         let now = WallClock.monotonicNanoseconds()
         for event in output.events { onEvent(.member(event, at: now)) }
         for reason in output.discarded { onEvent(.discarded(reason)) }
-        if !output.events.isEmpty {
-            let members = memberlist.members
-            viewLock.lock()
-            view = members
-            viewLock.unlock()
-        }
+        let (members, score) = (memberlist.members, memberlist.healthScore)
+        viewLock.lock()
+        view = members
+        health = score
+        viewLock.unlock()
     }
 
     // MARK: - I/O threads
