@@ -4,9 +4,9 @@ import Wire
 
 /// Go's compress/lzw as memberlist uses it, and the compress message around it.
 ///
-/// The vectors were made by the real Go code: Tests/MemberlistPeer/lzw-vectors/main.go, run
-/// once with Debian's Go 1.19 and hashicorp/go-msgpack (`GOPATH=/usr/share/gocode
-/// GO111MODULE=off go run ./Tests/MemberlistPeer/lzw-vectors`), its output pasted here.
+/// The vectors were made by the real Go code: Tests/MemberlistPeer/vectors/main.go, run once
+/// with Debian's Go 1.19 and hashicorp/go-msgpack (`GOPATH=/usr/share/gocode GO111MODULE=off
+/// go run ./Tests/MemberlistPeer/vectors`), its output pasted here.
 @Suite("LZW and compress messages")
 struct LZWTests {
     static let small = Array("memberlist memberlist memberlist: TOBEORNOTTOBEORTOBEORNOT, lbsim lbsim lbsim".utf8)
@@ -19,7 +19,7 @@ struct LZWTests {
         e4e87164c78f2159806023664e9a362b5bbe8ce9b24d40
         """)
 
-    /// The generator lzw-vectors uses: a linear congruential generator, each byte from the
+    /// The generator Tests/MemberlistPeer/vectors uses: a linear congruential generator, each byte from the
     /// state's top bits, over `alphabet` letters from "a" (256: any byte).
     static func generated(_ count: Int, alphabet: UInt32) -> [UInt8] {
         var state: UInt32 = 1

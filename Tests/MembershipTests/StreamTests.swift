@@ -13,6 +13,27 @@ struct StreamTests {
         Memberlist(name: name, address: address, config: config, generator: SplitMix(seed: 1), now: 0)
     }
 
+    /// What memberlist's sendLocalState writes for a one-member list joining (type byte,
+    /// header, the member), made by go-msgpack: Tests/MemberlistPeer/vectors/main.go, run once
+    /// (see LZWTests), its "push/pull" line pasted here.
+    static let goPushPull = hex("""
+        0683a44a6f696ec3a54e6f64657301ac5573657253746174654c656e0087a441646472a4c0000215ab496e6361726e6174696f6e01a4
+        4d657461c0a44e616d65a4676f2d61a4506f7274cd1f0aa5537461746500a356736ea6010502000000
+        """)
+
+    /// A node's join, and its answer on a connection, are memberlist's bytes exactly.
+    @Test func streamBytesAreMemberlists() throws {
+        var node = Self.node("go-a", IPv4Address(192, 0, 2, 21))
+        let join = node.join([(Self.b, 7946)], now: 0).datagrams
+        #expect(join.map(\.payload) == [Self.goPushPull])
+        var other = Self.node("go-a", IPv4Address(192, 0, 2, 21))
+        _ = other.tick(now: 0)
+        let asked = try #require(Message.pushPull(PushPull(join: true, isReply: false, nodes: [])).encoded as [UInt8]?)
+        let answer = other.receiveStream(asked, from: Self.b, port: 40000, dialed: false, now: 1).reply
+        #expect(answer == Self.goPushPull)
+        #expect(Stream.read(Stream.frame(Self.goPushPull, compress: true)) == .message(Self.goPushPull))
+    }
+
     /// Every message kind a stream carries, plain and compressed, reads back whole; every
     /// shorter prefix reads as incomplete (the reader waits for more, as go-msgpack's does).
     @Test func framesReadBackAndPrefixesWait() {

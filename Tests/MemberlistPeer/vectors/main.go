@@ -1,8 +1,9 @@
-// Command lzw-vectors prints the LZW vectors LZWTests checks lbsim's encoder against. It was
-// run once with Debian's Go 1.19 and hashicorp/go-msgpack, and its output pasted into
-// Tests/MembershipTests/LZWTests.swift:
+// Command vectors prints the byte vectors lbsim's Membership tests check its encoders
+// against, made by the real Go code. It was run once with Debian's Go 1.19 and
+// hashicorp/go-msgpack, and its output pasted into Tests/MembershipTests/LZWTests.swift (the
+// LZW and compress lines) and StreamTests.swift (the push/pull line):
 //
-//	GOPATH=/usr/share/gocode GO111MODULE=off go run ./Tests/MemberlistPeer/lzw-vectors
+//	GOPATH=/usr/share/gocode GO111MODULE=off go run ./Tests/MemberlistPeer/vectors
 //
 // compressPayload in memberlist's util.go is not exported, so this does what it does: Go's
 // compress/lzw writer (LSB order, 8-bit literals), closed, the result put in a struct of
@@ -15,6 +16,7 @@ import (
 	"compress/lzw"
 	"fmt"
 	"hash/crc32"
+	"net"
 
 	"github.com/hashicorp/go-msgpack/codec"
 )
@@ -22,6 +24,41 @@ import (
 type compress struct {
 	Algo uint8
 	Buf  []byte
+}
+
+// pushPullHeader and pushNodeState have the fields of memberlist's own (net.go), in its
+// order; go-msgpack writes them as maps keyed by field name.
+type pushPullHeader struct {
+	Nodes        int
+	UserStateLen int
+	Join         bool
+}
+
+type pushNodeState struct {
+	Name        string
+	Addr        net.IP
+	Port        uint16
+	Meta        []byte
+	Incarnation uint32
+	State       int
+	Vsn         []uint8
+}
+
+// pushPull is what memberlist's sendLocalState writes on a connection for a one-member
+// list, before compression: the message type byte (6), the header, the member.
+func pushPull() []byte {
+	var buf bytes.Buffer
+	buf.WriteByte(6)
+	enc := codec.NewEncoder(&buf, &codec.MsgpackHandle{})
+	if err := enc.Encode(&pushPullHeader{Nodes: 1, UserStateLen: 0, Join: true}); err != nil {
+		panic(err)
+	}
+	node := pushNodeState{Name: "go-a", Addr: net.ParseIP("192.0.2.21").To4(), Port: 7946, Incarnation: 1,
+		Vsn: []uint8{1, 5, 2, 0, 0, 0}}
+	if err := enc.Encode(&node); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
 }
 
 func lzwBytes(in []byte) []byte {
@@ -74,4 +111,5 @@ func main() {
 		out := lzwBytes(generated(c.count, c.alphabet))
 		fmt.Printf("generated(%d, %d): %d bytes, crc32 %08x\n", c.count, c.alphabet, len(out), crc32.ChecksumIEEE(out))
 	}
+	fmt.Printf("push/pull: %x\n", pushPull())
 }
