@@ -61,6 +61,14 @@ struct MemberlistInteropTests {
     /// A graceful leave is gossiped: the next gossip round (or a probe it rides on) carries it.
     static var leaveWindow: ClosedRange<Double> { 0...(Double(config.gossipInterval) / 1e9 + schedulingSlack) }
 
+    /// Sleeps a random part of a probe interval, so that over runs the death falls anywhere
+    /// between two probe ticks and the whole window is exercised (the draw is printed).
+    static func waitForARandomPhase() {
+        let phase = Double.random(in: 0..<probeInterval)
+        print("dying \(phase) s into the probe interval after the checks")
+        usleep(UInt32(phase * 1e6))
+    }
+
     struct Pair {
         let lab: Lab
         let go: GoPeer
@@ -124,6 +132,7 @@ struct MemberlistInteropTests {
                 "the join's push/pull got no answer:\n\(pair.lbsim.transcript)")
 
         #expect(pair.lbsim.node.healthScore == 0)
+        Self.waitForARandomPhase()
         let killedAt = pair.go.killHard()
         let dead = pair.lbsim.waitForMember(seconds: Self.detectionWindow.upperBound + 5) {
             $0.kind == .leave && $0.member.name == "go-a"
@@ -143,6 +152,7 @@ struct MemberlistInteropTests {
         Self.expectMutuallyAlive(pair)
 
         // Stopped without a word: the loop ends and the sockets close, as when killed.
+        Self.waitForARandomPhase()
         let stoppedAt = WallClock.monotonicNanoseconds()
         pair.lbsim.node.requestStop()
         #expect(pair.lbsim.waitForStop(seconds: 5))
