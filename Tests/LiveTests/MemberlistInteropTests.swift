@@ -11,22 +11,7 @@ import Wire
 // node (hashicorp/memberlist from Debian, DefaultLANConfig with MetalLB's settings), each in
 // its own namespace plugged into the lab's bridge. Addresses from 192.0.2.0/24 only.
 //
-// Failure detection window for a member that dies silently, in a cluster of n = 2 with the
-// LAN defaults (memberlist state.go `probe`, `probeNode`; util.go `suspicionTimeout`;
-// suspicion.go):
-//   - the probe that finds it dead is the first whose ping goes out after it died. The
-//     probe ticker fires every ProbeInterval and takes the next entry of the shuffled
-//     member list, this node's own entry included; a tick that meets this node's entry at
-//     the end of the list also wraps around (reshuffle), and having checked n = 2 entries
-//     it probes nobody. So with n = 2 one tick in a row can be idle, and the probe starts
-//     within 2 × ProbeInterval after the death;
-//   - it fails ProbeInterval × (health score + 1) after it starts (no indirect helpers with
-//     n = 2; the TCP fallback ping is refused at once; the score is 0 in a healthy pair);
-//   - the member is then suspect for the suspicion timeout: Lifeguard expects
-//     k = SuspicionMult − 2 confirmations, but none can come when n − 2 < k, so k = 0 and
-//     the timeout is the minimum, SuspicionMult × max(1, log10(n)) × ProbeInterval.
-// So dead is declared between ProbeInterval + timeout and 3 × ProbeInterval + timeout after
-// the death (5 s to 7 s), give or take the scheduling of two processes on a loaded machine.
+// When each side must notice a death or a leave: DetectionWindow.swift.
 //
 // Both nodes compress (memberlist's EnableCompression, lbsim's `.liveLAN`), and memberlist
 // compresses every stream message whatever its size: a join in either direction is an LZW
@@ -38,36 +23,7 @@ import Wire
 struct MemberlistInteropTests {
     static let goAddress = "192.0.2.21"
     static let lbsimAddress = IPv4Address(192, 0, 2, 11)
-    static let config = MembershipConfig.liveLAN
-    static let clusterSize = 2.0
-    /// How late a timer may fire, or an event be reported, on a busy machine; added to the
-    /// top of each window (and a little taken off the bottom for the ping that raced the
-    /// death), never to the formula.
-    static let schedulingSlack = 0.5
-    static let raceAllowance = 0.05
-
-    static var probeInterval: Double { Double(config.probeInterval) / 1e9 }
-    static var suspicionTimeout: Double {
-        Double(config.suspicionMult) * max(1, log10(clusterSize)) * probeInterval
-    }
-    /// Ticks that can pass, idle, before the dead member's turn (see above).
-    static let idleTicks = 1.0
-    /// Earliest and latest detection after a silent death, in seconds.
-    static var detectionWindow: ClosedRange<Double> {
-        let earliest = probeInterval + suspicionTimeout
-        let latest = (1 + idleTicks) * probeInterval + probeInterval + suspicionTimeout
-        return (earliest - raceAllowance)...(latest + schedulingSlack)
-    }
-    /// A graceful leave is gossiped: the next gossip round (or a probe it rides on) carries it.
-    static var leaveWindow: ClosedRange<Double> { 0...(Double(config.gossipInterval) / 1e9 + schedulingSlack) }
-
-    /// Sleeps a random part of a probe interval, so that over runs the death falls anywhere
-    /// between two probe ticks and the whole window is exercised (the draw is printed).
-    static func waitForARandomPhase() {
-        let phase = Double.random(in: 0..<probeInterval)
-        print("dying \(phase) s into the probe interval after the checks")
-        usleep(UInt32(phase * 1e6))
-    }
+    static let window = DetectionWindow.silentDeath(members: 2)
 
     struct Pair {
         let lab: Lab
@@ -103,7 +59,7 @@ struct MemberlistInteropTests {
         let lbsimSawGo = pair.lbsim.waitForMember(seconds: 10) { $0.kind == .join && $0.member.name == "go-a" }
         #expect(lbsimSawGo?.event.member.state == .alive, "lbsim did not see Go join:\n\(pair.lbsim.transcript)")
 
-        usleep(UInt32(4 * probeInterval * 1e6))
+        usleep(UInt32(4 * DetectionWindow.probeInterval * 1e6))
         let goMembers = pair.go.members() ?? []
         #expect(goMembers.map(\.node).sorted() == ["go-a", "lbsim-a"], "Go's members: \(goMembers)")
         #expect(goMembers.allSatisfy { $0.state == "alive" }, "Go's members: \(goMembers)\n\(pair.go.transcript)")
@@ -132,16 +88,16 @@ struct MemberlistInteropTests {
                 "the join's push/pull got no answer:\n\(pair.lbsim.transcript)")
 
         #expect(pair.lbsim.node.healthScore == 0)
-        Self.waitForARandomPhase()
+        DetectionWindow.waitForARandomPhase()
         let killedAt = pair.go.killHard()
-        let dead = pair.lbsim.waitForMember(seconds: Self.detectionWindow.upperBound + 5) {
+        let dead = pair.lbsim.waitForMember(seconds: Self.window.upperBound + 5) {
             $0.kind == .leave && $0.member.name == "go-a"
         }
         let detected = try #require(dead, "lbsim never declared the killed Go node dead:\n\(pair.lbsim.transcript)")
         let seconds = Double(detected.at - killedAt) / 1e9
-        print("lbsim declared the SIGKILLed Go node dead after \(seconds) s (window \(Self.detectionWindow))")
+        print("lbsim declared the SIGKILLed Go node dead after \(seconds) s (window \(Self.window))")
         #expect(detected.event.member.state == .dead)
-        #expect(Self.detectionWindow.contains(seconds), "dead after \(seconds) s, window \(Self.detectionWindow)")
+        #expect(Self.window.contains(seconds), "dead after \(seconds) s, window \(Self.window)")
     }
 
     @Test func goJoinsLbsimAndDeclaresAStoppedLbsimNodeDead() throws {
@@ -152,18 +108,18 @@ struct MemberlistInteropTests {
         Self.expectMutuallyAlive(pair)
 
         // Stopped without a word: the loop ends and the sockets close, as when killed.
-        Self.waitForARandomPhase()
+        DetectionWindow.waitForARandomPhase()
         let stoppedAt = WallClock.monotonicNanoseconds()
         pair.lbsim.node.requestStop()
         #expect(pair.lbsim.waitForStop(seconds: 5))
-        let dead = pair.go.waitFor(seconds: Self.detectionWindow.upperBound + 5) {
+        let dead = pair.go.waitFor(seconds: Self.window.upperBound + 5) {
             $0.event == "leave" && $0.node == "lbsim-a"
         }
         let detected = try #require(dead, "Go never declared the stopped lbsim node dead:\n\(pair.go.transcript)")
         let seconds = Double(detected.monotonic - stoppedAt) / 1e9
-        print("Go declared the stopped lbsim node dead after \(seconds) s (window \(Self.detectionWindow))")
+        print("Go declared the stopped lbsim node dead after \(seconds) s (window \(Self.window))")
         #expect(detected.state == "dead")
-        #expect(Self.detectionWindow.contains(seconds), "dead after \(seconds) s, window \(Self.detectionWindow)")
+        #expect(Self.window.contains(seconds), "dead after \(seconds) s, window \(Self.window)")
     }
 
     @Test func aGoNodeThatLeavesIsSeenAsLeft() throws {
@@ -175,9 +131,9 @@ struct MemberlistInteropTests {
         let left = pair.lbsim.waitForMember(seconds: 10) { $0.kind == .leave && $0.member.name == "go-a" }
         let seen = try #require(left, "lbsim never saw Go leave:\n\(pair.lbsim.transcript)\n\(pair.go.transcript)")
         let seconds = Double(seen.at - leftAt) / 1e9
-        print("lbsim saw the Go node leave after \(seconds) s (window \(Self.leaveWindow))")
+        print("lbsim saw the Go node leave after \(seconds) s (window \(DetectionWindow.leave))")
         #expect(seen.event.member.state == .left)
-        #expect(Self.leaveWindow.contains(seconds), "left after \(seconds) s, window \(Self.leaveWindow)")
+        #expect(DetectionWindow.leave.contains(seconds), "left after \(seconds) s, window \(DetectionWindow.leave)")
         #expect(pair.go.waitForExit(seconds: 10) == 0, "\(pair.go.transcript)")
     }
 
@@ -191,9 +147,9 @@ struct MemberlistInteropTests {
         let left = pair.go.waitFor(seconds: 10) { $0.event == "leave" && $0.node == "lbsim-a" }
         let seen = try #require(left, "Go never saw lbsim leave:\n\(pair.go.transcript)")
         let seconds = Double(seen.monotonic - leftAt) / 1e9
-        print("Go saw the lbsim node leave after \(seconds) s (window \(Self.leaveWindow))")
+        print("Go saw the lbsim node leave after \(seconds) s (window \(DetectionWindow.leave))")
         #expect(seen.state == "left")
-        #expect(Self.leaveWindow.contains(seconds), "left after \(seconds) s, window \(Self.leaveWindow)")
+        #expect(DetectionWindow.leave.contains(seconds), "left after \(seconds) s, window \(DetectionWindow.leave)")
         // The leave finished (its message sent its full number of times) and run returned.
         #expect(pair.lbsim.waitForStop(seconds: 10))
     }
