@@ -66,6 +66,9 @@ struct MemberlistTrioTests {
         #expect(Self.window.contains(lbsimSeconds), "lbsim: dead after \(lbsimSeconds) s, window \(Self.window)")
         #expect(Self.window.contains(goSeconds), "go-a: dead after \(goSeconds) s, window \(Self.window)")
 
+        // go-a's direct pings to go-b failed, so it asked lbsim (the only other member) to
+        // ping go-b for it: an indirect ping from Go to lbsim, a nack back (state.go `probeNode`).
+        #expect(goA.transcript.contains("Failed ping: go-b"), "\(goA.transcript)")
         // The survivors still have each other, and the Go node read everything lbsim sent
         // it: pings, indirect pings, nacks, gossip, push/pulls.
         let survivors = goA.members() ?? []
