@@ -64,8 +64,9 @@ let package = Package(
         .target(name: "Pcap", dependencies: ["CPcap"]),
         // `sim inspect`: who claimed which IP in a capture, sans-IO (frames in, analysis out).
         .target(name: "Inspect", dependencies: ["Wire"]),
-        // The same Speaker on a real interface, with the wall clock (`sim live`).
-        .target(name: "Live", dependencies: ["Speaker", "Engine", "Layer2", "Pcap", "Wire"]),
+        // The same Speaker on a real interface, with the wall clock (`sim live`); the same
+        // Membership code on real UDP and TCP sockets (`LiveMemberlist`).
+        .target(name: "Live", dependencies: ["Speaker", "Engine", "Layer2", "Membership", "Pcap", "Wire"]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
         .target(name: "Scenario", dependencies: [
             "Simulation", "Speaker", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",
@@ -107,7 +108,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Speaker", "Layer2", "Pcap", "Wire", "XMLCheck", "TestSupport"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Wire", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "Inspect", "XMLCheck", "TestSupport"]),
-        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Simulation", "Engine", "NamespaceLab", "TestSupport"]),
+        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Membership", "Simulation", "Engine", "NamespaceLab", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -64,7 +64,7 @@ extension Memberlist {
             return
         }
         let answer = pushPullPayload(join: exchange.join, isReply: true)
-        outbox.datagrams.append(.init(destination: from, port: fromPort, payload: answer))
+        outbox.datagrams.append(.init(destination: from, port: fromPort, payload: answer, transport: .streamReply))
         mergeState(exchange.nodes, now: now)
     }
 

@@ -249,7 +249,7 @@ extension Memberlist {
     mutating func sendPushPull(to destination: IPv4Address, port destinationPort: UInt16, join: Bool, now: Int64) {
         pendingPushPulls.removeAll { $0.expiresAt < now }
         let payload = pushPullPayload(join: join, isReply: false)
-        outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: payload))
+        outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: payload, transport: .stream))
         pendingPushPulls.append(PendingPushPull(address: destination, port: destinationPort, expiresAt: now + config.tcpTimeout))
     }
 }

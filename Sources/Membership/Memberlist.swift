@@ -5,7 +5,9 @@ import Wire
 ///
 /// The driver (the simulator, or a live process) hands it received datagrams and the time,
 /// calls `tick` when `nextWakeup` comes, and sends the datagrams each call returns from this
-/// node's address and port. Nothing here reads a clock or draws randomness except from the
+/// node's address and port: the simulator all as UDP, a live driver (`LiveMemberlist`) the
+/// push/pulls over TCP as their `transport` says, handing what comes back on a connection to
+/// `receiveStream`. Nothing here reads a clock or draws randomness except from the
 /// generator given at creation, so the same inputs always give the same outputs.
 ///
 /// Timers follow memberlist's goroutines: probes on a ticker every ProbeInterval from
@@ -93,7 +95,8 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     // MARK: - Driving
 
     /// Joins a cluster through `seeds`: a push/pull (full state exchange) with each, as
-    /// memberlist's `Join` does. The answers arrive as datagrams like any other.
+    /// memberlist's `Join` does. In the simulator the answers arrive as datagrams like any
+    /// other; on real connections through `receiveStream(dialed: true)`.
     public mutating func join(_ seeds: [(IPv4Address, UInt16)], now: Int64) -> Output {
         catchUpGossip(now)
         for (seedAddress, seedPort) in seeds {
@@ -275,11 +278,13 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         sendRaw(packet, to: destination, port: destinationPort, member: nil)
     }
 
-    /// memberlist's `rawSendMsgPacket`: the packet as it is, behind a CRC when the member
-    /// speaks protocol 5. Without `member` memberlist looks the destination up by its
+    /// memberlist's `rawSendMsgPacket`: the packet as it is (compressed first if that is
+    /// shorter and compression is on), behind a CRC when the member speaks protocol 5. Without `member` memberlist looks the destination up by its
     /// address text, which finds a member only when members are named by address.
     mutating func sendRaw(_ packet: [UInt8], to destination: IPv4Address, port destinationPort: UInt16, member: NodeState?) {
         let known = member ?? lookUpByAddressText(destination)
+        // Compression comes first, the CRC then covers the compressed bytes.
+        let packet = config.enableCompression ? Compression.wrapIfSmaller(packet) : packet
         let payload = (known?.protocolMax ?? 0) >= 5 ? Packet.withCRC(packet) : packet
         outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: payload))
     }

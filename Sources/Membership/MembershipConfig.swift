@@ -30,6 +30,11 @@ public struct MembershipConfig: Sendable, Hashable {
     public var tcpTimeout: Int64
     /// After this long dead, a member may come back under a new address (0: never).
     public var deadNodeReclaimTime: Int64
+    /// memberlist's `EnableCompression`: packets go LZW-compressed when that is smaller, and
+    /// stream messages always (see `Compression`). memberlist's default is on; lbsim's is
+    /// off, so that the simulator's bytes stay what they were (compressed or not, memberlist
+    /// reads both). A live node talking to real memberlist turns it on.
+    public var enableCompression: Bool
 
     public init(
         probeInterval: Int64 = 1_000_000_000,
@@ -45,7 +50,8 @@ public struct MembershipConfig: Sendable, Hashable {
         awarenessMaxMultiplier: Int = 8,
         udpBufferSize: Int = 1400,
         tcpTimeout: Int64 = 10_000_000_000,
-        deadNodeReclaimTime: Int64 = 0
+        deadNodeReclaimTime: Int64 = 0,
+        enableCompression: Bool = false
     ) {
         self.probeInterval = probeInterval
         self.probeTimeout = probeTimeout
@@ -61,10 +67,15 @@ public struct MembershipConfig: Sendable, Hashable {
         self.udpBufferSize = udpBufferSize
         self.tcpTimeout = tcpTimeout
         self.deadNodeReclaimTime = deadNodeReclaimTime
+        self.enableCompression = enableCompression
     }
 
-    /// memberlist's `DefaultLANConfig`, which MetalLB's speakers use.
+    /// memberlist's `DefaultLANConfig`, which MetalLB's speakers use, except that compression
+    /// is off (see `enableCompression`; `liveLAN` has it on).
     public static let lan = MembershipConfig()
+
+    /// memberlist's `DefaultLANConfig` exactly, compression on: for a node on a real network.
+    public static let liveLAN = MembershipConfig(enableCompression: true)
 
     /// memberlist's `DefaultWANConfig`: the LAN defaults with slower probing and gossip.
     public static let wan = MembershipConfig(

@@ -3,17 +3,35 @@ import Wire
 /// What one call into a `Memberlist` produced: datagrams to send now, events for the
 /// application, and what was received but thrown away.
 public struct MembershipOutput: Sendable, Hashable {
-    /// A UDP datagram for the driver to send from this node's address and port.
+    /// How memberlist would carry a message: UDP, or a TCP stream (net.go: probes and
+    /// gossip go by `rawSendMsgPacket`; push/pull by `sendAndReceiveState`/`handleConn`).
+    public enum Transport: Sendable, Hashable {
+        /// A UDP packet.
+        case packet
+        /// A push/pull this node starts (a join, or the periodic one): memberlist dials the
+        /// destination, writes this, and reads the answer on the same connection.
+        case stream
+        /// The answer to a push/pull that arrived as a datagram (the simulator's stand-in for
+        /// a connection; it has the `Reply` key). A push/pull that arrived on a real
+        /// connection is answered through `Memberlist.receiveStream` instead.
+        case streamReply
+    }
+
+    /// A message for the driver to send from this node's address and port. The simulator
+    /// sends every one as a UDP datagram, push/pull included; a live driver sends the
+    /// `.stream` ones over TCP (framed by `Stream.frame`).
     public struct Datagram: Sendable, Hashable {
         public var destination: IPv4Address
         public var port: UInt16
-        /// The UDP payload: a memberlist packet.
+        /// The UDP payload: a memberlist packet (for a push/pull, the stream's message).
         public var payload: [UInt8]
+        public var transport: Transport
 
-        public init(destination: IPv4Address, port: UInt16, payload: [UInt8]) {
+        public init(destination: IPv4Address, port: UInt16, payload: [UInt8], transport: Transport = .packet) {
             self.destination = destination
             self.port = port
             self.payload = payload
+            self.transport = transport
         }
     }
 

@@ -7,14 +7,16 @@ public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     case suspect = 3
     case alive = 4
     case dead = 5
-    /// A full state exchange. memberlist sends it over TCP; lbsim over UDP (see `PushPull`).
+    /// A full state exchange. memberlist sends it over TCP (see `Stream`); lbsim's simulator
+    /// over UDP (see `PushPull`).
     case pushPull = 6
     /// Several messages in one packet: a count byte, the big-endian 16-bit length of each,
     /// then the messages.
     case compound = 7
     /// The application's own messages (MetalLB sends none).
     case user = 8
-    /// An LZW-compressed message. lbsim does not compress and drops these on receipt.
+    /// An LZW-compressed message (see `Compression`): unpacked on receipt; sent only with
+    /// `MembershipConfig.enableCompression`.
     case compress = 9
     case encrypt = 10
     /// Lifeguard's negative ack: an indirect prober heard nothing from the target in time.

@@ -145,9 +145,11 @@ public struct PushNodeState: Hashable, Sendable {
 /// map, then one `pushNodeState` map per member; no user state), carried in one datagram.
 ///
 /// memberlist runs push/pull over TCP: the initiator connects, sends its state, reads the
-/// other's, and both merge. lbsim sends the same bytes as UDP datagrams; the one addition
-/// is a `Reply` key in the header of the answer (left out of requests, so a request's bytes
-/// are exactly memberlist's), standing in for the connection telling the two directions apart.
+/// other's, and both merge. lbsim's simulator sends the same bytes as UDP datagrams; the one
+/// addition is a `Reply` key in the header of the answer (left out of requests, so a
+/// request's bytes are exactly memberlist's), standing in for the connection telling the two
+/// directions apart. On a real connection (`Stream`, `Memberlist.receiveStream`) there is no
+/// `Reply` key: the bytes are memberlist's both ways.
 public struct PushPull: Hashable, Sendable {
     /// memberlist refuses a push/pull claiming more members than this (`maxPushStateNodes`).
     static let maximumNodes = 1024 * 1024

@@ -8,7 +8,8 @@ public enum Packet {
     public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case empty
         case unknownType(UInt8)
-        /// A known type lbsim does not handle: user, compress, encrypt, error, a nested CRC.
+        /// A known type lbsim does not handle: user, encrypt, error, a nested CRC (and, in
+        /// `decodeMessage`, compress).
         case unsupported(MessageType)
         /// The CRC-32 in a `hasCRC` packet does not match the rest of the packet.
         case badChecksum(expected: UInt32, computed: UInt32)
@@ -19,6 +20,8 @@ public enum Packet {
         /// A push/pull anywhere but as a whole packet.
         case nestedPushPull
         case body(MessageType, MessagePackError)
+        /// A compress message that could not be unpacked.
+        case compression(Compression.DecodeError)
 
         public var description: String {
             switch self {
@@ -32,6 +35,7 @@ public enum Packet {
             case .tooDeep: return "compound messages nested deeper than \(maximumNesting)"
             case .nestedPushPull: return "push/pull inside a compound message"
             case let .body(type, error): return "failed to decode \(type): \(error)"
+            case let .compression(error): return error.description
             }
         }
     }
@@ -156,13 +160,25 @@ public enum Packet {
             }
         case .pushPull:
             contents.errors.append(.nestedPushPull)
+        case .compress:
+            // handleCompressed: the message inside is handled like one that came on its own
+            // (a compound, typically), one level deeper.
+            guard depth < maximumNesting else {
+                contents.errors.append(.tooDeep)
+                return
+            }
+            do {
+                command(try Compression.unwrap(body: body)[...], depth: depth + 1, into: &contents)
+            } catch {
+                contents.errors.append(.compression(error))
+            }
         case .ping, .indirectPing, .ack, .nack, .suspect, .alive, .dead:
             do {
                 contents.messages.append(try Message.decodeBody(type, body))
             } catch {
                 contents.errors.append(.body(type, error))
             }
-        case .user, .compress, .encrypt, .hasCRC, .error:
+        case .user, .encrypt, .hasCRC, .error:
             contents.errors.append(.unsupported(type))
         }
     }

@@ -1,0 +1,262 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Membership
+import Wire
+
+/// Runs Membership's `Memberlist`, unchanged, on real sockets with the wall clock: a
+/// memberlist node that real hashicorp/memberlist nodes (MetalLB's speakers) can join and be
+/// joined by.
+///
+/// As memberlist's transport/net_transport.go, it binds one UDP socket and one TCP listener
+/// to the same address and port (7946 by default). The driver only moves bytes; every
+/// protocol decision is the sans-IO `Memberlist`'s:
+/// - each UDP datagram received goes to `receive`; outputs of transport `.packet` go out by
+///   UDP from the bound socket;
+/// - an output of transport `.stream` (a join or periodic push/pull) is a TCP exchange, as
+///   net.go `sendAndReceiveState`: dial with TCPTimeout (10 s), write the message
+///   (`Stream.frame`), read the answer on the same connection, hand it to
+///   `receiveStream(dialed: true)`;
+/// - an accepted connection is read (`Stream.read`), handed to `receiveStream(dialed:
+///   false)`, and the reply written back on it, as net.go `handleConn`;
+/// - the loop sleeps until `nextWakeup` (CLOCK_MONOTONIC) or a message, then calls `tick`.
+///
+/// One thread runs the loop (`run`) and alone touches the `Memberlist`; the UDP reader, the
+/// TCP acceptor and one thread per connection only post to its mailbox (connection threads
+/// then wait for the reply to write).
+///
+/// Sockets belong to the network namespace of the thread that creates them: the listeners
+/// are made in `init`, and the threads that dial enter the namespace `init` ran in.
+public final class LiveMemberlist: @unchecked Sendable {
+    /// What the node reports as it goes (on the loop thread). Times are CLOCK_MONOTONIC ns.
+    public enum Event: Sendable, Hashable {
+        /// memberlist's event delegate: a member joined, left or died, or was updated.
+        case member(MemberEvent, at: Int64)
+        /// A push/pull this node started got its answer from `address`:`port`.
+        case pushPullAnswered(IPv4Address, UInt16, at: Int64)
+        /// A stream (dialed or accepted) failed: dial, read, write or decode.
+        case streamFailed(String)
+        /// A received message was not acted on (see `MembershipOutput.discarded`).
+        case discarded(String)
+        /// A UDP datagram could not be sent.
+        case sendFailed(String)
+    }
+
+    public let name: String
+    public let address: IPv4Address
+    public let port: UInt16
+    public let config: MembershipConfig
+
+    private var memberlist: Memberlist<SystemRandomNumberGenerator>
+    private let udp: Int32
+    private let listener: Int32
+    private let namespace = NetworkNamespace()
+    private let mailbox = Mailbox<Message>()
+    private let stopped = StopFlag()
+    private let onEvent: @Sendable (Event) -> Void
+    private let viewLock = NSLock()
+    private var view: [Member] = []
+    private var health = 0
+
+    private enum Message {
+        case datagram([UInt8], from: IPv4Address, port: UInt16)
+        /// A message read off an accepted connection; the reply (framed) goes in `reply`.
+        case incoming([UInt8], from: IPv4Address, port: UInt16, reply: Handoff<[UInt8]?>)
+        /// The answer to a push/pull this node dialed `from`:`port` for.
+        case answer([UInt8], from: IPv4Address, port: UInt16)
+        case streamFailed(String)
+        case join([(IPv4Address, UInt16)])
+        case leave(timeout: Int64)
+        case stop
+    }
+
+    /// Binds the UDP socket and the TCP listener (in the calling thread's network
+    /// namespace) and creates the memberlist. Nothing is sent until `run`.
+    public init(name: String, address: IPv4Address, port: UInt16 = 7946, config: MembershipConfig = .liveLAN,
+                meta: [UInt8] = [], onEvent: @escaping @Sendable (Event) -> Void = { _ in }) throws {
+        self.name = name
+        self.address = address
+        self.port = port
+        self.config = config
+        self.onEvent = onEvent
+        let udp = try Sockets.udp(address, port)
+        do {
+            listener = try Sockets.tcpListener(address, port)
+        } catch {
+            close(udp)
+            throw error
+        }
+        self.udp = udp
+        memberlist = Memberlist(name: name, address: address, port: port, config: config, meta: meta,
+                                generator: SystemRandomNumberGenerator(), now: WallClock.monotonicNanoseconds())
+        view = memberlist.members
+    }
+
+    // MARK: - From any thread
+
+    /// Joins through `seeds` (a push/pull with each, over TCP), as memberlist's `Join`.
+    public func join(_ seeds: [(IPv4Address, UInt16)]) { mailbox.post(.join(seeds)) }
+
+    /// Leaves gracefully (memberlist's `Leave`): the node's own dead message is gossiped;
+    /// `run` returns once it is out (or after `timeout` seconds), closing the sockets, as
+    /// MetalLB shuts memberlist down after leaving.
+    public func leave(timeout: Double = 5) { mailbox.post(.leave(timeout: Int64(timeout * 1e9))) }
+
+    /// Stops at once, telling nobody: the sockets close as a killed process's do.
+    public func requestStop() { mailbox.post(.stop) }
+
+    /// The member list as the loop last left it (memberlist's view, dead and left included).
+    public var members: [Member] {
+        viewLock.lock()
+        defer { viewLock.unlock() }
+        return view
+    }
+
+    /// Lifeguard's health score as the loop last left it (0 is healthy; see `Awareness`).
+    public var healthScore: Int {
+        viewLock.lock()
+        defer { viewLock.unlock() }
+        return health
+    }
+
+    // MARK: - The loop
+
+    /// Runs until `requestStop` or the end of a `leave`; then the sockets are closed.
+    public func run() {
+        let threads = DispatchGroup()
+        startReader(threads)
+        startAcceptor(threads)
+        handle(memberlist.tick(now: WallClock.monotonicNanoseconds()))
+
+        var leaveDeadline: Int64?
+        loop: while true {
+            let now = WallClock.monotonicNanoseconds()
+            var wake = memberlist.nextWakeup ?? now + 1_000_000_000
+            if let leaveDeadline { wake = min(wake, leaveDeadline) }
+            for message in mailbox.wait(untilMonotonic: wake) {
+                let now = WallClock.monotonicNanoseconds()
+                switch message {
+                case let .datagram(payload, from, fromPort):
+                    handle(memberlist.receive(payload, from: from, port: fromPort, now: now))
+                case let .incoming(bytes, from, fromPort, reply):
+                    let (answer, output) = memberlist.receiveStream(bytes, from: from, port: fromPort, dialed: false, now: now)
+                    reply.put(answer.map { Stream.frame($0, compress: config.enableCompression) })
+                    handle(output)
+                case let .answer(bytes, from, fromPort):
+                    onEvent(.pushPullAnswered(from, fromPort, at: now))
+                    handle(memberlist.receiveStream(bytes, from: from, port: fromPort, dialed: true, now: now).output)
+                case let .streamFailed(reason):
+                    onEvent(.streamFailed(reason))
+                case let .join(seeds):
+                    handle(memberlist.join(seeds, now: now))
+                case let .leave(timeout):
+                    handle(memberlist.leave(now: now))
+                    leaveDeadline = now + timeout
+                case .stop:
+                    break loop
+                }
+            }
+            let after = WallClock.monotonicNanoseconds()
+            if let tick = memberlist.nextWakeup, after >= tick {
+                handle(memberlist.tick(now: after))
+            }
+            if let leaveDeadline, memberlist.leaveBroadcastFinished || after >= leaveDeadline { break }
+        }
+        stopped.raise()
+        // The reader and acceptor poll in short steps; their sockets close once they are out.
+        _ = threads.wait(timeout: .now() + .seconds(2))
+        close(udp)
+        close(listener)
+    }
+
+    /// Sends what a call produced and reports its events.
+    private func handle(_ output: MembershipOutput) {
+        for datagram in output.datagrams {
+            switch datagram.transport {
+            case .packet, .streamReply:
+                do {
+                    try Sockets.sendDatagram(udp, datagram.payload, to: datagram.destination, port: datagram.port)
+                } catch {
+                    onEvent(.sendFailed(error.description))
+                }
+            case .stream:
+                dial(datagram)
+            }
+        }
+        let now = WallClock.monotonicNanoseconds()
+        for event in output.events { onEvent(.member(event, at: now)) }
+        for reason in output.discarded { onEvent(.discarded(reason)) }
+        let (members, score) = (memberlist.members, memberlist.healthScore)
+        viewLock.lock()
+        view = members
+        health = score
+        viewLock.unlock()
+    }
+
+    // MARK: - I/O threads
+
+    private func startReader(_ threads: DispatchGroup) {
+        let (udp, mailbox, stopped) = (self.udp, self.mailbox, self.stopped)
+        threads.enter()
+        Thread {
+            defer { threads.leave() }
+            while !stopped.isSet {
+                if let (payload, from, fromPort) = Sockets.receiveDatagram(udp, milliseconds: 100) {
+                    mailbox.post(.datagram(payload, from: from, port: fromPort))
+                }
+            }
+        }.start()
+    }
+
+    private func startAcceptor(_ threads: DispatchGroup) {
+        let (listener, mailbox, stopped, timeout) = (self.listener, self.mailbox, self.stopped, config.tcpTimeout)
+        threads.enter()
+        Thread {
+            defer { threads.leave() }
+            while !stopped.isSet {
+                guard let (fd, from, fromPort) = Sockets.acceptConnection(listener, milliseconds: 100) else { continue }
+                Thread { Self.serve(fd, from: from, port: fromPort, timeout: timeout, mailbox: mailbox) }.start()
+            }
+        }.start()
+    }
+
+    /// One accepted connection (net.go `handleConn`): read, let the loop answer, write back.
+    private static func serve(_ fd: Int32, from: IPv4Address, port: UInt16, timeout: Int64, mailbox: Mailbox<Message>) {
+        defer { close(fd) }
+        Sockets.setTimeouts(fd, nanoseconds: timeout)
+        do {
+            guard let message = try StreamConnection.readMessage(fd) else { return }
+            let reply = Handoff<[UInt8]?>()
+            mailbox.post(.incoming(message, from: from, port: port, reply: reply))
+            guard let answer = reply.take(waitingUpTo: timeout) else { return }
+            if let answer { try Sockets.writeAll(fd, answer) }
+        } catch {
+            mailbox.post(.streamFailed("stream from \(from):\(port): \(error.description)"))
+            try? Sockets.writeAll(fd, StreamConnection.errorMessage(error.description))
+        }
+    }
+
+    /// A push/pull this node starts (net.go `sendAndReceiveState`), on a thread of its own.
+    private func dial(_ datagram: MembershipOutput.Datagram) {
+        let (namespace, mailbox, source, timeout) = (self.namespace, self.mailbox, address, config.tcpTimeout)
+        let framed = Stream.frame(datagram.payload, compress: config.enableCompression)
+        let (destination, destinationPort) = (datagram.destination, datagram.port)
+        Thread {
+            do {
+                try namespace.enter()
+                let fd = try Sockets.dial(destination, port: destinationPort, from: source,
+                                          milliseconds: Int32(clamping: timeout / 1_000_000))
+                defer { close(fd) }
+                Sockets.setTimeouts(fd, nanoseconds: timeout)
+                try Sockets.writeAll(fd, framed)
+                guard let answer = try StreamConnection.readMessage(fd) else {
+                    throw Sockets.Failure(message: "connection closed without an answer")
+                }
+                mailbox.post(.answer(answer, from: destination, port: destinationPort))
+            } catch {
+                mailbox.post(.streamFailed("push/pull with \(destination):\(destinationPort): \(error)"))
+            }
+        }.start()
+    }
+}

@@ -1,0 +1,49 @@
+import Wire
+
+/// The TCP side of memberlist, for a driver with real connections (net.go `handleConn`,
+/// `sendAndReceiveState`). The simulator never calls this: it carries push/pulls as
+/// datagrams through `receive`.
+extension Memberlist {
+    /// Handles one message read off a TCP connection (`Stream.read` gives it whole and
+    /// decompressed), and returns what to write back on that connection, if anything (to be
+    /// framed with `Stream.frame`), with the output as `receive` gives it.
+    ///
+    /// - `dialed` false: the other side connected. A push/pull is answered with this node's
+    ///   list, taken before the other's is merged, echoing its join flag, without lbsim's
+    ///   `Reply` key (`handleConn`, `sendLocalState`); a ping for this node (memberlist's TCP
+    ///   fallback probe) is answered with an ack (`handleConn`, `pingMsg`).
+    /// - `dialed` true: this node connected to `from`:`port` for a push/pull it started
+    ///   (a `.stream` datagram) and this is the answer, merged if it came within TCPTimeout.
+    public mutating func receiveStream(_ message: [UInt8], from: IPv4Address, port fromPort: UInt16, dialed: Bool,
+                                       now: Int64) -> (reply: [UInt8]?, output: Output) {
+        catchUpGossip(now)
+        var reply: [UInt8]?
+        do {
+            switch try Packet.decodeMessage(message) {
+            case var .pushPull(exchange):
+                if dialed {
+                    exchange.isReply = true
+                    handlePushPull(exchange, from: from, port: fromPort, now: now)
+                } else {
+                    reply = pushPullPayload(join: exchange.join, isReply: false)
+                    mergeState(exchange.nodes, now: now)
+                }
+            case let .ping(ping) where !dialed:
+                if !ping.node.isEmpty && ping.node != name {
+                    outbox.discarded.append("got ping for unexpected node \(ping.node) from \(from):\(fromPort) (stream)")
+                } else {
+                    reply = Message.ack(Ack(seqNo: ping.seqNo)).encoded
+                }
+            case let other:
+                outbox.discarded.append("received invalid msgType (\(other.type.rawValue)) on a stream from \(from):\(fromPort)")
+            }
+        } catch {
+            outbox.discarded.append("\(error) from \(from):\(fromPort) (stream)")
+        }
+        // As in `receive`: a confirmation may have brought a suspicion's deadline to now.
+        for (memberName, suspicion) in suspicions.sorted(by: { $0.key < $1.key }) where suspicion.deadline <= now {
+            suspicionExpired(memberName, now: now)
+        }
+        return (reply, takeOutput())
+    }
+}
