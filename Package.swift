@@ -66,7 +66,10 @@ let package = Package(
         .target(name: "Inspect", dependencies: ["Wire"]),
         // The same Speaker on a real interface, with the wall clock (`sim live`); the same
         // Membership code on real UDP and TCP sockets (`LiveMemberlist`).
-        .target(name: "Live", dependencies: ["Speaker", "Engine", "Layer2", "Membership", "Pcap", "Wire"]),
+        .target(name: "Live", dependencies: [
+            "Speaker", "Engine", "Layer2", "Membership", "Pcap", "Wire",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
         .target(name: "Scenario", dependencies: [
             "Simulation", "Speaker", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",

@@ -1,3 +1,4 @@
+import Membership
 import Wire
 
 /// What a live run reports as it goes, for the command line to print. Live itself prints
@@ -14,6 +15,11 @@ public enum LiveEvent: Sendable, Hashable {
     /// One gratuitous round for `ip` was sent (an ARP request and reply, or an unsolicited
     /// Neighbor Advertisement), as the speaker's round records count it.
     case gratuitousRound(IPAddress)
+    /// The speaker's memberlist saw a member join, leave (dead or left) or change
+    /// (`sim live --scenario`).
+    case member(MemberEvent)
+    /// memberlist's transport failed: a dial, a read or a write (`sim live --scenario`).
+    case memberlistProblem(String)
     /// The announce file could not be read or parsed; the previous set stays in force.
     case announceSetRejected(String)
     /// A frame could not be sent.

@@ -18,6 +18,19 @@ extension Speaker {
         handle(output, now: now)
     }
 
+    /// A memberlist message read off a TCP connection (a live driver; the simulator carries
+    /// push/pulls as datagrams). `dialed` false: the other side connected, and the returned
+    /// message (unframed) is written back on that connection; `dialed` true: the answer to a
+    /// push/pull this speaker started (a `.stream` datagram). See `Memberlist.receiveStream`.
+    public mutating func handleStream(_ message: [UInt8], from source: IPv4Address, port sourcePort: UInt16,
+                                      dialed: Bool, now: Int64) -> [UInt8]? {
+        guard !hasExited, memberlist != nil else { return nil }
+        let (reply, output) = memberlist!.receiveStream(message, from: source, port: sourcePort, dialed: dialed,
+                                                        now: now)
+        handle(output, now: now)
+        return reply
+    }
+
     /// MetalLB's `mlJoin`: a join through every speaker address that is not a live member.
     mutating func joinMissingSpeakers(now: Int64) {
         guard memberlist != nil, leaveDeadline == nil else { return }

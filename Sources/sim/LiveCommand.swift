@@ -1,19 +1,33 @@
 import ArgumentParser
 import Foundation
 import Live
+import Scenario
 import Wire
 
-/// `sim live`: the simulator's layer2 speaker (Layer2's `Announcer`, unchanged) answering ARP
-/// on a real interface, with the wall clock.
+/// `sim live`: the simulator's speaker process on a real interface, with the wall clock: either
+/// announcing a given set of addresses (announcer only), or as node NAME of a scenario, with
+/// memberlist on real sockets (the whole speaker).
 struct LiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "live",
-        abstract: "Answer ARP and NDP for service IPs on a real interface with lbsim's layer2 speaker.",
+        abstract: "Run lbsim's MetalLB speaker on a real interface: announce given IPs, or be one node of a scenario.",
         usage: """
             sim live --interface IF --announce IP[,IP...] [--announce-file FILE|-] [--pcap FILE] \
             [--version v0.9.4|current] [--duration D]
+            sim live --interface IF --scenario FILE --node NAME [--pcap FILE] [--duration D]
             """,
         discussion: """
+            With --scenario FILE --node NAME the process is node NAME's whole MetalLB speaker: its \
+            configuration (MetalLB version, memberlist profile, the other speakers' addresses) and the \
+            services its informers list come from the scenario (its manifests applied to a simulated \
+            cluster that settles for 0.5 s: MetalLB's controller allocates, endpoints are known; the \
+            timeline is not played). memberlist runs on real UDP and TCP sockets on the node's address, \
+            which must be on IF, port 7946, and joins the other nodes' addresses; the speaker elects and \
+            answers ARP/NDP on IF. Instances in network namespaces, one per node, form a MetalLB-like \
+            cluster: kill the owner's process and the next node in election order takes over with real \
+            gratuitous ARP. SIGTERM or SIGINT leaves memberlist first (MetalLB's graceful stop). \
+            Exit status as below, and 65 for a scenario error, 66 for a missing scenario file. \
+            Otherwise (announcer only): \
             Answers ARP requests for the announced IPv4 addresses and Neighbor Solicitations (with a source \
             link-layer address, to the solicited-node group) for the IPv6 ones with IF's MAC, and sends \
             MetalLB's gratuitous rounds when an address starts being announced: an ARP request and reply, \
@@ -32,6 +46,12 @@ struct LiveCommand: ParsableCommand {
 
     @Option(name: .long, help: "The interface to answer on (must exist and be up).")
     var interface: String
+
+    @Option(name: .long, help: ArgumentHelp("Run as node NAME of this scenario (with --node).", valueName: "FILE"))
+    var scenario: String?
+
+    @Option(name: .long, help: ArgumentHelp("The scenario node this process is.", valueName: "NAME"))
+    var node: String?
 
     @Option(name: .long, help: "Addresses to announce for the whole run, comma-separated.")
     var announce: [String] = []
@@ -57,15 +77,25 @@ struct LiveCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if let duration, LiveCommand.nanoseconds(duration) == nil {
+            throw ValidationError("--duration must be a positive duration such as 10, 10s, 500ms or 2m, got \(duration)")
+        }
+        if scenario != nil || node != nil {
+            guard scenario != nil, node != nil else {
+                throw ValidationError("--scenario FILE and --node NAME go together: the process is node NAME of FILE")
+            }
+            guard announce.isEmpty, announceFile == nil, version == LiveVersion.current.rawValue, !promiscuous else {
+                throw ValidationError("with --scenario the services and MetalLB version come from the scenario: "
+                                      + "drop --announce, --announce-file, --version and --promiscuous")
+            }
+            return
+        }
         guard !announce.isEmpty || announceFile != nil else {
             throw ValidationError("give the addresses to announce with --announce IP[,IP...] or --announce-file FILE")
         }
         _ = try parsedAddresses()
         guard LiveVersion(rawValue: version) != nil else {
             throw ValidationError("--version must be one of \(LiveVersion.allCases.map(\.rawValue).joined(separator: ", ")), got \(version)")
-        }
-        if let duration, LiveCommand.nanoseconds(duration) == nil {
-            throw ValidationError("--duration must be a positive duration such as 10, 10s, 500ms or 2m, got \(duration)")
         }
     }
 
@@ -96,6 +126,7 @@ struct LiveCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let scenario, let node { return try runNode(scenario: scenario, node: node) }
         let follow: AnnounceSource? = announceFile.map { $0 == "-" ? .standardInput : .file($0) }
         let configuration = LiveConfiguration(
             interface: interface, announce: try parsedAddresses(), follow: follow, pcapPath: pcap,
@@ -125,6 +156,48 @@ struct LiveCommand: ParsableCommand {
             """)
     }
 
+    /// `--scenario FILE --node NAME`: node NAME's whole speaker.
+    private func runNode(scenario path: String, node: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            printError("sim live: \(path): no such file")
+            throw ExitCode(66)
+        }
+        let view: LiveScenarioView
+        do {
+            view = try LiveScenarioView.of(try ScenarioLoader().load(path), node: node)
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.dataError)
+        }
+        let configuration = LiveNode.Configuration(interface: interface, speaker: view.configuration,
+                                                   services: view.services, pcapPath: pcap,
+                                                   durationNanoseconds: duration.flatMap(LiveCommand.nanoseconds))
+        let start = WallClock.monotonicNanoseconds()
+        let quiet = self.quiet
+        let process: LiveNode
+        do {
+            process = try LiveNode(configuration: configuration) { event in
+                if !quiet || LiveCommand.isProblem(event) {
+                    LiveCommand.print(event, elapsed: WallClock.monotonicNanoseconds() - start)
+                }
+            }
+        } catch {
+            printError("sim live: \(error.description)")
+            throw ExitCode(LiveCommand.exitStatus(for: error))
+        }
+        LiveCommand.emit("sim live: node \(node) of \(path), \(view.services.count) services, memberlist "
+                         + (view.configuration.membership == nil ? "off" : "on \(view.configuration.address):\(view.configuration.memberlistPort)"))
+        let signals = process.stopOnSignals()
+        let summary = process.run()
+        withExtendedLifetime(signals) {}
+        LiveCommand.emit("""
+            sim live: stopped; \(summary.framesReceived) frames received (\(summary.malformedFrames) malformed), \
+            \(summary.repliesSent) replies and \(summary.gratuitousFramesSent) gratuitous frames sent, \
+            \(summary.sendErrors) send errors\(summary.kernelDropped.map { ", \($0) dropped by the kernel" } ?? "")\
+            \(pcap.map { "; \(summary.framesRecorded) frames written to \($0)" } ?? "")
+            """)
+    }
+
     /// One line to standard output, written at once (not held in a buffer while the run goes
     /// on: whoever watches a live run reads it as it happens).
     static func emit(_ line: String) {
@@ -144,7 +217,7 @@ struct LiveCommand: ParsableCommand {
 
     static func isProblem(_ event: LiveEvent) -> Bool {
         switch event {
-        case .announceSetRejected, .sendFailed, .captureFailed: return true
+        case .announceSetRejected, .sendFailed, .captureFailed, .memberlistProblem: return true
         default: return false
         }
     }
@@ -168,6 +241,10 @@ struct LiveCommand: ParsableCommand {
             printError("\(stamp) send failed: \(message)")
         case let .captureFailed(message):
             printError("\(stamp) capture ended: \(message)")
+        case let .member(event):
+            emit("\(stamp) memberlist: \(event)")
+        case let .memberlistProblem(message):
+            printError("\(stamp) memberlist: \(message)")
         }
     }
 }

@@ -1,0 +1,274 @@
+import Dispatch
+import Engine
+import Foundation
+import Layer2
+import Membership
+import OrderedCollections
+import Pcap
+import Speaker
+import Wire
+
+/// One node of a MetalLB-like cluster on real interfaces: the whole `Speaker` (the same
+/// process the simulator runs on every node) with memberlist on real UDP and TCP sockets and
+/// its responders on a libpcap capture (`sim live --scenario FILE --node NAME`).
+///
+/// The speaker's configuration and its informers' services come from a scenario
+/// (`LiveScenarioView` in Scenario: the simulated cluster settles, then its API state is read);
+/// the API view is static. Several instances in network namespaces, one per node of the
+/// scenario, find each other through memberlist, elect one announcer per service, and hand an
+/// address over when a process dies, with real gratuitous ARP to real kernels.
+///
+/// The driver only moves things between the world and the speaker, as `LiveSpeaker` does:
+/// captured frames to `handleFrame`, datagrams and streams from `MemberlistTransport` to
+/// `handleDatagram`/`handleStream`, its outputs carried out in order, its timers kept on
+/// CLOCK_MONOTONIC. SIGTERM or SIGINT is the pod's graceful stop: memberlist leaves first.
+public final class LiveNode: @unchecked Sendable {
+    /// What the node runs with.
+    public struct Configuration: Sendable {
+        /// The interface to answer on; it must carry the node's address.
+        public var interface: String
+        /// The speaker as the scenario configures node NAME (its interfaces are replaced by
+        /// `interface`).
+        public var speaker: SpeakerConfiguration
+        /// The services its informers list.
+        public var services: [(String, ServiceView)]
+        public var pcapPath: String?
+        /// Stop after this many nanoseconds (nil: until a signal).
+        public var durationNanoseconds: Int64?
+
+        public init(interface: String, speaker: SpeakerConfiguration, services: [(String, ServiceView)],
+                    pcapPath: String? = nil, durationNanoseconds: Int64? = nil) {
+            self.interface = interface
+            self.speaker = speaker
+            self.services = services
+            self.pcapPath = pcapPath
+            self.durationNanoseconds = durationNanoseconds
+        }
+    }
+
+    public let configuration: Configuration
+    /// The interface's MAC: what the speaker answers with.
+    public let hardwareAddress: MACAddress
+    private let capture: LiveCapture
+    private var transport: MemberlistTransport?
+    private var writer: PcapFileWriter?
+    private var speaker: Speaker?
+    private var speakerConfiguration: SpeakerConfiguration
+    private var armed: [(timer: SpeakerTimer, at: Int64)] = []
+    private var summary = LiveSummary()
+    private let inbox = Mailbox<Message>()
+    private let onEvent: @Sendable (LiveEvent) -> Void
+
+    private enum Message {
+        case frame(PcapRecord)
+        case memberlist(MemberlistTransport.Arrival)
+        case terminate
+    }
+
+    /// Checks permission and the interface, binds memberlist's sockets on the node's address,
+    /// opens the capture and the pcap. Nothing is sent until `run`.
+    public init(configuration: Configuration, onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }) throws(LiveError) {
+        self.configuration = configuration
+        self.onEvent = onEvent
+        if CapturePermission.hasNetRaw() == false { throw .notPermitted(CapturePermission.missingMessage) }
+        let interface: LiveInterface
+        do {
+            interface = try LiveInterface.lookup(configuration.interface)
+        } catch {
+            throw .interfaceUnavailable(error.message)
+        }
+        guard interface.isUp else {
+            throw .interfaceUnavailable(
+                "interface \(interface.name) is down: bring it up with `ip link set \(interface.name) up`")
+        }
+        guard let bytes = interface.hardwareAddress, bytes.count == 6 else {
+            throw .interfaceUnavailable("interface \(interface.name) has no Ethernet MAC address to answer with")
+        }
+        hardwareAddress = MACAddress(bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5])
+        var process = configuration.speaker
+        process.interfaces = [L2Interface(name: interface.name, hardwareAddress: hardwareAddress,
+                                          linkLocal: .some(LinkLocalAddress.of(interface.name)))]
+        process.interfaceSelection = .given
+        // On a real network memberlist runs with DefaultLANConfig exactly: compression on.
+        process.membership?.enableCompression = true
+        speakerConfiguration = process
+        let wantsNDP = configuration.services.contains { $0.1.ingress.contains { if case .v6 = $0 { true } else { false } } }
+        do {
+            capture = try LiveCapture(interface: interface.name,
+                                      options: LiveCapture.Options(filter: "arp or icmp6", promiscuous: wantsNDP))
+        } catch {
+            throw .capture(error.description)
+        }
+        if let membership = process.membership {
+            let inbox = self.inbox
+            do {
+                transport = try MemberlistTransport(address: process.address, port: process.memberlistPort,
+                                                    config: membership) { inbox.post(.memberlist($0)) }
+            } catch {
+                throw .interfaceUnavailable(
+                    "memberlist cannot bind \(process.address):\(process.memberlistPort): \(error.description) "
+                        + "(node \(process.node)'s address must be on \(interface.name))")
+            }
+        }
+        if let path = configuration.pcapPath {
+            do { writer = try PcapFileWriter(path: path) } catch { throw .output(error.description) }
+        }
+    }
+
+    /// Asks a running `run` for the graceful stop (from any thread).
+    public func requestStop() { inbox.post(.terminate) }
+
+    /// SIGINT and SIGTERM start the graceful stop. Keep the returned sources alive for the run.
+    public func stopOnSignals() -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.requestStop() }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Runs until the speaker has exited (after a signal or the duration) and returns the
+    /// counters. The capture, the sockets and the pcap are closed on return.
+    public func run() -> LiveSummary {
+        let start = WallClock.monotonicNanoseconds()
+        let deadline = configuration.durationNanoseconds.map { start + $0 }
+        let inbox = self.inbox
+        capture.start { record in inbox.post(.frame(record)) }
+        transport?.start()
+        onEvent(.started(interface: configuration.interface, mac: hardwareAddress,
+                         version: speakerConfiguration.rules == .v0_9_4 ? .v0_9_4 : .current))
+        // The informers list the scenario's services when they sync; memberlist joins then too.
+        var informer = OrderedDictionary<String, ServiceView>()
+        for (key, view) in configuration.services { informer[key] = view }
+        speaker = Speaker(configuration: speakerConfiguration,
+                          generator: RandomStream(seed: .random(in: .min ... .max)), now: start,
+                          informer: informer, resyncWhenInformersSync: true)
+        carryOut(now: start)
+        var terminated = false
+        while speaker != nil {
+            let now = WallClock.monotonicNanoseconds()
+            if !terminated, let deadline, now >= deadline {
+                terminated = true
+                drive { $0.terminate(graceful: true, now: $1) }
+                continue
+            }
+            var wake = now + 100_000_000
+            if let timer = armed.map(\.at).min() { wake = min(wake, timer) }
+            if !terminated, let deadline { wake = min(wake, deadline) }
+            for message in inbox.wait(untilMonotonic: wake) {
+                guard speaker != nil else { break }
+                switch message {
+                case let .frame(record):
+                    received(record)
+                case let .memberlist(arrival):
+                    arrived(arrival)
+                case .terminate:
+                    terminated = true
+                    drive { $0.terminate(graceful: true, now: $1) }
+                }
+            }
+            fireDueTimers()
+            if let message = capture.readError {
+                onEvent(.captureFailed(message))
+                break
+            }
+            writer?.flush()
+        }
+        transport?.stop()
+        capture.stop()
+        for message in inbox.drain() {
+            if case let .frame(frame) = message { record(frame) }
+        }
+        summary.kernelDropped = capture.kernelDropped
+        summary.framesRecorded = writer?.framesWritten ?? 0
+        writer?.close()
+        return summary
+    }
+
+    // MARK: events in
+
+    private func drive(_ body: (inout Speaker, Int64) -> Void) {
+        guard speaker != nil else { return }
+        let now = WallClock.monotonicNanoseconds()
+        body(&speaker!, now)
+        carryOut(now: now)
+    }
+
+    private func received(_ record: PcapRecord) {
+        summary.framesReceived += 1
+        self.record(record)
+        guard !record.isTruncated, (try? EthernetFrame.decode(record.bytes)) != nil else {
+            summary.malformedFrames += 1
+            return
+        }
+        drive { $0.handleFrame(record.bytes, interface: 0, now: $1) }
+    }
+
+    private func arrived(_ arrival: MemberlistTransport.Arrival) {
+        switch arrival {
+        case let .datagram(payload, from, port):
+            drive { $0.handleDatagram(payload, from: from, port: port, now: $1) }
+        case let .incoming(message, from, port, reply):
+            var answer: [UInt8]?
+            drive { answer = $0.handleStream(message, from: from, port: port, dialed: false, now: $1) }
+            reply.put(answer)
+        case let .answer(message, from, port):
+            drive { _ = $0.handleStream(message, from: from, port: port, dialed: true, now: $1) }
+        case let .failed(reason):
+            onEvent(.memberlistProblem(reason))
+        }
+    }
+
+    private func fireDueTimers() {
+        let now = WallClock.monotonicNanoseconds()
+        while speaker != nil,
+              let index = armed.indices.filter({ armed[$0].at <= now }).min(by: { armed[$0].at < armed[$1].at }) {
+            let timer = armed.remove(at: index)
+            speaker!.handleTimeout(timer.timer, now: timer.at)
+            carryOut(now: now)
+        }
+    }
+
+    // MARK: outputs
+
+    /// Carries out what the speaker produced, in order.
+    private func carryOut(now: Int64) {
+        while let output = speaker?.poll() {
+            switch output {
+            case let .transmit(frame):
+                do {
+                    try capture.inject(frame.bytes)
+                } catch {
+                    summary.sendErrors += 1
+                    onEvent(.sendFailed(error.description))
+                    continue
+                }
+                writer?.write(frame.bytes, timestampNanoseconds: WallClock.realtimeNanoseconds())
+                switch frame.purpose {
+                case .gratuitous: summary.gratuitousFramesSent += 1
+                case .reply: summary.repliesSent += 1
+                }
+            case let .datagram(datagram):
+                if let failure = transport?.send(datagram) { onEvent(.sendFailed(failure)) }
+            case let .record(record):
+                switch record {
+                case let .startedAnnouncing(ip): onEvent(.announcing(ip))
+                case let .stoppedAnnouncing(ip): onEvent(.withdrawn(ip))
+                case let .gratuitousRound(ip, _): onEvent(.gratuitousRound(ip))
+                case let .member(event): onEvent(.member(event))
+                }
+            case let .arm(timer, time):
+                armed.append((timer, time))
+            case .exited:
+                speaker = nil
+            }
+        }
+    }
+
+    private func record(_ record: PcapRecord) {
+        writer?.write(record.bytes, timestampNanoseconds: record.timestampNanoseconds,
+                      originalLength: record.originalLength)
+    }
+}
