@@ -1,6 +1,5 @@
-#if canImport(Glibc)
+#if os(Linux)
 import Glibc
-#endif
 import Foundation
 import Membership
 import Wire
@@ -122,7 +121,8 @@ public final class LiveMemberlist: @unchecked Sendable {
 
     // MARK: - The loop
 
-    /// Runs until `requestStop` or the end of a `leave`; then the sockets are closed.
+    /// Runs until `requestStop` or the end of a `leave`; then the sockets are closed. Call it
+    /// once, on a thread of its own (it blocks).
     public func run() {
         let threads = DispatchGroup()
         startReader(threads)
@@ -260,3 +260,4 @@ public final class LiveMemberlist: @unchecked Sendable {
         }.start()
     }
 }
+#endif

@@ -1,4 +1,4 @@
-#if canImport(Glibc)
+#if os(Linux)
 import Glibc
 
 /// The network namespace a live memberlist was created in, so that the connections it dials

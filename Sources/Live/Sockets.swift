@@ -1,8 +1,5 @@
-#if canImport(Glibc)
+#if os(Linux)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Wire
 
 /// The few IPv4 socket calls the live memberlist needs (UDP and TCP, as memberlist's
@@ -184,3 +181,4 @@ enum Sockets {
         }
     }
 }
+#endif

@@ -1,6 +1,5 @@
-#if canImport(Glibc)
+#if os(Linux)
 import Glibc
-#endif
 import Membership
 
 /// Reading and writing one memberlist stream message on a TCP connection (net.go
@@ -39,3 +38,4 @@ enum StreamConnection {
         return bytes + utf8
     }
 }
+#endif

@@ -9,6 +9,9 @@ import Wire
 // The two kinds of memberlist node the interop tests run side by side in namespaces: a real
 // Go memberlist (Tests/MemberlistPeer, built here) and lbsim's LiveMemberlist, in-process.
 
+/// Where this test process builds the Go peer.
+let goPeerDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("lbsim-memberlist-peer-\(getpid())").path
+
 enum GoPeerBuild {
     /// Where Debian's golang-github-hashicorp-memberlist-dev puts the Go sources.
     static let gopath = "/usr/share/gocode"
@@ -25,8 +28,10 @@ enum GoPeerBuild {
     /// network: everything comes from Debian's packages).
     static let executable: Result<String, LabError> = {
         guard let go = goTool else { return .failure(LabError(description: "go is not installed (apt-get install golang-go)")) }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lbsim-memberlist-peer-\(getpid())")
+        let directory = URL(fileURLWithPath: goPeerDirectory)
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The build (about 9 MB) goes when the test process ends.
+        atexit { try? FileManager.default.removeItem(atPath: goPeerDirectory) }
         let output = directory.appendingPathComponent("memberlist-peer").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: go)
