@@ -21,9 +21,9 @@ import Wire
 ///   false)`, and the reply written back on it, as net.go `handleConn`;
 /// - the loop sleeps until `nextWakeup` (CLOCK_MONOTONIC) or a message, then calls `tick`.
 ///
-/// One thread runs the loop (`run`) and alone touches the `Memberlist`; the UDP reader, the
-/// TCP acceptor and one thread per connection only post to its mailbox (connection threads
-/// then wait for the reply to write).
+/// One thread runs the loop (`run`) and alone touches the `Memberlist`; the sockets and their
+/// threads are `MemberlistTransport`'s (shared with `LiveNode`), which only post to the loop's
+/// mailbox (connection threads then wait for the reply to write).
 ///
 /// Sockets belong to the network namespace of the thread that creates them: the listeners
 /// are made in `init`, and the threads that dial enter the namespace `init` ran in.
@@ -48,23 +48,15 @@ public final class LiveMemberlist: @unchecked Sendable {
     public let config: MembershipConfig
 
     private var memberlist: Memberlist<SystemRandomNumberGenerator>
-    private let udp: Int32
-    private let listener: Int32
-    private let namespace = NetworkNamespace()
+    private let transport: MemberlistTransport
     private let mailbox = Mailbox<Message>()
-    private let stopped = StopFlag()
     private let onEvent: @Sendable (Event) -> Void
     private let viewLock = NSLock()
     private var view: [Member] = []
     private var health = 0
 
     private enum Message {
-        case datagram([UInt8], from: IPv4Address, port: UInt16)
-        /// A message read off an accepted connection; the reply (framed) goes in `reply`.
-        case incoming([UInt8], from: IPv4Address, port: UInt16, reply: Handoff<[UInt8]?>)
-        /// The answer to a push/pull this node dialed `from`:`port` for.
-        case answer([UInt8], from: IPv4Address, port: UInt16)
-        case streamFailed(String)
+        case arrival(MemberlistTransport.Arrival)
         case join([(IPv4Address, UInt16)])
         case leave(timeout: Int64)
         case stop
@@ -79,14 +71,8 @@ public final class LiveMemberlist: @unchecked Sendable {
         self.port = port
         self.config = config
         self.onEvent = onEvent
-        let udp = try Sockets.udp(address, port)
-        do {
-            listener = try Sockets.tcpListener(address, port)
-        } catch {
-            close(udp)
-            throw error
-        }
-        self.udp = udp
+        let mailbox = self.mailbox
+        transport = try MemberlistTransport(address: address, port: port, config: config) { mailbox.post(.arrival($0)) }
         memberlist = Memberlist(name: name, address: address, port: port, config: config, meta: meta,
                                 generator: SystemRandomNumberGenerator(), now: WallClock.monotonicNanoseconds())
         view = memberlist.members
@@ -124,9 +110,7 @@ public final class LiveMemberlist: @unchecked Sendable {
     /// Runs until `requestStop` or the end of a `leave`; then the sockets are closed. Call it
     /// once, on a thread of its own (it blocks).
     public func run() {
-        let threads = DispatchGroup()
-        startReader(threads)
-        startAcceptor(threads)
+        transport.start()
         handle(memberlist.tick(now: WallClock.monotonicNanoseconds()))
 
         var leaveDeadline: Int64?
@@ -137,16 +121,16 @@ public final class LiveMemberlist: @unchecked Sendable {
             for message in mailbox.wait(untilMonotonic: wake) {
                 let now = WallClock.monotonicNanoseconds()
                 switch message {
-                case let .datagram(payload, from, fromPort):
+                case let .arrival(.datagram(payload, from, fromPort)):
                     handle(memberlist.receive(payload, from: from, port: fromPort, now: now))
-                case let .incoming(bytes, from, fromPort, reply):
+                case let .arrival(.incoming(bytes, from, fromPort, reply)):
                     let (answer, output) = memberlist.receiveStream(bytes, from: from, port: fromPort, dialed: false, now: now)
-                    reply.put(answer.map { Stream.frame($0, compress: config.enableCompression) })
+                    reply.put(answer)
                     handle(output)
-                case let .answer(bytes, from, fromPort):
+                case let .arrival(.answer(bytes, from, fromPort)):
                     onEvent(.pushPullAnswered(from, fromPort, at: now))
                     handle(memberlist.receiveStream(bytes, from: from, port: fromPort, dialed: true, now: now).output)
-                case let .streamFailed(reason):
+                case let .arrival(.failed(reason)):
                     onEvent(.streamFailed(reason))
                 case let .join(seeds):
                     handle(memberlist.join(seeds, now: now))
@@ -163,26 +147,13 @@ public final class LiveMemberlist: @unchecked Sendable {
             }
             if let leaveDeadline, memberlist.leaveBroadcastFinished || after >= leaveDeadline { break }
         }
-        stopped.raise()
-        // The reader and acceptor poll in short steps; their sockets close once they are out.
-        _ = threads.wait(timeout: .now() + .seconds(2))
-        close(udp)
-        close(listener)
+        transport.stop()
     }
 
     /// Sends what a call produced and reports its events.
     private func handle(_ output: MembershipOutput) {
         for datagram in output.datagrams {
-            switch datagram.transport {
-            case .packet, .streamReply:
-                do {
-                    try Sockets.sendDatagram(udp, datagram.payload, to: datagram.destination, port: datagram.port)
-                } catch {
-                    onEvent(.sendFailed(error.description))
-                }
-            case .stream:
-                dial(datagram)
-            }
+            if let failure = transport.send(datagram) { onEvent(.sendFailed(failure)) }
         }
         let now = WallClock.monotonicNanoseconds()
         for event in output.events { onEvent(.member(event, at: now)) }
@@ -192,72 +163,6 @@ public final class LiveMemberlist: @unchecked Sendable {
         view = members
         health = score
         viewLock.unlock()
-    }
-
-    // MARK: - I/O threads
-
-    private func startReader(_ threads: DispatchGroup) {
-        let (udp, mailbox, stopped) = (self.udp, self.mailbox, self.stopped)
-        threads.enter()
-        Thread {
-            defer { threads.leave() }
-            while !stopped.isSet {
-                if let (payload, from, fromPort) = Sockets.receiveDatagram(udp, milliseconds: 100) {
-                    mailbox.post(.datagram(payload, from: from, port: fromPort))
-                }
-            }
-        }.start()
-    }
-
-    private func startAcceptor(_ threads: DispatchGroup) {
-        let (listener, mailbox, stopped, timeout) = (self.listener, self.mailbox, self.stopped, config.tcpTimeout)
-        threads.enter()
-        Thread {
-            defer { threads.leave() }
-            while !stopped.isSet {
-                guard let (fd, from, fromPort) = Sockets.acceptConnection(listener, milliseconds: 100) else { continue }
-                Thread { Self.serve(fd, from: from, port: fromPort, timeout: timeout, mailbox: mailbox) }.start()
-            }
-        }.start()
-    }
-
-    /// One accepted connection (net.go `handleConn`): read, let the loop answer, write back.
-    private static func serve(_ fd: Int32, from: IPv4Address, port: UInt16, timeout: Int64, mailbox: Mailbox<Message>) {
-        defer { close(fd) }
-        Sockets.setTimeouts(fd, nanoseconds: timeout)
-        do {
-            guard let message = try StreamConnection.readMessage(fd) else { return }
-            let reply = Handoff<[UInt8]?>()
-            mailbox.post(.incoming(message, from: from, port: port, reply: reply))
-            guard let answer = reply.take(waitingUpTo: timeout) else { return }
-            if let answer { try Sockets.writeAll(fd, answer) }
-        } catch {
-            mailbox.post(.streamFailed("stream from \(from):\(port): \(error.description)"))
-            try? Sockets.writeAll(fd, StreamConnection.errorMessage(error.description))
-        }
-    }
-
-    /// A push/pull this node starts (net.go `sendAndReceiveState`), on a thread of its own.
-    private func dial(_ datagram: MembershipOutput.Datagram) {
-        let (namespace, mailbox, source, timeout) = (self.namespace, self.mailbox, address, config.tcpTimeout)
-        let framed = Stream.frame(datagram.payload, compress: config.enableCompression)
-        let (destination, destinationPort) = (datagram.destination, datagram.port)
-        Thread {
-            do {
-                try namespace.enter()
-                let fd = try Sockets.dial(destination, port: destinationPort, from: source,
-                                          milliseconds: Int32(clamping: timeout / 1_000_000))
-                defer { close(fd) }
-                Sockets.setTimeouts(fd, nanoseconds: timeout)
-                try Sockets.writeAll(fd, framed)
-                guard let answer = try StreamConnection.readMessage(fd) else {
-                    throw Sockets.Failure(message: "connection closed without an answer")
-                }
-                mailbox.post(.answer(answer, from: destination, port: destinationPort))
-            } catch {
-                mailbox.post(.streamFailed("push/pull with \(destination):\(destinationPort): \(error)"))
-            }
-        }.start()
     }
 }
 #endif

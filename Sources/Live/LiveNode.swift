@@ -1,3 +1,4 @@
+#if os(Linux)
 import Dispatch
 import Engine
 import Foundation
@@ -272,3 +273,4 @@ public final class LiveNode: @unchecked Sendable {
                       originalLength: record.originalLength)
     }
 }
+#endif

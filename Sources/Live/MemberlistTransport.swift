@@ -1,3 +1,4 @@
+#if os(Linux)
 import Dispatch
 import Foundation
 import Membership
@@ -160,3 +161,4 @@ final class MemberlistTransport: @unchecked Sendable {
         }.start()
     }
 }
+#endif

@@ -158,6 +158,7 @@ struct LiveCommand: ParsableCommand {
 
     /// `--scenario FILE --node NAME`: node NAME's whole speaker.
     private func runNode(scenario path: String, node: String) throws {
+        #if os(Linux)
         guard FileManager.default.fileExists(atPath: path) else {
             printError("sim live: \(path): no such file")
             throw ExitCode(66)
@@ -196,6 +197,10 @@ struct LiveCommand: ParsableCommand {
             \(summary.sendErrors) send errors\(summary.kernelDropped.map { ", \($0) dropped by the kernel" } ?? "")\
             \(pcap.map { "; \(summary.framesRecorded) frames written to \($0)" } ?? "")
             """)
+        #else
+        printError("sim live --scenario: memberlist's sockets are implemented for Linux only")
+        throw ExitCode(69)
+        #endif
     }
 
     /// One line to standard output, written at once (not held in a buffer while the run goes
