@@ -2,6 +2,7 @@
 import Foundation
 import Glibc
 import Layer2
+import Live
 import NamespaceLab
 import TestSupport
 import Testing
@@ -99,6 +100,53 @@ struct LiveClusterTests {
         }
         // Its start-up round (alone before memberlist joined) and the takeover's five.
         #expect(rounds.count >= 6, "tcpdump of \(successor.name)'s capture:\n\(dump)")
+    }
+
+    /// The whole speaker (`sim live --scenario`, a process of its own) and a real Go memberlist
+    /// node (Debian's hashicorp/memberlist, `Tests/MemberlistPeer`) join each other, and each
+    /// declares the other dead within memberlist's window when it is SIGKILLed.
+    @Test(.enabled(if: GoPeerBuild.isAvailable, "needs golang-go and golang-github-hashicorp-memberlist-dev"))
+    func aGoMemberlistNodeAndTheSpeakerProcessDetectEachOther() throws {
+        let lab = try Lab()
+        defer { lab.delete() }
+        let node = Self.nodes[0]
+        let side = try lab.attach("n0", address: "\(node.address)/24")
+        try lab.ip(["-n", side.namespace, "link", "set", "dev", side.device, "address", node.mac])
+        let go = try lab.attach("g", address: "192.0.2.21/24")
+        let speaker = try LiveProcess(namespace: side.namespace, arguments: [
+            "--interface", side.device, "--scenario", Self.scenario, "--node", node.name,
+        ])
+        defer { speaker.stop() }
+        #expect(speaker.waitFor("memberlist on \(node.address):7946", seconds: 10), "\(speaker.text)")
+        let window = DetectionWindow.silentDeath(members: 2)
+
+        // Go joins the speaker; both list each other alive.
+        let first = try GoPeer(namespace: go.namespace, name: "go-a", bind: "192.0.2.21", join: "\(node.address):7946")
+        #expect(first.waitFor(seconds: 10) { $0.event == "join" && $0.node == node.name }?.state == "alive",
+                "\(first.transcript)")
+        #expect(speaker.waitFor("memberlist: join go-a", seconds: 10), "\(speaker.text)")
+
+        // The Go node dies: the speaker's memberlist declares it dead.
+        DetectionWindow.waitForARandomPhase()
+        _ = first.killHard()
+        let goKilled = Date()
+        #expect(speaker.waitFor("memberlist: leave go-a", seconds: window.upperBound + 5), "\(speaker.text)")
+        let speakerVerdict = Date().timeIntervalSince(goKilled)
+        #expect(window.contains(speakerVerdict), "the speaker declared go-a dead after \(speakerVerdict) s; window \(window)")
+
+        // A new Go node joins; then the speaker's process dies and Go declares it dead.
+        let second = try GoPeer(namespace: go.namespace, name: "go-b", bind: "192.0.2.21", join: "\(node.address):7946")
+        #expect(second.waitFor(seconds: 10) { $0.event == "join" && $0.node == node.name }?.state == "alive",
+                "\(second.transcript)")
+        DetectionWindow.waitForARandomPhase()
+        let speakerKilled = WallClock.monotonicNanoseconds()
+        kill(speaker.process.processIdentifier, SIGKILL)
+        let verdict = try #require(second.waitFor(seconds: window.upperBound + 5) { $0.event == "leave" && $0.node == node.name },
+                                   "\(second.transcript)")
+        let goVerdict = Double(verdict.monotonic - speakerKilled) / 1e9
+        #expect(verdict.state == "dead")
+        #expect(window.contains(goVerdict), "go-b declared the speaker dead after \(goVerdict) s; window \(window)")
+        print("speaker saw go-a dead after \(speakerVerdict) s; go-b saw the speaker dead after \(goVerdict) s (window \(window))")
     }
 
     /// Polls the client's arping until only `expected` answer, or `seconds` pass; returns the
