@@ -9,8 +9,18 @@ public struct ServiceView: Sendable, Hashable {
     public var isLoadBalancer: Bool
     /// `status.loadBalancer.ingress[].ip`: one address, or one per family for dual-stack.
     public var ingress: [IPAddress]
-    /// The protocol of the pool that contains the address, or nil when no pool does.
-    public var poolProtocol: String?
+    /// How the pool that contains the address is announced, or nil when no pool does.
+    public var poolProtocol: PoolAnnouncement?
+
+    /// How a service's pool is announced, as the speaker's config shows it.
+    public enum PoolAnnouncement: String, Sendable, Hashable {
+        /// In layer2: this speaker elects and answers ARP/NDP.
+        case layer2
+        /// By BGP: not this speaker's business in layer2 mode.
+        case bgp
+        /// current: a layer2 pool that no L2Advertisement selects: nobody announces it.
+        case notAdvertised
+    }
     /// Nodes with a ready endpoint of the service (Endpoints `subsets[].addresses[].nodeName`).
     public var readyEndpointNodes: [String] { didSet { readyEndpointNodeSet = Set(readyEndpointNodes) } }
     /// externalTrafficPolicy Local: only nodes with a local endpoint may announce (current).
@@ -35,7 +45,7 @@ public struct ServiceView: Sendable, Hashable {
     public private(set) var readyEndpointNodeSet: Set<String>
 
     /// An IPv4-only service.
-    public init(name: String, isLoadBalancer: Bool, ingress: [IPv4Address], poolProtocol: String?,
+    public init(name: String, isLoadBalancer: Bool, ingress: [IPv4Address], poolProtocol: PoolAnnouncement?,
                 readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
                 ranking: [String]? = nil) {
         self.init(name: name, isLoadBalancer: isLoadBalancer, ingress: ingress.map(IPAddress.v4), poolProtocol: poolProtocol,
@@ -43,7 +53,7 @@ public struct ServiceView: Sendable, Hashable {
                   eligibleNodes: eligibleNodes, ranking: ranking)
     }
 
-    public init(name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: String?,
+    public init(name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: PoolAnnouncement?,
                 readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
                 ranking: [String]? = nil) {
         self.init(name: name, isLoadBalancer: isLoadBalancer, ingress: ingress, poolProtocol: poolProtocol,
@@ -53,7 +63,7 @@ public struct ServiceView: Sendable, Hashable {
 
     /// Shares one set of eligible nodes among the views of a batch (they are the same for
     /// every service of a pool).
-    public init(name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: String?,
+    public init(name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: PoolAnnouncement?,
                 readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool, eligibleNodes: [String],
                 eligibleNodeSet: Set<String>, ranking: [String]?) {
         self.name = name

@@ -36,38 +36,38 @@ public struct SpeakerController: Sendable {
     /// not, with MetalLB's reason.
     public enum Decision: Sendable, Hashable {
         case announce([IPAddress])
-        case withdraw(reason: String)
+        case withdraw(reason: WithdrawReason)
     }
 
     /// Syncs one service. `usableSpeakers` is this speaker's memberlist view (nil when
     /// memberlist is off: every endpoint node counts). Returns the decision and frames to send.
     public mutating func sync(_ service: ServiceView, usableSpeakers: Set<String>?,
                               now: Int64) -> (decision: Decision, frames: [OutgoingFrame]) {
-        guard service.isLoadBalancer else { return withdraw(service.name, "notLoadBalancer") }
+        guard service.isLoadBalancer else { return withdraw(service.name, .notLoadBalancer) }
         // v0.9.4 knows one address per service; current one per family (dual-stack).
         let addresses = service.ingress
         guard let ip = addresses.first,
               rules == .v0_9_4 ? addresses.count == 1
                                : addresses.count == 1 || (addresses.count == 2 && addresses[0].family != addresses[1].family) else {
-            return withdraw(service.name, "noIPAllocated")
+            return withdraw(service.name, .noIPAllocated)
         }
-        guard let proto = service.poolProtocol else { return withdraw(service.name, "ipNotAllowed") }
-        guard proto == "layer2" else { return withdraw(service.name, "notLayer2") }
+        guard let proto = service.poolProtocol else { return withdraw(service.name, .ipNotAllowed) }
+        guard proto == .layer2 else { return withdraw(service.name, .notLayer2) }
         if let previous = announcedIP[service.name], previous != addresses {
-            _ = withdraw(service.name, "loadBalancerIPChanged")
+            _ = withdraw(service.name, .loadBalancerIPChanged)
         }
         if rules == .current, !service.readyEndpointNodes.isEmpty, let advertising = service.advertisingNodes,
            !advertising.contains(node) {
-            return withdraw(service.name, "noMatchingAdvertisement")
+            return withdraw(service.name, .noMatchingAdvertisement)
         }
         guard winner(of: service, ip: ip, usableSpeakers: usableSpeakers) == node else {
-            return withdraw(service.name, "notOwner")
+            return withdraw(service.name, .notOwner)
         }
         // current: the advertisement names interfaces this node does not have; MetalLB reports
         // announceFailed and announces nothing (nobody else does either: this node won).
         let names = service.announceInterfaces[node]
         if let names, !announcer.interfaces.contains(where: { names.contains($0.name) }) {
-            return withdraw(service.name, "announceFailed")
+            return withdraw(service.name, .announceFailed)
         }
         announcedIP[service.name] = addresses
         // The same node announces both families: the election ran once, on the first address.
@@ -123,7 +123,7 @@ public struct SpeakerController: Sendable {
 
     /// The service is gone from the API server.
     public mutating func delete(service name: String) {
-        _ = withdraw(name, "serviceDeleted")
+        _ = withdraw(name, .serviceDeleted)
     }
 
     /// Runs the gratuitous ticker (see `Announcer.tick`).
@@ -150,7 +150,7 @@ public struct SpeakerController: Sendable {
         announcedIP = [:]
     }
 
-    private mutating func withdraw(_ name: String, _ reason: String) -> (decision: Decision, frames: [OutgoingFrame]) {
+    private mutating func withdraw(_ name: String, _ reason: WithdrawReason) -> (decision: Decision, frames: [OutgoingFrame]) {
         if announcer.isAnnouncing(service: name) { announcer.deleteBalancer(service: name) }
         announcedIP[name] = nil
         return (.withdraw(reason: reason), [])

@@ -232,7 +232,7 @@ public final class LiveSpeaker: @unchecked Sendable {
     /// A LoadBalancer service holding `ip` whose one ready endpoint is on this node: the
     /// speaker, the only candidate, wins its election under either version's rules.
     static func service(announcing ip: IPAddress) -> ServiceView {
-        ServiceView(name: ip.description, isLoadBalancer: true, ingress: [ip], poolProtocol: "layer2",
+        ServiceView(name: ip.description, isLoadBalancer: true, ingress: [ip], poolProtocol: .layer2,
                     readyEndpointNodes: [nodeName], eligibleNodes: [nodeName])
     }
 

@@ -181,9 +181,9 @@ extension World {
     private func buildServiceView(_ key: String) -> ServiceView? {
         guard let service = cluster.services[key] else { return nil }
         let pool = controller?.assignment(of: key).flatMap { controller?.allocator.pool(named: $0.pool) }
-        var proto = pool?.protocol.rawValue
+        var proto = pool.map { ServiceView.PoolAnnouncement(rawValue: $0.protocol.rawValue)! }
         // current MetalLB announces a pool in layer2 only when an L2Advertisement selects it.
-        if let pool, let advertised = advertisedPools, !advertised.contains(pool.name) { proto = "notAdvertised" }
+        if let pool, let advertised = advertisedPools, !advertised.contains(pool.name) { proto = .notAdvertised }
         if viewCache.endpoints == nil { viewCache.endpoints = EndpointIndex(cluster) }
         let eligible = eligibleNodeSets(pool: pool?.name)
         let ingress = service.ingress

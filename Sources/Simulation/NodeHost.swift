@@ -66,7 +66,7 @@ public final class NodeHost: Host {
     /// speakers of a run get their services as the scenario's objects are applied.
     func startSpeaker(in context: HostContext, resync: Bool = false) {
         speakerGeneration &+= 1
-        let generator = RandomStream(rootSeed: speakerSeed, subsystem: "memberlist")
+        let generator = RandomStream(rootSeed: speakerSeed, .memberlist)
             .split("\(name)#\(speakerGeneration)")
         speaker = Speaker(configuration: speakerConfiguration, generator: generator, now: context.now.nanoseconds,
                           informer: context.speakerInformerList, resyncWhenInformersSync: resync)

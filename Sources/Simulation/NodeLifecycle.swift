@@ -16,7 +16,7 @@ extension World {
 
     func startNodeLifecycle() {
         let timing = config.nodeLifecycle
-        var phases = RandomStream(rootSeed: config.seed, subsystem: "kubelet")
+        var phases = RandomStream(rootSeed: config.seed, .kubelet)
         for node in nodes {
             lastStatusUpdate[node.name] = now
             let phase = SimDuration(nanoseconds: Int64(phases.uniform(below: UInt64(timing.statusUpdateFrequency.nanoseconds))))

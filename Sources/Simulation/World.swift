@@ -57,9 +57,9 @@ public final class World {
         self.config = config
         self.trace = trace
         segment = Segment(latency: config.latency, aging: config.fdbAging, lossPPM: config.lossPPM)
-        lossRandom = RandomStream(rootSeed: config.seed, subsystem: "segment.loss")
-        clusterRandom = RandomStream(rootSeed: config.seed, subsystem: "cluster")
-        let neighbourRandom = RandomStream(rootSeed: config.seed, subsystem: "client.neighbour")
+        lossRandom = RandomStream(rootSeed: config.seed, .segmentLoss)
+        clusterRandom = RandomStream(rootSeed: config.seed, .cluster)
+        let neighbourRandom = RandomStream(rootSeed: config.seed, .clientNeighbour)
         for spec in config.nodes {
             let node = NodeHost(spec: spec, port: Int32(hosts.count), interfaceName: config.interfaceName, config: config)
             attach(node)

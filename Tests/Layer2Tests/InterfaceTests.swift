@@ -57,11 +57,11 @@ struct InterfaceTests {
     @Test func anAdvertisementNamingOnlyMissingInterfacesMakesTheWinnerFailToAnnounce() {
         var speaker = SpeakerController(node: "node-a", rules: .current,
                                         announcer: Announcer(interfaces: [Self.first], schedule: .current))
-        var view = ServiceView(name: "default/web", isLoadBalancer: true, ingress: [Self.vip], poolProtocol: "layer2",
+        var view = ServiceView(name: "default/web", isLoadBalancer: true, ingress: [Self.vip], poolProtocol: .layer2,
                                readyEndpointNodes: ["node-a"], eligibleNodes: ["node-a"])
         view.announceInterfaces = ["node-a": ["eth9"]]
         let result = speaker.sync(view, usableSpeakers: nil, now: 0)
-        #expect(result.decision == .withdraw(reason: "announceFailed"))
+        #expect(result.decision == .withdraw(reason: .announceFailed))
         #expect(result.frames.isEmpty && !speaker.announcer.isAnnouncing(Self.vip))
     }
 }

@@ -72,7 +72,7 @@ struct MetalLBElectionTableTests {
     static func decision(of speaker: String, _ test: Case) -> String? {
         let nodes = ["iris1", "iris2"].map { node($0, excluded: test.excluded.contains($0)) }
         let ads = test.advertisements.map(advertisement(on:))
-        var view = ServiceView(name: "default/test1", isLoadBalancer: true, ingress: [ip], poolProtocol: "layer2",
+        var view = ServiceView(name: "default/test1", isLoadBalancer: true, ingress: [ip], poolProtocol: .layer2,
                                readyEndpointNodes: test.endpoints, externalTrafficPolicyLocal: test.local,
                                eligibleNodes: L2Eligibility.eligibleNodes(nodes, advertisements: ads,
                                                                           ignoreExcludeLB: test.ignoreExcludeLB))
@@ -81,7 +81,7 @@ struct MetalLBElectionTableTests {
                                            announcer: Announcer(interfaces: [], schedule: .current))
         switch controller.sync(view, usableSpeakers: usable, now: 0).decision {
         case .announce: return nil
-        case let .withdraw(reason): return reason
+        case let .withdraw(reason): return reason.rawValue  // MetalLB's table spells reasons as strings
         }
     }
 

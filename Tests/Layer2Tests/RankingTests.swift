@@ -31,7 +31,7 @@ struct RankingTests {
             let local = draws.next() % 2 == 0
             let usable: Set<String>? = draws.next() % 4 == 0 ? nil : Set(draws.subset(Self.nodes))
             let key = rules == .v0_9_4 ? name : ip.description
-            var view = ServiceView(name: name, isLoadBalancer: true, ingress: [ip], poolProtocol: "layer2",
+            var view = ServiceView(name: name, isLoadBalancer: true, ingress: [ip], poolProtocol: .layer2,
                                    readyEndpointNodes: endpoints, externalTrafficPolicyLocal: local,
                                    eligibleNodes: eligible)
             let speaker = SpeakerController(node: "node-0", rules: rules,

@@ -12,7 +12,7 @@ struct SpeakerControllerTests {
     }
 
     static func view(name: String = "default/nginx", isLoadBalancer: Bool = true,
-                     ingress: [String] = ["10.0.0.1"], poolProtocol: String? = "layer2",
+                     ingress: [String] = ["10.0.0.1"], poolProtocol: ServiceView.PoolAnnouncement? = .layer2,
                      endpoints: [String], local: Bool = false, eligible: [String] = []) -> ServiceView {
         ServiceView(name: name, isLoadBalancer: isLoadBalancer, ingress: ingress.map(ip),
                     poolProtocol: poolProtocol, readyEndpointNodes: endpoints,
@@ -28,7 +28,7 @@ struct SpeakerControllerTests {
         var speaker = Self.speaker("node-b", rules)
         let result = speaker.sync(Self.view(isLoadBalancer: false, endpoints: Self.threeNodes, eligible: Self.threeNodes),
                                   usableSpeakers: nil, now: 0)
-        #expect(result.decision == .withdraw(reason: "notLoadBalancer"))
+        #expect(result.decision == .withdraw(reason: .notLoadBalancer))
         #expect(result.frames.isEmpty)
     }
 
@@ -37,7 +37,7 @@ struct SpeakerControllerTests {
         var speaker = Self.speaker("node-b", rules)
         let result = speaker.sync(Self.view(ingress: [], endpoints: Self.threeNodes, eligible: Self.threeNodes),
                                   usableSpeakers: nil, now: 0)
-        #expect(result.decision == .withdraw(reason: "noIPAllocated"))
+        #expect(result.decision == .withdraw(reason: .noIPAllocated))
     }
 
     @Test("an address in no pool: withdraw, ipNotAllowed", arguments: [SpeakerController.Rules.v0_9_4, .current])
@@ -45,7 +45,7 @@ struct SpeakerControllerTests {
         var speaker = Self.speaker("node-b", rules)
         let result = speaker.sync(Self.view(poolProtocol: nil, endpoints: Self.threeNodes, eligible: Self.threeNodes),
                                   usableSpeakers: nil, now: 0)
-        #expect(result.decision == .withdraw(reason: "ipNotAllowed"))
+        #expect(result.decision == .withdraw(reason: .ipNotAllowed))
         #expect(!speaker.announcer.isAnnouncing(ip("10.0.0.1")))
     }
 
@@ -55,7 +55,7 @@ struct SpeakerControllerTests {
         for node in ["node1", "node3"] {
             var speaker = Self.speaker(node, .v0_9_4)
             let result = speaker.sync(Self.view(endpoints: ["node1", "node2", "node3"]), usableSpeakers: nil, now: 0)
-            #expect(result.decision == .withdraw(reason: "notOwner"), "\(node)")
+            #expect(result.decision == .withdraw(reason: .notOwner), "\(node)")
             #expect(result.frames.isEmpty)
             #expect(speaker.announcer.announcedIPs.isEmpty)
         }
@@ -68,7 +68,7 @@ struct SpeakerControllerTests {
         #expect(speaker.sync(Self.view(endpoints: ["node1"]), usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
         // The pod moves to node2 and node3: node2 wins, node1 withdraws.
         let result = speaker.sync(Self.view(endpoints: ["node2", "node3"]), usableSpeakers: nil, now: 10 * second)
-        #expect(result.decision == .withdraw(reason: "notOwner"))
+        #expect(result.decision == .withdraw(reason: .notOwner))
         #expect(!speaker.announcer.isAnnouncing(ip("10.0.0.1")))
         #expect(speaker.respond(to: arpRequest(from: mac("02:00:00:00:00:63"), ip: ip("10.0.0.50"), for: ip("10.0.0.1")), on: 0) == nil)
     }
@@ -104,7 +104,7 @@ struct SpeakerControllerTests {
         var node3 = Self.speaker("node3", .v0_9_4), node2 = Self.speaker("node2", .v0_9_4)
         let service = Self.view(endpoints: ["node3"], eligible: ["node1", "node2", "node3"])
         #expect(node3.sync(service, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
-        #expect(node2.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
+        #expect(node2.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: .notOwner))
     }
 
     @Test("v0.9.4: endpoint nodes without a usable speaker are not candidates")
@@ -122,7 +122,7 @@ struct SpeakerControllerTests {
         var speaker = Self.speaker("node2", .v0_9_4)
         let service = Self.view(endpoints: [], eligible: ["node1", "node2", "node3"])
         #expect(speaker.candidates(for: service, usableSpeakers: nil) == [])
-        #expect(speaker.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
+        #expect(speaker.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: .notOwner))
     }
 
     // MARK: current
@@ -133,7 +133,7 @@ struct SpeakerControllerTests {
         for node in Self.threeNodes {
             var speaker = Self.speaker(node, .current)
             #expect(speaker.candidates(for: service, usableSpeakers: nil) == [])
-            #expect(speaker.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
+            #expect(speaker.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: .notOwner))
             #expect(speaker.announcer.announcedIPs.isEmpty)
         }
     }
@@ -147,7 +147,7 @@ struct SpeakerControllerTests {
         var nodeB = speaker
         #expect(nodeB.sync(service, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
         var nodeA = Self.speaker("node-a", .current)
-        #expect(nodeA.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
+        #expect(nodeA.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: .notOwner))
     }
 
     @Test("current: excluded nodes (left out of the eligible list) are not candidates")
@@ -156,7 +156,7 @@ struct SpeakerControllerTests {
         let service = Self.view(endpoints: Self.threeNodes, eligible: ["node-a", "node-c"])
         var nodeB = Self.speaker("node-b", .current)
         #expect(nodeB.candidates(for: service, usableSpeakers: nil) == ["node-a", "node-c"])
-        #expect(nodeB.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
+        #expect(nodeB.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: .notOwner))
         // Next in hash order for 10.0.0.1 is node-a.
         var nodeA = Self.speaker("node-a", .current)
         #expect(nodeA.sync(service, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
@@ -167,7 +167,7 @@ struct SpeakerControllerTests {
         let service = Self.view(endpoints: ["node-c", "node-a"], local: true, eligible: Self.threeNodes)
         var nodeB = Self.speaker("node-b", .current)
         #expect(Set(nodeB.candidates(for: service, usableSpeakers: nil)) == ["node-a", "node-c"])
-        #expect(nodeB.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
+        #expect(nodeB.sync(service, usableSpeakers: nil, now: 0).decision == .withdraw(reason: .notOwner))
         // 10.0.0.1 over node-a and node-c: node-a.
         var nodeA = Self.speaker("node-a", .current)
         #expect(nodeA.sync(service, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.0.0.1"))]))
@@ -201,10 +201,10 @@ struct SpeakerControllerTests {
         let one = Self.view(name: "default/one", ingress: ["10.20.30.1"], endpoints: ["iris1"], eligible: ["iris1", "iris2"])
         let two = Self.view(name: "default/two", ingress: ["10.20.30.2"], endpoints: ["iris1"], eligible: ["iris1", "iris2"])
         var iris1 = Self.speaker("iris1", .current), iris2 = Self.speaker("iris2", .current)
-        #expect(iris1.sync(one, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
+        #expect(iris1.sync(one, usableSpeakers: nil, now: 0).decision == .withdraw(reason: .notOwner))
         #expect(iris2.sync(one, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.20.30.1"))]))
         #expect(iris1.sync(two, usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.20.30.2"))]))
-        #expect(iris2.sync(two, usableSpeakers: nil, now: 0).decision == .withdraw(reason: "notOwner"))
+        #expect(iris2.sync(two, usableSpeakers: nil, now: 0).decision == .withdraw(reason: .notOwner))
     }
 
     // MARK: Changes over time
@@ -236,7 +236,7 @@ struct SpeakerControllerTests {
                            usableSpeakers: nil, now: 0).decision == .announce([.v4(ip("10.20.30.1"))]))
         let result = iris2.sync(Self.view(ingress: ["10.20.30.2"], endpoints: nodes, eligible: nodes),
                                 usableSpeakers: nil, now: second)
-        #expect(result.decision == .withdraw(reason: "notOwner"))
+        #expect(result.decision == .withdraw(reason: .notOwner))
         #expect(iris2.announcer.announcedIPs.isEmpty)
     }
 

@@ -25,7 +25,7 @@ struct LiveScenarioViewTests {
         let nginx = try #require(view.services.first { $0.0 == "default/nginx" }?.1)
         #expect(nginx.ingress == [.v4(IPv4Address(10, 200, 200, 120))])
         #expect(nginx.readyEndpointNodes == ["worker-1"])
-        #expect(nginx.poolProtocol == "layer2")
+        #expect(nginx.poolProtocol == .layer2)
     }
 
     @Test("a node the scenario does not have is refused, naming the nodes it has")

@@ -135,7 +135,7 @@ struct SpeakerNet {
                      nodes: [String]) -> ServiceView {
         let address = IPAddress.v4(IPv4Address(ip)!)
         let name = "default/svc-\(ip)"
-        return ServiceView(name: name, isLoadBalancer: true, ingress: [address], poolProtocol: "layer2",
+        return ServiceView(name: name, isLoadBalancer: true, ingress: [address], poolProtocol: .layer2,
                            readyEndpointNodes: endpoints, eligibleNodes: nodes)
     }
 }

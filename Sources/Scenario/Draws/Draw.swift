@@ -47,7 +47,7 @@ public struct Draw: Sendable {
     /// position in the written list. No other subsystem draws from it, so a scenario without
     /// draws runs exactly as before, and adding a draw leaves every other draw unchanged.
     public func value(seed: UInt64, entry: String) -> DrawnValue {
-        var stream = RandomStream(rootSeed: seed, subsystem: "timeline/\(entry)/\(field)")
+        var stream = RandomStream(rootSeed: seed, .timelineDraw(entry: entry, field: field))
         switch rule {
         case let .oneOf(values):
             return values[Int(stream.uniform(below: UInt64(values.count)))]
