@@ -8,7 +8,7 @@ let package = Package(
     name: "lbsim",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "sim", targets: ["sim"]),
+        .executable(name: "sim", targets: ["sim"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,32 +23,42 @@ let package = Package(
         // MetalLB's controller: pools and address allocation.
         .target(name: "IPAM", dependencies: ["Wire"]),
         // MetalLB's layer2 speaker, sans-IO: election, ARP responder, gratuitous announcements.
-        .target(name: "Layer2", dependencies: [
-            "Wire",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "Layer2",
+            dependencies: [
+                "Wire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The Kubernetes object model and the control-plane logic the simulation runs.
-        .target(name: "Cluster", dependencies: [
-            "Wire", "IPAM",
-            .product(name: "OrderedCollections", package: "swift-collections"),
-        ]),
+        .target(
+            name: "Cluster",
+            dependencies: [
+                "Wire", "IPAM",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         // hashicorp/memberlist's failure detector (SWIM + Lifeguard), sans-IO. -> Wire
         .target(name: "Membership", dependencies: ["Wire"]),
         // One MetalLB speaker process, sans-IO, over Layer2 and Membership: election, responders,
         // memberlist joins and leave, ForceSync, its informer view. Both drivers run it.
-        .target(name: "Speaker", dependencies: [
-            "Layer2", "Membership", "Wire", "Engine",
-            .product(name: "OrderedCollections", package: "swift-collections"),
-        ]),
+        .target(
+            name: "Speaker",
+            dependencies: [
+                "Layer2", "Membership", "Wire", "Engine",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         // The discrete-event core: time, event queue, seeded random streams.
-        .target(name: "Engine", dependencies: [
-            .product(name: "HeapModule", package: "swift-collections"),
-        ]),
+        .target(
+            name: "Engine",
+            dependencies: [
+                .product(name: "HeapModule", package: "swift-collections")
+            ]),
         // The simulated world: segment, hosts, clients, recorder.
         .target(
             name: "Simulation",
-            dependencies: ["Engine", "Wire", "IPAM", "Layer2", "Cluster", "Membership", "Speaker",
-                           .product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: [
+                "Engine", "Wire", "IPAM", "Layer2", "Cluster", "Membership", "Speaker",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
             // The frame fan-out touches host objects' stored properties millions of times per
             // run; release builds drop the runtime exclusivity bookkeeping there (about a fifth
             // of the time, measured with `sim bench`). Debug builds, which the tests use, keep it.
@@ -66,21 +76,27 @@ let package = Package(
         .target(name: "Inspect", dependencies: ["Wire"]),
         // The same Speaker on a real interface, with the wall clock (`sim live`); the same
         // Membership code on real UDP and TCP sockets (`LiveMemberlist`).
-        .target(name: "Live", dependencies: [
-            "Speaker", "Engine", "Layer2", "Membership", "Pcap", "Wire",
-            .product(name: "OrderedCollections", package: "swift-collections"),
-        ]),
+        .target(
+            name: "Live",
+            dependencies: [
+                "Speaker", "Engine", "Layer2", "Membership", "Pcap", "Wire",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         // Scenario YAML and manifests in, reports out. Only Scenario imports Yams.
-        .target(name: "Scenario", dependencies: [
-            "Simulation", "Speaker", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "OrderedCollections", package: "swift-collections"),
-        ]),
+        .target(
+            name: "Scenario",
+            dependencies: [
+                "Simulation", "Speaker", "Cluster", "IPAM", "Wire", "Engine", "Layer2", "Membership", "Pcap",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         // The command line.
-        .executableTarget(name: "sim", dependencies: [
-            "Scenario", "Simulation", "Engine", "Wire", "Layer2", "Pcap", "Live", "Inspect",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "sim",
+            dependencies: [
+                "Scenario", "Simulation", "Engine", "Wire", "Layer2", "Pcap", "Live", "Inspect",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // The allocation benchmark of issue 3 (release build: swift run -c release allocator-bench).
         .executableTarget(name: "allocator-bench", dependencies: ["IPAM"], path: "Benchmarks/allocator-bench"),
@@ -96,22 +112,35 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "MembershipTests", dependencies: ["Membership", "Wire", "TestSupport"]),
-        .testTarget(name: "IPAMTests", dependencies: [
-            "IPAM", "Wire",
-            .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        .testTarget(
+            name: "IPAMTests",
+            dependencies: [
+                "IPAM", "Wire",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "Layer2Tests", dependencies: ["Layer2", "Wire", "Cluster", "IPAM", "TestSupport"]),
-        .testTarget(name: "SpeakerTests", dependencies: [
-            "Speaker", "Engine", "Layer2", "Membership", "Wire",
-            .product(name: "OrderedCollections", package: "swift-collections"),
-        ]),
+        .testTarget(
+            name: "SpeakerTests",
+            dependencies: [
+                "Speaker", "Engine", "Layer2", "Membership", "Wire",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "IPAM", "Wire"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab", "TestSupport"]),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["Simulation", "Engine", "Wire", "Layer2", "Cluster", "IPAM", "NamespaceLab", "TestSupport"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Layer2", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Simulation", "Speaker", "Layer2", "Pcap", "Wire", "XMLCheck", "TestSupport"]),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["Scenario", "Simulation", "Speaker", "Layer2", "Pcap", "Wire", "XMLCheck", "TestSupport"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Wire", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "Inspect", "XMLCheck", "TestSupport"]),
-        .testTarget(name: "LiveTests", dependencies: ["Live", "Pcap", "Wire", "Layer2", "Membership", "Simulation", "Engine", "NamespaceLab", "TestSupport"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "Inspect", "XMLCheck", "TestSupport"]),
+        .testTarget(
+            name: "LiveTests",
+            dependencies: [
+                "Live", "Pcap", "Wire", "Layer2", "Membership", "Simulation", "Engine", "NamespaceLab", "TestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,7 +9,8 @@ for line in AllocatorBenchmark.lines(results) { print(line) }
 
 let lbsim = results[0]
 let count = lbsim.allocations
-let first = 0..<1000, last = (count - 1000)..<count
+let first = 0..<1000
+let last = (count - 1000)..<count
 let walkFirst = WalkingBaseline.measure(count: count, range: first, clock: clock)
 let walkLast = WalkingBaseline.measure(count: count, range: last, clock: clock)
 
@@ -19,7 +20,9 @@ func nanosecondsEach(_ duration: Duration, _ range: Range<Int>) -> Int {
 
 let (lbsimFirst, lbsimLast) = (nanosecondsEach(lbsim.first1000, first), nanosecondsEach(lbsim.last1000, last))
 let (baseFirst, baseLast) = (nanosecondsEach(walkFirst, first), nanosecondsEach(walkLast, last))
-print("baseline (walking the pool, as MetalLB) \(lbsim.pool): first 1000: \(baseFirst) ns each, "
-    + "last 1000: \(baseLast) ns each (ratio \(baseLast / max(1, baseFirst)))")
-print("last 1000 allocations of \(lbsim.pool): walking \(baseLast) ns each, lbsim \(lbsimLast) ns each: "
-    + "lbsim is \(baseLast / max(1, lbsimLast))x faster (first 1000: \(baseFirst) vs \(lbsimFirst) ns)")
+print(
+    "baseline (walking the pool, as MetalLB) \(lbsim.pool): first 1000: \(baseFirst) ns each, "
+        + "last 1000: \(baseLast) ns each (ratio \(baseLast / max(1, baseFirst)))")
+print(
+    "last 1000 allocations of \(lbsim.pool): walking \(baseLast) ns each, lbsim \(lbsimLast) ns each: "
+        + "lbsim is \(baseLast / max(1, lbsimLast))x faster (first 1000: \(baseFirst) vs \(lbsimFirst) ns)")

@@ -26,8 +26,10 @@ public struct ClusterState: Sendable {
     /// (Endpoints `subsets[].addresses` with a nodeName), in node creation order.
     public func nodesWithReadyEndpoints(of service: Service) -> [String] {
         var result: OrderedSet<String> = []
-        for pod in pods.values where pod.meta.namespace == service.meta.namespace
-            && pod.ready && service.selector.matches(pod.meta.labels) {
+        for pod in pods.values
+        where pod.meta.namespace == service.meta.namespace
+            && pod.ready && service.selector.matches(pod.meta.labels)
+        {
             if let node = pod.nodeName { result.append(node) }
         }
         return nodes.keys.filter { result.contains($0) }

@@ -10,8 +10,10 @@ public struct Deployment: Sendable, Hashable {
     /// The readiness probe's `initialDelaySeconds`.
     public var readinessDelaySeconds: Int
 
-    public init(meta: ObjectMeta, replicas: Int, selector: LabelSelector, podLabels: [String: String],
-                nodeSelector: [String: String], readinessDelaySeconds: Int) {
+    public init(
+        meta: ObjectMeta, replicas: Int, selector: LabelSelector, podLabels: [String: String],
+        nodeSelector: [String: String], readinessDelaySeconds: Int
+    ) {
         self.meta = meta
         self.replicas = replicas
         self.selector = selector

@@ -29,7 +29,8 @@ public struct EndpointIndex: Sendable {
     public func nodesWithReadyEndpoints(of service: Service) -> [String] {
         // Any one of the selector's labels narrows the search; the full selector decides.
         guard let (key, value) = service.selector.matchLabels.min(by: { $0.key < $1.key }),
-              let positions = byLabel[Self.labelKey(service.meta.namespace, key, value)] else { return [] }
+            let positions = byLabel[Self.labelKey(service.meta.namespace, key, value)]
+        else { return [] }
         var nodes: Set<String> = []
         for position in positions {
             let pod = readyPods[position]

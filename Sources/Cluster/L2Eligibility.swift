@@ -18,8 +18,10 @@ public enum L2Eligibility {
     /// The advertising nodes minus those with NetworkUnavailable=True and, unless the speaker
     /// runs with `--ignore-exclude-lb`, those labelled
     /// `node.kubernetes.io/exclude-from-external-load-balancers`.
-    public static func eligibleNodes(_ nodes: [Node], advertisements: [L2Advertisement],
-                                     ignoreExcludeLB: Bool = false) -> [String] {
+    public static func eligibleNodes(
+        _ nodes: [Node], advertisements: [L2Advertisement],
+        ignoreExcludeLB: Bool = false
+    ) -> [String] {
         let advertising = Set(advertisingNodes(nodes, advertisements: advertisements))
         return nodes.filter { node in
             advertising.contains(node.name) && !node.isNetworkUnavailable
@@ -34,7 +36,8 @@ public enum L2Eligibility {
         var result: [String: Set<String>] = [:]
         for node in nodes {
             let selecting = advertisements.filter { advertisement in
-                advertisement.nodeSelectors.isEmpty || advertisement.nodeSelectors.contains { $0.matches(node.meta.labels) }
+                advertisement.nodeSelectors.isEmpty
+                    || advertisement.nodeSelectors.contains { $0.matches(node.meta.labels) }
             }
             guard !selecting.isEmpty, selecting.allSatisfy({ !$0.interfaces.isEmpty }) else { continue }
             result[node.name] = Set(selecting.flatMap(\.interfaces))

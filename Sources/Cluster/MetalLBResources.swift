@@ -10,8 +10,10 @@ public struct L2Advertisement: Sendable, Hashable {
     public var nodeSelectors: [ResourceSelector]
     public var interfaces: [String]
 
-    public init(name: String, ipAddressPools: [String] = [], ipAddressPoolSelectors: [ResourceSelector] = [],
-                nodeSelectors: [ResourceSelector] = [], interfaces: [String] = []) {
+    public init(
+        name: String, ipAddressPools: [String] = [], ipAddressPoolSelectors: [ResourceSelector] = [],
+        nodeSelectors: [ResourceSelector] = [], interfaces: [String] = []
+    ) {
         self.name = name
         self.ipAddressPools = ipAddressPools
         self.ipAddressPoolSelectors = ipAddressPoolSelectors
@@ -50,7 +52,8 @@ public struct MetalLBResources: Sendable {
     public var advertisedPools: Set<String>? {
         guard configMapPools == nil else { return nil }
         var result = Set<String>()
-        for (name, entry) in ipAddressPools where l2Advertisements.values.contains(where: { $0.selects(name, labels: entry.labels) }) {
+        for (name, entry) in ipAddressPools
+        where l2Advertisements.values.contains(where: { $0.selects(name, labels: entry.labels) }) {
             result.insert(name)
         }
         return result

@@ -14,8 +14,10 @@ public struct Node: Sendable, Hashable {
     /// `control-plane`, `worker`... from the scenario's `roles`.
     public var roles: [String]
 
-    public init(name: String, internalIP: IPv4Address, ready: Bool = true, roles: [String] = [],
-                labels: [String: String] = [:]) {
+    public init(
+        name: String, internalIP: IPv4Address, ready: Bool = true, roles: [String] = [],
+        labels: [String: String] = [:]
+    ) {
         self.meta = ObjectMeta(name: name, namespace: "", labels: labels)
         self.internalIP = internalIP
         self.ready = ready

@@ -5,8 +5,10 @@ public struct ObjectMeta: Sendable, Hashable {
     public var labels: [String: String]
     public var annotations: [String: String]
 
-    public init(name: String, namespace: String = "default",
-                labels: [String: String] = [:], annotations: [String: String] = [:]) {
+    public init(
+        name: String, namespace: String = "default",
+        labels: [String: String] = [:], annotations: [String: String] = [:]
+    ) {
         self.name = name
         self.namespace = namespace
         self.labels = labels

@@ -11,7 +11,8 @@ public struct Pod: Sendable, Hashable {
     /// pod is (re-)created.
     public var readinessDelaySeconds: Int
 
-    public init(meta: ObjectMeta, nodeName: String?, ready: Bool, podIP: String? = nil, readinessDelaySeconds: Int = 0) {
+    public init(meta: ObjectMeta, nodeName: String?, ready: Bool, podIP: String? = nil, readinessDelaySeconds: Int = 0)
+    {
         self.meta = meta
         self.nodeName = nodeName
         self.ready = ready

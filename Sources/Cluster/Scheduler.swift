@@ -11,7 +11,8 @@ public enum Scheduler {
         for pod in cluster.pods.values { if let node = pod.nodeName { loads[node, default: 0] += 1 } }
         for node in cluster.nodes.values {
             guard node.ready,
-                  !node.roles.contains("control-plane"), !node.roles.contains("master") else { continue }
+                !node.roles.contains("control-plane"), !node.roles.contains("master")
+            else { continue }
             var labels = node.meta.labels
             labels["kubernetes.io/hostname"] = node.name
             guard nodeSelector.allSatisfy({ labels[$0.key] == $0.value }) else { continue }

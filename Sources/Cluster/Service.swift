@@ -24,8 +24,10 @@ public struct ServicePort: Sendable, Hashable {
     public var targetPort: String
     public var nodePort: Int?
 
-    public init(name: String? = nil, protocol: String = "TCP", port: Int, targetPort: String? = nil,
-                nodePort: Int? = nil) {
+    public init(
+        name: String? = nil, protocol: String = "TCP", port: Int, targetPort: String? = nil,
+        nodePort: Int? = nil
+    ) {
         self.name = name
         self.protocol = `protocol`
         self.port = port
@@ -54,10 +56,12 @@ public struct Service: Sendable, Hashable {
     /// family for a dual-stack service.
     public var ingress: [IPAddress] = []
 
-    public init(meta: ObjectMeta, type: ServiceType, clusterIP: String? = nil, ports: [ServicePort],
-                selector: LabelSelector, loadBalancerIP: IPAddress? = nil,
-                externalTrafficPolicy: ExternalTrafficPolicy = .cluster,
-                ipFamilies: [IPFamily] = [.ipv4], ipFamilyPolicy: IPFamilyPolicy = .singleStack) {
+    public init(
+        meta: ObjectMeta, type: ServiceType, clusterIP: String? = nil, ports: [ServicePort],
+        selector: LabelSelector, loadBalancerIP: IPAddress? = nil,
+        externalTrafficPolicy: ExternalTrafficPolicy = .cluster,
+        ipFamilies: [IPFamily] = [.ipv4], ipFamilyPolicy: IPFamilyPolicy = .singleStack
+    ) {
         self.meta = meta
         self.type = type
         self.clusterIP = clusterIP
@@ -74,7 +78,7 @@ public struct Service: Sendable, Hashable {
     /// The IPv4 addresses of `ingress`: what the layer2 speaker announces over ARP today
     /// (IPv6 announcing over NDP comes later).
     public var ipv4Ingress: [IPv4Address] {
-        ingress.compactMap { if case let .v4(address) = $0 { address } else { nil } }
+        ingress.compactMap { if case .v4(let address) = $0 { address } else { nil } }
     }
 
     /// The families MetalLB derives from the ClusterIPs: one, or dual-stack.

@@ -37,10 +37,11 @@ extension Service {
         let annotations = ServiceAnnotations(self, version: version)
         let backend = externalTrafficPolicy == .local ? selector.canonical : ""
         let family: ServiceIPFamily = version == .v0_9_4 ? ServiceIPFamily(ipFamilies[0]) : ipFamily
-        return ServiceClaim(key: key, namespace: meta.namespace, labels: meta.labels,
-                            ports: ports.map { ServicePortKey(protocol: $0.protocol, port: $0.port) },
-                            sharing: SharingKey(sharing: annotations.sharingKey, backend: backend),
-                            family: family, familyPolicy: ipFamilyPolicy,
-                            primaryFamily: ServiceIPFamily(ipFamilies[0]))
+        return ServiceClaim(
+            key: key, namespace: meta.namespace, labels: meta.labels,
+            ports: ports.map { ServicePortKey(protocol: $0.protocol, port: $0.port) },
+            sharing: SharingKey(sharing: annotations.sharingKey, backend: backend),
+            family: family, familyPolicy: ipFamilyPolicy,
+            primaryFamily: ServiceIPFamily(ipFamilies[0]))
     }
 }

@@ -14,17 +14,22 @@ public struct ServiceIPController: Sendable {
     public let version: MetalLBVersion
     public private(set) var allocator: Allocator
 
-    public init(version: MetalLBVersion, pools: [AddressPool],
-                namespaces: [String: [String: String]] = [:]) throws(PoolConfigError) {
+    public init(
+        version: MetalLBVersion, pools: [AddressPool],
+        namespaces: [String: [String: String]] = [:]
+    ) throws(PoolConfigError) {
         self.version = version
-        self.allocator = try Allocator(pools: pools, semantics: version == .v0_9_4 ? .v0_9_4 : .current,
-                                       namespaces: namespaces)
+        self.allocator = try Allocator(
+            pools: pools, semantics: version == .v0_9_4 ? .v0_9_4 : .current,
+            namespaces: namespaces)
     }
 
     /// Installs a new configuration. v0.9.4 throws `orphansAssignment` (and keeps the old
     /// configuration) when an assigned address would be left without a pool; current never
     /// refuses a valid configuration.
-    public mutating func setPools(_ pools: [AddressPool], namespaces: [String: [String: String]] = [:]) throws(PoolConfigError) {
+    public mutating func setPools(_ pools: [AddressPool], namespaces: [String: [String: String]] = [:])
+        throws(PoolConfigError)
+    {
         try allocator.setPools(pools, namespaces: namespaces)
     }
 
@@ -57,7 +62,9 @@ public struct ServiceIPController: Sendable {
 
     // MARK: v0.9.4
 
-    private mutating func convergeV094(_ service: Service, emit: (ServiceEvent.Kind, String, String) -> Void) -> [IPAddress] {
+    private mutating func convergeV094(_ service: Service, emit: (ServiceEvent.Kind, String, String) -> Void)
+        -> [IPAddress]
+    {
         let key = service.key
         guard service.type == .loadBalancer else {
             allocator.unassign(key)
@@ -70,7 +77,9 @@ public struct ServiceIPController: Sendable {
         if let ip = current {
             // v0.9.4 clears silently (a log line, no event) when the address no longer fits.
             if (try? allocator.assign(claim, [ip])) == nil { current = nil }
-            if current != nil, let pool = annotations.pool, allocator.assignment(of: key)?.pool != pool { current = nil }
+            if current != nil, let pool = annotations.pool, allocator.assignment(of: key)?.pool != pool {
+                current = nil
+            }
         }
         if let requested = service.loadBalancerIP, requested != current { current = nil }
         if let ip = current { return [ip] }
@@ -79,7 +88,8 @@ public struct ServiceIPController: Sendable {
             let ip: IPAddress
             if let requested = service.loadBalancerIP {
                 guard requested.family == service.ipFamilies[0] else {
-                    throw AllocationError.request("requested spec.loadBalancerIP \"\(requested)\" does not match the ipFamily of the service")
+                    throw AllocationError.request(
+                        "requested spec.loadBalancerIP \"\(requested)\" does not match the ipFamily of the service")
                 }
                 ip = try allocator.assign(claim, [requested]).ips[0]
             } else if let pool = annotations.pool {
@@ -97,7 +107,9 @@ public struct ServiceIPController: Sendable {
 
     // MARK: current
 
-    private mutating func convergeCurrent(_ service: Service, emit: (ServiceEvent.Kind, String, String) -> Void) -> [IPAddress] {
+    private mutating func convergeCurrent(_ service: Service, emit: (ServiceEvent.Kind, String, String) -> Void)
+        -> [IPAddress]
+    {
         let key = service.key
         guard service.type == .loadBalancer, !allocator.pools.isEmpty else {
             allocator.unassign(key)
@@ -116,8 +128,9 @@ public struct ServiceIPController: Sendable {
             do {
                 try allocator.assign(claim, ips)
             } catch {
-                emit(.normal, "ClearAssignment",
-                     "current IP for \"\(key)\" not allowed by config, will attempt for new IP assignment: \(error)")
+                emit(
+                    .normal, "ClearAssignment",
+                    "current IP for \"\(key)\" not allowed by config, will attempt for new IP assignment: \(error)")
                 allocator.unassign(key)
                 ips = []
             }
@@ -127,8 +140,8 @@ public struct ServiceIPController: Sendable {
             }
             let desired: [IPAddress]
             switch requestedIPs(service, annotations) {
-            case let .success(list): desired = list.ips
-            case let .failure(error):
+            case .success(let list): desired = list.ips
+            case .failure(let error):
                 emit(.warning, "LoadBalancerFailed", "invalid requested loadbalancer IPs: \(error)")
                 return ips
             }
@@ -137,7 +150,8 @@ public struct ServiceIPController: Sendable {
                 ips = []
             }
         }
-        if ips.count == 1 && service.ipFamilyPolicy == .preferDualStack, let pool = allocator.assignment(of: key)?.pool {
+        if ips.count == 1 && service.ipFamilyPolicy == .preferDualStack, let pool = allocator.assignment(of: key)?.pool
+        {
             do {
                 let added = try allocator.allocateAdditionalFamily(claim, keeping: ips[0], fromPool: pool)
                 ips.append(added)
@@ -161,22 +175,28 @@ public struct ServiceIPController: Sendable {
     /// MetalLB's `serviceFamilyChanged`: the status addresses no longer match the Service's
     /// families (PreferDualStack may hold fewer).
     private func familyChanged(_ ips: [IPAddress], _ claim: ServiceClaim) -> Bool {
-        guard case let .success(held) = ServiceIPFamily.of(ips) else { return true }
+        guard case .success(let held) = ServiceIPFamily.of(ips) else { return true }
         if held == claim.family { return false }
         return !(claim.family == .dualStack && claim.familyPolicy == .preferDualStack)
     }
 
-    private mutating func allocateCurrent(_ service: Service, _ claim: ServiceClaim,
-                                          _ annotations: ServiceAnnotations) throws(AllocationError) -> [IPAddress] {
+    private mutating func allocateCurrent(
+        _ service: Service, _ claim: ServiceClaim,
+        _ annotations: ServiceAnnotations
+    ) throws(AllocationError) -> [IPAddress] {
         let requested = try requestedIPs(service, annotations).get()
         if !requested.ips.isEmpty {
             if requested.family != claim.family {
-                throw .request("requested loadBalancer IP(s) \(goQuoted(requested.ips)) does not match the ipFamily of the service")
+                throw .request(
+                    "requested loadBalancer IP(s) \(goQuoted(requested.ips)) does not match the ipFamily of the service"
+                )
             }
             try allocator.assign(claim, requested.ips)
             if let pool = annotations.pool, allocator.assignment(of: claim.key)?.pool != pool {
                 allocator.unassign(claim.key)
-                throw .request("requested loadBalancer IP(s) \(goQuoted(requested.ips)) is not compatible with requested address pool \(pool)")
+                throw .request(
+                    "requested loadBalancer IP(s) \(goQuoted(requested.ips)) is not compatible with requested address pool \(pool)"
+                )
             }
             return requested.ips
         }
@@ -193,8 +213,9 @@ public struct ServiceIPController: Sendable {
         switch (text.isEmpty, service.loadBalancerIP) {
         case (true, nil): return .success(([], nil))
         case (false, .some):
-            return .failure(.request("service can not have both metallb.io/loadBalancerIPs and svc.Spec.LoadBalancerIP"))
-        case let (true, .some(ip)): return .success(([ip], ServiceIPFamily(ip.family)))
+            return .failure(
+                .request("service can not have both metallb.io/loadBalancerIPs and svc.Spec.LoadBalancerIP"))
+        case (true, .some(let ip)): return .success(([ip], ServiceIPFamily(ip.family)))
         case (false, nil):
             var ips: [IPAddress] = []
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {

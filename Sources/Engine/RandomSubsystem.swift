@@ -25,7 +25,7 @@ public enum RandomSubsystem: Sendable, Hashable {
         case .clientNeighbour: "client.neighbour"
         case .memberlist: "memberlist"
         case .kubelet: "kubelet"
-        case let .timelineDraw(entry, field): "timeline/\(entry)/\(field)"
+        case .timelineDraw(let entry, let field): "timeline/\(entry)/\(field)"
         }
     }
 }

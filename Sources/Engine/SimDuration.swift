@@ -45,8 +45,9 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     private static func scaled(_ number: String, by scale: Int64) -> Int64? {
         let parts = number.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let whole = Int64(parts[0]) else { return nil }
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let whole = Int64(parts[0])
+        else { return nil }
         var (total, overflow) = whole.multipliedReportingOverflow(by: scale)
         guard !overflow else { return nil }
         if parts.count == 2 {

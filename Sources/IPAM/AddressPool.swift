@@ -23,8 +23,10 @@ public struct AddressPool: Sendable, Hashable {
     /// restricted to. nil when the field is absent (v0.9.4 never has it).
     public var serviceAllocation: ServiceAllocation?
 
-    public init(name: String, protocol: PoolProtocol = .layer2, cidrs: [IPPrefix],
-                avoidBuggyIPs: Bool = false, autoAssign: Bool = true, serviceAllocation: ServiceAllocation? = nil) {
+    public init(
+        name: String, protocol: PoolProtocol = .layer2, cidrs: [IPPrefix],
+        avoidBuggyIPs: Bool = false, autoAssign: Bool = true, serviceAllocation: ServiceAllocation? = nil
+    ) {
         self.name = name
         self.protocol = `protocol`
         self.cidrs = cidrs
@@ -34,10 +36,13 @@ public struct AddressPool: Sendable, Hashable {
     }
 
     /// An IPv4-only pool, the common case in tests and benchmarks.
-    public init(name: String, protocol: PoolProtocol = .layer2, cidrs: [IPv4CIDR],
-                avoidBuggyIPs: Bool = false, autoAssign: Bool = true) {
-        self.init(name: name, protocol: `protocol`, cidrs: cidrs.map(IPPrefix.v4),
-                  avoidBuggyIPs: avoidBuggyIPs, autoAssign: autoAssign)
+    public init(
+        name: String, protocol: PoolProtocol = .layer2, cidrs: [IPv4CIDR],
+        avoidBuggyIPs: Bool = false, autoAssign: Bool = true
+    ) {
+        self.init(
+            name: name, protocol: `protocol`, cidrs: cidrs.map(IPPrefix.v4),
+            avoidBuggyIPs: avoidBuggyIPs, autoAssign: autoAssign)
     }
 
     public func contains(_ ip: IPAddress) -> Bool { cidrs.contains { $0.contains(ip) } }
@@ -58,7 +63,7 @@ public struct AddressPool: Sendable, Hashable {
     /// An IPv4 address ending in .0 or .255: old Windows and some CPE firmware treat it as a
     /// network or broadcast address even inside a larger prefix. IPv6 is never buggy.
     public static func isBuggy(_ ip: IPAddress) -> Bool {
-        guard case let .v4(address) = ip else { return false }
+        guard case .v4(let address) = ip else { return false }
         let last = address.rawValue & 0xFF
         return last == 0 || last == 255
     }

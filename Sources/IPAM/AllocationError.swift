@@ -31,19 +31,21 @@ public enum AllocationError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String {
         switch self {
         case .noAvailableIPs: return "no available IPs"
-        case let .unknownPool(pool): return "unknown pool \"\(pool)\""
-        case let .noAvailableIPsInPool(pool, quoted): return "no available IPs in pool \(quoted ? "\"\(pool)\"" : pool)"
-        case let .noAvailableIPsInPoolForFamily(pool, family):
+        case .unknownPool(let pool): return "unknown pool \"\(pool)\""
+        case .noAvailableIPsInPool(let pool, let quoted):
+            return "no available IPs in pool \(quoted ? "\"\(pool)\"" : pool)"
+        case .noAvailableIPsInPoolForFamily(let pool, let family):
             return "no available IPs in pool \(pool) for \(family.rawValue) IPFamily"
-        case let .noSuitablePool(family): return "no suitable pool for \(family.rawValue) IPFamily"
-        case let .notAllowedInConfig(ips): return "\(ips) is not allowed in config"
-        case let .poolNotCompatible(pool): return "pool \(pool) not compatible for ip assignment"
-        case let .moreThanTwoAddresses(ips): return "more than two addresses \(goQuoted(ips))"
-        case let .sameFamily(a, b): return "\"\(a)\" \"\(b)\" has the same family"
-        case let .sharingKeyConflict(service, holders):
-            return "can't change sharing key for \"\(service)\", address also in use by \(holders.joined(separator: ","))"
-        case let .portInUse(port, ip): return "port \(port) is already in use on \"\(ip)\""
-        case let .wrongFamily(text), let .familyOfAddresses(text), let .request(text): return text
+        case .noSuitablePool(let family): return "no suitable pool for \(family.rawValue) IPFamily"
+        case .notAllowedInConfig(let ips): return "\(ips) is not allowed in config"
+        case .poolNotCompatible(let pool): return "pool \(pool) not compatible for ip assignment"
+        case .moreThanTwoAddresses(let ips): return "more than two addresses \(goQuoted(ips))"
+        case .sameFamily(let a, let b): return "\"\(a)\" \"\(b)\" has the same family"
+        case .sharingKeyConflict(let service, let holders):
+            return
+                "can't change sharing key for \"\(service)\", address also in use by \(holders.joined(separator: ","))"
+        case .portInUse(let port, let ip): return "port \(port) is already in use on \"\(ip)\""
+        case .wrongFamily(let text), .familyOfAddresses(let text), .request(let text): return text
         }
     }
 }

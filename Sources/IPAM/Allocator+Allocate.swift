@@ -86,8 +86,10 @@ extension Allocator {
 
     /// current, PreferDualStack with one address: tries to add the missing family from the
     /// pool the service already uses, keeping the address it has.
-    public mutating func allocateAdditionalFamily(_ claim: ServiceClaim, keeping existing: IPAddress,
-                                                  fromPool name: String) throws(AllocationError) -> IPAddress {
+    public mutating func allocateAdditionalFamily(
+        _ claim: ServiceClaim, keeping existing: IPAddress,
+        fromPool name: String
+    ) throws(AllocationError) -> IPAddress {
         let missing: ServiceIPFamily = existing.family == .ipv4 ? .ipv6 : .ipv4
         guard let index = pools.firstIndex(where: { $0.name == name }) else { throw .unknownPool(name) }
         guard let candidates = freeAddresses(pool: index, for: claim) else {
@@ -126,7 +128,8 @@ extension Allocator {
     /// One usable address per family from a pool, each from the first prefix of that family
     /// that has one (MetalLB's `getFreeIPsFromPool`); nil when the pool has none at all.
     func freeAddresses(pool: Int, for claim: ServiceClaim) -> (v4: IPAddress?, v6: IPAddress?)? {
-        var v4: IPAddress?, v6: IPAddress?
+        var v4: IPAddress?
+        var v6: IPAddress?
         for (prefix, cidr) in pools[pool].cidrs.enumerated() {
             switch cidr.family {
             case .ipv4 where v4 == nil: v4 = lowestUsable(pool: pool, prefix: prefix, for: claim)
@@ -139,8 +142,10 @@ extension Allocator {
 
     /// The addresses to take from a pool's candidates for a service's families and policy
     /// (MetalLB's `selectIPsForFamilyAndPolicy`).
-    func select(_ candidates: (v4: IPAddress?, v6: IPAddress?), pool: String, family: ServiceIPFamily,
-                policy: IPFamilyPolicy) throws(AllocationError) -> [IPAddress] {
+    func select(
+        _ candidates: (v4: IPAddress?, v6: IPAddress?), pool: String, family: ServiceIPFamily,
+        policy: IPFamilyPolicy
+    ) throws(AllocationError) -> [IPAddress] {
         switch family {
         case .ipv4, .ipv6:
             // A single-family service takes that family's candidate even when there is none;
@@ -151,9 +156,9 @@ extension Allocator {
             return [ip]
         case .dualStack:
             switch (policy, candidates.v4, candidates.v6) {
-            case let (.requireDualStack, v4?, v6?), let (.preferDualStack, v4?, v6?): return [v4, v6]
-            case let (.preferDualStack, v4?, nil): return [v4]
-            case let (.preferDualStack, nil, v6?): return [v6]
+            case (.requireDualStack, let v4?, let v6?), (.preferDualStack, let v4?, let v6?): return [v4, v6]
+            case (.preferDualStack, let v4?, nil): return [v4]
+            case (.preferDualStack, nil, let v6?): return [v6]
             default: throw .noAvailableIPsInPoolForFamily(pool, family)
             }
         }
@@ -182,7 +187,7 @@ extension Allocator {
         }
         guard let (index, found) = chosen ?? primaryFallback ?? secondaryFallback else { return nil }
         guard let ips = try? select(found, pool: pools[index].name, family: claim.family, policy: claim.familyPolicy),
-              (try? assign(claim, ips)) != nil
+            (try? assign(claim, ips)) != nil
         else { return nil }
         return ips
     }
@@ -219,7 +224,8 @@ extension Allocator {
         case .current:
             let held = try ServiceIPFamily.of(ips).get()
             if claim.familyPolicy != .preferDualStack && held != claim.family {
-                throw .wrongFamily("IP for wrong family assigned alloc \(held.rawValue) service family \(claim.family.rawValue)")
+                throw .wrongFamily(
+                    "IP for wrong family assigned alloc \(held.rawValue) service family \(claim.family.rawValue)")
             }
         }
     }

@@ -10,6 +10,8 @@ public struct Allocator: Sendable {
     /// Which MetalLB's allocator to behave like. They differ in the pool order, dual-stack,
     /// serviceAllocation, messages, and what a config reload may do.
     public enum Semantics: Sendable, Hashable {
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        // (MetalLB's version name: the underscores stand for its dots.)
         case v0_9_4
         case current
     }
@@ -70,8 +72,10 @@ public struct Allocator: Sendable {
     var poolsByName: [Int] = []
 
     /// `namespaces` are the cluster's Namespace labels, for `serviceAllocation.namespaceSelectors`.
-    public init(pools: [AddressPool], semantics: Semantics = .current,
-                namespaces: [String: [String: String]] = [:]) throws(PoolConfigError) {
+    public init(
+        pools: [AddressPool], semantics: Semantics = .current,
+        namespaces: [String: [String: String]] = [:]
+    ) throws(PoolConfigError) {
         try validatePools(pools)
         self.semantics = semantics
         self.pools = []
@@ -99,7 +103,9 @@ public struct Allocator: Sendable {
     /// Every allowed address of every pool is in the free index (only true when nothing is held).
     private var isFreeSpaceComplete: Bool {
         zip(pools, free).allSatisfy { pool, prefixes in
-            zip(pool.cidrs, prefixes).allSatisfy { $1.intervals == FreeAddresses(prefix: $0, avoidBuggyIPs: pool.avoidBuggyIPs).intervals }
+            zip(pool.cidrs, prefixes).allSatisfy {
+                $1.intervals == FreeAddresses(prefix: $0, avoidBuggyIPs: pool.avoidBuggyIPs).intervals
+            }
         }
     }
 
@@ -113,8 +119,10 @@ public struct Allocator: Sendable {
     /// their assignment here, and the controller's next pass reports `ClearAssignment` and
     /// allocates again. Either way, services whose address moved to another pool (a rename,
     /// a split) are re-homed without changing address.
-    public mutating func setPools(_ newPools: [AddressPool],
-                                  namespaces: [String: [String: String]] = [:]) throws(PoolConfigError) {
+    public mutating func setPools(
+        _ newPools: [AddressPool],
+        namespaces: [String: [String: String]] = [:]
+    ) throws(PoolConfigError) {
         try validatePools(newPools)
         let keys = assignments.keys.sorted()
         if semantics == .v0_9_4 {

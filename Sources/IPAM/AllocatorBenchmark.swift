@@ -32,10 +32,11 @@ public enum AllocatorBenchmark {
         var lines: [String] = []
         for r in results {
             let per = { (d: Duration, n: Int) in nanoseconds(d) / Double(n) }
-            lines.append("allocator \(r.pool): \(r.allocations) allocations in \(milliseconds(r.total)) ms "
-                + "(\(format(per(r.total, r.allocations))) ns each); first 1000: \(format(per(r.first1000, 1000))) ns each, "
-                + "last 1000: \(format(per(r.last1000, 1000))) ns each (ratio \(format(nanoseconds(r.last1000) / max(1, nanoseconds(r.first1000)), digits: 2))); "
-                + "last address \(r.lastAddress); exhausted \(r.exhaustedCorrectly ? "ok" : "WRONG")")
+            lines.append(
+                "allocator \(r.pool): \(r.allocations) allocations in \(milliseconds(r.total)) ms "
+                    + "(\(format(per(r.total, r.allocations))) ns each); first 1000: \(format(per(r.first1000, 1000))) ns each, "
+                    + "last 1000: \(format(per(r.last1000, 1000))) ns each (ratio \(format(nanoseconds(r.last1000) / max(1, nanoseconds(r.first1000)), digits: 2))); "
+                    + "last address \(r.lastAddress); exhausted \(r.exhaustedCorrectly ? "ok" : "WRONG")")
         }
         return lines
     }
@@ -60,10 +61,14 @@ public enum AllocatorBenchmark {
         let last1000 = phase((count - 1000)..<count)
         let extra = ServiceClaim(key: "bench/one-more", namespace: "bench", family: ServiceIPFamily(prefix.family))
         let refused: Bool
-        do { _ = try allocator.allocate(extra); refused = false } catch { refused = error == .noAvailableIPs }
-        return Result(pool: text, allocations: count, total: first1000 + middle + last1000,
-                      first1000: first1000, last1000: last1000,
-                      lastAddress: last?.description ?? "none", exhaustedCorrectly: refused)
+        do {
+            _ = try allocator.allocate(extra)
+            refused = false
+        } catch { refused = error == .noAvailableIPs }
+        return Result(
+            pool: text, allocations: count, total: first1000 + middle + last1000,
+            first1000: first1000, last1000: last1000,
+            lastAddress: last?.description ?? "none", exhaustedCorrectly: refused)
     }
 
     public static func nanoseconds(_ d: Duration) -> Double {

@@ -15,7 +15,8 @@ struct FreeAddresses: Sendable {
     /// Every address of `prefix`, minus .0 and .255 when `avoidBuggyIPs` (those are never
     /// handed out, so they never enter the free set).
     init(prefix: IPPrefix, avoidBuggyIPs: Bool) {
-        let first = prefix.first.value, last = prefix.last.value
+        let first = prefix.first.value
+        let last = prefix.last.value
         guard avoidBuggyIPs, case .v4 = prefix else {
             intervals = [first...last]
             return
@@ -40,7 +41,8 @@ struct FreeAddresses: Sendable {
 
     /// The index of the first interval whose upper bound is at least `value`.
     private func index(reaching value: UInt128) -> Int {
-        var low = 0, high = intervals.count
+        var low = 0
+        var high = intervals.count
         while low < high {
             let mid = (low + high) / 2
             if intervals[mid].upperBound < value { low = mid + 1 } else { high = mid }
@@ -92,8 +94,8 @@ extension IPAddress {
     /// within one prefix, so the two families never meet.
     var value: UInt128 {
         switch self {
-        case let .v4(address): return UInt128(address.rawValue)
-        case let .v6(address): return UInt128(address.high) << 64 | UInt128(address.low)
+        case .v4(let address): return UInt128(address.rawValue)
+        case .v6(let address): return UInt128(address.high) << 64 | UInt128(address.low)
         }
     }
 
@@ -101,8 +103,11 @@ extension IPAddress {
     init(family: IPFamily, value: UInt128) {
         switch family {
         case .ipv4: self = .v4(IPv4Address(rawValue: UInt32(truncatingIfNeeded: value)))
-        case .ipv6: self = .v6(IPv6Address(high: UInt64(truncatingIfNeeded: value >> 64),
-                                           low: UInt64(truncatingIfNeeded: value)))
+        case .ipv6:
+            self = .v6(
+                IPv6Address(
+                    high: UInt64(truncatingIfNeeded: value >> 64),
+                    low: UInt64(truncatingIfNeeded: value)))
         }
     }
 }

@@ -18,17 +18,19 @@ public enum PoolConfigError: Error, Equatable, Sendable, CustomStringConvertible
 
     public var description: String {
         switch self {
-        case let .invalidCIDR(entry): return "invalid CIDR \"\(entry)\""
-        case let .invalidRange(entry): return "invalid IP range \"\(entry)\""
-        case let .invalidRangeStart(entry, start): return "invalid IP range \"\(entry)\": invalid start IP \"\(start)\""
-        case let .invalidRangeEnd(entry, end): return "invalid IP range \"\(entry)\": invalid end IP \"\(end)\""
-        case let .rangeStartAfterEnd(entry, start, end):
+        case .invalidCIDR(let entry): return "invalid CIDR \"\(entry)\""
+        case .invalidRange(let entry): return "invalid IP range \"\(entry)\""
+        case .invalidRangeStart(let entry, let start):
+            return "invalid IP range \"\(entry)\": invalid start IP \"\(start)\""
+        case .invalidRangeEnd(let entry, let end): return "invalid IP range \"\(entry)\": invalid end IP \"\(end)\""
+        case .rangeStartAfterEnd(let entry, let start, let end):
             return "invalid IP range \"\(entry)\": start IP \"\(start)\" is after the end IP \"\(end)\""
-        case let .overlap(cidr, pool, existing):
+        case .overlap(let cidr, let pool, let existing):
             return "CIDR \"\(cidr)\" in pool \"\(pool)\" overlaps with already defined CIDR \"\(existing)\""
-        case let .duplicatePool(name): return "duplicate definition of pool \"\(name)\""
-        case let .orphansAssignment(service, ip):
-            return "new config not compatible with assigned IPs: service \"\(service)\" cannot own \"\(ip)\" under new config"
+        case .duplicatePool(let name): return "duplicate definition of pool \"\(name)\""
+        case .orphansAssignment(let service, let ip):
+            return
+                "new config not compatible with assigned IPs: service \"\(service)\" cannot own \"\(ip)\" under new config"
         }
     }
 }
@@ -60,8 +62,9 @@ public func firstPoolConflict(_ pools: [AddressPool]) -> PoolConflict? {
         }
         for (cidrIndex, cidr) in pool.cidrs.enumerated() {
             if let existing = seenCIDRs.first(where: { $0.overlaps(cidr) }) {
-                return PoolConflict(error: .overlap(cidr: cidr, pool: pool.name, existing: existing),
-                                    pool: poolIndex, cidr: cidrIndex)
+                return PoolConflict(
+                    error: .overlap(cidr: cidr, pool: pool.name, existing: existing),
+                    pool: poolIndex, cidr: cidrIndex)
             }
             seenCIDRs.append(cidr)
         }

@@ -7,8 +7,10 @@ public struct ServiceAllocation: Sendable, Hashable {
     public var namespaceSelectors: [ResourceSelector]
     public var serviceSelectors: [ResourceSelector]
 
-    public init(priority: Int = 0, namespaces: [String] = [], namespaceSelectors: [ResourceSelector] = [],
-                serviceSelectors: [ResourceSelector] = []) {
+    public init(
+        priority: Int = 0, namespaces: [String] = [], namespaceSelectors: [ResourceSelector] = [],
+        serviceSelectors: [ResourceSelector] = []
+    ) {
         self.priority = priority
         self.namespaces = namespaces
         self.namespaceSelectors = namespaceSelectors

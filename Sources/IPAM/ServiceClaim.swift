@@ -15,10 +15,12 @@ public struct ServiceClaim: Sendable, Hashable {
     /// The first of `spec.ipFamilies`: which family a PreferDualStack service falls back to.
     public var primaryFamily: ServiceIPFamily
 
-    public init(key: String, namespace: String? = nil, labels: [String: String] = [:],
-                ports: [ServicePortKey] = [ServicePortKey(protocol: "TCP", port: 80)],
-                sharing: SharingKey = SharingKey(), family: ServiceIPFamily = .ipv4,
-                familyPolicy: IPFamilyPolicy = .singleStack, primaryFamily: ServiceIPFamily? = nil) {
+    public init(
+        key: String, namespace: String? = nil, labels: [String: String] = [:],
+        ports: [ServicePortKey] = [ServicePortKey(protocol: "TCP", port: 80)],
+        sharing: SharingKey = SharingKey(), family: ServiceIPFamily = .ipv4,
+        familyPolicy: IPFamilyPolicy = .singleStack, primaryFamily: ServiceIPFamily? = nil
+    ) {
         self.key = key
         self.namespace = namespace ?? String(key.split(separator: "/").first ?? "default")
         self.labels = labels

@@ -17,7 +17,9 @@ public enum ServiceIPFamily: String, Sendable, Hashable {
         case 1: return .success(ServiceIPFamily(ips[0].family))
         case 2 where ips[0].family != ips[1].family: return .success(.dualStack)
         case 2: return .failure(.familyOfAddresses("IPFamilyForAddresses: same address family \(goQuoted(ips))"))
-        default: return .failure(.familyOfAddresses("IPFamilyForAddresses: invalid ips length \(ips.count) \(goQuoted(ips))"))
+        default:
+            return .failure(
+                .familyOfAddresses("IPFamilyForAddresses: invalid ips length \(ips.count) \(goQuoted(ips))"))
         }
     }
 }

@@ -18,15 +18,18 @@ public struct AddressHistory: Sendable, Hashable {
     public var requestCount: Int
 
     /// Builds the history from the IP's claims and requests, each in time order.
-    init(ip: IPAddress, vlans: [UInt16], claims: [Claim], requests: [AddressRequest], captureEnd: Int64,
-         options: InspectOptions) {
+    init(
+        ip: IPAddress, vlans: [UInt16], claims: [Claim], requests: [AddressRequest], captureEnd: Int64,
+        options: InspectOptions
+    ) {
         self.ip = ip
         self.vlans = vlans
         let runs = ClaimInterval.runs(of: claims)
         self.claims = runs
         changes = MACChange.changes(between: runs)
-        unanswered = UnansweredStretch.find(requests: requests, claims: claims, window: options.answerWindow,
-                                            captureEnd: captureEnd)
+        unanswered = UnansweredStretch.find(
+            requests: requests, claims: claims, window: options.answerWindow,
+            captureEnd: captureEnd)
         conflicts = Conflict.find(in: runs, window: options.conflictWindow)
         claimCount = claims.count
         requestCount = requests.count

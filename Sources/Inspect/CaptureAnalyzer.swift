@@ -48,14 +48,15 @@ public struct CaptureAnalyzer: Sendable {
             return
         }
         switch decoded.meaning {
-        case let .claim(ip, mac, kind):
+        case .claim(let ip, let mac, let kind):
             counts.claims += 1
             claims[AddressKey(ip: ip, vlans: decoded.vlans), default: []]
                 .append(Claim(time: time, frame: number, ip: ip, mac: mac, kind: kind, vlans: decoded.vlans))
-        case let .request(ip, asker, kind):
+        case .request(let ip, let asker, let kind):
             counts.requests += 1
             requests[AddressKey(ip: ip, vlans: decoded.vlans), default: []]
-                .append(AddressRequest(time: time, frame: number, ip: ip, asker: asker, kind: kind, vlans: decoded.vlans))
+                .append(
+                    AddressRequest(time: time, frame: number, ip: ip, asker: asker, kind: kind, vlans: decoded.vlans))
         case .unrelated:
             counts.unrelated += 1
         }

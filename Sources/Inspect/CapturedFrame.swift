@@ -19,8 +19,10 @@ public struct CapturedFrame: Sendable, Hashable {
     /// The captured bytes, starting at the link-layer header.
     public var bytes: [UInt8]
 
-    public init(timestampNanoseconds: Int64, linkType: Int32 = CapturedFrame.ethernetLinkType,
-                originalLength: Int? = nil, bytes: [UInt8]) {
+    public init(
+        timestampNanoseconds: Int64, linkType: Int32 = CapturedFrame.ethernetLinkType,
+        originalLength: Int? = nil, bytes: [UInt8]
+    ) {
         self.timestampNanoseconds = timestampNanoseconds
         self.linkType = linkType
         self.originalLength = originalLength ?? bytes.count

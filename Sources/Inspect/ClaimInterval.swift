@@ -19,8 +19,10 @@ public struct ClaimInterval: Sendable, Hashable {
     /// Kinds of claim seen in the run, in `Claim.Kind` order.
     public var kinds: [Claim.Kind]
 
-    public init(mac: MACAddress, first: Int64, last: Int64, firstFrame: Int, lastFrame: Int, count: Int,
-                kinds: [Claim.Kind]) {
+    public init(
+        mac: MACAddress, first: Int64, last: Int64, firstFrame: Int, lastFrame: Int, count: Int,
+        kinds: [Claim.Kind]
+    ) {
         self.mac = mac
         self.first = first
         self.last = last
@@ -44,8 +46,10 @@ public struct ClaimInterval: Sendable, Hashable {
                 }
                 runs[runs.count - 1] = current
             } else {
-                runs.append(ClaimInterval(mac: claim.mac, first: claim.time, last: claim.time, firstFrame: claim.frame,
-                                          lastFrame: claim.frame, count: 1, kinds: [claim.kind]))
+                runs.append(
+                    ClaimInterval(
+                        mac: claim.mac, first: claim.time, last: claim.time, firstFrame: claim.frame,
+                        lastFrame: claim.frame, count: 1, kinds: [claim.kind]))
             }
         }
         return runs

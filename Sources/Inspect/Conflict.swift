@@ -77,9 +77,11 @@ public struct Conflict: Sendable, Hashable {
             // Changes change...end join runs change...end + 1.
             let involved = runs[change...(end + 1)]
             let inner = runs[(change + 1)..<(end + 1)].reduce(0) { $0 + $1.count }
-            conflicts.append(Conflict(from: runs[change].last, to: runs[end + 1].first,
-                                      macs: Set(involved.map(\.mac)).sorted(), switches: end - change + 1,
-                                      claims: inner + 2))
+            conflicts.append(
+                Conflict(
+                    from: runs[change].last, to: runs[end + 1].first,
+                    macs: Set(involved.map(\.mac)).sorted(), switches: end - change + 1,
+                    claims: inner + 2))
             change = end + 1
         }
         return conflicts

@@ -26,16 +26,21 @@ struct LinuxCookedHeader {
         func u16(_ offset: Int) -> UInt16 { UInt16(raw[offset]) << 8 | UInt16(raw[offset + 1]) }
         switch linkType {
         case sllLinkType:
-            guard raw.count >= 16 else { throw .truncated(header: "Linux cooked (SLL)", needed: 16, available: raw.count) }
+            guard raw.count >= 16 else {
+                throw .truncated(header: "Linux cooked (SLL)", needed: 16, available: raw.count)
+            }
             return LinuxCookedHeader(etherType: u16(14), source: mac(raw, at: 6, length: Int(u16(4))), length: 16)
         default:
-            guard raw.count >= 20 else { throw .truncated(header: "Linux cooked (SLL2)", needed: 20, available: raw.count) }
+            guard raw.count >= 20 else {
+                throw .truncated(header: "Linux cooked (SLL2)", needed: 20, available: raw.count)
+            }
             return LinuxCookedHeader(etherType: u16(0), source: mac(raw, at: 12, length: Int(raw[11])), length: 20)
         }
     }
 
     private static func mac(_ raw: UnsafeRawBufferPointer, at offset: Int, length: Int) -> MACAddress? {
         guard length == 6 else { return nil }
-        return MACAddress(raw[offset], raw[offset + 1], raw[offset + 2], raw[offset + 3], raw[offset + 4], raw[offset + 5])
+        return MACAddress(
+            raw[offset], raw[offset + 1], raw[offset + 2], raw[offset + 3], raw[offset + 4], raw[offset + 5])
     }
 }

@@ -29,8 +29,10 @@ public struct MACChange: Sendable, Hashable {
         for (index, run) in runs.enumerated() {
             if index > 0 {
                 let previous = runs[index - 1]
-                changes.append(MACChange(time: run.first, from: previous.mac, to: run.mac,
-                                         gap: run.first - previous.last, returning: seen.contains(run.mac)))
+                changes.append(
+                    MACChange(
+                        time: run.first, from: previous.mac, to: run.mac,
+                        gap: run.first - previous.last, returning: seen.contains(run.mac)))
             }
             seen.insert(run.mac)
         }

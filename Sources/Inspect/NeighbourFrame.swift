@@ -27,8 +27,10 @@ struct NeighbourFrame {
     private static let icmpv6: UInt8 = 58
 
     /// The link types whose frames are decoded: Ethernet, and Linux's cooked headers.
-    static let decodedLinkTypes: Set<Int32> = [CapturedFrame.ethernetLinkType, LinuxCookedHeader.sllLinkType,
-                                               LinuxCookedHeader.sll2LinkType]
+    static let decodedLinkTypes: Set<Int32> = [
+        CapturedFrame.ethernetLinkType, LinuxCookedHeader.sllLinkType,
+        LinuxCookedHeader.sll2LinkType,
+    ]
 
     /// Decodes a frame that starts with an Ethernet header (or, for the Linux cooked link
     /// types, with Linux's pseudo-header).
@@ -37,26 +39,33 @@ struct NeighbourFrame {
     ///   read, `.malformed` when such a header holds values its format forbids (an ARP packet
     ///   for another hardware type, an NDP message with a hop limit other than 255, which a
     ///   receiver discards, RFC 4861 section 7.1).
-    static func decode(_ bytes: [UInt8], linkType: Int32 = CapturedFrame.ethernetLinkType) throws(WireError) -> NeighbourFrame {
+    static func decode(_ bytes: [UInt8], linkType: Int32 = CapturedFrame.ethernetLinkType) throws(WireError)
+        -> NeighbourFrame
+    {
         try bytes.withUnsafeBytes { raw in
             Result { () throws(WireError) in try decode(raw, linkType: linkType) }
         }.get()
     }
 
-    static func decode(_ raw: UnsafeRawBufferPointer, linkType: Int32 = CapturedFrame.ethernetLinkType) throws(WireError) -> NeighbourFrame {
+    static func decode(_ raw: UnsafeRawBufferPointer, linkType: Int32 = CapturedFrame.ethernetLinkType)
+        throws(WireError) -> NeighbourFrame
+    {
         guard linkType == CapturedFrame.ethernetLinkType else {
             let cooked = try LinuxCookedHeader.parse(raw, linkType: linkType)
             return try decodePayload(raw, etherType: cooked.etherType, offset: cooked.length, source: cooked.source)
         }
         let ethernet = try EthernetHeader.parse(raw)
-        return try decodePayload(raw, etherType: ethernet.etherType.rawValue, offset: EthernetHeader.length,
-                                 source: ethernet.source)
+        return try decodePayload(
+            raw, etherType: ethernet.etherType.rawValue, offset: EthernetHeader.length,
+            source: ethernet.source)
     }
 
     /// What follows the link-layer header: VLAN tags, then ARP or IPv6. `source` is the link
     /// layer's sender address, when it has one of 6 bytes.
-    private static func decodePayload(_ raw: UnsafeRawBufferPointer, etherType: UInt16, offset: Int,
-                                      source: MACAddress?) throws(WireError) -> NeighbourFrame {
+    private static func decodePayload(
+        _ raw: UnsafeRawBufferPointer, etherType: UInt16, offset: Int,
+        source: MACAddress?
+    ) throws(WireError) -> NeighbourFrame {
         var etherType = etherType
         var offset = offset
         var vlans: [UInt16] = []
@@ -102,14 +111,17 @@ struct NeighbourFrame {
     /// first bytes so that a cut-off TCP/IPv6 frame does not count as a truncated one. Without
     /// a link-layer address option the link layer's sender stands in; a message with neither
     /// (possible only behind a cooked header of a non-Ethernet link) names no MAC: unrelated.
-    private static func ndpMeaning(_ payload: UnsafeRawBufferPointer, linkSource: MACAddress?) throws(WireError) -> Meaning {
+    private static func ndpMeaning(_ payload: UnsafeRawBufferPointer, linkSource: MACAddress?) throws(WireError)
+        -> Meaning
+    {
         let headerLength = IPv6Header.length
         guard payload.count >= headerLength else {
             throw .truncated(header: "IPv6", needed: headerLength, available: payload.count)
         }
         guard payload[6] == icmpv6 else { return .unrelated }
         if payload.count > headerLength,
-           payload[headerLength] != NDPMessage.solicitationType, payload[headerLength] != NDPMessage.advertisementType {
+            payload[headerLength] != NDPMessage.solicitationType, payload[headerLength] != NDPMessage.advertisementType
+        {
             return .unrelated
         }
         let ip = try IPv6Header.parse(payload)
@@ -117,11 +129,15 @@ struct NeighbourFrame {
         guard let message = try NDPMessage.parse(body) else { return .unrelated }
         try message.validate(in: ip)
         switch message {
-        case let .neighborSolicitation(target, _):
-            guard ip.source != .unspecified, let asker = message.sourceLinkLayerAddress ?? linkSource else { return .unrelated }
+        case .neighborSolicitation(let target, _):
+            guard ip.source != .unspecified, let asker = message.sourceLinkLayerAddress ?? linkSource else {
+                return .unrelated
+            }
             return .request(.v6(target), asker, .neighborSolicitation)
-        case let .neighborAdvertisement(_, solicited, _, target, _):
-            guard target != .unspecified, let owner = message.targetLinkLayerAddress ?? linkSource else { return .unrelated }
+        case .neighborAdvertisement(_, let solicited, _, let target, _):
+            guard target != .unspecified, let owner = message.targetLinkLayerAddress ?? linkSource else {
+                return .unrelated
+            }
             return .claim(.v6(target), owner, solicited ? .solicitedAdvertisement : .unsolicitedAdvertisement)
         }
     }

@@ -20,8 +20,10 @@ public struct UnansweredStretch: Sendable, Hashable {
     /// Who asked, in numeric order.
     public var askers: [MACAddress]
 
-    public init(from: Int64, lastRequest: Int64, answeredAt: Int64?, duration: Int64, requests: Int,
-                askers: [MACAddress]) {
+    public init(
+        from: Int64, lastRequest: Int64, answeredAt: Int64?, duration: Int64, requests: Int,
+        askers: [MACAddress]
+    ) {
         self.from = from
         self.lastRequest = lastRequest
         self.answeredAt = answeredAt
@@ -32,7 +34,9 @@ public struct UnansweredStretch: Sendable, Hashable {
 
     /// The stretches of `requests` for one IP given its `claims` (both in time order).
     /// `captureEnd` is the time of the capture's last frame.
-    static func find(requests: [AddressRequest], claims: [Claim], window: Int64, captureEnd: Int64) -> [UnansweredStretch] {
+    static func find(requests: [AddressRequest], claims: [Claim], window: Int64, captureEnd: Int64)
+        -> [UnansweredStretch]
+    {
         var stretches: [UnansweredStretch] = []
         // Index of the claim that ends the last stretch (claims.count: none did).
         var stretchEnd = -1
@@ -50,10 +54,11 @@ public struct UnansweredStretch: Sendable, Hashable {
                 }
                 stretches.append(current)
             } else {
-                stretches.append(UnansweredStretch(
-                    from: request.time, lastRequest: request.time, answeredAt: answer,
-                    duration: (answer ?? max(captureEnd, request.time)) - request.time,
-                    requests: 1, askers: [request.asker]))
+                stretches.append(
+                    UnansweredStretch(
+                        from: request.time, lastRequest: request.time, answeredAt: answer,
+                        duration: (answer ?? max(captureEnd, request.time)) - request.time,
+                        requests: 1, askers: [request.asker]))
                 stretchEnd = next
             }
         }

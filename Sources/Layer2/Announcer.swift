@@ -45,13 +45,18 @@ public struct Announcer: Sendable {
     /// The solicited-node multicast groups the node must be in to hear Neighbor Solicitations
     /// for its IPv6 addresses (MetalLB's NDP responder `Watch`es each one).
     public var solicitedNodeGroups: Set<IPv6Address> {
-        Set(refcount.keys.compactMap { if case let .v6(ip) = $0 { return ip.solicitedNodeMulticast } else { return nil } })
+        Set(
+            refcount.keys.compactMap {
+                if case .v6(let ip) = $0 { return ip.solicitedNodeMulticast } else { return nil }
+            })
     }
 
     /// Whether `group` is among `solicitedNodeGroups`, without building the set: asked for
     /// every solicitation received.
     public func hasJoined(_ group: IPv6Address) -> Bool {
-        refcount.keys.contains { if case let .v6(ip) = $0 { return ip.solicitedNodeMulticast == group } else { return false } }
+        refcount.keys.contains {
+            if case .v6(let ip) = $0 { return ip.solicitedNodeMulticast == group } else { return false }
+        }
     }
 
     /// Starts (or re-confirms) announcing `ip` for `service`, and opens or extends its gratuitous
@@ -63,8 +68,10 @@ public struct Announcer: Sendable {
     ///
     /// `interfaceNames` is current's per-address interface list (the union of the selecting
     /// L2Advertisements' `interfaces`; nil when any of them names none, meaning all).
-    public mutating func setBalancer(service: String, ip: IPAddress, interfaceNames: Set<String>? = nil,
-                                     now: Int64) -> [OutgoingFrame] {
+    public mutating func setBalancer(
+        service: String, ip: IPAddress, interfaceNames: Set<String>? = nil,
+        now: Int64
+    ) -> [OutgoingFrame] {
         if !(ips[service]?.contains(ip) ?? false) {
             ips[service, default: []].append(ip)
             refcount[ip, default: 0] += 1
@@ -77,8 +84,10 @@ public struct Announcer: Sendable {
         return openWindow(for: ip, now: now)
     }
 
-    public mutating func setBalancer(service: String, ip: IPv4Address, interfaceNames: Set<String>? = nil,
-                                     now: Int64) -> [OutgoingFrame] {
+    public mutating func setBalancer(
+        service: String, ip: IPv4Address, interfaceNames: Set<String>? = nil,
+        now: Int64
+    ) -> [OutgoingFrame] {
         setBalancer(service: service, ip: .v4(ip), interfaceNames: interfaceNames, now: now)
     }
 
@@ -112,7 +121,7 @@ public struct Announcer: Sendable {
             switch schedule.ticker {
             case .resetWhenIdle:
                 nextTick = now + schedule.interval
-            case let .freeRunning(epoch):
+            case .freeRunning(let epoch):
                 nextTick = schedule.nextFreeRunningTick(after: now, epoch: epoch)
             }
         }
@@ -151,17 +160,21 @@ public struct Announcer: Sendable {
         frames.reserveCapacity(interfaces.count * 2)
         for (index, interface) in interfaces.enumerated() where allowed[ip]?.contains(index) ?? true {
             switch ip {
-            case let .v4(address):
+            case .v4(let address):
                 for operation in [ARPOperation.request, .reply] {
-                    let packet = ARPPacket(operation: operation,
-                                           senderHardwareAddress: interface.hardwareAddress,
-                                           senderProtocolAddress: address,
-                                           targetHardwareAddress: .broadcast,
-                                           targetProtocolAddress: address)
-                    frames.append(OutgoingFrame(interface: index, bytes: EthernetFrame.arp(
-                        packet, destination: .broadcast, source: interface.hardwareAddress), announces: ip))
+                    let packet = ARPPacket(
+                        operation: operation,
+                        senderHardwareAddress: interface.hardwareAddress,
+                        senderProtocolAddress: address,
+                        targetHardwareAddress: .broadcast,
+                        targetProtocolAddress: address)
+                    frames.append(
+                        OutgoingFrame(
+                            interface: index,
+                            bytes: EthernetFrame.arp(
+                                packet, destination: .broadcast, source: interface.hardwareAddress), announces: ip))
                 }
-            case let .v6(address):
+            case .v6(let address):
                 guard let bytes = NDPResponder.unsolicitedAdvertisement(for: address, from: interface) else { continue }
                 frames.append(OutgoingFrame(interface: index, bytes: bytes, announces: ip))
             }
@@ -176,9 +189,9 @@ public struct Announcer: Sendable {
         // deciding; only then is the target checked.
         guard let decoded = try? EthernetFrame.decode(frame) else { return nil }
         switch decoded.payload {
-        case let .arp(packet):
+        case .arp(let packet):
             return respond(to: packet, ethernetDestination: decoded.ethernet.destination, on: interface)
-        case let .ipv6NDP(header, message):
+        case .ipv6NDP(let header, let message):
             return respond(to: message, in: header, on: interface)
         default:
             return nil
@@ -194,22 +207,28 @@ public struct Announcer: Sendable {
         guard request.operation == .request, interfaces.indices.contains(interface) else { return nil }
         let mac = interfaces[interface].hardwareAddress
         guard ethernetDestination == .broadcast || ethernetDestination == mac,
-              announces(.v4(request.targetProtocolAddress), on: interface) else { return nil }
-        let reply = ARPPacket(operation: .reply,
-                              senderHardwareAddress: mac,
-                              senderProtocolAddress: request.targetProtocolAddress,
-                              targetHardwareAddress: request.senderHardwareAddress,
-                              targetProtocolAddress: request.senderProtocolAddress)
-        return OutgoingFrame(interface: interface, bytes: EthernetFrame.arp(
-            reply, destination: reply.targetHardwareAddress, source: mac))
+            announces(.v4(request.targetProtocolAddress), on: interface)
+        else { return nil }
+        let reply = ARPPacket(
+            operation: .reply,
+            senderHardwareAddress: mac,
+            senderProtocolAddress: request.targetProtocolAddress,
+            targetHardwareAddress: request.senderHardwareAddress,
+            targetProtocolAddress: request.senderProtocolAddress)
+        return OutgoingFrame(
+            interface: interface,
+            bytes: EthernetFrame.arp(
+                reply, destination: reply.targetHardwareAddress, source: mac))
     }
 
     /// The NDP responder, for a parsed IPv6 packet: see `NDPResponder.answer`.
     public func respond(to message: NDPMessage, in header: IPv6Header, on interface: Int) -> OutgoingFrame? {
         guard interfaces.indices.contains(interface),
-              announces(.v6(message.target), on: interface),
-              let bytes = NDPResponder.answer(message, in: header, from: interfaces[interface],
-                                              joined: hasJoined) else { return nil }
+            announces(.v6(message.target), on: interface),
+            let bytes = NDPResponder.answer(
+                message, in: header, from: interfaces[interface],
+                joined: hasJoined)
+        else { return nil }
         return OutgoingFrame(interface: interface, bytes: bytes)
     }
 }

@@ -28,6 +28,8 @@ public struct GratuitousSchedule: Sendable, Hashable {
     }
 
     /// v0.9.4's schedule for a speaker that started at `speakerStart`.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (MetalLB's version name: the underscores stand for its dots.)
     public static func v0_9_4(speakerStart: Int64) -> GratuitousSchedule {
         GratuitousSchedule(ticker: .freeRunning(epoch: speakerStart))
     }

@@ -18,8 +18,10 @@ public struct L2Interface: Sendable, Hashable {
     /// given; nil for an interface with IPv6 disabled.
     public var linkLocal: IPv6Address?
 
-    public init(name: String, hardwareAddress: MACAddress, isUp: Bool = true, isBroadcast: Bool = true,
-                isNoARP: Bool = false, master: String? = nil, linkLocal: IPv6Address?? = nil) {
+    public init(
+        name: String, hardwareAddress: MACAddress, isUp: Bool = true, isBroadcast: Bool = true,
+        isNoARP: Bool = false, master: String? = nil, linkLocal: IPv6Address?? = nil
+    ) {
         self.name = name
         self.hardwareAddress = hardwareAddress
         self.isUp = isUp

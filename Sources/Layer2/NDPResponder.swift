@@ -20,20 +20,23 @@ public enum NDPResponder {
     /// holding the interface's MAC, from the interface's link-local address to the
     /// solicitation's source, hop limit 255, to the MAC in its Source Link-Layer Address option
     /// (the kernel's neighbour entry, which that option has just created).
-    public static func answer(_ message: NDPMessage, in header: IPv6Header, from interface: L2Interface,
-                              joined: (IPv6Address) -> Bool) -> [UInt8]? {
-        guard case let .neighborSolicitation(target, _) = message,
-              (try? message.validate(in: header)) != nil,
-              let linkLocal = interface.linkLocal,
-              header.destination == linkLocal || header.destination == .allNodes || joined(header.destination),
-              let solicitor = message.sourceLinkLayerAddress,
-              header.source != .unspecified
+    public static func answer(
+        _ message: NDPMessage, in header: IPv6Header, from interface: L2Interface,
+        joined: (IPv6Address) -> Bool
+    ) -> [UInt8]? {
+        guard case .neighborSolicitation(let target, _) = message,
+            (try? message.validate(in: header)) != nil,
+            let linkLocal = interface.linkLocal,
+            header.destination == linkLocal || header.destination == .allNodes || joined(header.destination),
+            let solicitor = message.sourceLinkLayerAddress,
+            header.source != .unspecified
         else { return nil }
         let advertisement = NDPMessage.neighborAdvertisement(
             router: false, solicited: true, override: false, target: target,
             options: [.targetLinkLayerAddress(interface.hardwareAddress)])
-        return EthernetFrame.ndp(advertisement, destination: solicitor, source: interface.hardwareAddress,
-                                 ipSource: linkLocal, ipDestination: header.source)
+        return EthernetFrame.ndp(
+            advertisement, destination: solicitor, source: interface.hardwareAddress,
+            ipSource: linkLocal, ipDestination: header.source)
     }
 
     /// The gratuitous round for `address`: an unsolicited Neighbor Advertisement S=0 O=1 to
@@ -44,7 +47,8 @@ public enum NDPResponder {
         let advertisement = NDPMessage.neighborAdvertisement(
             router: false, solicited: false, override: true, target: address,
             options: [.targetLinkLayerAddress(interface.hardwareAddress)])
-        return EthernetFrame.ndp(advertisement, destination: IPv6Address.allNodes.multicastMAC,
-                                 source: interface.hardwareAddress, ipSource: linkLocal, ipDestination: .allNodes)
+        return EthernetFrame.ndp(
+            advertisement, destination: IPv6Address.allNodes.multicastMAC,
+            source: interface.hardwareAddress, ipSource: linkLocal, ipDestination: .allNodes)
     }
 }

@@ -45,27 +45,35 @@ public struct ServiceView: Sendable, Hashable {
     public private(set) var readyEndpointNodeSet: Set<String>
 
     /// An IPv4-only service.
-    public init(name: String, isLoadBalancer: Bool, ingress: [IPv4Address], poolProtocol: PoolAnnouncement?,
-                readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
-                ranking: [String]? = nil) {
-        self.init(name: name, isLoadBalancer: isLoadBalancer, ingress: ingress.map(IPAddress.v4), poolProtocol: poolProtocol,
-                  readyEndpointNodes: readyEndpointNodes, externalTrafficPolicyLocal: externalTrafficPolicyLocal,
-                  eligibleNodes: eligibleNodes, ranking: ranking)
+    public init(
+        name: String, isLoadBalancer: Bool, ingress: [IPv4Address], poolProtocol: PoolAnnouncement?,
+        readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
+        ranking: [String]? = nil
+    ) {
+        self.init(
+            name: name, isLoadBalancer: isLoadBalancer, ingress: ingress.map(IPAddress.v4), poolProtocol: poolProtocol,
+            readyEndpointNodes: readyEndpointNodes, externalTrafficPolicyLocal: externalTrafficPolicyLocal,
+            eligibleNodes: eligibleNodes, ranking: ranking)
     }
 
-    public init(name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: PoolAnnouncement?,
-                readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
-                ranking: [String]? = nil) {
-        self.init(name: name, isLoadBalancer: isLoadBalancer, ingress: ingress, poolProtocol: poolProtocol,
-                  readyEndpointNodes: readyEndpointNodes, externalTrafficPolicyLocal: externalTrafficPolicyLocal,
-                  eligibleNodes: eligibleNodes, eligibleNodeSet: Set(eligibleNodes), ranking: ranking)
+    public init(
+        name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: PoolAnnouncement?,
+        readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool = false, eligibleNodes: [String] = [],
+        ranking: [String]? = nil
+    ) {
+        self.init(
+            name: name, isLoadBalancer: isLoadBalancer, ingress: ingress, poolProtocol: poolProtocol,
+            readyEndpointNodes: readyEndpointNodes, externalTrafficPolicyLocal: externalTrafficPolicyLocal,
+            eligibleNodes: eligibleNodes, eligibleNodeSet: Set(eligibleNodes), ranking: ranking)
     }
 
     /// Shares one set of eligible nodes among the views of a batch (they are the same for
     /// every service of a pool).
-    public init(name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: PoolAnnouncement?,
-                readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool, eligibleNodes: [String],
-                eligibleNodeSet: Set<String>, ranking: [String]?) {
+    public init(
+        name: String, isLoadBalancer: Bool, ingress: [IPAddress], poolProtocol: PoolAnnouncement?,
+        readyEndpointNodes: [String], externalTrafficPolicyLocal: Bool, eligibleNodes: [String],
+        eligibleNodeSet: Set<String>, ranking: [String]?
+    ) {
         self.name = name
         self.isLoadBalancer = isLoadBalancer
         self.ingress = ingress

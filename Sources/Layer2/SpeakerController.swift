@@ -6,6 +6,8 @@ public struct SpeakerController: Sendable {
     /// Which MetalLB's election rules this speaker follows.
     public enum Rules: Sendable, Hashable {
         /// Candidates: nodes with a ready endpoint (and a live speaker); key `namespace/name`.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        // (MetalLB's version name: the underscores stand for its dots.)
         case v0_9_4
         /// Candidates: live speakers on eligible nodes (only endpoint nodes for
         /// externalTrafficPolicy Local), nobody when no endpoint is ready; key: the ingress IP.
@@ -41,14 +43,18 @@ public struct SpeakerController: Sendable {
 
     /// Syncs one service. `usableSpeakers` is this speaker's memberlist view (nil when
     /// memberlist is off: every endpoint node counts). Returns the decision and frames to send.
-    public mutating func sync(_ service: ServiceView, usableSpeakers: Set<String>?,
-                              now: Int64) -> (decision: Decision, frames: [OutgoingFrame]) {
+    public mutating func sync(
+        _ service: ServiceView, usableSpeakers: Set<String>?,
+        now: Int64
+    ) -> (decision: Decision, frames: [OutgoingFrame]) {
         guard service.isLoadBalancer else { return withdraw(service.name, .notLoadBalancer) }
         // v0.9.4 knows one address per service; current one per family (dual-stack).
         let addresses = service.ingress
         guard let ip = addresses.first,
-              rules == .v0_9_4 ? addresses.count == 1
-                               : addresses.count == 1 || (addresses.count == 2 && addresses[0].family != addresses[1].family) else {
+            rules == .v0_9_4
+                ? addresses.count == 1
+                : addresses.count == 1 || (addresses.count == 2 && addresses[0].family != addresses[1].family)
+        else {
             return withdraw(service.name, .noIPAllocated)
         }
         guard let proto = service.poolProtocol else { return withdraw(service.name, .ipNotAllowed) }
@@ -57,7 +63,8 @@ public struct SpeakerController: Sendable {
             _ = withdraw(service.name, .loadBalancerIPChanged)
         }
         if rules == .current, !service.readyEndpointNodes.isEmpty, let advertising = service.advertisingNodes,
-           !advertising.contains(node) {
+            !advertising.contains(node)
+        {
             return withdraw(service.name, .noMatchingAdvertisement)
         }
         guard winner(of: service, ip: ip, usableSpeakers: usableSpeakers) == node else {
@@ -86,7 +93,8 @@ public struct SpeakerController: Sendable {
             candidates = service.readyEndpointNodes
         case .current:
             guard !service.readyEndpointNodes.isEmpty else { return [] }
-            candidates = service.externalTrafficPolicyLocal
+            candidates =
+                service.externalTrafficPolicyLocal
                 ? service.eligibleNodes.filter { service.readyEndpointNodes.contains($0) }
                 : service.eligibleNodes
         }
@@ -98,8 +106,9 @@ public struct SpeakerController: Sendable {
     /// view's ranking when it has one, else the first of `Election.order` over the candidates.
     public func winner(of service: ServiceView, ip: IPAddress, usableSpeakers: Set<String>?) -> String? {
         guard let ranking = service.ranking else {
-            return Election.winner(candidates: candidates(for: service, usableSpeakers: usableSpeakers),
-                                   key: electionKey(service, ip: ip))
+            return Election.winner(
+                candidates: candidates(for: service, usableSpeakers: usableSpeakers),
+                key: electionKey(service, ip: ip))
         }
         return ranking.first { isCandidate($0, for: service, usableSpeakers: usableSpeakers) }
     }
@@ -150,7 +159,9 @@ public struct SpeakerController: Sendable {
         announcedIP = [:]
     }
 
-    private mutating func withdraw(_ name: String, _ reason: WithdrawReason) -> (decision: Decision, frames: [OutgoingFrame]) {
+    private mutating func withdraw(_ name: String, _ reason: WithdrawReason) -> (
+        decision: Decision, frames: [OutgoingFrame]
+    ) {
         if announcer.isAnnouncing(service: name) { announcer.deleteBalancer(service: name) }
         announcedIP[name] = nil
         return (.withdraw(reason: reason), [])

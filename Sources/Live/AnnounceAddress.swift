@@ -20,15 +20,16 @@ public enum AnnounceAddress {
     public static func parse(_ text: some StringProtocol, location: String) throws(AnnounceAddressError) -> IPAddress {
         let trimmed = String(text).trimmed(of: " \t\r")
         guard let address = IPAddress(trimmed) else {
-            let reason = trimmed.contains(":")
+            let reason =
+                trimmed.contains(":")
                 ? "not an IPv6 address (e.g. 2001:db8::10)"
                 : "not an IPv4 address (dotted quad, e.g. 192.0.2.10)"
             throw AnnounceAddressError(text: trimmed, reason: reason, location: location)
         }
         let reason: String?
         switch address {
-        case let .v4(v4): reason = notUnicastReason(v4)
-        case let .v6(v6): reason = notUnicastReason(v6)
+        case .v4(let v4): reason = notUnicastReason(v4)
+        case .v6(let v6): reason = notUnicastReason(v6)
         }
         if let reason { throw AnnounceAddressError(text: trimmed, reason: reason, location: location) }
         return address
@@ -39,7 +40,9 @@ public enum AnnounceAddress {
         if address == .unspecified { return ":: is the unspecified address, not a unicast address" }
         if address == IPv6Address(high: 0, low: 1) { return "::1 is loopback and never appears on a link" }
         if address.isMulticast { return "ff00::/8 is multicast, not a unicast address" }
-        if address.isLinkLocalUnicast { return "fe80::/10 is link-local: a service address must be usable beyond the link" }
+        if address.isLinkLocalUnicast {
+            return "fe80::/10 is link-local: a service address must be usable beyond the link"
+        }
         if address.isIPv4Mapped { return "::ffff:0:0/96 maps IPv4 addresses; announce the IPv4 address itself" }
         return nil
     }

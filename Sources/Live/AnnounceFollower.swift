@@ -42,12 +42,17 @@ enum StandardInputFollower {
             var lineNumber = 0
             while let line = readLine() {
                 lineNumber += 1
-                var text = Substring(line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+                var text = Substring(
+                    line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
                 text = Substring(text.trimmed(of: " \t\r"))
                 if text.isEmpty { continue }
                 var remove = false
-                if text.first == "-" { remove = true; text = text.dropFirst() }
-                else if text.first == "+" { text = text.dropFirst() }
+                if text.first == "-" {
+                    remove = true
+                    text = text.dropFirst()
+                } else if text.first == "+" {
+                    text = text.dropFirst()
+                }
                 do throws(AnnounceAddressError) {
                     let address = try AnnounceAddress.parse(text, location: "stdin:\(lineNumber)")
                     if remove { set.remove(address) } else { set.insert(address) }

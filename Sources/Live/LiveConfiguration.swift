@@ -6,6 +6,8 @@ public enum LiveVersion: String, Sendable, Hashable, CaseIterable {
     /// Rounds at 0, 1.1, 2.2, 3.3, 4.4 s after an address is added.
     case current
     /// v0.9.4: a free-running 1.1 s ticker from the speaker's start, 5 or 6 rounds.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // (MetalLB's version name: the underscores stand for its dots.)
     case v0_9_4 = "v0.9.4"
 
     /// The speaker's rules for this version.
@@ -53,9 +55,11 @@ public struct LiveConfiguration: Sendable, Hashable {
     /// How often an announce file is checked for changes.
     public var pollIntervalNanoseconds: Int64
 
-    public init(interface: String, announce: [IPAddress] = [], follow: AnnounceSource? = nil,
-                pcapPath: String? = nil, version: LiveVersion = .current, durationNanoseconds: Int64? = nil,
-                promiscuous: Bool = false, pollIntervalNanoseconds: Int64 = 100_000_000) {
+    public init(
+        interface: String, announce: [IPAddress] = [], follow: AnnounceSource? = nil,
+        pcapPath: String? = nil, version: LiveVersion = .current, durationNanoseconds: Int64? = nil,
+        promiscuous: Bool = false, pollIntervalNanoseconds: Int64 = 100_000_000
+    ) {
         self.interface = interface
         self.announce = announce
         self.follow = follow

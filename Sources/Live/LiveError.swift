@@ -15,10 +15,10 @@ public enum LiveError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .notPermitted(message), let .interfaceUnavailable(message), let .announceFileUnreadable(message),
-             let .capture(message), let .output(message):
+        case .notPermitted(let message), .interfaceUnavailable(let message), .announceFileUnreadable(let message),
+            .capture(let message), .output(let message):
             return message
-        case let .badAddress(error):
+        case .badAddress(let error):
             return error.description
         }
     }

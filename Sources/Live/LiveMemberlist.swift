@@ -64,8 +64,10 @@ public final class LiveMemberlist: @unchecked Sendable {
 
     /// Binds the UDP socket and the TCP listener (in the calling thread's network
     /// namespace) and creates the memberlist. Nothing is sent until `run`.
-    public init(name: String, address: IPv4Address, port: UInt16 = 7946, config: MembershipConfig = .liveLAN,
-                meta: [UInt8] = [], onEvent: @escaping @Sendable (Event) -> Void = { _ in }) throws {
+    public init(
+        name: String, address: IPv4Address, port: UInt16 = 7946, config: MembershipConfig = .liveLAN,
+        meta: [UInt8] = [], onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+    ) throws {
         self.name = name
         self.address = address
         self.port = port
@@ -73,8 +75,9 @@ public final class LiveMemberlist: @unchecked Sendable {
         self.onEvent = onEvent
         let mailbox = self.mailbox
         transport = try MemberlistTransport(address: address, port: port, config: config) { mailbox.post(.arrival($0)) }
-        memberlist = Memberlist(name: name, address: address, port: port, config: config, meta: meta,
-                                generator: SystemRandomNumberGenerator(), now: WallClock.monotonicNanoseconds())
+        memberlist = Memberlist(
+            name: name, address: address, port: port, config: config, meta: meta,
+            generator: SystemRandomNumberGenerator(), now: WallClock.monotonicNanoseconds())
         view = memberlist.members
     }
 
@@ -121,20 +124,21 @@ public final class LiveMemberlist: @unchecked Sendable {
             for message in mailbox.wait(untilMonotonic: wake) {
                 let now = WallClock.monotonicNanoseconds()
                 switch message {
-                case let .arrival(.datagram(payload, from, fromPort)):
+                case .arrival(.datagram(let payload, let from, let fromPort)):
                     handle(memberlist.receive(payload, from: from, port: fromPort, now: now))
-                case let .arrival(.incoming(bytes, from, fromPort, reply)):
-                    let (answer, output) = memberlist.receiveStream(bytes, from: from, port: fromPort, dialed: false, now: now)
+                case .arrival(.incoming(let bytes, let from, let fromPort, let reply)):
+                    let (answer, output) = memberlist.receiveStream(
+                        bytes, from: from, port: fromPort, dialed: false, now: now)
                     reply.put(answer)
                     handle(output)
-                case let .arrival(.answer(bytes, from, fromPort)):
+                case .arrival(.answer(let bytes, let from, let fromPort)):
                     onEvent(.pushPullAnswered(from, fromPort, at: now))
                     handle(memberlist.receiveStream(bytes, from: from, port: fromPort, dialed: true, now: now).output)
-                case let .arrival(.failed(reason)):
+                case .arrival(.failed(let reason)):
                     onEvent(.streamFailed(reason))
-                case let .join(seeds):
+                case .join(let seeds):
                     handle(memberlist.join(seeds, now: now))
-                case let .leave(timeout):
+                case .leave(let timeout):
                     handle(memberlist.leave(now: now))
                     leaveDeadline = now + timeout
                 case .stop:

@@ -37,8 +37,10 @@ public final class LiveNode: @unchecked Sendable {
         /// Stop after this many nanoseconds (nil: until a signal).
         public var durationNanoseconds: Int64?
 
-        public init(interface: String, speaker: SpeakerConfiguration, services: [(String, ServiceView)],
-                    pcapPath: String? = nil, durationNanoseconds: Int64? = nil) {
+        public init(
+            interface: String, speaker: SpeakerConfiguration, services: [(String, ServiceView)],
+            pcapPath: String? = nil, durationNanoseconds: Int64? = nil
+        ) {
             self.interface = interface
             self.speaker = speaker
             self.services = services
@@ -68,7 +70,9 @@ public final class LiveNode: @unchecked Sendable {
 
     /// Checks permission and the interface, binds memberlist's sockets on the node's address,
     /// opens the capture and the pcap. Nothing is sent until `run`.
-    public init(configuration: Configuration, onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }) throws(LiveError) {
+    public init(configuration: Configuration, onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in })
+        throws(LiveError)
+    {
         self.configuration = configuration
         self.onEvent = onEvent
         if CapturePermission.hasNetRaw() == false { throw .notPermitted(CapturePermission.missingMessage) }
@@ -87,24 +91,32 @@ public final class LiveNode: @unchecked Sendable {
         }
         hardwareAddress = MACAddress(bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5])
         var process = configuration.speaker
-        process.interfaces = [L2Interface(name: interface.name, hardwareAddress: hardwareAddress,
-                                          linkLocal: .some(LinkLocalAddress.of(interface.name)))]
+        process.interfaces = [
+            L2Interface(
+                name: interface.name, hardwareAddress: hardwareAddress,
+                linkLocal: .some(LinkLocalAddress.of(interface.name)))
+        ]
         process.interfaceSelection = .given
         // On a real network memberlist runs with DefaultLANConfig exactly: compression on.
         process.membership?.enableCompression = true
         speakerConfiguration = process
-        let wantsNDP = configuration.services.contains { $0.1.ingress.contains { if case .v6 = $0 { true } else { false } } }
+        let wantsNDP = configuration.services.contains {
+            $0.1.ingress.contains { if case .v6 = $0 { true } else { false } }
+        }
         do {
-            capture = try LiveCapture(interface: interface.name,
-                                      options: LiveCapture.Options(filter: "arp or icmp6", promiscuous: wantsNDP))
+            capture = try LiveCapture(
+                interface: interface.name,
+                options: LiveCapture.Options(filter: "arp or icmp6", promiscuous: wantsNDP))
         } catch {
             throw .capture(error.description)
         }
         if let membership = process.membership {
             let inbox = self.inbox
             do {
-                transport = try MemberlistTransport(address: process.address, port: process.memberlistPort,
-                                                    config: membership) { inbox.post(.memberlist($0)) }
+                transport = try MemberlistTransport(
+                    address: process.address, port: process.memberlistPort,
+                    config: membership
+                ) { inbox.post(.memberlist($0)) }
             } catch {
                 throw .interfaceUnavailable(
                     "memberlist cannot bind \(process.address):\(process.memberlistPort): \(error.description) "
@@ -138,14 +150,17 @@ public final class LiveNode: @unchecked Sendable {
         let inbox = self.inbox
         capture.start { record in inbox.post(.frame(record)) }
         transport?.start()
-        onEvent(.started(interface: configuration.interface, mac: hardwareAddress,
-                         version: speakerConfiguration.rules == .v0_9_4 ? .v0_9_4 : .current))
+        onEvent(
+            .started(
+                interface: configuration.interface, mac: hardwareAddress,
+                version: speakerConfiguration.rules == .v0_9_4 ? .v0_9_4 : .current))
         // The informers list the scenario's services when they sync; memberlist joins then too.
         var informer = OrderedDictionary<String, ServiceView>()
         for (key, view) in configuration.services { informer[key] = view }
-        speaker = Speaker(configuration: speakerConfiguration,
-                          generator: RandomStream(seed: .random(in: .min ... .max)), now: start,
-                          informer: informer, resyncWhenInformersSync: true)
+        speaker = Speaker(
+            configuration: speakerConfiguration,
+            generator: RandomStream(seed: .random(in: .min ... .max)), now: start,
+            informer: informer, resyncWhenInformersSync: true)
         carryOut(now: start)
         var terminated = false
         while speaker != nil {
@@ -161,9 +176,9 @@ public final class LiveNode: @unchecked Sendable {
             for message in inbox.wait(untilMonotonic: wake) {
                 guard speaker != nil else { break }
                 switch message {
-                case let .frame(record):
+                case .frame(let record):
                     received(record)
-                case let .memberlist(arrival):
+                case .memberlist(let arrival):
                     arrived(arrival)
                 case .terminate:
                     terminated = true
@@ -180,7 +195,7 @@ public final class LiveNode: @unchecked Sendable {
         transport?.stop()
         capture.stop()
         for message in inbox.drain() {
-            if case let .frame(frame) = message { record(frame) }
+            if case .frame(let frame) = message { record(frame) }
         }
         summary.kernelDropped = capture.kernelDropped
         summary.framesRecorded = writer?.framesWritten ?? 0
@@ -209,15 +224,15 @@ public final class LiveNode: @unchecked Sendable {
 
     private func arrived(_ arrival: MemberlistTransport.Arrival) {
         switch arrival {
-        case let .datagram(payload, from, port):
+        case .datagram(let payload, let from, let port):
             drive { $0.handleDatagram(payload, from: from, port: port, now: $1) }
-        case let .incoming(message, from, port, reply):
+        case .incoming(let message, let from, let port, let reply):
             var answer: [UInt8]?
             drive { answer = $0.handleStream(message, from: from, port: port, dialed: false, now: $1) }
             reply.put(answer)
-        case let .answer(message, from, port):
+        case .answer(let message, let from, let port):
             drive { _ = $0.handleStream(message, from: from, port: port, dialed: true, now: $1) }
-        case let .failed(reason):
+        case .failed(let reason):
             onEvent(.memberlistProblem(reason))
         }
     }
@@ -225,7 +240,8 @@ public final class LiveNode: @unchecked Sendable {
     private func fireDueTimers() {
         let now = WallClock.monotonicNanoseconds()
         while speaker != nil,
-              let index = armed.indices.filter({ armed[$0].at <= now }).min(by: { armed[$0].at < armed[$1].at }) {
+            let index = armed.indices.filter({ armed[$0].at <= now }).min(by: { armed[$0].at < armed[$1].at })
+        {
             let timer = armed.remove(at: index)
             speaker!.handleTimeout(timer.timer, now: timer.at)
             carryOut(now: now)
@@ -238,7 +254,7 @@ public final class LiveNode: @unchecked Sendable {
     private func carryOut(now: Int64) {
         while let output = speaker?.poll() {
             switch output {
-            case let .transmit(frame):
+            case .transmit(let frame):
                 do {
                     try capture.inject(frame.bytes)
                 } catch {
@@ -251,16 +267,16 @@ public final class LiveNode: @unchecked Sendable {
                 case .gratuitous: summary.gratuitousFramesSent += 1
                 case .reply: summary.repliesSent += 1
                 }
-            case let .datagram(datagram):
+            case .datagram(let datagram):
                 if let failure = transport?.send(datagram) { onEvent(.sendFailed(failure)) }
-            case let .record(record):
+            case .record(let record):
                 switch record {
-                case let .startedAnnouncing(ip): onEvent(.announcing(ip))
-                case let .stoppedAnnouncing(ip): onEvent(.withdrawn(ip))
-                case let .gratuitousRound(ip, _): onEvent(.gratuitousRound(ip))
-                case let .member(event): onEvent(.member(event))
+                case .startedAnnouncing(let ip): onEvent(.announcing(ip))
+                case .stoppedAnnouncing(let ip): onEvent(.withdrawn(ip))
+                case .gratuitousRound(let ip, _): onEvent(.gratuitousRound(ip))
+                case .member(let event): onEvent(.member(event))
                 }
-            case let .arm(timer, time):
+            case .arm(let timer, let time):
                 armed.append((timer, time))
             case .exited:
                 speaker = nil
@@ -269,8 +285,9 @@ public final class LiveNode: @unchecked Sendable {
     }
 
     private func record(_ record: PcapRecord) {
-        writer?.write(record.bytes, timestampNanoseconds: record.timestampNanoseconds,
-                      originalLength: record.originalLength)
+        writer?.write(
+            record.bytes, timestampNanoseconds: record.timestampNanoseconds,
+            originalLength: record.originalLength)
     }
 }
 #endif

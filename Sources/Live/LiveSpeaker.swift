@@ -50,8 +50,10 @@ public final class LiveSpeaker: @unchecked Sendable {
     ///
     /// - Throws: `LiveError` saying what is missing: CAP_NET_RAW, the interface (or it is
     ///   down), a readable announce file with valid addresses, a writable pcap path.
-    public init(configuration: LiveConfiguration,
-                onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }) throws(LiveError) {
+    public init(
+        configuration: LiveConfiguration,
+        onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }
+    ) throws(LiveError) {
         self.configuration = configuration
         self.onEvent = onEvent
         if CapturePermission.hasNetRaw() == false {
@@ -74,12 +76,12 @@ public final class LiveSpeaker: @unchecked Sendable {
 
         // The announce file must be readable and valid at start; later bad edits are reported
         // and the previous set kept.
-        if case let .file(path) = configuration.follow {
+        if case .file(let path) = configuration.follow {
             var follower = AnnounceFileFollower(path: path)
             switch follower.poll() {
-            case let .changed(set): followedSet = set
+            case .changed(let set): followedSet = set
             case .unchanged: break
-            case let .rejected(message):
+            case .rejected(let message):
                 if FileManager.default.isReadableFile(atPath: path) {
                     // Parse again to hand back the typed error with its line.
                     let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
@@ -91,8 +93,9 @@ public final class LiveSpeaker: @unchecked Sendable {
         }
 
         do {
-            capture = try LiveCapture(interface: interface.name,
-                                      options: LiveCapture.Options(filter: "arp or icmp6", promiscuous: Self.listensForNDP(configuration)))
+            capture = try LiveCapture(
+                interface: interface.name,
+                options: LiveCapture.Options(filter: "arp or icmp6", promiscuous: Self.listensForNDP(configuration)))
         } catch {
             throw .capture(error.description)
         }
@@ -101,18 +104,23 @@ public final class LiveSpeaker: @unchecked Sendable {
         }
         // NDP answers come from the interface's real link-local address; without one (IPv6
         // off) there is no NDP responder, as in MetalLB.
-        self.interface = L2Interface(name: interface.name, hardwareAddress: hardwareAddress,
-                                     linkLocal: .some(LinkLocalAddress.of(interface.name)))
+        self.interface = L2Interface(
+            name: interface.name, hardwareAddress: hardwareAddress,
+            linkLocal: .some(LinkLocalAddress.of(interface.name)))
         speaker = Self.makeSpeaker(interface: self.interface, version: configuration.version, start: 0)
     }
 
     /// The speaker process of an announcer-only run: this machine is its only node, and it
     /// answers on exactly the interface the user named.
-    private static func makeSpeaker(interface: L2Interface, version: LiveVersion,
-                                    start: Int64) -> Speaker {
-        let configuration = SpeakerConfiguration(node: Self.nodeName, address: IPv4Address(0, 0, 0, 0), interfaces: [interface],
-                                                 rules: version.rules, interfaceSelection: .given)
-        return Speaker(configuration: configuration, generator: RandomStream(seed: .random(in: .min ... .max)), now: start)
+    private static func makeSpeaker(
+        interface: L2Interface, version: LiveVersion,
+        start: Int64
+    ) -> Speaker {
+        let configuration = SpeakerConfiguration(
+            node: Self.nodeName, address: IPv4Address(0, 0, 0, 0), interfaces: [interface],
+            rules: version.rules, interfaceSelection: .given)
+        return Speaker(
+            configuration: configuration, generator: RandomStream(seed: .random(in: .min ... .max)), now: start)
     }
 
     /// The node name the announcer-only speaker runs as.
@@ -166,12 +174,12 @@ public final class LiveSpeaker: @unchecked Sendable {
                 switch message {
                 case .stop:
                     break loop
-                case let .frame(record):
+                case .frame(let record):
                     received(record)
-                case let .announceSet(.success(set)):
+                case .announceSet(.success(let set)):
                     followedSet = set
                     apply(now: WallClock.monotonicNanoseconds())
-                case let .announceSet(.failure(error)):
+                case .announceSet(.failure(let error)):
                     onEvent(.announceSetRejected(error.description))
                 }
             }
@@ -190,7 +198,7 @@ public final class LiveSpeaker: @unchecked Sendable {
         capture.stop()
         // Frames captured before the stop are still recorded, not answered.
         for message in inbox.drain() {
-            if case let .frame(frame) = message { record(frame) }
+            if case .frame(let frame) = message { record(frame) }
         }
         summary.kernelDropped = capture.kernelDropped
         summary.framesRecorded = writer?.framesWritten ?? 0
@@ -205,8 +213,8 @@ public final class LiveSpeaker: @unchecked Sendable {
         defer { self.follower = follower }
         switch follower.poll() {
         case .unchanged: return
-        case let .rejected(message): onEvent(.announceSetRejected(message))
-        case let .changed(set):
+        case .rejected(let message): onEvent(.announceSetRejected(message))
+        case .changed(let set):
             followedSet = set
             apply(now: now)
         }
@@ -232,8 +240,9 @@ public final class LiveSpeaker: @unchecked Sendable {
     /// A LoadBalancer service holding `ip` whose one ready endpoint is on this node: the
     /// speaker, the only candidate, wins its election under either version's rules.
     static func service(announcing ip: IPAddress) -> ServiceView {
-        ServiceView(name: ip.description, isLoadBalancer: true, ingress: [ip], poolProtocol: .layer2,
-                    readyEndpointNodes: [nodeName], eligibleNodes: [nodeName])
+        ServiceView(
+            name: ip.description, isLoadBalancer: true, ingress: [ip], poolProtocol: .layer2,
+            readyEndpointNodes: [nodeName], eligibleNodes: [nodeName])
     }
 
     /// Runs the speaker's timers that are due, earliest first.
@@ -258,8 +267,9 @@ public final class LiveSpeaker: @unchecked Sendable {
         }
         let question: (IPAddress, MACAddress)
         switch decoded.payload {
-        case let .arp(request): question = (.v4(request.targetProtocolAddress), request.senderHardwareAddress)
-        case let .ipv6NDP(_, message): question = (.v6(message.target), message.sourceLinkLayerAddress ?? decoded.ethernet.source)
+        case .arp(let request): question = (.v4(request.targetProtocolAddress), request.senderHardwareAddress)
+        case .ipv6NDP(_, let message):
+            question = (.v6(message.target), message.sourceLinkLayerAddress ?? decoded.ethernet.source)
         case .ipv6Other, .ipv6TCP: return
         default:
             summary.malformedFrames += 1
@@ -276,7 +286,7 @@ public final class LiveSpeaker: @unchecked Sendable {
         var sent = (replies: 0, gratuitous: 0)
         while let output = speaker.poll() {
             switch output {
-            case let .transmit(frame):
+            case .transmit(let frame):
                 do {
                     try capture.inject(frame.bytes)
                 } catch {
@@ -293,11 +303,11 @@ public final class LiveSpeaker: @unchecked Sendable {
                     summary.repliesSent += 1
                     sent.replies += 1
                 }
-            case let .record(.gratuitousRound(ip, _)):
+            case .record(.gratuitousRound(let ip, _)):
                 onEvent(.gratuitousRound(ip))
             case .record:
                 break
-            case let .arm(timer, time):
+            case .arm(let timer, let time):
                 armed.append((timer, time))
             case .datagram, .exited:
                 // No memberlist and no signals in announcer-only mode.
@@ -308,8 +318,9 @@ public final class LiveSpeaker: @unchecked Sendable {
     }
 
     private func record(_ record: PcapRecord) {
-        writer?.write(record.bytes, timestampNanoseconds: record.timestampNanoseconds,
-                      originalLength: record.originalLength)
+        writer?.write(
+            record.bytes, timestampNanoseconds: record.timestampNanoseconds,
+            originalLength: record.originalLength)
     }
 }
 

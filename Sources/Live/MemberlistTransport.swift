@@ -40,8 +40,10 @@ final class MemberlistTransport: @unchecked Sendable {
     private let post: @Sendable (Arrival) -> Void
 
     /// Binds the UDP socket and the TCP listener in the calling thread's network namespace.
-    init(address: IPv4Address, port: UInt16, config: MembershipConfig,
-         post: @escaping @Sendable (Arrival) -> Void) throws(Sockets.Failure) {
+    init(
+        address: IPv4Address, port: UInt16, config: MembershipConfig,
+        post: @escaping @Sendable (Arrival) -> Void
+    ) throws(Sockets.Failure) {
         self.address = address
         self.port = port
         timeout = config.tcpTimeout
@@ -122,8 +124,10 @@ final class MemberlistTransport: @unchecked Sendable {
     }
 
     /// One accepted connection (net.go `handleConn`): read, let the loop answer, write back.
-    private static func serve(_ fd: Int32, from: IPv4Address, port: UInt16, timeout: Int64, compress: Bool,
-                              post: @Sendable (Arrival) -> Void) {
+    private static func serve(
+        _ fd: Int32, from: IPv4Address, port: UInt16, timeout: Int64, compress: Bool,
+        post: @Sendable (Arrival) -> Void
+    ) {
         defer { close(fd) }
         Sockets.setTimeouts(fd, nanoseconds: timeout)
         do {
@@ -146,8 +150,9 @@ final class MemberlistTransport: @unchecked Sendable {
         Thread {
             do {
                 try namespace.enter()
-                let fd = try Sockets.dial(destination, port: destinationPort, from: source,
-                                          milliseconds: Int32(clamping: timeout / 1_000_000))
+                let fd = try Sockets.dial(
+                    destination, port: destinationPort, from: source,
+                    milliseconds: Int32(clamping: timeout / 1_000_000))
                 defer { close(fd) }
                 Sockets.setTimeouts(fd, nanoseconds: timeout)
                 try Sockets.writeAll(fd, framed)

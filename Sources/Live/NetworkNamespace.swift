@@ -31,7 +31,8 @@ final class NetworkNamespace: @unchecked Sendable {
         // setns(2) is not in Swift's Glibc module; take it from libc by name.
         guard let symbol = dlsym(nil, "setns") else { throw Sockets.Failure(message: "setns not found") }
         let setns = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-        guard setns(fd, 0x4000_0000 /* CLONE_NEWNET */) == 0 else { throw Sockets.Failure("setns") }
+        let cloneNewNet: Int32 = 0x4000_0000  // CLONE_NEWNET: enter the namespace's network stack
+        guard setns(fd, cloneNewNet) == 0 else { throw Sockets.Failure("setns") }
     }
 
     private static func identity(of fd: Int32) -> (device: UInt, inode: UInt)? {

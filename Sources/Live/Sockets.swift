@@ -66,7 +66,10 @@ enum Sockets {
     }
 
     static func endpoint(_ socketAddress: sockaddr_in) -> (IPv4Address, UInt16) {
-        (IPv4Address(rawValue: UInt32(bigEndian: socketAddress.sin_addr.s_addr)), UInt16(bigEndian: socketAddress.sin_port))
+        (
+            IPv4Address(rawValue: UInt32(bigEndian: socketAddress.sin_addr.s_addr)),
+            UInt16(bigEndian: socketAddress.sin_port)
+        )
     }
 
     /// Waits up to `milliseconds` for `fd` to have `events`; true if it does.
@@ -87,7 +90,9 @@ enum Sockets {
     }
 
     /// One datagram, if one arrives within `milliseconds`.
-    static func receiveDatagram(_ fd: Int32, milliseconds: Int32) -> (payload: [UInt8], from: IPv4Address, port: UInt16)? {
+    static func receiveDatagram(_ fd: Int32, milliseconds: Int32) -> (
+        payload: [UInt8], from: IPv4Address, port: UInt16
+    )? {
         guard wait(fd, for: Int16(POLLIN), milliseconds: milliseconds) else { return nil }
         var buffer = [UInt8](repeating: 0, count: 65536)
         var source = sockaddr_in()
@@ -117,8 +122,10 @@ enum Sockets {
 
     /// A TCP connection to `address`:`port` from `source` (port chosen by the kernel), or
     /// the reason there is none within `milliseconds` (memberlist's `DialTimeout`).
-    static func dial(_ address: IPv4Address, port: UInt16, from source: IPv4Address,
-                        milliseconds: Int32) throws(Failure) -> Int32 {
+    static func dial(
+        _ address: IPv4Address, port: UInt16, from source: IPv4Address,
+        milliseconds: Int32
+    ) throws(Failure) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("TCP socket") }
         do throws(Failure) {

@@ -19,8 +19,8 @@ enum StreamConnection {
             received += more
             switch Stream.read(received) {
             case .incomplete: continue
-            case let .message(message): return message
-            case let .failed(reason): throw Sockets.Failure(message: reason)
+            case .message(let message): return message
+            case .failed(let reason): throw Sockets.Failure(message: reason)
             }
         }
     }

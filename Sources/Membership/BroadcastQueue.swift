@@ -66,7 +66,9 @@ struct BroadcastQueue: Sendable, Hashable {
             if free <= 0 { break }
             // The first item sent `transmits` times that fits: within that group the items
             // run from longest to shortest, so it is where the group's too-long ones end.
-            let index = partitionIndex { $0.transmits > transmits || ($0.transmits == transmits && $0.message.count <= free) }
+            let index = partitionIndex {
+                $0.transmits > transmits || ($0.transmits == transmits && $0.message.count <= free)
+            }
             guard index < items.endIndex, items[index].transmits == transmits else {
                 transmits += 1
                 continue

@@ -22,9 +22,9 @@ public enum Compression {
 
         public var description: String {
             switch self {
-            case let .body(error): return "failed to decode compress message: \(error)"
-            case let .unknownAlgorithm(algorithm): return "Cannot decompress unknown algorithm \(algorithm)"
-            case let .lzw(error): return "failed to decompress payload: \(error)"
+            case .body(let error): return "failed to decode compress message: \(error)"
+            case .unknownAlgorithm(let algorithm): return "Cannot decompress unknown algorithm \(algorithm)"
+            case .lzw(let error): return "failed to decompress payload: \(error)"
             case .empty: return "decompressed payload is empty"
             }
         }

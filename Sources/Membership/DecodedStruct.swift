@@ -8,20 +8,29 @@ struct StructFields<Field: WireFields> {
     @inline(__always) init(_ decoded: DecodedStruct) { self.decoded = decoded }
 
     @inline(__always)
-    func unsigned<T: FixedWidthInteger & UnsignedInteger>(_ field: Field, as type: T.Type) throws(MessagePackError) -> T {
+    func unsigned<T: FixedWidthInteger & UnsignedInteger>(_ field: Field, as type: T.Type) throws(MessagePackError) -> T
+    {
         try decoded.unsigned(field.rawValue, as: type)
     }
 
-    @inline(__always) func signed(_ field: Field) throws(MessagePackError) -> Int64 { try decoded.signed(field.rawValue) }
+    @inline(__always) func signed(_ field: Field) throws(MessagePackError) -> Int64 {
+        try decoded.signed(field.rawValue)
+    }
     @inline(__always) func bool(_ field: Field) throws(MessagePackError) -> Bool { try decoded.bool(field.rawValue) }
-    @inline(__always) func bytes(_ field: Field) throws(MessagePackError) -> [UInt8] { try decoded.bytes(field.rawValue) }
-    @inline(__always) func string(_ field: Field) throws(MessagePackError) -> String { try decoded.string(field.rawValue) }
+    @inline(__always) func bytes(_ field: Field) throws(MessagePackError) -> [UInt8] {
+        try decoded.bytes(field.rawValue)
+    }
+    @inline(__always) func string(_ field: Field) throws(MessagePackError) -> String {
+        try decoded.string(field.rawValue)
+    }
 
     @inline(__always)
     func address(_ field: Field) throws(MessagePackError) -> IPv4Address? { try decoded.address(field.rawValue) }
 
     @inline(__always)
-    func requiredAddress(_ field: Field) throws(MessagePackError) -> IPv4Address { try decoded.requiredAddress(field.rawValue) }
+    func requiredAddress(_ field: Field) throws(MessagePackError) -> IPv4Address {
+        try decoded.requiredAddress(field.rawValue)
+    }
 }
 
 /// A struct's fields by number, converted on demand with `FieldReader`'s leniency and
@@ -43,10 +52,10 @@ struct DecodedStruct {
         switch slots[field] {
         case .absent, .nil:
             return 0
-        case let .uint(v):
+        case .uint(let v):
             guard let result = T(exactly: v) else { throw bad(field, "\(v) does not fit \(T.self)") }
             return result
-        case let .int(v):
+        case .int(let v):
             guard let result = T(exactly: v) else { throw bad(field, "\(v) does not fit \(T.self)") }
             return result
         default:
@@ -57,8 +66,8 @@ struct DecodedStruct {
     func signed(_ field: Int) throws(MessagePackError) -> Int64 {
         switch slots[field] {
         case .absent, .nil: return 0
-        case let .int(v): return v
-        case let .uint(v):
+        case .int(let v): return v
+        case .uint(let v):
             guard let result = Int64(exactly: v) else { throw bad(field, "\(v) does not fit Int64") }
             return result
         default: throw bad(field, "not an integer")
@@ -68,7 +77,7 @@ struct DecodedStruct {
     func bool(_ field: Int) throws(MessagePackError) -> Bool {
         switch slots[field] {
         case .absent, .nil: return false
-        case let .bool(v): return v
+        case .bool(let v): return v
         default: throw bad(field, "not a bool")
         }
     }
@@ -77,9 +86,9 @@ struct DecodedStruct {
         switch slots[field] {
         case .absent, .nil:
             return []
-        case let .bytes(range):
+        case .bytes(let range):
             return decodedBytes(UnsafeBufferPointer(rebasing: bytes[range]))
-        case let .array(count, start):
+        case .array(let count, let start):
             return try byteArray(field, count: count, at: start)
         default:
             throw bad(field, "not bytes")
@@ -88,7 +97,7 @@ struct DecodedStruct {
 
     func string(_ field: Int) throws(MessagePackError) -> String {
         switch slots[field] {
-        case let .bytes(range):
+        case .bytes(let range):
             let content = UnsafeBufferPointer(rebasing: bytes[range])
             // ASCII is valid UTF-8, and decodes to the same String either way; the standard
             // library's `String(validating:)` is generic and costs a metadata look-up a call.
@@ -105,10 +114,11 @@ struct DecodedStruct {
     /// as nil.
     func address(_ field: Int) throws(MessagePackError) -> IPv4Address? {
         switch slots[field] {
-        case let .bytes(range):
+        case .bytes(let range):
             return try address(field, UnsafeBufferPointer(rebasing: bytes[range]))
         default:
-            return try bytes(field).withUnsafeBufferPointer { (raw) throws(MessagePackError) in try address(field, raw) }
+            return try bytes(field).withUnsafeBufferPointer { (raw) throws(MessagePackError) in try address(field, raw)
+            }
         }
     }
 
@@ -119,8 +129,8 @@ struct DecodedStruct {
 
     private func address(_ field: Int, _ raw: UnsafeBufferPointer<UInt8>) throws(MessagePackError) -> IPv4Address? {
         switch GoIPBytes.ipv4(raw) {
-        case let .success(address): return address
-        case let .failure(error): throw bad(field, error.description)
+        case .success(let address): return address
+        case .failure(let error): throw bad(field, error.description)
         }
     }
 
@@ -131,8 +141,8 @@ struct DecodedStruct {
         for _ in 0..<count {
             // The array was checked whole when it was read, so this cannot throw.
             switch try cursor.header(depth: 0) {
-            case let .uint(v) where v <= 0xFF: result.append(UInt8(v))
-            case let .int(v) where (0...0xFF).contains(v): result.append(UInt8(v))
+            case .uint(let v) where v <= 0xFF: result.append(UInt8(v))
+            case .int(let v) where (0...0xFF).contains(v): result.append(UInt8(v))
             default: throw bad(field, "array element is not a byte")
             }
         }
@@ -151,7 +161,8 @@ let commonProtocolVersions: [UInt8] = [1, 5, 2, 0, 0, 0]
 /// `content` as an array of its own, or the shared `commonProtocolVersions` when equal to it.
 func decodedBytes(_ content: UnsafeBufferPointer<UInt8>) -> [UInt8] {
     if content.count == 6 && content[0] == 1 && content[1] == 5 && content[2] == 2
-        && content[3] == 0 && content[4] == 0 && content[5] == 0 {
+        && content[3] == 0 && content[4] == 0 && content[5] == 0
+    {
         return commonProtocolVersions
     }
     return Array(content)

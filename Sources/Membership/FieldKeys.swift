@@ -36,9 +36,11 @@ struct FieldKeys: Sendable {
         }
     }
 
-    private func matches(_ key: UnsafeBufferPointer<UInt8>, _ utf8: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    private func matches(
+        _ key: UnsafeBufferPointer<UInt8>, _ utf8: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+    ) -> Bool {
         guard end - start == key.count else { return false }
-        for offset in 0 ..< key.count where key[offset] != utf8[start + offset] { return false }
+        for offset in 0..<key.count where key[offset] != utf8[start + offset] { return false }
         return true
     }
 }

@@ -30,8 +30,8 @@ public enum LZW {
         public var description: String {
             switch self {
             case .missingEnd: return "lzw: unexpected EOF"
-            case let .invalidCode(code): return "lzw: invalid code \(code)"
-            case let .tooLarge(limit): return "lzw: output larger than \(limit) bytes"
+            case .invalidCode(let code): return "lzw: invalid code \(code)"
+            case .tooLarge(let limit): return "lzw: output larger than \(limit) bytes"
             }
         }
     }

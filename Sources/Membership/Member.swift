@@ -33,8 +33,10 @@ public struct Member: Sendable, Hashable {
     /// Application metadata from the member's alive messages (MetalLB sets none).
     public var meta: [UInt8]
 
-    public init(name: String, address: IPv4Address, port: UInt16, incarnation: UInt32, state: MemberState,
-                stateChange: Int64, meta: [UInt8] = []) {
+    public init(
+        name: String, address: IPv4Address, port: UInt16, incarnation: UInt32, state: MemberState,
+        stateChange: Int64, meta: [UInt8] = []
+    ) {
         self.name = name
         self.address = address
         self.port = port

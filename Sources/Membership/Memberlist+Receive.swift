@@ -11,7 +11,8 @@ extension Memberlist {
             outbox.discarded.append("got ping for unexpected node '\(ping.node)' from \(from):\(fromPort)")
             return
         }
-        let (destination, destinationPort) = replyAddress(ping.sourceAddress, ping.sourcePort, from: from, port: fromPort)
+        let (destination, destinationPort) = replyAddress(
+            ping.sourceAddress, ping.sourcePort, from: from, port: fromPort)
         send(.ack(Ack(seqNo: ping.seqNo)), to: destination, port: destinationPort)
     }
 
@@ -20,11 +21,15 @@ extension Memberlist {
     mutating func handleIndirectPing(_ request: IndirectPing, from: IPv4Address, port fromPort: UInt16, now: Int64) {
         let targetPort = request.port == 0 ? port : request.port
         let localSeqNo = nextSequenceNumber()
-        let (requester, requesterPort) = replyAddress(request.sourceAddress, request.sourcePort, from: from, port: fromPort)
-        relays.append(IndirectRelay(localSeqNo: localSeqNo, originSeqNo: request.seqNo, requester: requester,
-                                    requesterPort: requesterPort, wantsNack: request.nack,
-                                    expiresAt: now + config.probeTimeout))
-        let ping = Ping(seqNo: localSeqNo, node: request.node, sourceAddress: address, sourcePort: port, sourceNode: name)
+        let (requester, requesterPort) = replyAddress(
+            request.sourceAddress, request.sourcePort, from: from, port: fromPort)
+        relays.append(
+            IndirectRelay(
+                localSeqNo: localSeqNo, originSeqNo: request.seqNo, requester: requester,
+                requesterPort: requesterPort, wantsNack: request.nack,
+                expiresAt: now + config.probeTimeout))
+        let ping = Ping(
+            seqNo: localSeqNo, node: request.node, sourceAddress: address, sourcePort: port, sourceNode: name)
         send(.ping(ping), to: request.target, port: targetPort)
     }
 
@@ -69,7 +74,9 @@ extension Memberlist {
     }
 
     /// Where to answer: the source a message names, if it names one, else the packet's.
-    private func replyAddress(_ named: IPv4Address?, _ namedPort: UInt16, from: IPv4Address, port: UInt16) -> (IPv4Address, UInt16) {
+    private func replyAddress(_ named: IPv4Address?, _ namedPort: UInt16, from: IPv4Address, port: UInt16) -> (
+        IPv4Address, UInt16
+    ) {
         if let named, namedPort > 0 { return (named, namedPort) }
         return (from, port)
     }

@@ -11,7 +11,8 @@ extension Memberlist {
         if alive.vsn.count >= 3 {
             let (minimum, maximum) = (alive.vsn[0], alive.vsn[1])
             if minimum == 0 || maximum == 0 || minimum > maximum {
-                outbox.discarded.append("ignoring an alive message for '\(alive.node)' because protocol version(s) are wrong")
+                outbox.discarded.append(
+                    "ignoring an alive message for '\(alive.node)' because protocol version(s) are wrong")
                 return
             }
         }
@@ -27,7 +28,8 @@ extension Memberlist {
                     updatesNode = true
                 } else {
                     outbox.discarded.append(
-                        "conflicting address for \(alive.node): mine \(known.address):\(known.port), theirs \(alive.address):\(alive.port)")
+                        "conflicting address for \(alive.node): mine \(known.address):\(known.port), theirs \(alive.address):\(alive.port)"
+                    )
                     return
                 }
             }
@@ -35,9 +37,10 @@ extension Memberlist {
             // A new member starts out dead at incarnation 0, so the checks below treat the
             // alive message as news. It goes in at a random offset: appending every newcomer
             // would leave them all to the end of everyone's probe round.
-            let newcomer = NodeState(name: alive.node, address: alive.address, port: alive.port, meta: alive.meta,
-                                     incarnation: 0, state: .dead, stateChange: 0,
-                                     vsn: alive.vsn.count > 5 ? alive.vsn : [0, 0, 0, 0, 0, 0])
+            let newcomer = NodeState(
+                name: alive.node, address: alive.address, port: alive.port, meta: alive.meta,
+                incarnation: 0, state: .dead, stateChange: 0,
+                vsn: alive.vsn.count > 5 ? alive.vsn : [0, 0, 0, 0, 0, 0])
             let offset = generator.uniform(below: nodes.count)
             if IPv4Address(alive.node) != nil { hasAddressNamedMembers = true }
             nodes.insert(newcomer, swappingInAt: offset)
@@ -108,16 +111,18 @@ extension Memberlist {
         nodes[index].stateChange = now
 
         let bounds = Timing.suspicionBounds(config, members: nodes.count)
-        suspicions[suspect.node] = Suspicion(from: suspect.from, expected: bounds.expected, minimum: bounds.minimum,
-                                             maximum: bounds.maximum, start: now)
+        suspicions[suspect.node] = Suspicion(
+            from: suspect.from, expected: bounds.expected, minimum: bounds.minimum,
+            maximum: bounds.maximum, start: now)
     }
 
     /// A suspicion timer ran out: the member is declared dead, if it is still the suspect
     /// that timer was set for.
     mutating func suspicionExpired(_ memberName: String, now: Int64) {
         guard let suspicion = suspicions.removeValue(forKey: memberName),
-              let index = self.index(of: memberName),
-              nodes[index].state == .suspect, nodes[index].stateChange == suspicion.start else { return }
+            let index = self.index(of: memberName),
+            nodes[index].state == .suspect, nodes[index].stateChange == suspicion.start
+        else { return }
         deadNode(Dead(incarnation: nodes[index].incarnation, node: memberName, from: name), now: now)
     }
 
@@ -157,7 +162,8 @@ extension Memberlist {
         nodes[index].incarnation = incarnation
         awareness.apply(1)
         let me = nodes[index]
-        let alive = Alive(incarnation: incarnation, node: me.name, address: me.address, port: me.port, meta: me.meta, vsn: me.vsn)
+        let alive = Alive(
+            incarnation: incarnation, node: me.name, address: me.address, port: me.port, meta: me.meta, vsn: me.vsn)
         // memberlist files this broadcast under the node's address text, not its name.
         queueBroadcast(me.address.description, .alive(alive), now: now)
     }
@@ -169,8 +175,9 @@ extension Memberlist {
         for entry in remote {
             switch entry.state {
             case .alive:
-                let alive = Alive(incarnation: entry.incarnation, node: entry.name, address: entry.address,
-                                  port: entry.port == 0 ? port : entry.port, meta: entry.meta, vsn: entry.vsn)
+                let alive = Alive(
+                    incarnation: entry.incarnation, node: entry.name, address: entry.address,
+                    port: entry.port == 0 ? port : entry.port, meta: entry.meta, vsn: entry.vsn)
                 aliveNode(alive, now: now, bootstrap: false)
             case .left:
                 deadNode(Dead(incarnation: entry.incarnation, node: entry.name, from: entry.name), now: now)

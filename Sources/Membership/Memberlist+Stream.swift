@@ -14,13 +14,15 @@ extension Memberlist {
     ///   fallback probe) is answered with an ack (`handleConn`, `pingMsg`).
     /// - `dialed` true: this node connected to `from`:`port` for a push/pull it started
     ///   (a `.stream` datagram) and this is the answer, merged if it came within TCPTimeout.
-    public mutating func receiveStream(_ message: [UInt8], from: IPv4Address, port fromPort: UInt16, dialed: Bool,
-                                       now: Int64) -> (reply: [UInt8]?, output: Output) {
+    public mutating func receiveStream(
+        _ message: [UInt8], from: IPv4Address, port fromPort: UInt16, dialed: Bool,
+        now: Int64
+    ) -> (reply: [UInt8]?, output: Output) {
         catchUpGossip(now)
         var reply: [UInt8]?
         do {
             switch try Packet.decodeMessage(message) {
-            case var .pushPull(exchange):
+            case .pushPull(var exchange):
                 if dialed {
                     exchange.isReply = true
                     handlePushPull(exchange, from: from, port: fromPort, now: now)
@@ -28,14 +30,16 @@ extension Memberlist {
                     reply = pushPullPayload(join: exchange.join, isReply: false)
                     mergeState(exchange.nodes, now: now)
                 }
-            case let .ping(ping) where !dialed:
+            case .ping(let ping) where !dialed:
                 if !ping.node.isEmpty && ping.node != name {
-                    outbox.discarded.append("got ping for unexpected node \(ping.node) from \(from):\(fromPort) (stream)")
+                    outbox.discarded.append(
+                        "got ping for unexpected node \(ping.node) from \(from):\(fromPort) (stream)")
                 } else {
                     reply = Message.ack(Ack(seqNo: ping.seqNo)).encoded
                 }
             case let other:
-                outbox.discarded.append("received invalid msgType (\(other.type.rawValue)) on a stream from \(from):\(fromPort)")
+                outbox.discarded.append(
+                    "received invalid msgType (\(other.type.rawValue)) on a stream from \(from):\(fromPort)")
             }
         } catch {
             outbox.discarded.append("\(error) from \(from):\(fromPort) (stream)")

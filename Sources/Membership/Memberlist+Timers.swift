@@ -30,8 +30,8 @@ extension Memberlist {
         func runsBefore(_ other: TimerAction) -> Bool {
             if rank != other.rank { return rank < other.rank }
             switch (self, other) {
-            case let (.relayExpired(a), .relayExpired(b)): return a < b
-            case let (.suspicion(a), .suspicion(b)): return a < b
+            case (.relayExpired(let a), .relayExpired(let b)): return a < b
+            case (.suspicion(let a), .suspicion(let b)): return a < b
             default: return false
             }
         }
@@ -62,13 +62,13 @@ extension Memberlist {
 
     mutating func perform(_ action: TimerAction, at now: Int64) {
         switch action {
-        case let .relayExpired(seqNo):
+        case .relayExpired(let seqNo):
             relayExpired(seqNo, now: now)
         case .probeIndirect:
             sendIndirectProbes(now: now)
         case .probeDeadline:
             probeFailed(now: now)
-        case let .suspicion(memberName):
+        case .suspicion(let memberName):
             suspicionExpired(memberName, now: now)
         case .probeStart:
             startProbe(now: now)
@@ -134,16 +134,19 @@ extension Memberlist {
     mutating func probeNode(_ target: NodeState, now: Int64) {
         let interval = awareness.scale(config.probeInterval)
         let seqNo = nextSequenceNumber()
-        let ping = Message.ping(Ping(seqNo: seqNo, node: target.name, sourceAddress: address, sourcePort: port, sourceNode: name))
+        let ping = Message.ping(
+            Ping(seqNo: seqNo, node: target.name, sourceAddress: address, sourcePort: port, sourceNode: name))
         if target.state == .alive {
             send(ping, to: target.address, port: target.port)
         } else {
             let suspect = Message.suspect(Suspect(incarnation: target.incarnation, node: target.name, from: name))
-            sendRaw(Packet.compound([ping.encoded, suspect.encoded]), to: target.address, port: target.port, member: target)
+            sendRaw(
+                Packet.compound([ping.encoded, suspect.encoded]), to: target.address, port: target.port, member: target)
         }
         // The direct wait is ProbeTimeout, not scaled by health; the whole probe's is.
-        probe = ProbeInFlight(target: target, seqNo: seqNo, startedAt: now,
-                              indirectAt: now + min(config.probeTimeout, interval), deadline: now + interval)
+        probe = ProbeInFlight(
+            target: target, seqNo: seqNo, startedAt: now,
+            indirectAt: now + min(config.probeTimeout, interval), deadline: now + interval)
     }
 
     /// No direct ack within ProbeTimeout: ask IndirectChecks random alive members to ping
@@ -159,8 +162,9 @@ extension Memberlist {
         for peer in peers {
             let wantsNack = peer.protocolMax >= 4
             if wantsNack { current.expectedNacks += 1 }
-            let request = IndirectPing(seqNo: current.seqNo, target: target.address, port: target.port, node: target.name,
-                                       nack: wantsNack, sourceAddress: address, sourcePort: port, sourceNode: name)
+            let request = IndirectPing(
+                seqNo: current.seqNo, target: target.address, port: target.port, node: target.name,
+                nack: wantsNack, sourceAddress: address, sourcePort: port, sourceNode: name)
             send(.indirectPing(request), to: peer.address, port: peer.port)
         }
         probe = current
@@ -249,7 +253,9 @@ extension Memberlist {
     mutating func sendPushPull(to destination: IPv4Address, port destinationPort: UInt16, join: Bool, now: Int64) {
         pendingPushPulls.removeAll { $0.expiresAt < now }
         let payload = pushPullPayload(join: join, isReply: false)
-        outbox.datagrams.append(.init(destination: destination, port: destinationPort, payload: payload, transport: .stream))
-        pendingPushPulls.append(PendingPushPull(address: destination, port: destinationPort, expiresAt: now + config.tcpTimeout))
+        outbox.datagrams.append(
+            .init(destination: destination, port: destinationPort, payload: payload, transport: .stream))
+        pendingPushPulls.append(
+            PendingPushPull(address: destination, port: destinationPort, expiresAt: now + config.tcpTimeout))
     }
 }

@@ -72,8 +72,10 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
 
     /// Creates the memberlist and marks this node alive (memberlist's `Create`: `setAlive`
     /// then `schedule`). The join event for this node itself comes with the first output.
-    public init(name: String, address: IPv4Address, port: UInt16 = 7946, config: MembershipConfig = .lan,
-                meta: [UInt8] = [], generator: Generator, now: Int64) {
+    public init(
+        name: String, address: IPv4Address, port: UInt16 = 7946, config: MembershipConfig = .lan,
+        meta: [UInt8] = [], generator: Generator, now: Int64
+    ) {
         self.name = name
         self.address = address
         self.port = port
@@ -82,8 +84,9 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         self.generator = generator
         self.origin = now
         awareness = Awareness(maximum: config.awarenessMaxMultiplier)
-        let alive = Alive(incarnation: nextIncarnation(), node: name, address: address, port: port,
-                          meta: meta, vsn: Self.protocolVersions)
+        let alive = Alive(
+            incarnation: nextIncarnation(), node: name, address: address, port: port,
+            meta: meta, vsn: Self.protocolVersions)
         aliveNode(alive, now: now, bootstrap: true)
         if config.probeInterval > 0 { nextProbeAt = now + config.probeInterval }
         if config.gossipInterval > 0 && config.gossipNodes > 0 { nextGossipAt = now + config.gossipInterval }
@@ -117,18 +120,19 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
             outbox.discarded.append("\(error) from \(from):\(fromPort)")
         }
         if contents.truncatedParts > 0 {
-            outbox.discarded.append("compound request had \(contents.truncatedParts) truncated messages from \(from):\(fromPort)")
+            outbox.discarded.append(
+                "compound request had \(contents.truncatedParts) truncated messages from \(from):\(fromPort)")
         }
         var aliveQueue: [Alive] = []
         var otherQueue: [Message] = []
         for message in contents.messages {
             switch message {
-            case let .ping(ping): handlePing(ping, from: from, port: fromPort, now: now)
-            case let .indirectPing(request): handleIndirectPing(request, from: from, port: fromPort, now: now)
-            case let .ack(ack): handleAck(ack, now: now)
-            case let .nack(nack): handleNack(nack)
-            case let .pushPull(exchange): handlePushPull(exchange, from: from, port: fromPort, now: now)
-            case var .alive(alive):
+            case .ping(let ping): handlePing(ping, from: from, port: fromPort, now: now)
+            case .indirectPing(let request): handleIndirectPing(request, from: from, port: fromPort, now: now)
+            case .ack(let ack): handleAck(ack, now: now)
+            case .nack(let nack): handleNack(nack)
+            case .pushPull(let exchange): handlePushPull(exchange, from: from, port: fromPort, now: now)
+            case .alive(var alive):
                 if alive.port == 0 { alive.port = port }
                 aliveQueue.append(alive)
             case .suspect, .dead:
@@ -138,8 +142,8 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         for alive in aliveQueue.reversed() { aliveNode(alive, now: now, bootstrap: false) }
         for message in otherQueue.reversed() {
             switch message {
-            case let .suspect(suspect): suspectNode(suspect, now: now)
-            case let .dead(dead): deadNode(dead, now: now)
+            case .suspect(let suspect): suspectNode(suspect, now: now)
+            case .dead(let dead): deadNode(dead, now: now)
             default: break
             }
         }
@@ -212,8 +216,9 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     /// once GossipToTheDeadTime has passed; it is then reconstructed, as left.
     public var localMember: Member {
         nodes.member(named: name)?.member
-            ?? Member(name: name, address: address, port: port, incarnation: incarnationCounter, state: .left,
-                      stateChange: leftAt ?? origin, meta: meta)
+            ?? Member(
+                name: name, address: address, port: port, incarnation: incarnationCounter, state: .left,
+                stateChange: leftAt ?? origin, meta: meta)
     }
 
     /// Lifeguard's health score: 0 is healthy; each point stretches the probe interval.
@@ -281,7 +286,9 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     /// memberlist's `rawSendMsgPacket`: the packet as it is (compressed first if that is
     /// shorter and compression is on), behind a CRC when the member speaks protocol 5. Without `member` memberlist looks the destination up by its
     /// address text, which finds a member only when members are named by address.
-    mutating func sendRaw(_ packet: [UInt8], to destination: IPv4Address, port destinationPort: UInt16, member: NodeState?) {
+    mutating func sendRaw(
+        _ packet: [UInt8], to destination: IPv4Address, port destinationPort: UInt16, member: NodeState?
+    ) {
         let known = member ?? lookUpByAddressText(destination)
         // Compression comes first, the CRC then covers the compressed bytes.
         let packet = config.enableCompression ? Compression.wrapIfSmaller(packet) : packet

@@ -52,15 +52,15 @@ public enum MessagePackError: Error, Equatable, Sendable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case let .truncated(offset, needed, available):
+        case .truncated(let offset, let needed, let available):
             return "msgpack: truncated at byte \(offset), needs \(needed) bytes, has \(available)"
-        case let .unsupported(offset, typeByte):
+        case .unsupported(let offset, let typeByte):
             return "msgpack: unsupported type byte 0x\(String(typeByte, radix: 16)) at byte \(offset)"
-        case let .tooDeep(offset):
+        case .tooDeep(let offset):
             return "msgpack: nesting deeper than \(MessagePackReader.maximumDepth) at byte \(offset)"
-        case let .malformed(offset, reason):
+        case .malformed(let offset, let reason):
             return "msgpack: \(reason) at byte \(offset)"
-        case let .badField(message, field, reason):
+        case .badField(let message, let field, let reason):
             return "\(message): field \(field): \(reason)"
         }
     }
@@ -81,20 +81,20 @@ extension MessagePackValue {
         switch self {
         case .nil:
             MessagePackEncoding.appendNil(to: &bytes)
-        case let .bool(value):
+        case .bool(let value):
             MessagePackEncoding.appendBool(value, to: &bytes)
-        case let .uint(value):
+        case .uint(let value):
             MessagePackEncoding.appendUnsigned(value, to: &bytes)
-        case let .int(value):
+        case .int(let value):
             MessagePackEncoding.appendSigned(value, to: &bytes)
-        case let .raw(content):
+        case .raw(let content):
             MessagePackEncoding.appendRaw(content, to: &bytes)
-        case let .binary(content):
+        case .binary(let content):
             MessagePackEncoding.appendBinary(content, to: &bytes)
-        case let .array(elements):
+        case .array(let elements):
             MessagePackEncoding.appendArrayHeader(count: elements.count, to: &bytes)
             for element in elements { element.encode(into: &bytes) }
-        case let .map(entries):
+        case .map(let entries):
             MessagePackEncoding.appendMapHeader(count: entries.count, to: &bytes)
             for entry in entries {
                 MessagePackEncoding.appendString(entry.key, to: &bytes)
@@ -189,7 +189,7 @@ public struct MessagePackReader {
             let keyOffset = offset
             let key: String
             switch try value(depth: depth + 1) {
-            case let .raw(bytes), let .binary(bytes):
+            case .raw(let bytes), .binary(let bytes):
                 guard let text = String(validating: bytes, as: UTF8.self) else {
                     throw .malformed(offset: keyOffset, reason: "map key is not UTF-8")
                 }
@@ -204,7 +204,7 @@ public struct MessagePackReader {
 
     private mutating func take(_ count: Int) throws(MessagePackError) -> [UInt8] {
         guard count <= remaining else { throw .truncated(offset: offset, needed: count, available: remaining) }
-        let slice = Array(bytes[offset ..< offset + count])
+        let slice = Array(bytes[offset..<offset + count])
         offset += count
         return slice
     }
@@ -212,7 +212,7 @@ public struct MessagePackReader {
     private mutating func unsigned(width: Int) throws(MessagePackError) -> UInt64 {
         guard width <= remaining else { throw .truncated(offset: offset, needed: width, available: remaining) }
         var value: UInt64 = 0
-        for index in offset ..< offset + width { value = value << 8 | UInt64(bytes[index]) }
+        for index in offset..<offset + width { value = value << 8 | UInt64(bytes[index]) }
         offset += width
         return value
     }

@@ -9,7 +9,9 @@ extension MessagePackCursor {
     /// malformed value throws what `MessagePackReader` throws, and a well-formed one that is
     /// not a map throws `FieldReader`'s "not a map".
     @inline(__always)
-    mutating func readStruct<Field: WireFields>(_ message: String, _ fields: Field.Type) throws(MessagePackError) -> StructFields<Field> {
+    mutating func readStruct<Field: WireFields>(_ message: String, _ fields: Field.Type) throws(MessagePackError)
+        -> StructFields<Field>
+    {
         StructFields(try readStruct(message, keys: Field.keys))
     }
 
@@ -17,7 +19,7 @@ extension MessagePackCursor {
     /// typed wrapper is inlined away), and no generic metadata to look up at run time.
     mutating func readStruct(_ message: String, keys: FieldKeys) throws(MessagePackError) -> DecodedStruct {
         let header = try header(depth: 0)
-        guard case let .map(count) = header else {
+        guard case .map(let count) = header else {
             try skipContents(of: header, depth: 0)
             throw .badField(message: message, field: "(body)", reason: "not a map")
         }
@@ -59,11 +61,11 @@ extension MessagePackCursor {
         let header = try header(depth: depth)
         switch header {
         case .nil: return .nil
-        case let .bool(value): return .bool(value)
-        case let .uint(value): return .uint(value)
-        case let .int(value): return .int(value)
-        case let .bytes(range): return .bytes(range)
-        case let .array(count):
+        case .bool(let value): return .bool(value)
+        case .uint(let value): return .uint(value)
+        case .int(let value): return .int(value)
+        case .bytes(let range): return .bytes(range)
+        case .array(let count):
             let start = offset
             try skipContents(of: header, depth: depth)
             return .array(count: count, elementsAt: start)

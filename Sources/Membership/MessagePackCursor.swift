@@ -86,9 +86,9 @@ struct MessagePackCursor {
     /// Reads past what follows a container's header (nothing, for anything else).
     mutating func skipContents(of header: Header, depth: Int) throws(MessagePackError) {
         switch header {
-        case let .array(count):
+        case .array(let count):
             for _ in 0..<count { try skipValue(depth: depth + 1) }
-        case let .map(count):
+        case .map(let count):
             for _ in 0..<count {
                 let keyOffset = offset
                 let key = try mapKey(depth: depth + 1)
@@ -107,7 +107,7 @@ struct MessagePackCursor {
     mutating func mapKey(depth: Int) throws(MessagePackError) -> Range<Int> {
         let keyOffset = offset
         let header = try header(depth: depth)
-        if case let .bytes(range) = header { return range }
+        if case .bytes(let range) = header { return range }
         try skipContents(of: header, depth: depth)
         throw .malformed(offset: keyOffset, reason: "map key is not a string")
     }
@@ -144,7 +144,7 @@ struct MessagePackCursor {
         guard count < remaining else { return nil }
         let start = offset + 1
         offset = start + count
-        return start ..< offset
+        return start..<offset
     }
 
     // MARK: - Primitives (as MessagePackReader's)
@@ -171,13 +171,13 @@ struct MessagePackCursor {
     private mutating func take(_ count: Int) throws(MessagePackError) -> Range<Int> {
         guard count <= remaining else { throw .truncated(offset: offset, needed: count, available: remaining) }
         defer { offset += count }
-        return offset ..< offset + count
+        return offset..<offset + count
     }
 
     private mutating func unsigned(width: Int) throws(MessagePackError) -> UInt64 {
         guard width <= remaining else { throw .truncated(offset: offset, needed: width, available: remaining) }
         var value: UInt64 = 0
-        for index in offset ..< offset + width { value = value << 8 | UInt64(bytes[index]) }
+        for index in offset..<offset + width { value = value << 8 | UInt64(bytes[index]) }
         offset += width
         return value
     }

@@ -18,10 +18,18 @@ enum MessagePackEncoding {
     static func appendUnsigned(_ value: UInt64, to sink: inout some ByteSink) {
         switch value {
         case 0...0x7F: sink.append(UInt8(value))
-        case 0x80...0xFF: sink.append(0xCC); sink.append(UInt8(value))
-        case 0x100...0xFFFF: sink.append(0xCD); appendBigEndian(value, width: 2, to: &sink)
-        case 0x1_0000...0xFFFF_FFFF: sink.append(0xCE); appendBigEndian(value, width: 4, to: &sink)
-        default: sink.append(0xCF); appendBigEndian(value, width: 8, to: &sink)
+        case 0x80...0xFF:
+            sink.append(0xCC)
+            sink.append(UInt8(value))
+        case 0x100...0xFFFF:
+            sink.append(0xCD)
+            appendBigEndian(value, width: 2, to: &sink)
+        case 0x1_0000...0xFFFF_FFFF:
+            sink.append(0xCE)
+            appendBigEndian(value, width: 4, to: &sink)
+        default:
+            sink.append(0xCF)
+            appendBigEndian(value, width: 8, to: &sink)
         }
     }
 
@@ -31,10 +39,18 @@ enum MessagePackEncoding {
         let pattern = UInt64(bitPattern: value)
         switch value {
         case -32...127: sink.append(UInt8(truncatingIfNeeded: value))
-        case -128 ..< -32: sink.append(0xD0); sink.append(UInt8(truncatingIfNeeded: value))
-        case -32768...32767: sink.append(0xD1); appendBigEndian(pattern, width: 2, to: &sink)
-        case -2_147_483_648...2_147_483_647: sink.append(0xD2); appendBigEndian(pattern, width: 4, to: &sink)
-        default: sink.append(0xD3); appendBigEndian(pattern, width: 8, to: &sink)
+        case -128 ..< -32:
+            sink.append(0xD0)
+            sink.append(UInt8(truncatingIfNeeded: value))
+        case -32768...32767:
+            sink.append(0xD1)
+            appendBigEndian(pattern, width: 2, to: &sink)
+        case -2_147_483_648...2_147_483_647:
+            sink.append(0xD2)
+            appendBigEndian(pattern, width: 4, to: &sink)
+        default:
+            sink.append(0xD3)
+            appendBigEndian(pattern, width: 8, to: &sink)
         }
     }
 
@@ -102,7 +118,9 @@ enum MessagePackEncoding {
         }
     }
 
-    private static func appendContainerHeader(count: Int, fix: UInt8, wide16: UInt8, wide32: UInt8, to sink: inout some ByteSink) {
+    private static func appendContainerHeader(
+        count: Int, fix: UInt8, wide16: UInt8, wide32: UInt8, to sink: inout some ByteSink
+    ) {
         if count < 16 {
             sink.append(fix | UInt8(count))
         } else if count <= 0xFFFF {

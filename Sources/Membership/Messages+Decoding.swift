@@ -14,24 +14,28 @@ extension Ping {
 
     init(reading cursor: inout MessagePackCursor) throws(MessagePackError) {
         let f = try cursor.readStruct("ping", Field.self)
-        self.init(seqNo: try f.unsigned(.seqNo, as: UInt32.self), node: try f.string(.node),
-                  sourceAddress: try f.address(.sourceAddress), sourcePort: try f.unsigned(.sourcePort, as: UInt16.self),
-                  sourceNode: try f.string(.sourceNode))
+        self.init(
+            seqNo: try f.unsigned(.seqNo, as: UInt32.self), node: try f.string(.node),
+            sourceAddress: try f.address(.sourceAddress), sourcePort: try f.unsigned(.sourcePort, as: UInt16.self),
+            sourceNode: try f.string(.sourceNode))
     }
 }
 
 extension IndirectPing {
     enum Field: Int, WireFields {
         case nack, node, port, seqNo, sourceAddress, sourceNode, sourcePort, target
-        static let keys = FieldKeys(["Nack", "Node", "Port", "SeqNo", "SourceAddr", "SourceNode", "SourcePort", "Target"])
+        static let keys = FieldKeys([
+            "Nack", "Node", "Port", "SeqNo", "SourceAddr", "SourceNode", "SourcePort", "Target",
+        ])
     }
 
     init(reading cursor: inout MessagePackCursor) throws(MessagePackError) {
         let f = try cursor.readStruct("indirect-ping", Field.self)
-        self.init(seqNo: try f.unsigned(.seqNo, as: UInt32.self), target: try f.requiredAddress(.target),
-                  port: try f.unsigned(.port, as: UInt16.self), node: try f.string(.node), nack: try f.bool(.nack),
-                  sourceAddress: try f.address(.sourceAddress), sourcePort: try f.unsigned(.sourcePort, as: UInt16.self),
-                  sourceNode: try f.string(.sourceNode))
+        self.init(
+            seqNo: try f.unsigned(.seqNo, as: UInt32.self), target: try f.requiredAddress(.target),
+            port: try f.unsigned(.port, as: UInt16.self), node: try f.string(.node), nack: try f.bool(.nack),
+            sourceAddress: try f.address(.sourceAddress), sourcePort: try f.unsigned(.sourcePort, as: UInt16.self),
+            sourceNode: try f.string(.sourceNode))
     }
 }
 
@@ -68,14 +72,18 @@ enum AccusationField: Int, WireFields {
 extension Suspect {
     init(reading cursor: inout MessagePackCursor) throws(MessagePackError) {
         let f = try cursor.readStruct("suspect", AccusationField.self)
-        self.init(incarnation: try f.unsigned(.incarnation, as: UInt32.self), node: try f.string(.node), from: try f.string(.from))
+        self.init(
+            incarnation: try f.unsigned(.incarnation, as: UInt32.self), node: try f.string(.node),
+            from: try f.string(.from))
     }
 }
 
 extension Dead {
     init(reading cursor: inout MessagePackCursor) throws(MessagePackError) {
         let f = try cursor.readStruct("dead", AccusationField.self)
-        self.init(incarnation: try f.unsigned(.incarnation, as: UInt32.self), node: try f.string(.node), from: try f.string(.from))
+        self.init(
+            incarnation: try f.unsigned(.incarnation, as: UInt32.self), node: try f.string(.node),
+            from: try f.string(.from))
     }
 }
 
@@ -87,9 +95,10 @@ extension Alive {
 
     init(reading cursor: inout MessagePackCursor) throws(MessagePackError) {
         let f = try cursor.readStruct("alive", Field.self)
-        self.init(incarnation: try f.unsigned(.incarnation, as: UInt32.self), node: try f.string(.node),
-                  address: try f.requiredAddress(.address), port: try f.unsigned(.port, as: UInt16.self),
-                  meta: try f.bytes(.meta), vsn: try f.bytes(.vsn))
+        self.init(
+            incarnation: try f.unsigned(.incarnation, as: UInt32.self), node: try f.string(.node),
+            address: try f.requiredAddress(.address), port: try f.unsigned(.port, as: UInt16.self),
+            meta: try f.bytes(.meta), vsn: try f.bytes(.vsn))
     }
 }
 
@@ -107,12 +116,15 @@ extension PushNodeState {
         }
         let f = try cursor.readStruct("push-node-state", Field.self)
         let stateNumber = try f.signed(.state)
-        guard let state = MemberState(rawValue: Int(truncatingIfNeeded: stateNumber)), (0...3).contains(stateNumber) else {
+        guard let state = MemberState(rawValue: Int(truncatingIfNeeded: stateNumber)), (0...3).contains(stateNumber)
+        else {
             throw .badField(message: "push-node-state", field: "State", reason: "unknown state \(stateNumber)")
         }
-        self.init(name: try f.string(.name), address: try f.requiredAddress(.address), port: try f.unsigned(.port, as: UInt16.self),
-                  meta: try f.bytes(.meta), incarnation: try f.unsigned(.incarnation, as: UInt32.self),
-                  state: state, vsn: try f.bytes(.vsn))
+        self.init(
+            name: try f.string(.name), address: try f.requiredAddress(.address),
+            port: try f.unsigned(.port, as: UInt16.self),
+            meta: try f.bytes(.meta), incarnation: try f.unsigned(.incarnation, as: UInt32.self),
+            state: state, vsn: try f.bytes(.vsn))
     }
 }
 

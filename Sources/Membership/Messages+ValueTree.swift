@@ -114,7 +114,7 @@ struct FieldReader {
     let entries: [MessagePackEntry]
 
     init(_ message: String, _ value: MessagePackValue) throws(MessagePackError) {
-        guard case let .map(entries) = value else {
+        guard case .map(let entries) = value else {
             throw .badField(message: message, field: "(body)", reason: "not a map")
         }
         self.message = message
@@ -130,10 +130,10 @@ struct FieldReader {
         switch value(key) {
         case nil, .nil?:
             return 0
-        case let .uint(v)?:
+        case .uint(let v)?:
             guard let result = T(exactly: v) else { throw bad(key, "\(v) does not fit \(T.self)") }
             return result
-        case let .int(v)?:
+        case .int(let v)?:
             guard let result = T(exactly: v) else { throw bad(key, "\(v) does not fit \(T.self)") }
             return result
         default:
@@ -144,8 +144,8 @@ struct FieldReader {
     func signed(_ key: String) throws(MessagePackError) -> Int64 {
         switch value(key) {
         case nil, .nil?: return 0
-        case let .int(v)?: return v
-        case let .uint(v)?:
+        case .int(let v)?: return v
+        case .uint(let v)?:
             guard let result = Int64(exactly: v) else { throw bad(key, "\(v) does not fit Int64") }
             return result
         default: throw bad(key, "not an integer")
@@ -155,7 +155,7 @@ struct FieldReader {
     func bool(_ key: String) throws(MessagePackError) -> Bool {
         switch value(key) {
         case nil, .nil?: return false
-        case let .bool(v)?: return v
+        case .bool(let v)?: return v
         default: throw bad(key, "not a bool")
         }
     }
@@ -163,13 +163,13 @@ struct FieldReader {
     func bytes(_ key: String) throws(MessagePackError) -> [UInt8] {
         switch value(key) {
         case nil, .nil?: return []
-        case let .raw(v)?, let .binary(v)?: return v
-        case let .array(elements)?:
+        case .raw(let v)?, .binary(let v)?: return v
+        case .array(let elements)?:
             var result: [UInt8] = []
             for element in elements {
                 switch element {
-                case let .uint(v) where v <= 0xFF: result.append(UInt8(v))
-                case let .int(v) where (0...0xFF).contains(v): result.append(UInt8(v))
+                case .uint(let v) where v <= 0xFF: result.append(UInt8(v))
+                case .int(let v) where (0...0xFF).contains(v): result.append(UInt8(v))
                 default: throw bad(key, "array element is not a byte")
                 }
             }
@@ -188,8 +188,8 @@ struct FieldReader {
     /// form of an IPv4 address). Empty reads as nil. lbsim models IPv4 members only.
     func address(_ key: String) throws(MessagePackError) -> IPv4Address? {
         switch GoIPBytes.ipv4(try bytes(key)) {
-        case let .success(address): return address
-        case let .failure(error): throw bad(key, error.description)
+        case .success(let address): return address
+        case .failure(let error): throw bad(key, error.description)
         }
     }
 
@@ -206,19 +206,21 @@ struct FieldReader {
 extension Ping {
     init(msgpack value: MessagePackValue) throws(MessagePackError) {
         let f = try FieldReader("ping", value)
-        self.init(seqNo: try f.unsigned("SeqNo", as: UInt32.self), node: try f.string("Node"),
-                  sourceAddress: try f.address("SourceAddr"), sourcePort: try f.unsigned("SourcePort", as: UInt16.self),
-                  sourceNode: try f.string("SourceNode"))
+        self.init(
+            seqNo: try f.unsigned("SeqNo", as: UInt32.self), node: try f.string("Node"),
+            sourceAddress: try f.address("SourceAddr"), sourcePort: try f.unsigned("SourcePort", as: UInt16.self),
+            sourceNode: try f.string("SourceNode"))
     }
 }
 
 extension IndirectPing {
     init(msgpack value: MessagePackValue) throws(MessagePackError) {
         let f = try FieldReader("indirect-ping", value)
-        self.init(seqNo: try f.unsigned("SeqNo", as: UInt32.self), target: try f.requiredAddress("Target"),
-                  port: try f.unsigned("Port", as: UInt16.self), node: try f.string("Node"), nack: try f.bool("Nack"),
-                  sourceAddress: try f.address("SourceAddr"), sourcePort: try f.unsigned("SourcePort", as: UInt16.self),
-                  sourceNode: try f.string("SourceNode"))
+        self.init(
+            seqNo: try f.unsigned("SeqNo", as: UInt32.self), target: try f.requiredAddress("Target"),
+            port: try f.unsigned("Port", as: UInt16.self), node: try f.string("Node"), nack: try f.bool("Nack"),
+            sourceAddress: try f.address("SourceAddr"), sourcePort: try f.unsigned("SourcePort", as: UInt16.self),
+            sourceNode: try f.string("SourceNode"))
     }
 }
 
@@ -239,23 +241,28 @@ extension Nack {
 extension Suspect {
     init(msgpack value: MessagePackValue) throws(MessagePackError) {
         let f = try FieldReader("suspect", value)
-        self.init(incarnation: try f.unsigned("Incarnation", as: UInt32.self), node: try f.string("Node"), from: try f.string("From"))
+        self.init(
+            incarnation: try f.unsigned("Incarnation", as: UInt32.self), node: try f.string("Node"),
+            from: try f.string("From"))
     }
 }
 
 extension Dead {
     init(msgpack value: MessagePackValue) throws(MessagePackError) {
         let f = try FieldReader("dead", value)
-        self.init(incarnation: try f.unsigned("Incarnation", as: UInt32.self), node: try f.string("Node"), from: try f.string("From"))
+        self.init(
+            incarnation: try f.unsigned("Incarnation", as: UInt32.self), node: try f.string("Node"),
+            from: try f.string("From"))
     }
 }
 
 extension Alive {
     init(msgpack value: MessagePackValue) throws(MessagePackError) {
         let f = try FieldReader("alive", value)
-        self.init(incarnation: try f.unsigned("Incarnation", as: UInt32.self), node: try f.string("Node"),
-                  address: try f.requiredAddress("Addr"), port: try f.unsigned("Port", as: UInt16.self),
-                  meta: try f.bytes("Meta"), vsn: try f.bytes("Vsn"))
+        self.init(
+            incarnation: try f.unsigned("Incarnation", as: UInt32.self), node: try f.string("Node"),
+            address: try f.requiredAddress("Addr"), port: try f.unsigned("Port", as: UInt16.self),
+            meta: try f.bytes("Meta"), vsn: try f.bytes("Vsn"))
     }
 }
 
@@ -263,12 +270,15 @@ extension PushNodeState {
     init(msgpack value: MessagePackValue) throws(MessagePackError) {
         let f = try FieldReader("push-node-state", value)
         let stateNumber = try f.signed("State")
-        guard let state = MemberState(rawValue: Int(truncatingIfNeeded: stateNumber)), (0...3).contains(stateNumber) else {
+        guard let state = MemberState(rawValue: Int(truncatingIfNeeded: stateNumber)), (0...3).contains(stateNumber)
+        else {
             throw .badField(message: "push-node-state", field: "State", reason: "unknown state \(stateNumber)")
         }
-        self.init(name: try f.string("Name"), address: try f.requiredAddress("Addr"), port: try f.unsigned("Port", as: UInt16.self),
-                  meta: try f.bytes("Meta"), incarnation: try f.unsigned("Incarnation", as: UInt32.self),
-                  state: state, vsn: try f.bytes("Vsn"))
+        self.init(
+            name: try f.string("Name"), address: try f.requiredAddress("Addr"),
+            port: try f.unsigned("Port", as: UInt16.self),
+            meta: try f.bytes("Meta"), incarnation: try f.unsigned("Incarnation", as: UInt32.self),
+            state: state, vsn: try f.bytes("Vsn"))
     }
 }
 

@@ -19,7 +19,9 @@ public struct Ping: Hashable, Sendable {
     public var sourcePort: UInt16
     public var sourceNode: String
 
-    public init(seqNo: UInt32, node: String, sourceAddress: IPv4Address? = nil, sourcePort: UInt16 = 0, sourceNode: String = "") {
+    public init(
+        seqNo: UInt32, node: String, sourceAddress: IPv4Address? = nil, sourcePort: UInt16 = 0, sourceNode: String = ""
+    ) {
         self.seqNo = seqNo
         self.node = node
         self.sourceAddress = sourceAddress
@@ -40,8 +42,10 @@ public struct IndirectPing: Hashable, Sendable {
     public var sourcePort: UInt16
     public var sourceNode: String
 
-    public init(seqNo: UInt32, target: IPv4Address, port: UInt16, node: String, nack: Bool,
-                sourceAddress: IPv4Address? = nil, sourcePort: UInt16 = 0, sourceNode: String = "") {
+    public init(
+        seqNo: UInt32, target: IPv4Address, port: UInt16, node: String, nack: Bool,
+        sourceAddress: IPv4Address? = nil, sourcePort: UInt16 = 0, sourceNode: String = ""
+    ) {
         self.seqNo = seqNo
         self.target = target
         self.port = port
@@ -95,7 +99,8 @@ public struct Alive: Hashable, Sendable {
     /// Protocol versions: pmin, pmax, pcur, delegate dmin, dmax, dcur.
     public var vsn: [UInt8]
 
-    public init(incarnation: UInt32, node: String, address: IPv4Address, port: UInt16, meta: [UInt8] = [], vsn: [UInt8]) {
+    public init(incarnation: UInt32, node: String, address: IPv4Address, port: UInt16, meta: [UInt8] = [], vsn: [UInt8])
+    {
         self.incarnation = incarnation
         self.node = node
         self.address = address
@@ -129,8 +134,10 @@ public struct PushNodeState: Hashable, Sendable {
     public var state: MemberState
     public var vsn: [UInt8]
 
-    public init(name: String, address: IPv4Address, port: UInt16, meta: [UInt8] = [], incarnation: UInt32,
-                state: MemberState, vsn: [UInt8]) {
+    public init(
+        name: String, address: IPv4Address, port: UInt16, meta: [UInt8] = [], incarnation: UInt32,
+        state: MemberState, vsn: [UInt8]
+    ) {
         self.name = name
         self.address = address
         self.port = port

@@ -44,7 +44,7 @@ struct NodeList: RandomAccessCollection, Sendable {
     /// Where the member called `name` is, if it is in the list.
     func index(named name: String) -> Int? {
         switch positions.lookUp(name) {
-        case let .found(position): return position
+        case .found(let position): return position
         case .absent: return nil
         case .needsSearch: return elements.firstIndex { $0.name == name }
         }
@@ -111,7 +111,7 @@ struct NodeList: RandomAccessCollection, Sendable {
         var total = 0
         for position in elements.indices {
             if encodedEntries[position] == nil {
-                encodedEntries[position] = PushPull.encodedEntries(of: elements[position ... position])
+                encodedEntries[position] = PushPull.encodedEntries(of: elements[position...position])
             }
             total += encodedEntries[position]!.count
         }

@@ -18,12 +18,14 @@ struct NodeState: Sendable, Hashable {
     var protocolMax: UInt8 { vsn.count > 1 ? vsn[1] : 0 }
 
     var member: Member {
-        Member(name: name, address: address, port: port, incarnation: incarnation, state: state,
-               stateChange: stateChange, meta: meta)
+        Member(
+            name: name, address: address, port: port, incarnation: incarnation, state: state,
+            stateChange: stateChange, meta: meta)
     }
 
     var pushState: PushNodeState {
-        PushNodeState(name: name, address: address, port: port, meta: meta, incarnation: incarnation,
-                      state: state, vsn: vsn)
+        PushNodeState(
+            name: name, address: address, port: port, meta: meta, incarnation: incarnation,
+            state: state, vsn: vsn)
     }
 }

@@ -26,16 +26,16 @@ public enum Packet {
         public var description: String {
             switch self {
             case .empty: return "missing message type byte"
-            case let .unknownType(byte): return "message type \(byte) not supported"
-            case let .unsupported(type): return "message type \(type.rawValue) (\(type)) not supported"
-            case let .badChecksum(expected, computed):
+            case .unknownType(let byte): return "message type \(byte) not supported"
+            case .unsupported(let type): return "message type \(type.rawValue) (\(type)) not supported"
+            case .badChecksum(let expected, let computed):
                 return "invalid checksum for UDP packet: \(String(computed, radix: 16)), \(String(expected, radix: 16))"
-            case let .truncatedCompound(needed, available):
+            case .truncatedCompound(let needed, let available):
                 return "failed to decode compound request: needs \(needed) header bytes, has \(available)"
             case .tooDeep: return "compound messages nested deeper than \(maximumNesting)"
             case .nestedPushPull: return "push/pull inside a compound message"
-            case let .body(type, error): return "failed to decode \(type): \(error)"
-            case let .compression(error): return error.description
+            case .body(let type, let error): return "failed to decode \(type): \(error)"
+            case .compression(let error): return error.description
             }
         }
     }
@@ -60,14 +60,16 @@ public enum Packet {
     /// As many compound messages as it takes, 255 parts each (`makeCompoundMessages`).
     public static func compounds(_ parts: [[UInt8]]) -> [[UInt8]] {
         stride(from: 0, to: parts.count, by: maximumCompoundParts).map { start in
-            compound(Array(parts[start ..< min(start + maximumCompoundParts, parts.count)]))
+            compound(Array(parts[start..<min(start + maximumCompoundParts, parts.count)]))
         }
     }
 
     /// The parts of a compound message's body (after its type byte), and how many parts
     /// were cut off because the packet ended first: memberlist handles the parts that fit
     /// and logs the rest as truncated.
-    public static func splitCompound(_ body: ArraySlice<UInt8>) throws(DecodeError) -> (parts: [ArraySlice<UInt8>], truncated: Int) {
+    public static func splitCompound(_ body: ArraySlice<UInt8>) throws(DecodeError) -> (
+        parts: [ArraySlice<UInt8>], truncated: Int
+    ) {
         guard let count = body.first.map(Int.init) else { throw .truncatedCompound(needed: 1, available: 0) }
         var offset = body.startIndex + 1
         guard body.endIndex - offset >= count * 2 else {
@@ -81,7 +83,7 @@ public enum Packet {
         var parts: [ArraySlice<UInt8>] = []
         for (index, length) in lengths.enumerated() {
             guard body.endIndex - offset >= length else { return (parts, count - index) }
-            parts.append(body[offset ..< offset + length])
+            parts.append(body[offset..<offset + length])
             offset += length
         }
         return (parts, 0)
@@ -91,8 +93,10 @@ public enum Packet {
     /// memberlist sends to members whose protocol maximum is 5 or more.
     public static func withCRC(_ packet: [UInt8]) -> [UInt8] {
         let crc = CRC32.checksum(packet)
-        return [MessageType.hasCRC.rawValue, UInt8(crc >> 24), UInt8(truncatingIfNeeded: crc >> 16),
-                UInt8(truncatingIfNeeded: crc >> 8), UInt8(truncatingIfNeeded: crc)] + packet
+        return [
+            MessageType.hasCRC.rawValue, UInt8(crc >> 24), UInt8(truncatingIfNeeded: crc >> 16),
+            UInt8(truncatingIfNeeded: crc >> 8), UInt8(truncatingIfNeeded: crc),
+        ] + packet
     }
 
     /// What a received packet holds: the messages in the order they appear (compounds
@@ -112,7 +116,8 @@ public enum Packet {
         // ingestPacket: a CRC header is only looked for at the start of the packet.
         if body.count >= 5, body[body.startIndex] == MessageType.hasCRC.rawValue {
             let start = body.startIndex
-            let expected = UInt32(body[start + 1]) << 24 | UInt32(body[start + 2]) << 16
+            let expected =
+                UInt32(body[start + 1]) << 24 | UInt32(body[start + 2]) << 16
                 | UInt32(body[start + 3]) << 8 | UInt32(body[start + 4])
             body = body[(start + 5)...]
             let computed = CRC32.checksum(body)

@@ -17,17 +17,18 @@ extension PushNodeState {
     static func canonical(at cursor: inout MessagePackCursor) -> PushNodeState? {
         var reader = CanonicalReader(bytes: cursor.bytes, offset: cursor.offset)
         guard reader.take(0x87),
-              reader.key("Addr"), let address = reader.address(),
-              reader.key("Incarnation"), let incarnation = reader.unsigned(UInt32.self),
-              reader.key("Meta"), let meta = reader.byteSlice(),
-              reader.key("Name"), let name = reader.asciiString(),
-              reader.key("Port"), let port = reader.unsigned(UInt16.self),
-              reader.key("State"), let state = reader.state(),
-              reader.key("Vsn"), let vsn = reader.byteSlice()
+            reader.key("Addr"), let address = reader.address(),
+            reader.key("Incarnation"), let incarnation = reader.unsigned(UInt32.self),
+            reader.key("Meta"), let meta = reader.byteSlice(),
+            reader.key("Name"), let name = reader.asciiString(),
+            reader.key("Port"), let port = reader.unsigned(UInt16.self),
+            reader.key("State"), let state = reader.state(),
+            reader.key("Vsn"), let vsn = reader.byteSlice()
         else { return nil }
         cursor.skip(reader.offset - cursor.offset)
-        return PushNodeState(name: name, address: address, port: port, meta: meta, incarnation: incarnation,
-                             state: state, vsn: vsn)
+        return PushNodeState(
+            name: name, address: address, port: port, meta: meta, incarnation: incarnation,
+            state: state, vsn: vsn)
     }
 }
 
@@ -41,7 +42,7 @@ private struct CanonicalReader {
     private mutating func next(_ count: Int) -> Range<Int>? {
         guard count <= bytes.count - offset else { return nil }
         defer { offset += count }
-        return offset ..< offset + count
+        return offset..<offset + count
     }
 
     /// Reads `byte` if it comes next.
@@ -56,7 +57,7 @@ private struct CanonicalReader {
         let count = name.utf8CodeUnitCount
         guard take(0xA0 | UInt8(count)), let at = next(count) else { return false }
         let expected = name.utf8Start
-        for index in 0 ..< count where bytes[at.lowerBound + index] != expected[index] { return false }
+        for index in 0..<count where bytes[at.lowerBound + index] != expected[index] { return false }
         return true
     }
 
@@ -100,7 +101,8 @@ private struct CanonicalReader {
     /// A Go string of ASCII characters, as a fixstr.
     mutating func asciiString() -> String? {
         guard let at = next(1), bytes[at.lowerBound] & 0xE0 == 0xA0,
-              let range = next(Int(bytes[at.lowerBound] & 0x1F)) else { return nil }
+            let range = next(Int(bytes[at.lowerBound] & 0x1F))
+        else { return nil }
         let content = UnsafeBufferPointer(rebasing: bytes[range])
         guard content.allSatisfy({ $0 < 0x80 }) else { return nil }
         return String(decoding: content, as: UTF8.self)
@@ -110,7 +112,7 @@ private struct CanonicalReader {
     private mutating func fixstrOrNil() -> Range<Int>? {
         guard let at = next(1) else { return nil }
         let type = bytes[at.lowerBound]
-        if type == 0xC0 { return offset ..< offset }
+        if type == 0xC0 { return offset..<offset }
         guard type & 0xE0 == 0xA0 else { return nil }
         return next(Int(type & 0x1F))
     }

@@ -29,8 +29,10 @@ extension RandomNumberGenerator {
     /// Up to `k` distinct elements not `excluded` (memberlist's `kRandomNodes`): for a small
     /// list (fewer than 3k) a shuffled copy is walked in order, so nothing eligible is
     /// missed; otherwise up to 3n random picks, skipping repeats and excluded ones.
-    mutating func pick<T>(_ k: Int, from elements: [T], excluding excluded: (T) -> Bool,
-                          sameAs: (T, T) -> Bool) -> [T] {
+    mutating func pick<T>(
+        _ k: Int, from elements: [T], excluding excluded: (T) -> Bool,
+        sameAs: (T, T) -> Bool
+    ) -> [T] {
         var chosen: [T] = []
         let n = elements.count
         if n < k * 3 {

@@ -21,7 +21,8 @@ public enum Timing {
     /// too few other members to give them (n − 2: neither this node nor the suspect can
     /// confirm), then k = 0; the timeout runs from `maximum` down to `minimum`.
     public static func suspicionBounds(_ config: MembershipConfig, members n: Int)
-        -> (expected: Int, minimum: Int64, maximum: Int64) {
+        -> (expected: Int, minimum: Int64, maximum: Int64)
+    {
         var expected = config.suspicionMult - 2
         if n - 2 < expected { expected = 0 }
         let minimum = suspicionTimeout(suspicionMult: config.suspicionMult, members: n, interval: config.probeInterval)
@@ -46,7 +47,8 @@ public enum Timing {
     /// log(c + 1) / log(k + 1), floored to the millisecond, never below min. With k = 0 the
     /// timer is the minimum from the start (memberlist's `newSuspicion`), and confirmations
     /// beyond k do not count (`Confirm` ignores them).
-    public static func suspicionTimeout(confirmations c: Int, expected k: Int, minimum: Int64, maximum: Int64) -> Int64 {
+    public static func suspicionTimeout(confirmations c: Int, expected k: Int, minimum: Int64, maximum: Int64) -> Int64
+    {
         guard k >= 1 else { return minimum }
         let c = min(c, k)
         guard c > 0 else { return maximum }

@@ -34,8 +34,10 @@ public final class LiveCapture: @unchecked Sendable {
         /// How long a blocked read waits before the capture thread checks whether to stop.
         public var readTimeoutMilliseconds: Int32
 
-        public init(filter: String = "arp", promiscuous: Bool = false, snapLength: Int32 = 65535,
-                    readTimeoutMilliseconds: Int32 = 100) {
+        public init(
+            filter: String = "arp", promiscuous: Bool = false, snapLength: Int32 = 65535,
+            readTimeoutMilliseconds: Int32 = 100
+        ) {
             self.filter = filter
             self.promiscuous = promiscuous
             self.snapLength = snapLength
@@ -69,19 +71,23 @@ public final class LiveCapture: @unchecked Sendable {
         self.interface = interface
         self.options = options
         let operation = "opening \(interface) for live capture"
-        let capture = try LiveCapture.activate(interface: interface, options: options, capture: true,
-                                               operation: operation)
+        let capture = try LiveCapture.activate(
+            interface: interface, options: options, capture: true,
+            operation: operation)
         self.captureHandle = capture.handle
         self.nanosecondTimestamps = capture.nanosecond
         self.linkType = LinkType(rawValue: pcap_datalink(capture.handle))
         do throws(PcapError) {
             try LiveCapture.install(filter: options.filter, on: capture.handle, operation: operation)
             guard pcap_setdirection(capture.handle, cpcap_direction_in()) == 0 else {
-                throw PcapError(operation: operation,
-                                message: "capturing inbound frames only: \(lastError(of: capture.handle))")
+                throw PcapError(
+                    operation: operation,
+                    message: "capturing inbound frames only: \(lastError(of: capture.handle))")
             }
-            self.injectHandle = try LiveCapture.activate(interface: interface, options: options, capture: false,
-                                                         operation: "opening \(interface) for sending").handle
+            self.injectHandle = try LiveCapture.activate(
+                interface: interface, options: options, capture: false,
+                operation: "opening \(interface) for sending"
+            ).handle
         } catch {
             pcap_close(capture.handle)
             self.captureHandle = nil
@@ -95,8 +101,10 @@ public final class LiveCapture: @unchecked Sendable {
         if let injectHandle { pcap_close(injectHandle) }
     }
 
-    private static func activate(interface: String, options: Options, capture: Bool,
-                                 operation: String) throws(PcapError) -> (handle: OpaquePointer, nanosecond: Bool) {
+    private static func activate(
+        interface: String, options: Options, capture: Bool,
+        operation: String
+    ) throws(PcapError) -> (handle: OpaquePointer, nanosecond: Bool) {
         let (created, message) = withErrorBuffer { errbuf in pcap_create(interface, errbuf) }
         guard let handle = created else {
             throw PcapError(operation: operation, message: message.isEmpty ? "pcap_create failed" : message)
@@ -110,7 +118,8 @@ public final class LiveCapture: @unchecked Sendable {
         if status < 0 {
             let detail = lastError(of: handle)
             pcap_close(handle)
-            throw PcapError(operation: operation, message: activationMessage(status, detail: detail, interface: interface))
+            throw PcapError(
+                operation: operation, message: activationMessage(status, detail: detail, interface: interface))
         }
         // Positive statuses are warnings (e.g. promiscuous mode not supported): the handle works.
         return (handle, nanosecond)
@@ -163,8 +172,10 @@ public final class LiveCapture: @unchecked Sendable {
         thread.start()
     }
 
-    private func captureLoop(handle: OpaquePointer, scale: Int64,
-                             deliver: @Sendable (PcapRecord) -> Void) {
+    private func captureLoop(
+        handle: OpaquePointer, scale: Int64,
+        deliver: @Sendable (PcapRecord) -> Void
+    ) {
         while !isStopping {
             var header: UnsafeMutablePointer<pcap_pkthdr>?
             var data: UnsafePointer<UInt8>?
@@ -174,7 +185,8 @@ public final class LiveCapture: @unchecked Sendable {
                 guard let header else { continue }
                 let captured = Int(header.pointee.caplen)
                 let bytes = captured > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: captured)) : []
-                let time = Int64(header.pointee.ts.tv_sec) * nanosecondsPerSecond + Int64(header.pointee.ts.tv_usec) * scale
+                let time =
+                    Int64(header.pointee.ts.tv_sec) * nanosecondsPerSecond + Int64(header.pointee.ts.tv_usec) * scale
                 stateLock.lock()
                 framesCaptured += 1
                 stateLock.unlock()

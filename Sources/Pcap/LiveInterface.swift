@@ -33,10 +33,11 @@ public struct LiveInterface: Sendable, Hashable {
         while let device = cursor {
             if let cName = device.pointee.name, String(cString: cName) == name {
                 let flags = device.pointee.flags
-                return LiveInterface(name: name,
-                                     isUp: flags & cpcap_if_up() != 0,
-                                     isRunning: flags & cpcap_if_running() != 0,
-                                     hardwareAddress: readHardwareAddress(name))
+                return LiveInterface(
+                    name: name,
+                    isUp: flags & cpcap_if_up() != 0,
+                    isRunning: flags & cpcap_if_running() != 0,
+                    hardwareAddress: readHardwareAddress(name))
             }
             cursor = device.pointee.next
         }
@@ -46,7 +47,8 @@ public struct LiveInterface: Sendable, Hashable {
     /// The MAC address in sysfs (`aa:bb:cc:dd:ee:ff`), or nil when there is none.
     static func readHardwareAddress(_ name: String) -> [UInt8]? {
         guard !name.contains("/"),
-              let text = try? String(contentsOfFile: "/sys/class/net/\(name)/address", encoding: .utf8) else {
+            let text = try? String(contentsOfFile: "/sys/class/net/\(name)/address", encoding: .utf8)
+        else {
             return nil
         }
         return parseHardwareAddress(text)

@@ -68,8 +68,9 @@ public final class PcapFileReader {
             }
             guard let time = timestampNanoseconds(of: header.pointee) else {
                 reachedEnd = true
-                throw PcapError(operation: "reading \(path)",
-                                message: "record time stamp out of range (\(header.pointee.ts.tv_sec) s)")
+                throw PcapError(
+                    operation: "reading \(path)",
+                    message: "record time stamp out of range (\(header.pointee.ts.tv_sec) s)")
             }
             let captured = Int(header.pointee.caplen)
             let bytes: [UInt8]

@@ -48,9 +48,11 @@ public final class PcapFileWriter {
                 message: "snapshot length must be positive (got \(snapLength))"
             )
         }
-        guard let dead = pcap_open_dead_with_tstamp_precision(
-            linkType.rawValue, snapLength, cpcap_tstamp_precision_nano()
-        ) else {
+        guard
+            let dead = pcap_open_dead_with_tstamp_precision(
+                linkType.rawValue, snapLength, cpcap_tstamp_precision_nano()
+            )
+        else {
             throw PcapError(operation: operation, message: "pcap_open_dead failed (out of memory?)")
         }
         guard let dumper = pcap_dump_open(dead, path) else {

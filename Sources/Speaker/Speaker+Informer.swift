@@ -11,7 +11,9 @@ extension Speaker {
         guard !hasExited else { return }
         for (key, view) in updates { informer[key] = view }
         sync(now: now) { controller, usable, frames in
-            for (key, view) in updates { Self.sync(key, view, in: &controller, usable: usable, frames: &frames, now: now) }
+            for (key, view) in updates {
+                Self.sync(key, view, in: &controller, usable: usable, frames: &frames, now: now)
+            }
         }
     }
 
@@ -28,13 +30,17 @@ extension Speaker {
     mutating func forceSync(now: Int64) {
         let informer = self.informer
         sync(now: now) { controller, usable, frames in
-            for (key, view) in informer { Self.sync(key, view, in: &controller, usable: usable, frames: &frames, now: now) }
+            for (key, view) in informer {
+                Self.sync(key, view, in: &controller, usable: usable, frames: &frames, now: now)
+            }
         }
     }
 
     /// One service's election: announce or withdraw (deleted: `view` nil).
-    private static func sync(_ key: String, _ view: ServiceView?, in controller: inout SpeakerController,
-                             usable: Set<String>?, frames: inout [OutgoingFrame], now: Int64) {
+    private static func sync(
+        _ key: String, _ view: ServiceView?, in controller: inout SpeakerController,
+        usable: Set<String>?, frames: inout [OutgoingFrame], now: Int64
+    ) {
         if let view {
             frames += controller.sync(view, usableSpeakers: usable, now: now).frames
         } else {
@@ -44,8 +50,10 @@ extension Speaker {
 
     /// Runs `elections` (each service's election, in order) on the controller in place, then
     /// records the announcement changes and sends the immediate gratuitous rounds.
-    private mutating func sync(now: Int64,
-                               _ elections: (inout SpeakerController, Set<String>?, inout [OutgoingFrame]) -> Void) {
+    private mutating func sync(
+        now: Int64,
+        _ elections: (inout SpeakerController, Set<String>?, inout [OutgoingFrame]) -> Void
+    ) {
         let usable = usableSpeakers
         let before = controller.announcer.announcedIPs
         var frames: [OutgoingFrame] = []

@@ -11,8 +11,10 @@ import Wire
 /// split when the two sides have already forgotten each other.
 extension Speaker {
     /// A UDP datagram for the memberlist port arrived from `source`:`sourcePort`.
-    public mutating func handleDatagram(_ payload: [UInt8], from source: IPv4Address, port sourcePort: UInt16,
-                                        now: Int64) {
+    public mutating func handleDatagram(
+        _ payload: [UInt8], from source: IPv4Address, port sourcePort: UInt16,
+        now: Int64
+    ) {
         guard !hasExited, memberlist != nil else { return }
         let output = memberlist!.receive(payload, from: source, port: sourcePort, now: now)
         handle(output, now: now)
@@ -22,11 +24,14 @@ extension Speaker {
     /// push/pulls as datagrams). `dialed` false: the other side connected, and the returned
     /// message (unframed) is written back on that connection; `dialed` true: the answer to a
     /// push/pull this speaker started (a `.stream` datagram). See `Memberlist.receiveStream`.
-    public mutating func handleStream(_ message: [UInt8], from source: IPv4Address, port sourcePort: UInt16,
-                                      dialed: Bool, now: Int64) -> [UInt8]? {
+    public mutating func handleStream(
+        _ message: [UInt8], from source: IPv4Address, port sourcePort: UInt16,
+        dialed: Bool, now: Int64
+    ) -> [UInt8]? {
         guard !hasExited, memberlist != nil else { return nil }
-        let (reply, output) = memberlist!.receiveStream(message, from: source, port: sourcePort, dialed: dialed,
-                                                        now: now)
+        let (reply, output) = memberlist!.receiveStream(
+            message, from: source, port: sourcePort, dialed: dialed,
+            now: now)
         handle(output, now: now)
         return reply
     }
@@ -77,8 +82,9 @@ extension Speaker {
             case .update: break
             }
         }
-        assert(usableSpeakers == Set(memberlist.liveMembers.map(\.name)),
-               "\(configuration.node): the live set followed through events differs from memberlist's members")
+        assert(
+            usableSpeakers == Set(memberlist.liveMembers.map(\.name)),
+            "\(configuration.node): the live set followed through events differs from memberlist's members")
     }
 
     mutating func armMembershipWakeup(now: Int64) {

@@ -9,7 +9,7 @@ extension Speaker {
     /// The simulator parses each frame once and shares the packet with the node's kernel.
     public mutating func handleARP(_ packet: ARPPacket, ethernetDestination: MACAddress, interface: Int, now: Int64) {
         guard !hasExited, let responder = responderInterfaces.firstIndex(of: interface),
-              let reply = controller.respond(to: packet, ethernetDestination: ethernetDestination, on: responder)
+            let reply = controller.respond(to: packet, ethernetDestination: ethernetDestination, on: responder)
         else { return }
         outbox.append(.transmit(SpeakerFrame(interface: interface, bytes: reply.bytes, purpose: .reply)))
     }
@@ -17,7 +17,8 @@ extension Speaker {
     /// A Neighbor Solicitation (or other NDP message) arrived on node interface `interface`.
     public mutating func handleNDP(_ message: NDPMessage, in header: IPv6Header, interface: Int, now: Int64) {
         guard !hasExited, let responder = responderInterfaces.firstIndex(of: interface),
-              let reply = controller.respond(to: message, in: header, on: responder) else { return }
+            let reply = controller.respond(to: message, in: header, on: responder)
+        else { return }
         outbox.append(.transmit(SpeakerFrame(interface: interface, bytes: reply.bytes, purpose: .reply)))
     }
 
@@ -26,9 +27,9 @@ extension Speaker {
     public mutating func handleFrame(_ bytes: [UInt8], interface: Int, now: Int64) {
         guard let decoded = try? EthernetFrame.decode(bytes) else { return }
         switch decoded.payload {
-        case let .arp(packet):
+        case .arp(let packet):
             handleARP(packet, ethernetDestination: decoded.ethernet.destination, interface: interface, now: now)
-        case let .ipv6NDP(header, message):
+        case .ipv6NDP(let header, let message):
             handleNDP(message, in: header, interface: interface, now: now)
         default:
             break

@@ -57,18 +57,22 @@ public struct Speaker {
     /// once they have. `informer` is what the process's informers will list when they sync.
     ///
     /// - Parameter generator: memberlist's randomness (unused without memberlist).
-    public init(configuration: SpeakerConfiguration, generator: RandomStream, now: Int64,
-                informer: OrderedDictionary<String, ServiceView> = [:], resyncWhenInformersSync: Bool = false) {
+    public init(
+        configuration: SpeakerConfiguration, generator: RandomStream, now: Int64,
+        informer: OrderedDictionary<String, ServiceView> = [:], resyncWhenInformersSync: Bool = false
+    ) {
         self.configuration = configuration
         self.informer = informer
         responderInterfaces = configuration.responderInterfaces
-        let announcer = Announcer(interfaces: responderInterfaces.map { configuration.interfaces[$0] },
-                                  schedule: configuration.gratuitousSchedule(start: now))
+        let announcer = Announcer(
+            interfaces: responderInterfaces.map { configuration.interfaces[$0] },
+            schedule: configuration.gratuitousSchedule(start: now))
         controller = SpeakerController(node: configuration.node, rules: configuration.rules, announcer: announcer)
         if let membership = configuration.membership {
-            memberlist = Memberlist(name: configuration.node, address: configuration.address,
-                                    port: configuration.memberlistPort, config: membership,
-                                    generator: generator, now: now)
+            memberlist = Memberlist(
+                name: configuration.node, address: configuration.address,
+                port: configuration.memberlistPort, config: membership,
+                generator: generator, now: now)
             usableSpeakers = Set(memberlist!.liveMembers.map(\.name))
             arm(.firstJoin, at: now + configuration.informerSyncDelay)
             arm(.rejoin, at: now + configuration.rejoinInterval)
@@ -159,8 +163,11 @@ public struct Speaker {
         var rounds: [(ip: IPAddress, frames: Int)] = []
         for frame in frames {
             let purpose: SpeakerFrame.Purpose = frame.announces.map { .gratuitous($0) } ?? .reply
-            outbox.append(.transmit(SpeakerFrame(interface: responderInterfaces[frame.interface], bytes: frame.bytes,
-                                                 purpose: purpose)))
+            outbox.append(
+                .transmit(
+                    SpeakerFrame(
+                        interface: responderInterfaces[frame.interface], bytes: frame.bytes,
+                        purpose: purpose)))
             guard let ip = frame.announces else { continue }
             if rounds.last?.ip == ip {
                 rounds[rounds.count - 1].frames += 1

@@ -48,11 +48,13 @@ public struct SpeakerConfiguration: Sendable {
         case given
     }
 
-    public init(node: String, address: IPv4Address, interfaces: [L2Interface], rules: SpeakerController.Rules,
-                interfaceSelection: InterfaceSelection = .metallb, membership: MembershipConfig? = nil,
-                memberlistPort: UInt16 = 7946, speakerAddresses: [IPv4Address] = [],
-                informerSyncDelay: Int64 = 5_000_000, rejoinInterval: Int64 = 60_000_000_000,
-                leaveTimeout: Int64 = 1_000_000_000) {
+    public init(
+        node: String, address: IPv4Address, interfaces: [L2Interface], rules: SpeakerController.Rules,
+        interfaceSelection: InterfaceSelection = .metallb, membership: MembershipConfig? = nil,
+        memberlistPort: UInt16 = 7946, speakerAddresses: [IPv4Address] = [],
+        informerSyncDelay: Int64 = 5_000_000, rejoinInterval: Int64 = 60_000_000_000,
+        leaveTimeout: Int64 = 1_000_000_000
+    ) {
         self.node = node
         self.address = address
         self.interfaces = interfaces

@@ -139,7 +139,8 @@ extension ARPPacket: CustomStringConvertible {
         case .reply:
             return "Reply \(senderProtocolAddress) is-at \(senderHardwareAddress)"
         default:
-            return "ARP \(operation) \(senderProtocolAddress) (\(senderHardwareAddress)) > \(targetProtocolAddress) (\(targetHardwareAddress))"
+            return
+                "ARP \(operation) \(senderProtocolAddress) (\(senderHardwareAddress)) > \(targetProtocolAddress) (\(targetHardwareAddress))"
         }
     }
 }

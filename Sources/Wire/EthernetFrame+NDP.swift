@@ -2,14 +2,18 @@ extension EthernetFrame {
     /// An Ethernet/IPv6/ICMPv6 frame carrying one Neighbor Discovery message, as Linux or
     /// MetalLB's NDP responder sends it: hop limit 255, traffic class and flow label zero,
     /// the ICMPv6 checksum computed. NDP frames are at least 78 bytes, so never padded.
-    public static func ndp(_ message: NDPMessage, destination: MACAddress, source: MACAddress,
-                           ipSource: IPv6Address, ipDestination: IPv6Address) -> [UInt8] {
+    public static func ndp(
+        _ message: NDPMessage, destination: MACAddress, source: MACAddress,
+        ipSource: IPv6Address, ipDestination: IPv6Address
+    ) -> [UInt8] {
         let body = message.encoded(source: ipSource, destination: ipDestination)
         var frame: [UInt8] = []
         frame.reserveCapacity(EthernetHeader.length + IPv6Header.length + body.count)
         EthernetHeader(destination: destination, source: source, etherType: .ipv6).emit(into: &frame)
-        IPv6Header(payloadLength: UInt16(body.count), nextHeader: .icmpv6, hopLimit: 255,
-                   source: ipSource, destination: ipDestination).emit(into: &frame)
+        IPv6Header(
+            payloadLength: UInt16(body.count), nextHeader: .icmpv6, hopLimit: 255,
+            source: ipSource, destination: ipDestination
+        ).emit(into: &frame)
         frame += body
         frame.appendZeros(max(0, minimumLength - frame.count))
         return frame
@@ -22,7 +26,8 @@ extension IPv6Address {
     /// middle, the universal/local bit flipped).
     public static func linkLocal(for mac: MACAddress) -> IPv6Address {
         let o = mac.octets
-        let identifier = UInt64(o[0] ^ 0x02) << 56 | UInt64(o[1]) << 48 | UInt64(o[2]) << 40 | 0xFF << 32
+        let identifier =
+            UInt64(o[0] ^ 0x02) << 56 | UInt64(o[1]) << 48 | UInt64(o[2]) << 40 | 0xFF << 32
             | 0xFE << 24 | UInt64(o[3]) << 16 | UInt64(o[4]) << 8 | UInt64(o[5])
         return IPv6Address(high: 0xFE80_0000_0000_0000, low: identifier)
     }

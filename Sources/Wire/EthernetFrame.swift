@@ -98,12 +98,14 @@ public enum EthernetFrame {
             let start = EthernetHeader.length + IPv6Header.length
             let end = start + Int(ip.payloadLength)
             if ip.nextHeader == .icmpv6,
-               let message = try NDPMessage.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) {
+                let message = try NDPMessage.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            {
                 return DecodedFrame(ethernet: ethernet, payload: .ipv6NDP(ip, message), dataRange: start..<end)
             }
             if ip.nextHeader == .tcp {
                 let tcp = try TCPHeader.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                return DecodedFrame(ethernet: ethernet, payload: .ipv6TCP(ip, tcp), dataRange: start + tcp.headerLength..<end)
+                return DecodedFrame(
+                    ethernet: ethernet, payload: .ipv6TCP(ip, tcp), dataRange: start + tcp.headerLength..<end)
             }
             return DecodedFrame(ethernet: ethernet, payload: .ipv6Other(ip), dataRange: start..<end)
         default:

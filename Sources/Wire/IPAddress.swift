@@ -24,8 +24,8 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// address may hash like some IPv6 one; equality still tells them apart.
     public func hash(into hasher: inout Hasher) {
         switch self {
-        case let .v4(address): hasher.combine(address.rawValue)
-        case let .v6(address):
+        case .v4(let address): hasher.combine(address.rawValue)
+        case .v6(let address):
             hasher.combine(address.high)
             hasher.combine(address.low)
         }
@@ -43,9 +43,9 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// never wraps round to the bottom, nor crosses into the other family.
     public var next: IPAddress? {
         switch self {
-        case let .v4(address):
+        case .v4(let address):
             return address.rawValue == .max ? nil : .v4(IPv4Address(rawValue: address.rawValue + 1))
-        case let .v6(address):
+        case .v6(let address):
             return address.successor.map(IPAddress.v6)
         }
     }
@@ -53,8 +53,8 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// IPv4 dotted quad, IPv6 in RFC 5952 form (`IPv6Address.description`).
     public var description: String {
         switch self {
-        case let .v4(address): return address.description
-        case let .v6(address): return address.description
+        case .v4(let address): return address.description
+        case .v6(let address): return address.description
         }
     }
 
@@ -62,8 +62,8 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// A total order, so mixed pools list deterministically.
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
         switch (lhs, rhs) {
-        case let (.v4(left), .v4(right)): return left < right
-        case let (.v6(left), .v6(right)): return left < right
+        case (.v4(let left), .v4(let right)): return left < right
+        case (.v6(let left), .v6(let right)): return left < right
         case (.v4, .v6): return true
         case (.v6, .v4): return false
         }

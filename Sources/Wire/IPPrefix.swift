@@ -24,46 +24,46 @@ public enum IPPrefix: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var prefixLength: Int {
         switch self {
-        case let .v4(prefix): return prefix.prefixLength
-        case let .v6(prefix): return prefix.prefixLength
+        case .v4(let prefix): return prefix.prefixLength
+        case .v6(let prefix): return prefix.prefixLength
         }
     }
 
     /// Bits left for hosts: the prefix holds 2^hostBits addresses.
     public var hostBits: Int {
         switch self {
-        case let .v4(prefix): return 32 - prefix.prefixLength
-        case let .v6(prefix): return prefix.hostBits
+        case .v4(let prefix): return 32 - prefix.prefixLength
+        case .v6(let prefix): return prefix.hostBits
         }
     }
 
     /// Number of addresses, or nil when it is 2^64 or more (only IPv6 prefixes that short).
     public var addressCount: UInt64? {
         switch self {
-        case let .v4(prefix): return prefix.size
-        case let .v6(prefix): return prefix.addressCount
+        case .v4(let prefix): return prefix.size
+        case .v6(let prefix): return prefix.addressCount
         }
     }
 
     public var first: IPAddress {
         switch self {
-        case let .v4(prefix): return .v4(prefix.first)
-        case let .v6(prefix): return .v6(prefix.first)
+        case .v4(let prefix): return .v4(prefix.first)
+        case .v6(let prefix): return .v6(prefix.first)
         }
     }
 
     public var last: IPAddress {
         switch self {
-        case let .v4(prefix): return .v4(prefix.last)
-        case let .v6(prefix): return .v6(prefix.last)
+        case .v4(let prefix): return .v4(prefix.last)
+        case .v6(let prefix): return .v6(prefix.last)
         }
     }
 
     /// False for an address of the other family: `::ffff:10.0.0.1` is not in `10.0.0.0/8`.
     public func contains(_ address: IPAddress) -> Bool {
         switch (self, address) {
-        case let (.v4(prefix), .v4(address)): return prefix.contains(address)
-        case let (.v6(prefix), .v6(address)): return prefix.contains(address)
+        case (.v4(let prefix), .v4(let address)): return prefix.contains(address)
+        case (.v6(let prefix), .v6(let address)): return prefix.contains(address)
         default: return false
         }
     }
@@ -71,8 +71,8 @@ public enum IPPrefix: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// False across families: an IPv4 and an IPv6 prefix never share an address.
     public func overlaps(_ other: IPPrefix) -> Bool {
         switch (self, other) {
-        case let (.v4(left), .v4(right)): return left.overlaps(right)
-        case let (.v6(left), .v6(right)): return left.overlaps(right)
+        case (.v4(let left), .v4(let right)): return left.overlaps(right)
+        case (.v6(let left), .v6(let right)): return left.overlaps(right)
         default: return false
         }
     }
@@ -82,9 +82,9 @@ public enum IPPrefix: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// such as `10.0.0.1-2001:db8::1` is a configuration error, not a trap.
     public static func summarize(first: IPAddress, last: IPAddress) -> [IPPrefix]? {
         switch (first, last) {
-        case let (.v4(first), .v4(last)) where first <= last:
+        case (.v4(let first), .v4(let last)) where first <= last:
             return IPv4CIDR.summarize(first: first, last: last).map(IPPrefix.v4)
-        case let (.v6(first), .v6(last)) where first <= last:
+        case (.v6(let first), .v6(let last)) where first <= last:
             return IPv6CIDR.summarize(first: first, last: last).map(IPPrefix.v6)
         default:
             return nil
@@ -93,16 +93,16 @@ public enum IPPrefix: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .v4(prefix): return prefix.description
-        case let .v6(prefix): return prefix.description
+        case .v4(let prefix): return prefix.description
+        case .v6(let prefix): return prefix.description
         }
     }
 
     /// IPv4 prefixes before IPv6; within a family, by network address, then prefix length.
     public static func < (lhs: IPPrefix, rhs: IPPrefix) -> Bool {
         switch (lhs, rhs) {
-        case let (.v4(left), .v4(right)): return left < right
-        case let (.v6(left), .v6(right)): return left < right
+        case (.v4(let left), .v4(let right)): return left < right
+        case (.v6(let left), .v6(let right)): return left < right
         case (.v4, .v6): return true
         case (.v6, .v4): return false
         }

@@ -18,8 +18,9 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
         var value: UInt32 = 0
         for part in parts {
             guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  !(part.count > 1 && part.first == "0"),
-                  let octet = UInt8(part) else { return nil }
+                !(part.count > 1 && part.first == "0"),
+                let octet = UInt8(part)
+            else { return nil }
             value = value << 8 | UInt32(octet)
         }
         rawValue = value
@@ -30,8 +31,10 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
     public static let broadcast = IPv4Address(rawValue: 0xFFFF_FFFF)
 
     public var octets: [UInt8] {
-        [UInt8(truncatingIfNeeded: rawValue >> 24), UInt8(truncatingIfNeeded: rawValue >> 16),
-         UInt8(truncatingIfNeeded: rawValue >> 8), UInt8(truncatingIfNeeded: rawValue)]
+        [
+            UInt8(truncatingIfNeeded: rawValue >> 24), UInt8(truncatingIfNeeded: rawValue >> 16),
+            UInt8(truncatingIfNeeded: rawValue >> 8), UInt8(truncatingIfNeeded: rawValue),
+        ]
     }
 
     /// Dotted quad, as Go's `net.IP.String()` prints it (MetalLB's v0.9.4-era hash keys and

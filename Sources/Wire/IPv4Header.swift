@@ -96,7 +96,8 @@ public struct IPv4Header: Hashable, Sendable {
         let differentiatedServices = reader.readU8()
         let totalLength = reader.readU16()
         guard Int(totalLength) >= length else {
-            throw .malformed(header: "IPv4", reason: "total length \(totalLength) shorter than the \(length)-byte header")
+            throw .malformed(
+                header: "IPv4", reason: "total length \(totalLength) shorter than the \(length)-byte header")
         }
         guard Int(totalLength) <= bytes.count else {
             throw .truncated(header: "IPv4", needed: Int(totalLength), available: bytes.count)
@@ -162,7 +163,8 @@ public struct IPv4Header: Hashable, Sendable {
 
     /// The Flags and Fragment Offset word.
     var flagsAndOffset: UInt16 {
-        (reservedFlag ? 0x8000 : 0) | (dontFragment ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0) | (fragmentOffset & 0x1FFF)
+        (reservedFlag ? 0x8000 : 0) | (dontFragment ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0)
+            | (fragmentOffset & 0x1FFF)
     }
 
     /// The folded ones' complement sum of the header as `emit` lays it out, with `checksum`

@@ -129,7 +129,10 @@ extension IPv6Address {
         var bestLength = 1
         var index = 0
         while index < groups.count {
-            guard groups[index] == 0 else { index += 1; continue }
+            guard groups[index] == 0 else {
+                index += 1
+                continue
+            }
             var end = index
             while end < groups.count && groups[end] == 0 { end += 1 }
             if end - index > bestLength {
@@ -175,7 +178,7 @@ extension IPv6Address {
                 // here; the length checks after the loop would catch it too), and the rest
                 // of the text must be a dotted quad, read from the group's first digit.
                 guard ellipsis >= 0 || filled == 12, filled + 4 <= 16,
-                      let tail = IPv4Address(String(decoding: text[position...], as: UTF8.self))
+                    let tail = IPv4Address(String(decoding: text[position...], as: UTF8.self))
                 else { return nil }
                 for (offset, octet) in tail.octets.enumerated() { bytes[filled + offset] = octet }
                 filled += 4

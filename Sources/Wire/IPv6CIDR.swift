@@ -17,8 +17,9 @@ public struct IPv6CIDR: Hashable, Comparable, Sendable, CustomStringConvertible 
     public init?(_ text: some StringProtocol) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let address = IPv6Address(parts[0]),
-              parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), !parts[1].isEmpty,
-              let length = Int(parts[1]), (0...128).contains(length) else { return nil }
+            parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), !parts[1].isEmpty,
+            let length = Int(parts[1]), (0...128).contains(length)
+        else { return nil }
         self.init(network: address, prefixLength: length)
     }
 

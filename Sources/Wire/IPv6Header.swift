@@ -14,8 +14,10 @@ public struct IPv6Header: Hashable, Sendable {
 
     public static let length = 40
 
-    public init(trafficClass: UInt8 = 0, flowLabel: UInt32 = 0, payloadLength: UInt16, nextHeader: IPProtocol,
-                hopLimit: UInt8, source: IPv6Address, destination: IPv6Address) {
+    public init(
+        trafficClass: UInt8 = 0, flowLabel: UInt32 = 0, payloadLength: UInt16, nextHeader: IPProtocol,
+        hopLimit: UInt8, source: IPv6Address, destination: IPv6Address
+    ) {
         self.trafficClass = trafficClass
         self.flowLabel = flowLabel & 0xF_FFFF
         self.payloadLength = payloadLength
@@ -41,9 +43,10 @@ public struct IPv6Header: Hashable, Sendable {
         guard length + Int(payloadLength) <= bytes.count else {
             throw .truncated(header: "IPv6 payload", needed: length + Int(payloadLength), available: bytes.count)
         }
-        return IPv6Header(trafficClass: UInt8(truncatingIfNeeded: first >> 20), flowLabel: first & 0xF_FFFF,
-                          payloadLength: payloadLength, nextHeader: nextHeader, hopLimit: hopLimit,
-                          source: source, destination: destination)
+        return IPv6Header(
+            trafficClass: UInt8(truncatingIfNeeded: first >> 20), flowLabel: first & 0xF_FFFF,
+            payloadLength: payloadLength, nextHeader: nextHeader, hopLimit: hopLimit,
+            source: source, destination: destination)
     }
 
     public func emit(into buffer: inout [UInt8]) {

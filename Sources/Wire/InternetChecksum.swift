@@ -57,7 +57,8 @@ public enum InternetChecksum {
         source: IPv4Address, destination: IPv4Address, protocol: IPProtocol, length: Int
     ) -> UInt32 {
         precondition((0...0xFFFF).contains(length), "transport length out of range for IPv4")
-        let sum = UInt64(source.rawValue >> 16) + UInt64(source.rawValue & 0xFFFF)
+        let sum =
+            UInt64(source.rawValue >> 16) + UInt64(source.rawValue & 0xFFFF)
             + UInt64(destination.rawValue >> 16) + UInt64(destination.rawValue & 0xFFFF)
             + UInt64(`protocol`.rawValue) + UInt64(length)
         return UInt32(fold64(sum))
@@ -75,7 +76,8 @@ public enum InternetChecksum {
             (half >> 48) + ((half >> 32) & 0xFFFF) + ((half >> 16) & 0xFFFF) + (half & 0xFFFF)
         }
         let length = UInt32(truncatingIfNeeded: length)
-        let sum = words(source.high) + words(source.low) + words(destination.high) + words(destination.low)
+        let sum =
+            words(source.high) + words(source.low) + words(destination.high) + words(destination.low)
             + UInt64(length >> 16) + UInt64(length & 0xFFFF) + UInt64(`protocol`.rawValue)
         return UInt32(fold64(sum))
     }

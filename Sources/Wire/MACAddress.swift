@@ -13,7 +13,8 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     @inlinable
     public init(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ b3: UInt8, _ b4: UInt8, _ b5: UInt8) {
         // Shifts rather than a loop over an array literal: no allocation for a constant MAC.
-        self.rawValue = UInt64(b0) << 40 | UInt64(b1) << 32 | UInt64(b2) << 24
+        self.rawValue =
+            UInt64(b0) << 40 | UInt64(b1) << 32 | UInt64(b2) << 24
             | UInt64(b3) << 16 | UInt64(b4) << 8 | UInt64(b5)
     }
 
@@ -25,7 +26,8 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         for part in parts {
             // Only hex digits: `UInt8(_:radix:)` alone would also take a sign ("+f", "-0").
             guard (1...2).contains(part.count), part.allSatisfy(\.isHexDigit),
-                  let octet = UInt8(part, radix: 16) else { return nil }
+                let octet = UInt8(part, radix: 16)
+            else { return nil }
             value = value << 8 | UInt64(octet)
         }
         self.rawValue = value

@@ -19,25 +19,25 @@ public enum NDPMessage: Hashable, Sendable {
 
     public var target: IPv6Address {
         switch self {
-        case let .neighborSolicitation(target, _), let .neighborAdvertisement(_, _, _, target, _): return target
+        case .neighborSolicitation(let target, _), .neighborAdvertisement(_, _, _, let target, _): return target
         }
     }
 
     public var options: [NDPOption] {
         switch self {
-        case let .neighborSolicitation(_, options), let .neighborAdvertisement(_, _, _, _, options): return options
+        case .neighborSolicitation(_, let options), .neighborAdvertisement(_, _, _, _, let options): return options
         }
     }
 
     /// The Source Link-Layer Address option's MAC, if the message carries one.
     public var sourceLinkLayerAddress: MACAddress? {
-        for case let .sourceLinkLayerAddress(mac) in options { return mac }
+        for case .sourceLinkLayerAddress(let mac) in options { return mac }
         return nil
     }
 
     /// The Target Link-Layer Address option's MAC, if the message carries one.
     public var targetLinkLayerAddress: MACAddress? {
-        for case let .targetLinkLayerAddress(mac) in options { return mac }
+        for case .targetLinkLayerAddress(let mac) in options { return mac }
         return nil
     }
 
@@ -51,13 +51,14 @@ public enum NDPMessage: Hashable, Sendable {
         switch self {
         case .neighborSolicitation:
             buffer.appendU32(0)
-        case let .neighborAdvertisement(router, solicited, override, _, _):
+        case .neighborAdvertisement(let router, let solicited, let override, _, _):
             buffer.appendU32((router ? 1 << 31 : 0) | (solicited ? 1 << 30 : 0) | (override ? 1 << 29 : 0))
         }
         buffer += target.octets
         for option in options { option.emit(into: &buffer) }
         let length = buffer.count - start
-        let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .icmpv6, length: length)
+        let pseudo = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .icmpv6, length: length)
         let checksum = buffer.withUnsafeBytes { raw in
             InternetChecksum.checksum(UnsafeRawBufferPointer(rebasing: raw[start...]), initial: pseudo)
         }
@@ -80,16 +81,21 @@ public enum NDPMessage: Hashable, Sendable {
         let type = bytes[0]
         guard type == solicitationType || type == advertisementType else { return nil }
         let name = type == solicitationType ? "Neighbor Solicitation" : "Neighbor Advertisement"
-        guard bytes.count >= minimumLength else { throw .truncated(header: name, needed: minimumLength, available: bytes.count) }
+        guard bytes.count >= minimumLength else {
+            throw .truncated(header: name, needed: minimumLength, available: bytes.count)
+        }
         guard bytes[1] == 0 else { throw .malformed(header: name, reason: "ICMP code is \(bytes[1]), not 0") }
         var reader = ByteReader(bytes, offset: 4)
         let flags = reader.readU32()
         let target = IPv6Address(reader.readBytes(16))
-        guard !target.isMulticast else { throw .malformed(header: name, reason: "target \(target) is a multicast address") }
+        guard !target.isMulticast else {
+            throw .malformed(header: name, reason: "target \(target) is a multicast address")
+        }
         let options = try NDPOption.parseAll(UnsafeRawBufferPointer(rebasing: bytes[minimumLength...]))
         if type == solicitationType { return .neighborSolicitation(target: target, options: options) }
-        return .neighborAdvertisement(router: flags & 1 << 31 != 0, solicited: flags & 1 << 30 != 0,
-                                      override: flags & 1 << 29 != 0, target: target, options: options)
+        return .neighborAdvertisement(
+            router: flags & 1 << 31 != 0, solicited: flags & 1 << 30 != 0,
+            override: flags & 1 << 29 != 0, target: target, options: options)
     }
 
     public static func parse(_ bytes: [UInt8]) throws(WireError) -> NDPMessage? {
@@ -101,7 +107,9 @@ public enum NDPMessage: Hashable, Sendable {
     /// solicited-node address; a solicited advertisement does not go to a multicast address.
     public func validate(in header: IPv6Header) throws(WireError) {
         let name = icmpType == Self.solicitationType ? "Neighbor Solicitation" : "Neighbor Advertisement"
-        guard header.hopLimit == 255 else { throw .malformed(header: name, reason: "hop limit is \(header.hopLimit), not 255") }
+        guard header.hopLimit == 255 else {
+            throw .malformed(header: name, reason: "hop limit is \(header.hopLimit), not 255")
+        }
         switch self {
         case .neighborSolicitation:
             if header.source == .unspecified {
@@ -109,10 +117,12 @@ public enum NDPMessage: Hashable, Sendable {
                     throw .malformed(header: name, reason: "a solicitation from :: carries a source link-layer address")
                 }
                 guard header.destination == target.solicitedNodeMulticast else {
-                    throw .malformed(header: name, reason: "a solicitation from :: is not sent to the target's solicited-node address")
+                    throw .malformed(
+                        header: name,
+                        reason: "a solicitation from :: is not sent to the target's solicited-node address")
                 }
             }
-        case let .neighborAdvertisement(_, solicited, _, _, _):
+        case .neighborAdvertisement(_, let solicited, _, _, _):
             if solicited && header.destination.isMulticast {
                 throw .malformed(header: name, reason: "a solicited advertisement is sent to a multicast address")
             }
@@ -120,9 +130,12 @@ public enum NDPMessage: Hashable, Sendable {
     }
 
     /// Whether the ICMPv6 checksum of `message` (the bytes after the IPv6 header) is right.
-    public static func verifyChecksum(source: IPv6Address, destination: IPv6Address, message: UnsafeRawBufferPointer) -> Bool {
-        let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .icmpv6,
-                                                length: message.count)
+    public static func verifyChecksum(source: IPv6Address, destination: IPv6Address, message: UnsafeRawBufferPointer)
+        -> Bool
+    {
+        let pseudo = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .icmpv6,
+            length: message.count)
         return InternetChecksum.checksum(message, initial: pseudo) == 0
     }
 }
@@ -132,8 +145,8 @@ extension NDPMessage: CustomStringConvertible {
     /// `neighbor advertisement, tgt is 2001:db8::1`.
     public var description: String {
         switch self {
-        case let .neighborSolicitation(target, _): return "neighbor solicitation, who has \(target)"
-        case let .neighborAdvertisement(_, solicited, override, target, _):
+        case .neighborSolicitation(let target, _): return "neighbor solicitation, who has \(target)"
+        case .neighborAdvertisement(_, let solicited, let override, let target, _):
             let flags = (solicited ? "S" : "") + (override ? "O" : "")
             return "neighbor advertisement, tgt is \(target)" + (flags.isEmpty ? "" : " [\(flags)]")
         }

@@ -13,7 +13,7 @@ public enum NDPOption: Hashable, Sendable {
         switch self {
         case .sourceLinkLayerAddress: return 1
         case .targetLinkLayerAddress: return 2
-        case let .other(type, _): return type
+        case .other(let type, _): return type
         }
     }
 
@@ -21,7 +21,7 @@ public enum NDPOption: Hashable, Sendable {
     public var encodedLength: Int {
         switch self {
         case .sourceLinkLayerAddress, .targetLinkLayerAddress: return 8
-        case let .other(_, value): return (2 + value.count + 7) / 8 * 8
+        case .other(_, let value): return (2 + value.count + 7) / 8 * 8
         }
     }
 
@@ -29,9 +29,9 @@ public enum NDPOption: Hashable, Sendable {
         buffer.appendU8(type)
         buffer.appendU8(UInt8(encodedLength / 8))
         switch self {
-        case let .sourceLinkLayerAddress(mac), let .targetLinkLayerAddress(mac):
+        case .sourceLinkLayerAddress(let mac), .targetLinkLayerAddress(let mac):
             buffer.appendMAC(mac)
-        case let .other(_, value):
+        case .other(_, let value):
             buffer += value
             buffer.appendZeros(encodedLength - 2 - value.count)
         }

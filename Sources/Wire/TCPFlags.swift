@@ -22,8 +22,10 @@ public struct TCPFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         if isEmpty { return "[none]" }
         var text = "["
-        for (flag, letter) in [(TCPFlags.fin, "F"), (.syn, "S"), (.rst, "R"), (.psh, "P"),
-                               (.ack, "."), (.urg, "U"), (.ece, "E"), (.cwr, "W")]
+        for (flag, letter) in [
+            (TCPFlags.fin, "F"), (.syn, "S"), (.rst, "R"), (.psh, "P"),
+            (.ack, "."), (.urg, "U"), (.ece, "E"), (.cwr, "W"),
+        ]
         where contains(flag) {
             text += letter
         }

@@ -134,7 +134,9 @@ public struct TCPHeader: Hashable, Sendable {
 
     /// True when the checksum in `segment` (a whole TCP segment, header and payload, as
     /// carried in an IPv4 datagram from `source` to `destination`) is correct.
-    public static func verifyChecksum(source: IPv4Address, destination: IPv4Address, segment: UnsafeRawBufferPointer) -> Bool {
+    public static func verifyChecksum(source: IPv4Address, destination: IPv4Address, segment: UnsafeRawBufferPointer)
+        -> Bool
+    {
         guard segment.count <= 0xFFFF else { return false }
         let pseudo = InternetChecksum.pseudoHeaderSum(
             source: source, destination: destination, protocol: .tcp, length: segment.count)
@@ -148,9 +150,12 @@ public struct TCPHeader: Hashable, Sendable {
 
     /// True when the checksum in `segment` (a whole TCP segment carried in an IPv6 packet
     /// from `source` to `destination`, no extension headers) is correct.
-    public static func verifyChecksum(source: IPv6Address, destination: IPv6Address, segment: UnsafeRawBufferPointer) -> Bool {
-        let pseudo = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .tcp,
-                                                length: segment.count)
+    public static func verifyChecksum(source: IPv6Address, destination: IPv6Address, segment: UnsafeRawBufferPointer)
+        -> Bool
+    {
+        let pseudo = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .tcp,
+            length: segment.count)
         return InternetChecksum.sum(segment, initial: pseudo) == 0xFFFF
     }
 

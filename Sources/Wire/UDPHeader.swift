@@ -80,7 +80,9 @@ public struct UDPHeader: Hashable, Sendable {
     /// carried in an IPv4 packet from `source` to `destination`) is correct. A checksum field
     /// of 0 means the sender sent none; that is not "correct" here, so this returns false.
     /// Only the first Length bytes count: trailing Ethernet padding is ignored.
-    public static func verifyChecksum(source: IPv4Address, destination: IPv4Address, datagram: UnsafeRawBufferPointer) -> Bool {
+    public static func verifyChecksum(source: IPv4Address, destination: IPv4Address, datagram: UnsafeRawBufferPointer)
+        -> Bool
+    {
         guard datagram.count >= UDPHeader.length, datagram.count <= 0xFFFF else { return false }
         let length = Int(datagram[4]) << 8 | Int(datagram[5])
         guard length >= UDPHeader.length, length <= datagram.count else { return false }

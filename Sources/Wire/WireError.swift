@@ -12,11 +12,11 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .truncated(header, needed, available):
+        case .truncated(let header, let needed, let available):
             return "\(header): truncated, needs \(needed) bytes, has \(available)"
-        case let .malformed(header, reason):
+        case .malformed(let header, let reason):
             return "\(header): \(reason)"
-        case let .badAddress(text):
+        case .badAddress(let text):
             return "not a valid address: \(text)"
         }
     }

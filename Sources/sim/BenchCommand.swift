@@ -1,7 +1,7 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Scenario
-import Engine
 import Simulation
 
 /// `sim bench`: the shared L2 ARP-failover workload at several sizes, timed.
@@ -51,7 +51,9 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--n values must be at least \(workload == .arp ? 3 : 4)")
         }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
-        if services < 1 || services > 4000 { throw ValidationError("--services must be between 1 and 4000 (the pool is a /20)") }
+        if services < 1 || services > 4000 {
+            throw ValidationError("--services must be between 1 and 4000 (the pool is a /20)")
+        }
         if seconds < 1 { throw ValidationError("--seconds must be at least 1") }
     }
 
@@ -59,8 +61,10 @@ struct BenchCommand: ParsableCommand {
         switch workload {
         case .arp: try runARP(sizes: sizes.isEmpty ? [10, 100, 1000] : sizes)
         case .cluster:
-            try ClusterBench(sizes: sizes.isEmpty ? [50, 100, 200] : sizes, services: services,
-                             duration: .seconds(Int64(seconds)), repeats: `repeat`, traceDir: clusterTrace).run()
+            try ClusterBench(
+                sizes: sizes.isEmpty ? [50, 100, 200] : sizes, services: services,
+                duration: .seconds(Int64(seconds)), repeats: `repeat`, traceDir: clusterTrace
+            ).run()
         }
     }
 
@@ -71,10 +75,12 @@ struct BenchCommand: ParsableCommand {
                 var samples: [Sample] = []
                 for _ in 0..<`repeat` { samples.append(try measure(hosts: hosts, trace: withTrace)) }
                 let median = samples.sorted { $0.seconds < $1.seconds }[samples.count / 2]
-                print(String(format: "%-6d %@ %-9.3f %-10llu %-12.0f %-7llu %-11llu %-13.0f %-9.1f %@",
-                             hosts, withTrace ? "on    " : "off   ", median.seconds, median.events,
-                             Double(median.events) / median.seconds, median.frames, median.deliveries,
-                             Double(median.deliveries) / median.seconds, peakMiB(), median.switchTime))
+                print(
+                    String(
+                        format: "%-6d %@ %-9.3f %-10llu %-12.0f %-7llu %-11llu %-13.0f %-9.1f %@",
+                        hosts, withTrace ? "on    " : "off   ", median.seconds, median.events,
+                        Double(median.events) / median.seconds, median.frames, median.deliveries,
+                        Double(median.deliveries) / median.seconds, peakMiB(), median.switchTime))
             }
         }
     }
@@ -98,8 +104,9 @@ struct BenchCommand: ParsableCommand {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         try trace?.commit()
         let switchTime = world.recorder.arping.first { $0.time > .seconds(30) }?.time.secondsText ?? "never"
-        return Sample(seconds: seconds, events: world.eventCount, frames: world.recorder.framesOnSegment,
-                      deliveries: world.recorder.framesDelivered, switchTime: switchTime)
+        return Sample(
+            seconds: seconds, events: world.eventCount, frames: world.recorder.framesOnSegment,
+            deliveries: world.recorder.framesDelivered, switchTime: switchTime)
     }
 
 }

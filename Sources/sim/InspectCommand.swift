@@ -33,12 +33,14 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON for machines instead of text.")
     var json = false
 
-    @Option(name: .customLong("answer-window"),
-            help: ArgumentHelp("A request counts as answered when a claim follows within D.", valueName: "D"))
+    @Option(
+        name: .customLong("answer-window"),
+        help: ArgumentHelp("A request counts as answered when a claim follows within D.", valueName: "D"))
     var answerWindow = "1s"
 
-    @Option(name: .customLong("conflict-window"),
-            help: ArgumentHelp("A flip-flop between MACs is a conflict when a change comes within D.", valueName: "D"))
+    @Option(
+        name: .customLong("conflict-window"),
+        help: ArgumentHelp("A flip-flop between MACs is a conflict when a change comes within D.", valueName: "D"))
     var conflictWindow = "1s"
 
     func validate() throws {
@@ -52,13 +54,16 @@ struct InspectCommand: ParsableCommand {
             }
             return duration.nanoseconds
         }
-        return InspectOptions(answerWindow: try window(answerWindow, "--answer-window"),
-                              conflictWindow: try window(conflictWindow, "--conflict-window"))
+        return InspectOptions(
+            answerWindow: try window(answerWindow, "--answer-window"),
+            conflictWindow: try window(conflictWindow, "--conflict-window"))
     }
 
     func run() throws {
         if pcap != "-" && !FileManager.default.isReadableFile(atPath: pcap) {
-            printError("sim inspect: cannot read \(pcap): \(FileManager.default.fileExists(atPath: pcap) ? "permission denied" : "no such file")")
+            printError(
+                "sim inspect: cannot read \(pcap): \(FileManager.default.fileExists(atPath: pcap) ? "permission denied" : "no such file")"
+            )
             throw ExitCode(ExitStatus.noInput)
         }
         let reader: PcapFileReader
@@ -70,8 +75,11 @@ struct InspectCommand: ParsableCommand {
         }
         var analyzer = CaptureAnalyzer(options: try options())
         let damage = analyzer.add { () throws(PcapError) in
-            try reader.next().map { CapturedFrame(timestampNanoseconds: $0.timestampNanoseconds, linkType: reader.linkType.rawValue,
-                                                  originalLength: $0.originalLength, bytes: $0.bytes) }
+            try reader.next().map {
+                CapturedFrame(
+                    timestampNanoseconds: $0.timestampNanoseconds, linkType: reader.linkType.rawValue,
+                    originalLength: $0.originalLength, bytes: $0.bytes)
+            }
         }
         let analysis = analyzer.analysis()
         let capture = InspectedCapture(path: pcap, linkType: reader.linkType, damage: damage?.message)

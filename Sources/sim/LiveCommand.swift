@@ -56,15 +56,18 @@ struct LiveCommand: ParsableCommand {
     @Option(name: .long, help: "Addresses to announce for the whole run, comma-separated.")
     var announce: [String] = []
 
-    @Option(name: .customLong("announce-file"),
-            help: ArgumentHelp("Follow the announce set in FILE (re-read on change), or on standard input (-).",
-                               valueName: "FILE|-"))
+    @Option(
+        name: .customLong("announce-file"),
+        help: ArgumentHelp(
+            "Follow the announce set in FILE (re-read on change), or on standard input (-).",
+            valueName: "FILE|-"))
     var announceFile: String?
 
     @Option(name: .long, help: ArgumentHelp("Write every frame seen and sent to FILE.", valueName: "FILE"))
     var pcap: String?
 
-    @Option(name: .long, help: "Gratuitous schedule: current (5 rounds from the change) or v0.9.4 (free-running ticker).")
+    @Option(
+        name: .long, help: "Gratuitous schedule: current (5 rounds from the change) or v0.9.4 (free-running ticker).")
     var version: String = LiveVersion.current.rawValue
 
     @Option(name: .long, help: ArgumentHelp("Stop after D (e.g. 10, 10s, 500ms, 2m).", valueName: "D"))
@@ -78,15 +81,17 @@ struct LiveCommand: ParsableCommand {
 
     func validate() throws {
         if let duration, LiveCommand.nanoseconds(duration) == nil {
-            throw ValidationError("--duration must be a positive duration such as 10, 10s, 500ms or 2m, got \(duration)")
+            throw ValidationError(
+                "--duration must be a positive duration such as 10, 10s, 500ms or 2m, got \(duration)")
         }
         if scenario != nil || node != nil {
             guard scenario != nil, node != nil else {
                 throw ValidationError("--scenario FILE and --node NAME go together: the process is node NAME of FILE")
             }
             guard announce.isEmpty, announceFile == nil, version == LiveVersion.current.rawValue, !promiscuous else {
-                throw ValidationError("with --scenario the services and MetalLB version come from the scenario: "
-                                      + "drop --announce, --announce-file, --version and --promiscuous")
+                throw ValidationError(
+                    "with --scenario the services and MetalLB version come from the scenario: "
+                        + "drop --announce, --announce-file, --version and --promiscuous")
             }
             return
         }
@@ -95,7 +100,9 @@ struct LiveCommand: ParsableCommand {
         }
         _ = try parsedAddresses()
         guard LiveVersion(rawValue: version) != nil else {
-            throw ValidationError("--version must be one of \(LiveVersion.allCases.map(\.rawValue).joined(separator: ", ")), got \(version)")
+            throw ValidationError(
+                "--version must be one of \(LiveVersion.allCases.map(\.rawValue).joined(separator: ", ")), got \(version)"
+            )
         }
     }
 
@@ -130,7 +137,8 @@ struct LiveCommand: ParsableCommand {
         let follow: AnnounceSource? = announceFile.map { $0 == "-" ? .standardInput : .file($0) }
         let configuration = LiveConfiguration(
             interface: interface, announce: try parsedAddresses(), follow: follow, pcapPath: pcap,
-            version: LiveVersion(rawValue: version) ?? .current, durationNanoseconds: duration.flatMap(LiveCommand.nanoseconds),
+            version: LiveVersion(rawValue: version) ?? .current,
+            durationNanoseconds: duration.flatMap(LiveCommand.nanoseconds),
             promiscuous: promiscuous)
         let start = WallClock.monotonicNanoseconds()
         let quiet = self.quiet
@@ -148,7 +156,8 @@ struct LiveCommand: ParsableCommand {
         let signals = speaker.stopOnSignals()
         let summary = speaker.run()
         withExtendedLifetime(signals) {}
-        LiveCommand.emit("""
+        LiveCommand.emit(
+            """
             sim live: stopped; \(summary.framesReceived) frames received (\(summary.malformedFrames) malformed), \
             \(summary.repliesSent) replies and \(summary.gratuitousFramesSent) gratuitous frames sent, \
             \(summary.sendErrors) send errors\(summary.kernelDropped.map { ", \($0) dropped by the kernel" } ?? "")\
@@ -170,9 +179,10 @@ struct LiveCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode(ExitStatus.dataError)
         }
-        let configuration = LiveNode.Configuration(interface: interface, speaker: view.configuration,
-                                                   services: view.services, pcapPath: pcap,
-                                                   durationNanoseconds: duration.flatMap(LiveCommand.nanoseconds))
+        let configuration = LiveNode.Configuration(
+            interface: interface, speaker: view.configuration,
+            services: view.services, pcapPath: pcap,
+            durationNanoseconds: duration.flatMap(LiveCommand.nanoseconds))
         let start = WallClock.monotonicNanoseconds()
         let quiet = self.quiet
         let process: LiveNode
@@ -186,12 +196,15 @@ struct LiveCommand: ParsableCommand {
             printError("sim live: \(error.description)")
             throw ExitCode(LiveCommand.exitStatus(for: error))
         }
-        LiveCommand.emit("sim live: node \(node) of \(path), \(view.services.count) services, memberlist "
-                         + (view.configuration.membership == nil ? "off" : "on \(view.configuration.address):\(view.configuration.memberlistPort)"))
+        LiveCommand.emit(
+            "sim live: node \(node) of \(path), \(view.services.count) services, memberlist "
+                + (view.configuration.membership == nil
+                    ? "off" : "on \(view.configuration.address):\(view.configuration.memberlistPort)"))
         let signals = process.stopOnSignals()
         let summary = process.run()
         withExtendedLifetime(signals) {}
-        LiveCommand.emit("""
+        LiveCommand.emit(
+            """
             sim live: stopped; \(summary.framesReceived) frames received (\(summary.malformedFrames) malformed), \
             \(summary.repliesSent) replies and \(summary.gratuitousFramesSent) gratuitous frames sent, \
             \(summary.sendErrors) send errors\(summary.kernelDropped.map { ", \($0) dropped by the kernel" } ?? "")\
@@ -230,25 +243,25 @@ struct LiveCommand: ParsableCommand {
     static func print(_ event: LiveEvent, elapsed: Int64) {
         let stamp = String(format: "[%4lld.%09llds]", elapsed / 1_000_000_000, elapsed % 1_000_000_000)
         switch event {
-        case let .started(interface, mac, version):
+        case .started(let interface, let mac, let version):
             emit("\(stamp) live on \(interface) (\(mac)), MetalLB \(version.rawValue) gratuitous schedule")
-        case let .announcing(ip):
+        case .announcing(let ip):
             emit("\(stamp) announce \(ip)")
-        case let .withdrawn(ip):
+        case .withdrawn(let ip):
             emit("\(stamp) withdraw \(ip)")
-        case let .answered(ip, asker):
+        case .answered(let ip, let asker):
             emit("\(stamp) reply \(ip) is-at us, to \(asker)")
-        case let .gratuitousRound(ip):
+        case .gratuitousRound(let ip):
             emit("\(stamp) gratuitous round \(ip)")
-        case let .announceSetRejected(message):
+        case .announceSetRejected(let message):
             printError("\(stamp) announce set: \(message)")
-        case let .sendFailed(message):
+        case .sendFailed(let message):
             printError("\(stamp) send failed: \(message)")
-        case let .captureFailed(message):
+        case .captureFailed(let message):
             printError("\(stamp) capture ended: \(message)")
-        case let .member(event):
+        case .member(let event):
             emit("\(stamp) memberlist: \(event)")
-        case let .memberlistProblem(message):
+        case .memberlistProblem(let message):
             printError("\(stamp) memberlist: \(message)")
         }
     }

@@ -29,7 +29,8 @@ enum Runner {
             let started = DispatchTime.now().uptimeNanoseconds
             let report: RunReport
             do {
-                report = try ScenarioRunner.run(scenario, output: OutputOptions(directory: directory, reportPath: options.report))
+                report = try ScenarioRunner.run(
+                    scenario, output: OutputOptions(directory: directory, reportPath: options.report))
             } catch {
                 printError("\(scenario.file): \(error.description)")
                 throw ExitCode(ExitStatus.cannotCreate)
@@ -37,7 +38,8 @@ enum Runner {
             let elapsed = DispatchTime.now().uptimeNanoseconds - started
             let wall = Double(elapsed) / 1e9
             suites.append(JUnitSuite(report: report, wallNanoseconds: elapsed))
-            print("== \(scenario.name)  (\(scenario.file), seed \(scenario.seed), MetalLB \(scenario.version.rawValue))")
+            print(
+                "== \(scenario.name)  (\(scenario.file), seed \(scenario.seed), MetalLB \(scenario.version.rawValue))")
             if !options.quiet { for line in report.humanView { print(line) } }
             print("")
             for result in report.results {
@@ -45,9 +47,11 @@ enum Runner {
                 if !result.passed { print("     at \(result.expectation.location)") }
             }
             for invariant in report.invariants { printInvariant(invariant) }
-            print(String(format: "simulated %@ in %.3f s wall, %llu frames, %llu events; wrote %@",
-                         "\(scenario.duration)", wall, report.framesOnSegment, report.events,
-                         report.files.joined(separator: ", ")))
+            print(
+                String(
+                    format: "simulated %@ in %.3f s wall, %llu frames, %llu events; wrote %@",
+                    "\(scenario.duration)", wall, report.framesOnSegment, report.events,
+                    report.files.joined(separator: ", ")))
             if !report.passed {
                 allPassed = false
                 print("replay: \(ReplayCommand.text(scenario))")

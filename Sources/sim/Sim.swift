@@ -22,8 +22,10 @@ struct Sim: ParsableCommand {
             sim-out/report.json and sim-out/timeline.svg. Exit status: 0 every expectation and \
             invariant held, 1 one failed, 65 the scenario could not be loaded, 64 bad usage.
             """,
-        subcommands: [RunCommand.self, SweepCommand.self, InspectCommand.self, LiveCommand.self, ValidateCommand.self,
-                      BenchCommand.self, DefaultCommand.self]
+        subcommands: [
+            RunCommand.self, SweepCommand.self, InspectCommand.self, LiveCommand.self, ValidateCommand.self,
+            BenchCommand.self, DefaultCommand.self,
+        ]
     )
 
     /// Routes the two shorthand forms, `sim` and `sim FILE...`, to their subcommands before

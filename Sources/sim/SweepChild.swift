@@ -41,10 +41,13 @@ struct SweepChild: Sendable {
     /// This binary: /proc/self/exe on Linux, else what the shell ran.
     static func ownExecutable() -> String? {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
-           FileManager.default.isExecutableFile(atPath: path) {
+            FileManager.default.isExecutableFile(atPath: path)
+        {
             return path
         }
-        if let url = Bundle.main.executableURL, FileManager.default.isExecutableFile(atPath: url.path) { return url.path }
+        if let url = Bundle.main.executableURL, FileManager.default.isExecutableFile(atPath: url.path) {
+            return url.path
+        }
         return nil
     }
 
@@ -52,14 +55,16 @@ struct SweepChild: Sendable {
         let folder = directory + "/" + SweepChild.folderName(seed)
         let started = DispatchTime.now().uptimeNanoseconds
         func outcome(_ verdict: SeedOutcome.Verdict) -> SeedOutcome {
-            SeedOutcome(seed: seed, verdict: verdict, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            SeedOutcome(
+                seed: seed, verdict: verdict, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         }
         // A folder left by an earlier sweep would mix its files with this run's.
         try? FileManager.default.removeItem(atPath: folder)
         let logPath = folder + "/" + SweepChild.logName
         guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
-              FileManager.default.createFile(atPath: logPath, contents: nil),
-              let log = FileHandle(forWritingAtPath: logPath) else {
+            FileManager.default.createFile(atPath: logPath, contents: nil),
+            let log = FileHandle(forWritingAtPath: logPath)
+        else {
             return outcome(.error("cannot create \(folder)"))
         }
         defer { try? log.close() }
@@ -91,7 +96,8 @@ struct SweepChild: Sendable {
         case 1:
             return outcome(.failed(SweepChild.failures(report: folder + "/report.json")))
         default:
-            let firstLine = (try? String(contentsOfFile: logPath, encoding: .utf8))?
+            let firstLine =
+                (try? String(contentsOfFile: logPath, encoding: .utf8))?
                 .split(separator: "\n").first.map(String.init) ?? ""
             return outcome(.error("exit status \(status)\(firstLine.isEmpty ? "" : ": \(firstLine)")"))
         }

@@ -26,12 +26,14 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Runs at the same time (default: the number of cores).", valueName: "N"))
     var jobs: Int?
 
-    @Option(help: ArgumentHelp(
-        "Run only shard I of N: the seeds A+I, A+I+N, ... (I from 0 to N-1, as a Kubernetes Indexed Job numbers its pods).",
-        valueName: "I/N"))
+    @Option(
+        help: ArgumentHelp(
+            "Run only shard I of N: the seeds A+I, A+I+N, ... (I from 0 to N-1, as a Kubernetes Indexed Job numbers its pods).",
+            valueName: "I/N"))
     var shard: String?
 
-    @Option(help: ArgumentHelp("Output folder (default: sweep-out); a seed's outputs go to DIR/seed-N.", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp("Output folder (default: sweep-out); a seed's outputs go to DIR/seed-N.", valueName: "DIR"))
     var out: String?
 
     @Flag(help: "Keep every seed's outputs, not only the failing seeds'.")
@@ -77,7 +79,9 @@ struct SweepCommand: ParsableCommand {
         let jobs = min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(1, Int(plan.seedCount)))
         let range = plan.first == plan.last ? "seed \(plan.first)" : "seeds \(plan.first)-\(plan.last)"
         let shardText = plan.shards > 1 ? ", shard \(plan.shard)/\(plan.shards)" : ""
-        SweepOutput.write("sweep \(file): \(range)\(shardText), \(plan.seedCount) runs, \(jobs) at a time\(scenario.hasDraws ? "; the timeline draws values per seed" : "")\n")
+        SweepOutput.write(
+            "sweep \(file): \(range)\(shardText), \(plan.seedCount) runs, \(jobs) at a time\(scenario.hasDraws ? "; the timeline draws values per seed" : "")\n"
+        )
 
         let child = SweepChild(executable: executable, file: file, directory: directory, keepAll: keepAll)
         let board = SweepBoard(seeds: plan.seeds, progress: SweepProgress(total: Int(plan.seedCount)))
@@ -94,8 +98,10 @@ struct SweepCommand: ParsableCommand {
         board.finishProgress()
 
         let outcomes = board.outcomes
-        SweepOutput.write(SweepSummary.text(outcomes, scenario: scenario, file: file,
-                                            seconds: board.elapsedSeconds, jobs: jobs, directory: directory))
+        SweepOutput.write(
+            SweepSummary.text(
+                outcomes, scenario: scenario, file: file,
+                seconds: board.elapsedSeconds, jobs: jobs, directory: directory))
         if let junit {
             let xml = SweepJUnit.xml(outcomes, scenarioName: scenario.name, file: file)
             guard FileManager.default.createFile(atPath: junit, contents: Data(xml.utf8)) else {

@@ -20,17 +20,20 @@ enum SweepJUnit {
             switch outcome.verdict {
             case .passed:
                 lines.append(open + "/>")
-            case let .failed(expectations):
+            case .failed(let expectations):
                 lines.append(open + ">")
                 let kinds = expectations.map(\.kind).joined(separator: ", ")
                 let first = expectations.first.map { "\($0.kind): \($0.message)" } ?? "failed"
                 let body = expectations.map { "\($0.kind): \($0.message)" } + [replay]
-                lines.append("      <failure type=\"\(XMLText.attribute(kinds))\" message=\"\(XMLText.attribute(first))\">"
-                    + "\(XMLText.content(body.joined(separator: "\n")))</failure>")
+                lines.append(
+                    "      <failure type=\"\(XMLText.attribute(kinds))\" message=\"\(XMLText.attribute(first))\">"
+                        + "\(XMLText.content(body.joined(separator: "\n")))</failure>")
                 lines.append("    </testcase>")
-            case let .error(message):
+            case .error(let message):
                 lines.append(open + ">")
-                lines.append("      <error message=\"\(XMLText.attribute(message))\">\(XMLText.content(message + "\n" + replay))</error>")
+                lines.append(
+                    "      <error message=\"\(XMLText.attribute(message))\">\(XMLText.content(message + "\n" + replay))</error>"
+                )
                 lines.append("    </testcase>")
             }
         }

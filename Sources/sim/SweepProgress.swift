@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -57,9 +58,9 @@ struct SweepProgress {
         switch outcome.verdict {
         case .passed:
             return "seed \(outcome.seed): PASS \(time)"
-        case let .failed(expectations):
+        case .failed(let expectations):
             return "seed \(outcome.seed): FAIL \(time) \(expectations.map(\.kind).joined(separator: ", "))"
-        case let .error(message):
+        case .error(let message):
             return "seed \(outcome.seed): ERROR \(time) \(message)"
         }
     }

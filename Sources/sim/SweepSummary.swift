@@ -4,8 +4,10 @@ import Scenario
 /// The end of a sweep: a table of the failures by seed, for each failing seed what it drew and
 /// the one command that replays it, and the counts as the last line.
 enum SweepSummary {
-    static func text(_ outcomes: [SeedOutcome], scenario: Scenario, file: String,
-                     seconds: Double, jobs: Int, directory: String) -> String {
+    static func text(
+        _ outcomes: [SeedOutcome], scenario: Scenario, file: String,
+        seconds: Double, jobs: Int, directory: String
+    ) -> String {
         let failing = outcomes.filter { !$0.passed }
         var lines: [String] = []
         if !failing.isEmpty {
@@ -15,9 +17,11 @@ enum SweepSummary {
                 switch outcome.verdict {
                 case .passed:
                     continue
-                case let .failed(expectations):
-                    for expectation in expectations { rows.append([String(outcome.seed), expectation.kind, expectation.message]) }
-                case let .error(message):
+                case .failed(let expectations):
+                    for expectation in expectations {
+                        rows.append([String(outcome.seed), expectation.kind, expectation.message])
+                    }
+                case .error(let message):
                     rows.append([String(outcome.seed), "error", message])
                 }
             }
@@ -39,8 +43,9 @@ enum SweepSummary {
             }
             lines.append("")
         }
-        var total = String(format: "%d seeds in %.1f s (%d at a time): %d passed, %d failed",
-                           outcomes.count, seconds, jobs, outcomes.count - failing.count, failing.count)
+        var total = String(
+            format: "%d seeds in %.1f s (%d at a time): %d passed, %d failed",
+            outcomes.count, seconds, jobs, outcomes.count - failing.count, failing.count)
         if !failing.isEmpty {
             total += "; the failing seeds' outputs are in \(directory)/seed-N"
         }

@@ -15,7 +15,9 @@ struct ValidateCommand: ParsableCommand {
             do {
                 let scenario = try ScenarioLoader().load(file)
                 for warning in scenario.warnings { printError(warning.description) }
-                print("\(file): ok (\(scenario.name); \(scenario.world.nodes.count) nodes, \(scenario.timeline.count) timeline entries, \(scenario.expectations.count) expectations)")
+                print(
+                    "\(file): ok (\(scenario.name); \(scenario.world.nodes.count) nodes, \(scenario.timeline.count) timeline entries, \(scenario.expectations.count) expectations)"
+                )
             } catch {
                 printError(error.description)
                 failed = true

@@ -1,6 +1,7 @@
 import Testing
-@testable import Cluster
 import Wire
+
+@testable import Cluster
 
 /// Endpoints as the v0.9.4 speaker sees them (METALLB-SEMANTICS.md section 2): the nodes
 /// holding a Ready pod that the service selects. Kubernetes only puts pods of the service's
@@ -87,10 +88,11 @@ struct ClusterStateTests {
     func endpointIndexAgrees() {
         var state: UInt64 = 7
         func draw(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int(state >> 33) % n
         }
-        let apps = ["web", "db", "cache"], namespaces = ["default", "staging"]
+        let apps = ["web", "db", "cache"]
+        let namespaces = ["default", "staging"]
         for round in 0..<200 {
             var cluster = ClusterState()
             for name in ["n2", "n0", "n1"].prefix(1 + draw(3)) { cluster.add(node(name)) }
@@ -98,19 +100,24 @@ struct ClusterStateTests {
                 let nodeName: String? = draw(6) == 0 ? nil : ["n0", "n1", "n2", "gone"][draw(4)]
                 var labels = ["app": apps[draw(3)]]
                 if draw(2) == 0 { labels["tier"] = ["a", "b"][draw(2)] }
-                cluster.add(pod("p\(index)", on: nodeName, labels: labels, namespace: namespaces[draw(2)],
-                                ready: draw(4) != 0))
+                cluster.add(
+                    pod(
+                        "p\(index)", on: nodeName, labels: labels, namespace: namespaces[draw(2)],
+                        ready: draw(4) != 0))
             }
             let services = apps.flatMap { app in
                 namespaces.flatMap { ns in
-                    [service(app, selector: ["app": app], namespace: ns),
-                     service(app + "-a", selector: ["app": app, "tier": "a"], namespace: ns)]
+                    [
+                        service(app, selector: ["app": app], namespace: ns),
+                        service(app + "-a", selector: ["app": app, "tier": "a"], namespace: ns),
+                    ]
                 }
             }
             let index = EndpointIndex(cluster)
             for service in services {
-                #expect(index.nodesWithReadyEndpoints(of: service) == cluster.nodesWithReadyEndpoints(of: service),
-                        "round \(round), \(service.key)")
+                #expect(
+                    index.nodesWithReadyEndpoints(of: service) == cluster.nodesWithReadyEndpoints(of: service),
+                    "round \(round), \(service.key)")
             }
         }
     }

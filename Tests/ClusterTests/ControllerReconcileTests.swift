@@ -1,7 +1,8 @@
-import Testing
-@testable import Cluster
 import IPAM
+import Testing
 import Wire
+
+@testable import Cluster
 
 /// The controller's passes (MetalLB's convergeBalancer): what each version records when the
 /// configuration changes under an assigned service, when a service is deleted, and when a
@@ -26,11 +27,12 @@ struct ControllerReconcileTests {
         try controller.setPools(Self.pools(["10.0.0.0/30"], avoid: true))
         #expect(controller.reconcile("default/x", in: &cluster, now: 1))
         #expect(cluster.services["default/x"]?.ingress == [ip("10.0.0.1")])
-        #expect(Self.events(cluster, "default/x") == [
-            #"Normal IPAllocated: Assigned IP ["10.0.0.0"]"#,
-            #"Normal ClearAssignment: current IP for "default/x" not allowed by config, will attempt for new IP assignment: ["10.0.0.0"] is not allowed in config"#,
-            #"Normal IPAllocated: Assigned IP ["10.0.0.1"]"#,
-        ])
+        #expect(
+            Self.events(cluster, "default/x") == [
+                #"Normal IPAllocated: Assigned IP ["10.0.0.0"]"#,
+                #"Normal ClearAssignment: current IP for "default/x" not allowed by config, will attempt for new IP assignment: ["10.0.0.0"] is not allowed in config"#,
+                #"Normal IPAllocated: Assigned IP ["10.0.0.1"]"#,
+            ])
     }
 
     @Test("v0.9.4: a reload that orphans an address is refused and nothing changes")
@@ -44,7 +46,8 @@ struct ControllerReconcileTests {
         #expect(cluster.services["default/x"]?.ingress == [ip("10.0.0.0")])
     }
 
-    @Test("deleting a service recycles its address to a pending one on the next pass", arguments: MetalLBVersion.allCases)
+    @Test(
+        "deleting a service recycles its address to a pending one on the next pass", arguments: MetalLBVersion.allCases)
     func deleteRecycles(version: MetalLBVersion) throws {
         var controller = try ServiceIPController(version: version, pools: Self.pools(["10.0.0.7/32"]))
         var cluster = ClusterState()
@@ -60,13 +63,22 @@ struct ControllerReconcileTests {
     }
 
     static let badRequests: [(annotations: [String: String], loadBalancerIP: String?, message: String)] = [
-        (["metallb.io/loadBalancerIPs": "10.0.0.1"], "10.0.0.1",
-         "service can not have both metallb.io/loadBalancerIPs and svc.Spec.LoadBalancerIP"),
-        (["metallb.io/loadBalancerIPs": "10.0.0.1,banana"], nil, #"invalid metallb.io/loadBalancerIPs: "10.0.0.1,banana""#),
-        (["metallb.universe.tf/loadBalancerIPs": "10.0.0.1, 10.0.0.2"], nil,
-         #"IPFamilyForAddresses: same address family ["10.0.0.1" "10.0.0.2"]"#),
-        (["metallb.io/loadBalancerIPs": "fd00::1"], nil,
-         #"requested loadBalancer IP(s) ["fd00::1"] does not match the ipFamily of the service"#),
+        (
+            ["metallb.io/loadBalancerIPs": "10.0.0.1"], "10.0.0.1",
+            "service can not have both metallb.io/loadBalancerIPs and svc.Spec.LoadBalancerIP"
+        ),
+        (
+            ["metallb.io/loadBalancerIPs": "10.0.0.1,banana"], nil,
+            #"invalid metallb.io/loadBalancerIPs: "10.0.0.1,banana""#
+        ),
+        (
+            ["metallb.universe.tf/loadBalancerIPs": "10.0.0.1, 10.0.0.2"], nil,
+            #"IPFamilyForAddresses: same address family ["10.0.0.1" "10.0.0.2"]"#
+        ),
+        (
+            ["metallb.io/loadBalancerIPs": "fd00::1"], nil,
+            #"requested loadBalancer IP(s) ["fd00::1"] does not match the ipFamily of the service"#
+        ),
     ]
 
     @Test("current: malformed requests fail with MetalLB's reasons", arguments: badRequests)
@@ -78,7 +90,10 @@ struct ControllerReconcileTests {
         cluster.add(svc)
         controller.reconcile("default/x", in: &cluster, now: 0)
         #expect(cluster.services["default/x"]?.ingress == [])
-        #expect(Self.events(cluster, "default/x") == ["Warning AllocationFailed: Failed to allocate IP for \"default/x\": \(message)"])
+        #expect(
+            Self.events(cluster, "default/x") == [
+                "Warning AllocationFailed: Failed to allocate IP for \"default/x\": \(message)"
+            ])
     }
 
     @Test("current: the loadBalancerIPs annotation gives a dual-stack service both addresses")
@@ -95,9 +110,12 @@ struct ControllerReconcileTests {
 
     @Test("v0.9.4 reads only the metallb.universe.tf annotations")
     func v094Annotations() throws {
-        var controller = try ServiceIPController(version: .v0_9_4, pools: [
-            AddressPool(name: "a", cidrs: [cidr("10.0.0.0/30")]), AddressPool(name: "b", cidrs: [cidr("10.1.0.0/30")]),
-        ])
+        var controller = try ServiceIPController(
+            version: .v0_9_4,
+            pools: [
+                AddressPool(name: "a", cidrs: [cidr("10.0.0.0/30")]),
+                AddressPool(name: "b", cidrs: [cidr("10.1.0.0/30")]),
+            ])
         var cluster = ClusterState()
         cluster.add(service("new", annotations: ["metallb.io/address-pool": "b"]))
         cluster.add(service("old", annotations: ["metallb.universe.tf/address-pool": "b"]))

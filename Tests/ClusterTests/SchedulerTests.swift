@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Cluster
 
 /// The small kube-scheduler the simulation uses: control-plane nodes are tainted NoSchedule

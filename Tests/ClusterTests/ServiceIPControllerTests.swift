@@ -1,7 +1,8 @@
-import Testing
-@testable import Cluster
 import IPAM
+import Testing
 import Wire
+
+@testable import Cluster
 
 /// The controller's events and status (METALLB-SEMANTICS.md section 1, "Events and status").
 @Suite("ServiceIPController")
@@ -15,7 +16,9 @@ struct ServiceIPControllerTests {
         (.current, #"Assigned IP ["10.200.200.120"]"#),
     ]
 
-    @Test("an allocation records IPAllocated with the version's wording and sets the ingress", arguments: allocatedMessages)
+    @Test(
+        "an allocation records IPAllocated with the version's wording and sets the ingress",
+        arguments: allocatedMessages)
     func ipAllocatedEvent(version: MetalLBVersion, message: String) throws {
         var controller = try ServiceIPController(version: version, pools: Self.seedPools())
         var cluster = ClusterState()
@@ -23,9 +26,10 @@ struct ServiceIPControllerTests {
         let changed = controller.reconcile("default/nginx", in: &cluster, now: 3 * 1_000_000_000)
         #expect(changed)
         #expect(cluster.services["default/nginx"]?.ingress == [ip("10.200.200.120")])
-        #expect(cluster.events["default/nginx"] == [
-            ServiceEvent(time: 3_000_000_000, type: .normal, reason: "IPAllocated", message: message),
-        ])
+        #expect(
+            cluster.events["default/nginx"] == [
+                ServiceEvent(time: 3_000_000_000, type: .normal, reason: "IPAllocated", message: message)
+            ])
     }
 
     @Test("v0.9.4 quotes one address: Assigned IP \"10.200.200.120\"")
@@ -58,11 +62,13 @@ struct ServiceIPControllerTests {
         #expect(cluster.services["default/nginx"]?.ingress == [ip("10.200.200.120")])
     }
 
-    @Test("an exhausted pool records AllocationFailed: Failed to allocate IP for \"default/x\": no available IPs",
-          arguments: MetalLBVersion.allCases)
+    @Test(
+        "an exhausted pool records AllocationFailed: Failed to allocate IP for \"default/x\": no available IPs",
+        arguments: MetalLBVersion.allCases)
     func allocationFailed(version: MetalLBVersion) throws {
-        var controller = try ServiceIPController(version: version,
-                                                 pools: [AddressPool(name: "default", cidrs: [cidr("10.200.200.120/32")])])
+        var controller = try ServiceIPController(
+            version: version,
+            pools: [AddressPool(name: "default", cidrs: [cidr("10.200.200.120/32")])])
         var cluster = ClusterState()
         cluster.add(service("a"))
         cluster.add(service("x"))
@@ -70,10 +76,12 @@ struct ServiceIPControllerTests {
         let changed = controller.reconcile("default/x", in: &cluster, now: 5)
         #expect(!changed)
         #expect(cluster.services["default/x"]?.ingress == [])
-        #expect(cluster.events["default/x"] == [
-            ServiceEvent(time: 5, type: .warning, reason: "AllocationFailed",
-                         message: #"Failed to allocate IP for "default/x": no available IPs"#),
-        ])
+        #expect(
+            cluster.events["default/x"] == [
+                ServiceEvent(
+                    time: 5, type: .warning, reason: "AllocationFailed",
+                    message: #"Failed to allocate IP for "default/x": no available IPs"#)
+            ])
         #expect(controller.assignment(of: "default/x") == nil)
     }
 
@@ -83,16 +91,22 @@ struct ServiceIPControllerTests {
         var cluster = ClusterState()
         cluster.add(service("x", annotations: ["metallb.universe.tf/address-pool": "gold"]))
         controller.reconcile("default/x", in: &cluster, now: 0)
-        #expect(cluster.events["default/x"]?.last?.message == #"Failed to allocate IP for "default/x": unknown pool "gold""#)
+        #expect(
+            cluster.events["default/x"]?.last?.message == #"Failed to allocate IP for "default/x": unknown pool "gold""#
+        )
         #expect(cluster.services["default/x"]?.ingress == [])
     }
 
-    @Test("the pool annotation, under either prefix, picks the pool", arguments: ["metallb.io/address-pool", "metallb.universe.tf/address-pool"])
+    @Test(
+        "the pool annotation, under either prefix, picks the pool",
+        arguments: ["metallb.io/address-pool", "metallb.universe.tf/address-pool"])
     func poolAnnotation(annotation: String) throws {
-        var controller = try ServiceIPController(version: .current, pools: [
-            AddressPool(name: "default", cidrs: [cidr("10.200.200.120/30")]),
-            AddressPool(name: "gold", cidrs: [cidr("10.0.0.7/32")], autoAssign: false),
-        ])
+        var controller = try ServiceIPController(
+            version: .current,
+            pools: [
+                AddressPool(name: "default", cidrs: [cidr("10.200.200.120/30")]),
+                AddressPool(name: "gold", cidrs: [cidr("10.0.0.7/32")], autoAssign: false),
+            ])
         var cluster = ClusterState()
         cluster.add(service("x", annotations: [annotation: "gold"]))
         controller.reconcile("default/x", in: &cluster, now: 0)
@@ -119,10 +133,14 @@ struct ServiceIPControllerTests {
         controller.reconcile("default/y", in: &cluster, now: 1)
         #expect(cluster.services["default/x"]?.ingress == [ip("10.200.200.121")])
         #expect(cluster.services["default/y"]?.ingress == [])
-        #expect(cluster.events["default/y"] == [
-            ServiceEvent(time: 1, type: .warning, reason: "AllocationFailed",
-                         message: #"Failed to allocate IP for "default/y": can't change sharing key for "default/y", address also in use by default/x"#),
-        ])
+        #expect(
+            cluster.events["default/y"] == [
+                ServiceEvent(
+                    time: 1, type: .warning, reason: "AllocationFailed",
+                    message:
+                        #"Failed to allocate IP for "default/y": can't change sharing key for "default/y", address also in use by default/x"#
+                )
+            ])
     }
 
     static let otherTypes: [ServiceType] = [.clusterIP, .nodePort, .externalName]
@@ -145,8 +163,9 @@ struct ServiceIPControllerTests {
 
     @Test("a LoadBalancer turned ClusterIP gives its address back")
     func typeChangeReleases() throws {
-        var controller = try ServiceIPController(version: .current,
-                                                 pools: [AddressPool(name: "default", cidrs: [cidr("10.200.200.120/32")])])
+        var controller = try ServiceIPController(
+            version: .current,
+            pools: [AddressPool(name: "default", cidrs: [cidr("10.200.200.120/32")])])
         var cluster = ClusterState()
         cluster.add(service("a"))
         controller.reconcile("default/a", in: &cluster, now: 0)
@@ -160,8 +179,9 @@ struct ServiceIPControllerTests {
 
     @Test("a deleted service's address goes to the next service")
     func deletedServiceRecycles() throws {
-        var controller = try ServiceIPController(version: .current,
-                                                 pools: [AddressPool(name: "default", cidrs: [cidr("10.200.200.120/32")])])
+        var controller = try ServiceIPController(
+            version: .current,
+            pools: [AddressPool(name: "default", cidrs: [cidr("10.200.200.120/32")])])
         var cluster = ClusterState()
         cluster.add(service("a"))
         controller.reconcile("default/a", in: &cluster, now: 0)
@@ -176,10 +196,12 @@ struct ServiceIPControllerTests {
     @Test("the controller refuses an invalid pool list")
     func invalidPools() {
         #expect(throws: PoolConfigError.duplicatePool("default")) {
-            _ = try ServiceIPController(version: .current, pools: [
-                AddressPool(name: "default", cidrs: [cidr("10.0.0.0/30")]),
-                AddressPool(name: "default", cidrs: [cidr("10.0.1.0/30")]),
-            ])
+            _ = try ServiceIPController(
+                version: .current,
+                pools: [
+                    AddressPool(name: "default", cidrs: [cidr("10.0.0.0/30")]),
+                    AddressPool(name: "default", cidrs: [cidr("10.0.1.0/30")]),
+                ])
         }
     }
 

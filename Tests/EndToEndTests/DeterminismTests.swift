@@ -6,15 +6,22 @@ import Testing
 struct DeterminismTests {
     @Test("two runs of the seed scenario write byte-identical captures and reports")
     func twoRunsAreByteIdentical() throws {
-        let first = try TemporaryDirectory("det-a"), second = try TemporaryDirectory("det-b")
-        defer { first.remove(); second.remove() }
+        let first = try TemporaryDirectory("det-a")
+        let second = try TemporaryDirectory("det-b")
+        defer {
+            first.remove()
+            second.remove()
+        }
         let a = try Sim.run([], in: first.url)
         let b = try Sim.run([], in: second.url)
         try #require(a.status == 0, "\(a)")
         try #require(b.status == 0, "\(b)")
-        let filesA = try first.snapshot("sim-out"), filesB = try second.snapshot("sim-out")
+        let filesA = try first.snapshot("sim-out")
+        let filesB = try second.snapshot("sim-out")
         #expect(filesA.keys.sorted() == filesB.keys.sorted())
-        let expected = ["report.json", "timeline.svg", "trace.pcap"] + ["master", "worker-1", "worker-2", "worker-3"].map { "trace-\($0)-ens192.pcap" }
+        let expected =
+            ["report.json", "timeline.svg", "trace.pcap"]
+            + ["master", "worker-1", "worker-2", "worker-3"].map { "trace-\($0)-ens192.pcap" }
         #expect(Set(filesA.keys) == Set(expected), "outputs: \(filesA.keys.sorted())")
         for name in filesA.keys.sorted() {
             #expect(filesA[name] == filesB[name], "\(name) differs between two runs with the same seed")

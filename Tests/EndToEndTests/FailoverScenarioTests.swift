@@ -15,8 +15,10 @@ struct FailoverScenarioTests {
         var target: String
     }
 
-    static let scenarios = ["owner-power-loss-current", "speaker-crash-vs-graceful", "partition", "etp-local",
-                            "v094-single-replica-node-loss", "ipv6-owner-power-loss"]
+    static let scenarios = [
+        "owner-power-loss-current", "speaker-crash-vs-graceful", "partition", "etp-local",
+        "v094-single-replica-node-loss", "ipv6-owner-power-loss",
+    ]
 
     /// Runs a scenario into a fresh folder; returns the folder and the trace path.
     static func run(_ name: String) throws -> (TemporaryDirectory, String, ProcessResult) {
@@ -28,8 +30,10 @@ struct FailoverScenarioTests {
 
     /// ARP frames whose sender protocol address is `ip` (every claim to own it).
     static func claims(of ip: String, in trace: String, folder: URL) throws -> [Claim] {
-        try Tshark.fields(trace, "arp.src.proto_ipv4 == \(ip)",
-                          ["frame.time_epoch", "arp.src.hw_mac", "arp.opcode", "arp.dst.proto_ipv4"], in: folder).map { f in
+        try Tshark.fields(
+            trace, "arp.src.proto_ipv4 == \(ip)",
+            ["frame.time_epoch", "arp.src.hw_mac", "arp.opcode", "arp.dst.proto_ipv4"], in: folder
+        ).map { f in
             Claim(time: Double(f[0]) ?? -1, mac: f[1], opcode: Int(f[2]) ?? 0, target: f[3])
         }
     }
@@ -52,7 +56,11 @@ struct FailoverScenarioTests {
     static func bursts(_ rounds: [Double]) -> [[Double]] {
         var result: [[Double]] = []
         for time in rounds {
-            if let last = result.last?.last, time - last < 1.2 { result[result.count - 1].append(time) } else { result.append([time]) }
+            if let last = result.last?.last, time - last < 1.2 {
+                result[result.count - 1].append(time)
+            } else {
+                result.append([time])
+            }
         }
         return result
     }
@@ -60,18 +68,25 @@ struct FailoverScenarioTests {
     @Test func afterAPowerLossTheNewOwnerSendsFiveRoundsAndTheOldOneIsSilent() throws {
         let (folder, trace, _) = try Self.run("owner-power-loss-current")
         defer { folder.remove() }
-        let ip = "198.51.100.200", worker1 = "02:00:5e:10:01:11", worker2 = "02:00:5e:10:01:12"
+        let ip = "198.51.100.200"
+        let worker1 = "02:00:5e:10:01:11"
+        let worker2 = "02:00:5e:10:01:12"
         let powerLoss = 20.37
         let claims = try Self.claims(of: ip, in: trace, folder: folder.url)
         #expect(claims.contains { $0.mac == worker2 && $0.time < powerLoss }, "worker-2 owns the address first")
-        #expect(!claims.contains { $0.mac == worker2 && $0.time >= powerLoss }, "nothing from worker-2 after its power loss")
-        #expect(Set(claims.filter { $0.time >= powerLoss }.map(\.mac)) == [worker1], "only worker-1 claims it afterwards")
+        #expect(
+            !claims.contains { $0.mac == worker2 && $0.time >= powerLoss }, "nothing from worker-2 after its power loss"
+        )
+        #expect(
+            Set(claims.filter { $0.time >= powerLoss }.map(\.mac)) == [worker1], "only worker-1 claims it afterwards")
         let bursts = Self.bursts(Self.gratuitousRounds(claims, mac: worker1, ip: ip))
         // The takeover: memberlist's window (a probe within 5 ticks, 1 s to fail, the 4 s
         // suspicion minimum), then five rounds 1.1 s apart.
         let takeover = try #require(bursts.first)
         try #require(takeover.count == 5, "five rounds from worker-1 at the takeover: \(bursts)")
-        #expect(takeover[0] >= powerLoss + 5 && takeover[0] <= powerLoss + 10.5, "the first takeover round at \(takeover[0]) s")
+        #expect(
+            takeover[0] >= powerLoss + 5 && takeover[0] <= powerLoss + 10.5,
+            "the first takeover round at \(takeover[0]) s")
         for (earlier, later) in zip(takeover, takeover.dropFirst()) {
             #expect(abs(later - earlier - 1.1) < 1e-6, "rounds 1.1 s apart: \(earlier) -> \(later)")
         }
@@ -79,8 +94,9 @@ struct FailoverScenarioTests {
         // the service: one more burst of five, same MAC, and nothing else.
         #expect(bursts.count == 2, "a takeover burst and a re-apply burst: \(bursts)")
         if bursts.count == 2 {
-            #expect(bursts[1].count == 5 && bursts[1][0] >= powerLoss + 30 && bursts[1][0] <= powerLoss + 45.1,
-                    "the re-apply burst when worker-2 turns NotReady: \(bursts[1])")
+            #expect(
+                bursts[1].count == 5 && bursts[1][0] >= powerLoss + 30 && bursts[1][0] <= powerLoss + 45.1,
+                "the re-apply burst when worker-2 turns NotReady: \(bursts[1])")
         }
         // Each round is a request and a reply.
         let replies = claims.filter { $0.mac == worker1 && $0.opcode == 2 && $0.target == ip }
@@ -97,7 +113,9 @@ struct FailoverScenarioTests {
         // from then on only worker-2 claims it, and worker-1 did claim it after the heal.
         let late = Set(claims.filter { $0.time > 111 }.map(\.mac))
         #expect(late.isSubset(of: ["02:00:5e:10:01:12"]), "only worker-2 claims it after the views agree: \(late)")
-        #expect(claims.contains { $0.mac == "02:00:5e:10:01:11" && $0.time > 50.37 }, "worker-1 still claims it right after the heal")
+        #expect(
+            claims.contains { $0.mac == "02:00:5e:10:01:11" && $0.time > 50.37 },
+            "worker-1 still claims it right after the heal")
     }
 
     @Test func v094LeavesTheAddressUnclaimedUntilThePodIsRescheduled() throws {

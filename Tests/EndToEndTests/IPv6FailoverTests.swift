@@ -28,21 +28,30 @@ struct IPv6FailoverTests {
         #expect(run.status == 0, "every expectation of the scenario should hold: \(run)")
 
         let trace = folder.url.appendingPathComponent("out/trace.pcap").path
-        let fields = try Tshark.fields(trace, "icmpv6.type == 136 && icmpv6.nd.na.target_address == \(Self.vip)", [
-            "frame.time_epoch", "eth.src", "ipv6.dst", "icmpv6.nd.na.flag.s", "icmpv6.nd.na.flag.o", "icmpv6.opt.linkaddr",
-            "icmpv6.checksum.status",
-        ], in: folder.url)
+        let fields = try Tshark.fields(
+            trace, "icmpv6.type == 136 && icmpv6.nd.na.target_address == \(Self.vip)",
+            [
+                "frame.time_epoch", "eth.src", "ipv6.dst", "icmpv6.nd.na.flag.s", "icmpv6.nd.na.flag.o",
+                "icmpv6.opt.linkaddr",
+                "icmpv6.checksum.status",
+            ], in: folder.url)
         let advertisements = fields.map { f -> Advertisement in
-            Advertisement(time: Double(f[0]) ?? -1, source: f[1], destination: f[2], solicited: f[3] == "1",
-                                 override: f[4] == "1", targetLinkLayer: f[5], checksumGood: f[6] == "1")
+            Advertisement(
+                time: Double(f[0]) ?? -1, source: f[1], destination: f[2], solicited: f[3] == "1",
+                override: f[4] == "1", targetLinkLayer: f[5], checksumGood: f[6] == "1")
         }
         try #require(!advertisements.isEmpty, "no advertisements for \(Self.vip) in the trace")
-        #expect(advertisements.allSatisfy { $0.destination == "ff02::1" && !$0.solicited && $0.override && $0.checksumGood })
-        #expect(advertisements.allSatisfy { $0.targetLinkLayer == $0.source }, "the target link-layer option is the sender's MAC")
+        #expect(
+            advertisements.allSatisfy { $0.destination == "ff02::1" && !$0.solicited && $0.override && $0.checksumGood }
+        )
+        #expect(
+            advertisements.allSatisfy { $0.targetLinkLayer == $0.source },
+            "the target link-layer option is the sender's MAC")
 
         let before = advertisements.filter { $0.time < 20 }
         #expect(!before.isEmpty && before.allSatisfy { $0.source == Self.worker2 }, "worker-2 owns the address first")
-        #expect(!advertisements.contains { $0.time >= 20 && $0.source == Self.worker2 }, "a powered-off node sends nothing")
+        #expect(
+            !advertisements.contains { $0.time >= 20 && $0.source == Self.worker2 }, "a powered-off node sends nothing")
 
         // (At 55 s Kubernetes marks worker-2 NotReady and its pod leaves the endpoints: that
         // endpoint change re-applies the service and opens a new window, as in MetalLB.)

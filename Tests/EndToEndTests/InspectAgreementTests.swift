@@ -11,9 +11,11 @@ struct InspectAgreementTests {
     /// Scenarios in which at most one node announces each IP at any time (their
     /// `maxAnnouncers` has no grace). speaker-crash-vs-graceful is not one: a restarted speaker
     /// wins back the address a gossip round before the other withdraws.
-    static let scenarios = ["seed-nginx-migration", "failover/owner-power-loss-current", "failover/ipv6-owner-power-loss",
-                            "failover/etp-local", "failover/v094-single-replica-node-loss",
-                            "regression/seed-v094-owner-power-loss", "regression/wan-profile-owner-power-loss"]
+    static let scenarios = [
+        "seed-nginx-migration", "failover/owner-power-loss-current", "failover/ipv6-owner-power-loss",
+        "failover/etp-local", "failover/v094-single-replica-node-loss",
+        "regression/seed-v094-owner-power-loss", "regression/wan-profile-owner-power-loss",
+    ]
 
     /// A node's speaker announcing an IP, from a `start` to the next `stop` (nil: to the end).
     struct Announcing {
@@ -36,7 +38,8 @@ struct InspectAgreementTests {
     }
 
     /// Runs the scenario with a report, then `sim inspect --json` on its trace.
-    static func run(_ name: String) throws -> (report: [String: Any], inspect: InspectDocument, macs: [String: String]) {
+    static func run(_ name: String) throws -> (report: [String: Any], inspect: InspectDocument, macs: [String: String])
+    {
         let folder = try TemporaryDirectory("inspect-agree")
         defer { folder.remove() }
         let scenario = Repository.root.appendingPathComponent("Scenarios/\(name).yaml").path
@@ -56,7 +59,8 @@ struct InspectAgreementTests {
         for ip in Set(announced.map(\.ip)).sorted() {
             let intervals = Self.intervals(announced.filter { $0.ip == ip })
             for (a, b) in zip(intervals, intervals.dropFirst()) {
-                try #require((a.stop ?? .max) <= b.start, "\(name): \(ip) has overlapping announcers; not for this test")
+                try #require(
+                    (a.stop ?? .max) <= b.start, "\(name): \(ip) has overlapping announcers; not for this test")
             }
             // Owners in order, a node's consecutive intervals taken as one.
             var owners: [Announcing] = []
@@ -64,22 +68,29 @@ struct InspectAgreementTests {
 
             let runs = try inspect.runs(of: ip)
             let claimers = runs.map { macs[$0.mac] ?? "unknown MAC \($0.mac)" }
-            #expect(claimers == owners.map(\.node), "\(name): \(ip) claimed on the wire by \(claimers), announced by \(owners.map(\.node))")
+            #expect(
+                claimers == owners.map(\.node),
+                "\(name): \(ip) claimed on the wire by \(claimers), announced by \(owners.map(\.node))")
             for (run, owner) in zip(runs, owners) where claimers.count == owners.count {
-                #expect(run.from >= owner.start && run.from - owner.start <= twoSeconds,
-                        "\(name): \(ip) first claimed by \(owner.node) at \(run.from) ns, announced from \(owner.start) ns")
+                #expect(
+                    run.from >= owner.start && run.from - owner.start <= twoSeconds,
+                    "\(name): \(ip) first claimed by \(owner.node) at \(run.from) ns, announced from \(owner.start) ns")
             }
             for run in runs {
                 let node = macs[run.mac]
                 for time in [run.from, run.to] {
-                    #expect(intervals.contains { $0.node == node && $0.covers(time) },
-                            "\(name): \(ip) claimed by \(node ?? run.mac) at \(time) ns, outside its announcements \(intervals)")
+                    #expect(
+                        intervals.contains { $0.node == node && $0.covers(time) },
+                        "\(name): \(ip) claimed by \(node ?? run.mac) at \(time) ns, outside its announcements \(intervals)"
+                    )
                 }
             }
             let unanswered = inspect.address(ip)?["unanswered"] as? [[String: Any]] ?? []
             for stretch in unanswered {
                 let from = try #require(nanoseconds(fromJSONSeconds: stretch["from"]))
-                #expect(!intervals.contains { $0.covers(from) }, "\(name): a request for \(ip) at \(from) ns went unanswered while announced")
+                #expect(
+                    !intervals.contains { $0.covers(from) },
+                    "\(name): a request for \(ip) at \(from) ns went unanswered while announced")
             }
             #expect(inspect.conflicts(of: ip).isEmpty, "\(name): no conflict for \(ip) with one announcer at a time")
         }
@@ -94,7 +105,9 @@ struct InspectAgreementTests {
         try #require(stretches.count == 1, "\(stretches)")
         let from = try #require(nanoseconds(fromJSONSeconds: stretches[0]["from"]))
         let answered = try #require(nanoseconds(fromJSONSeconds: stretches[0]["answeredAt"]))
-        #expect(from > stop.time && answered == takeover.time, "unanswered \(from)..\(answered), announced stop \(stop.time), start \(takeover.time)")
+        #expect(
+            from > stop.time && answered == takeover.time,
+            "unanswered \(from)..\(answered), announced stop \(stop.time), start \(takeover.time)")
         #expect(stretches[0]["askers"] as? [String] == ["00:50:56:00:3b:99"])
         #expect((stretches[0]["requests"] as? Int ?? 0) > 100)
     }
@@ -114,8 +127,9 @@ struct InspectAgreementTests {
         for conflict in conflicts {
             let from = try #require(nanoseconds(fromJSONSeconds: conflict["from"]))
             let to = try #require(nanoseconds(fromJSONSeconds: conflict["to"]))
-            #expect(from >= window.start && from < window.end && to > window.start,
-                    "conflict \(from)..\(to) ns outside the announcers' overlap \(window)")
+            #expect(
+                from >= window.start && from < window.end && to > window.start,
+                "conflict \(from)..\(to) ns outside the announcers' overlap \(window)")
             let nodes = (conflict["macs"] as? [String] ?? []).map { macs[$0] ?? $0 }
             #expect(Set(nodes) == Set(intervals.map(\.node)), "conflict between \(nodes)")
         }

@@ -20,9 +20,15 @@ struct InspectCommandTests {
         func u32(_ value: UInt32) { bytes += withUnsafeBytes(of: value.littleEndian, Array.init) }
         u32(0xa1b2_c3d4)
         bytes += [2, 0, 4, 0]
-        u32(0); u32(0); u32(65535); u32(linkType)
+        u32(0)
+        u32(0)
+        u32(65535)
+        u32(linkType)
         for (index, record) in records.enumerated() {
-            u32(UInt32(index + 1)); u32(0); u32(UInt32(record.count)); u32(UInt32(record.count))
+            u32(UInt32(index + 1))
+            u32(0)
+            u32(UInt32(record.count))
+            u32(UInt32(record.count))
             bytes += record
         }
         return Data(bytes)
@@ -35,7 +41,9 @@ struct InspectCommandTests {
         let pcapng = folder.path("out/trace.pcapng")
         let editcap = try ExternalTool.find("editcap", package: "wireshark-common")
         _ = try ExternalTool.run(editcap, ["-F", "pcapng", trace.path, pcapng.path], in: folder.url)
-        #expect(try folder.data("out/trace.pcapng").prefix(4) == Data([0x0a, 0x0d, 0x0d, 0x0a]), "editcap should write pcapng")
+        #expect(
+            try folder.data("out/trace.pcapng").prefix(4) == Data([0x0a, 0x0d, 0x0d, 0x0a]),
+            "editcap should write pcapng")
         var classic = try InspectDocument.of(trace, in: folder.url).json
         var next = try InspectDocument.of(pcapng, in: folder.url).json
         #expect(classic["file"] as? String == trace.path && next["file"] as? String == pcapng.path)
@@ -56,8 +64,10 @@ struct InspectCommandTests {
         let block = lines[(vip + 1)...].prefix { $0.hasPrefix("  ") }
         #expect(block.count == 3, "\(block)")
         #expect(block.first?.hasPrefix("  claimed by 00:50:56:00:3b:6f from 0.005 to ") == true, "\(block)")
-        #expect(block.dropFirst().first?.hasPrefix("  claimed by 00:50:56:00:3b:71 from 21.505 to ") == true, "\(block)")
-        #expect(block.last?.hasPrefix("  changed 00:50:56:00:3b:6f -> 00:50:56:00:3b:71 at 21.505, ") == true, "\(block)")
+        #expect(
+            block.dropFirst().first?.hasPrefix("  claimed by 00:50:56:00:3b:71 from 21.505 to ") == true, "\(block)")
+        #expect(
+            block.last?.hasPrefix("  changed 00:50:56:00:3b:6f -> 00:50:56:00:3b:71 at 21.505, ") == true, "\(block)")
         #expect(lines.first?.hasPrefix("\(trace.path): EN10MB, ") == true)
         #expect(lines.last == "5 IPs, 0 conflicts, 0 unanswered stretches")
     }
@@ -122,14 +132,19 @@ struct InspectCommandTests {
         func u32(_ value: UInt32) { bytes += withUnsafeBytes(of: value.littleEndian, Array.init) }
         u32(0xa1b2_3c4d)  // nanosecond-resolution classic pcap
         bytes += [2, 0, 4, 0]
-        u32(0); u32(0); u32(262_144); u32(113)
+        u32(0)
+        u32(0)
+        u32(262_144)
+        u32(113)
         for record in records {
             let frame = record.bytes
             // packet type 0, ARPHRD_ETHER, address length 6, sender MAC padded to 8, protocol.
-            let cooked = [0, 0, 0, 1, 0, 6] + Array(frame[6..<12]) + [0, 0] + Array(frame[12..<14]) + Array(frame[14...])
+            let cooked =
+                [0, 0, 0, 1, 0, 6] + Array(frame[6..<12]) + [0, 0] + Array(frame[12..<14]) + Array(frame[14...])
             u32(UInt32(record.timestampNanoseconds / 1_000_000_000))
             u32(UInt32(record.timestampNanoseconds % 1_000_000_000))
-            u32(UInt32(cooked.count)); u32(UInt32(cooked.count))
+            u32(UInt32(cooked.count))
+            u32(UInt32(cooked.count))
             bytes += cooked
         }
         try Data(bytes).write(to: destination)
@@ -152,9 +167,12 @@ struct InspectCommandTests {
         let plain = try InspectDocument.of(trace, in: folder.url)
         let fromCooked = try InspectDocument.of(cooked, in: folder.url)
         #expect((fromCooked.frames["linkTypesNotDecoded"] as? [Any] ?? []).isEmpty)
-        #expect(fromCooked.addresses.compactMap { $0["ip"] as? String } == plain.addresses.compactMap { $0["ip"] as? String })
+        #expect(
+            fromCooked.addresses.compactMap { $0["ip"] as? String }
+                == plain.addresses.compactMap { $0["ip"] as? String })
         for ip in plain.addresses.compactMap({ $0["ip"] as? String }) {
-            #expect(try fromCooked.runs(of: ip).map { "\($0.mac) \($0.from) \($0.to)" }
+            #expect(
+                try fromCooked.runs(of: ip).map { "\($0.mac) \($0.from) \($0.to)" }
                     == (try plain.runs(of: ip)).map { "\($0.mac) \($0.from) \($0.to)" }, "\(ip)")
         }
     }

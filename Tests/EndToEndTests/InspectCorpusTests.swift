@@ -9,7 +9,8 @@ import Testing
 /// crash or a hang, every damaged file must be an error with libpcap's message, and the
 /// skipped frames must be counted.
 enum Corpus {
-    static let directory = Repository.root.deletingLastPathComponent().appendingPathComponent("shared/corpus/tcpdump-tests")
+    static let directory = Repository.root.deletingLastPathComponent().appendingPathComponent(
+        "shared/corpus/tcpdump-tests")
 
     static let files: [URL] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
@@ -40,20 +41,30 @@ enum Corpus {
         }
         var analyzer = CaptureAnalyzer()
         let damage = analyzer.add { () throws(PcapError) in
-            try reader.next().map { CapturedFrame(timestampNanoseconds: $0.timestampNanoseconds, linkType: reader.linkType.rawValue,
-                                                  originalLength: $0.originalLength, bytes: $0.bytes) }
+            try reader.next().map {
+                CapturedFrame(
+                    timestampNanoseconds: $0.timestampNanoseconds, linkType: reader.linkType.rawValue,
+                    originalLength: $0.originalLength, bytes: $0.bytes)
+            }
         }
         return Outcome(analysis: analyzer.analysis(), error: damage, seconds: elapsed())
     }
 }
 
-@Suite("sim inspect over the tcpdump corpus",
-       .enabled(if: Corpus.available, "no captures in ../shared/corpus/tcpdump-tests beside the repository"))
+@Suite(
+    "sim inspect over the tcpdump corpus",
+    .enabled(if: Corpus.available, "no captures in ../shared/corpus/tcpdump-tests beside the repository"))
 struct InspectCorpusTests {
     @Test(.timeLimit(.minutes(10)))
     func everyFileIsReadInProcessWithoutACrashOrAHang() throws {
         let started = DispatchTime.now().uptimeNanoseconds
-        var whole = 0, damaged = 0, unreadable = 0, claims = 0, truncated = 0, malformed = 0, undecodedFiles = 0
+        var whole = 0
+        var damaged = 0
+        var unreadable = 0
+        var claims = 0
+        var truncated = 0
+        var malformed = 0
+        var undecodedFiles = 0
         var linkTypes: [Int32: Int] = [:]
         var slowest: (file: String, seconds: Double) = ("", 0)
         for file in Corpus.files {
@@ -62,13 +73,16 @@ struct InspectCorpusTests {
             #expect(outcome.seconds < 20, "\(file.lastPathComponent) took \(outcome.seconds) s")
             guard let analysis = outcome.analysis else {
                 unreadable += 1
-                #expect(!(outcome.error?.message.isEmpty ?? true), "\(file.lastPathComponent): an error without libpcap's message")
+                #expect(
+                    !(outcome.error?.message.isEmpty ?? true),
+                    "\(file.lastPathComponent): an error without libpcap's message")
                 continue
             }
             if outcome.error == nil { whole += 1 } else { damaged += 1 }
             let counts = analysis.counts
-            #expect(counts.claims + counts.requests + counts.unrelated + counts.skipped == counts.frames,
-                    "\(file.lastPathComponent): every frame is used, unrelated or skipped")
+            #expect(
+                counts.claims + counts.requests + counts.unrelated + counts.skipped == counts.frames,
+                "\(file.lastPathComponent): every frame is used, unrelated or skipped")
             claims += counts.claims
             truncated += counts.truncated
             malformed += counts.malformed
@@ -76,7 +90,8 @@ struct InspectCorpusTests {
             for entry in counts.undecodedLinkTypes { linkTypes[entry.linkType, default: 0] += 1 }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        print("""
+        print(
+            """
             tcpdump corpus, in-process: \(Corpus.files.count) files in \(String(format: "%.1f", seconds)) s \
             (slowest \(slowest.file), \(String(format: "%.2f", slowest.seconds)) s): \(whole) read whole, \
             \(damaged) damaged partway, \(unreadable) not captures; \(undecodedFiles) files of \(linkTypes.count) link types \
@@ -102,13 +117,18 @@ struct InspectCorpusTests {
     /// Every 20th file, and the ones known to be nasty, through the real binary, each with a
     /// time limit: exit 0 with JSON that matches the in-process analysis, or 65 with a message.
     @Test func aSampleThroughTheBinaryExits0Or65() throws {
-        let nasty = ["arp-oobr.pcap", "arp-too-long-tha.pcap", "802.1ad_QinQ.pcap", "empty.pcapng", "time_2106_max.pcap",
-                     "timestamp_invalid_nano.pcap", "pim_header_asan-2.pcap", "bgp_vpn_rt-oobr.pcap"]
-        let sample = Corpus.files.enumerated().filter { $0.offset % 20 == 0 || nasty.contains($0.element.lastPathComponent) }
-            .map(\.element)
+        let nasty = [
+            "arp-oobr.pcap", "arp-too-long-tha.pcap", "802.1ad_QinQ.pcap", "empty.pcapng", "time_2106_max.pcap",
+            "timestamp_invalid_nano.pcap", "pim_header_asan-2.pcap", "bgp_vpn_rt-oobr.pcap",
+        ]
+        let sample = Corpus.files.enumerated().filter {
+            $0.offset % 20 == 0 || nasty.contains($0.element.lastPathComponent)
+        }
+        .map(\.element)
         let executable = try Sim.url()
         for file in sample {
-            let result = try Subprocess.run(executable, ["inspect", "--json", file.path], in: Corpus.directory, timeout: 60)
+            let result = try Subprocess.run(
+                executable, ["inspect", "--json", file.path], in: Corpus.directory, timeout: 60)
             let name = file.lastPathComponent
             #expect(result.status == 0 || result.status == 65, "\(name): \(result)")
             let outcome = Corpus.inspect(file)
@@ -121,7 +141,8 @@ struct InspectCorpusTests {
             guard !result.stdout.isEmpty else { continue }
             let document = try InspectDocument(parsing: result.stdout)
             let counts = try #require(outcome.analysis?.counts)
-            #expect(document.frames["total"] as? Int == counts.frames && document.frames["claims"] as? Int == counts.claims
+            #expect(
+                document.frames["total"] as? Int == counts.frames && document.frames["claims"] as? Int == counts.claims
                     && document.frames["truncated"] as? Int == counts.truncated
                     && document.frames["malformed"] as? Int == counts.malformed, "\(name)")
         }

@@ -1,7 +1,7 @@
-import TestSupport
-import XMLCheck
 import Foundation
+import TestSupport
 import Testing
+import XMLCheck
 
 @Suite("sim run --junit FILE")
 struct JUnitCommandTests {

@@ -24,8 +24,10 @@ struct LoadErrorTests {
     static let configManifest = "Fixtures/manifests/metallb-v0.9.4-config.yaml"
 
     /// Where `needle` is in `text` (after `anchor`, if given), as the error should report it.
-    static func expect(_ file: String, _ text: String, at needle: String, after anchor: String? = nil,
-                       columnOffset: Int = 0, _ fragments: [String]) throws -> Expected {
+    static func expect(
+        _ file: String, _ text: String, at needle: String, after anchor: String? = nil,
+        columnOffset: Int = 0, _ fragments: [String]
+    ) throws -> Expected {
         guard let place = position(of: needle, in: text, after: anchor) else {
             throw HarnessError("\"\(needle)\" is not in the changed \(file)")
         }
@@ -42,7 +44,9 @@ struct LoadErrorTests {
     }
 
     /// Changes one of the copied manifests and writes the seed scenario unchanged as Scenarios/case.yaml.
-    static func manifest(_ folder: TemporaryDirectory, _ file: String, _ change: (String) throws -> String) throws -> String {
+    static func manifest(_ folder: TemporaryDirectory, _ file: String, _ change: (String) throws -> String) throws
+        -> String
+    {
         try folder.write(scenarioPath, try seed)
         let text = try change(String(decoding: try folder.data(file), as: UTF8.self))
         try folder.write(file, text)
@@ -64,14 +68,18 @@ struct LoadErrorTests {
         let bad = try Sim.run(["run", scenarioPath, "--out", "out"], in: folder.url)
         #expect(bad.status == 65, "a scenario that cannot be loaded exits 65: \(bad)")
         let first = try #require(bad.stderrLines.first, "sim should explain on stderr: \(bad)")
-        let located = try #require(LocatedMessage(first), "the first stderr line should be FILE:LINE:COLUMN: message, was: \(first)")
-        let reported = URL(fileURLWithPath: located.file, relativeTo: folder.url).standardizedFileURL.resolvingSymlinksInPath().path
+        let located = try #require(
+            LocatedMessage(first), "the first stderr line should be FILE:LINE:COLUMN: message, was: \(first)")
+        let reported = URL(fileURLWithPath: located.file, relativeTo: folder.url).standardizedFileURL
+            .resolvingSymlinksInPath().path
         let wanted = folder.path(expected.file).standardizedFileURL.resolvingSymlinksInPath().path
         let place = "\(reported == wanted ? expected.file : located.file):\(located.line):\(located.column)"
-        #expect(place == "\(expected.file):\(expected.line):\(expected.column)", "the error's location; sim said: \(first)")
+        #expect(
+            place == "\(expected.file):\(expected.line):\(expected.column)", "the error's location; sim said: \(first)")
         let missing = expected.fragments.filter { !located.message.contains($0) }
         #expect(missing.isEmpty, "the message should contain \(missing); sim said: \(first)")
-        #expect(try folder.snapshot("out") == before, "a scenario that cannot be loaded must not touch the output folder")
+        #expect(
+            try folder.snapshot("out") == before, "a scenario that cannot be loaded must not touch the output folder")
     }
 
     // MARK: YAML syntax
@@ -79,11 +87,14 @@ struct LoadErrorTests {
     @Test("YAML: bad indentation")
     func badIndentation() throws {
         try Self.check { folder in
-            let text = try Self.scenario(folder) { try replacingOnce($0, "\n  interface: ens192\n", "\n interface: ens192\n") }
+            let text = try Self.scenario(folder) {
+                try replacingOnce($0, "\n  interface: ens192\n", "\n interface: ens192\n")
+            }
             // ` interface: ens192` continues as a plain scalar on the next line, until libyaml
             // meets the `:` after `latency`.
-            return try Self.expect(Self.scenarioPath, text, at: ": 50us", after: " interface: ens192",
-                                   ["mapping values are not allowed"])
+            return try Self.expect(
+                Self.scenarioPath, text, at: ": 50us", after: " interface: ens192",
+                ["mapping values are not allowed"])
         }
     }
 
@@ -92,7 +103,8 @@ struct LoadErrorTests {
         try Self.check { folder in
             let text = try Self.scenario(folder) { try replacingOnce($0, "ip: 10.200.200.12}", "ip: 10.200.200.12") }
             // libyaml finds the problem where the next entry's `{` starts.
-            return try Self.expect(Self.scenarioPath, text, at: "{name: worker-3", ["flow mapping", "did not find expected ',' or '}'"])
+            return try Self.expect(
+                Self.scenarioPath, text, at: "{name: worker-3", ["flow mapping", "did not find expected ',' or '}'"])
         }
     }
 
@@ -102,8 +114,9 @@ struct LoadErrorTests {
     func unknownSegmentField() throws {
         try Self.check { folder in
             let text = try Self.scenario(folder) { try replacingOnce($0, "  latency: 50us", "  latancy: 50us") }
-            return try Self.expect(Self.scenarioPath, text, at: "latancy",
-                                   ["\"latancy\"", "segment", "fdbAging, interface, latency, loss"])
+            return try Self.expect(
+                Self.scenarioPath, text, at: "latancy",
+                ["\"latancy\"", "segment", "fdbAging, interface, latency, loss"])
         }
     }
 
@@ -111,8 +124,9 @@ struct LoadErrorTests {
     func unknownTopLevelField() throws {
         try Self.check { folder in
             let text = try Self.scenario(folder) { try replacingOnce($0, "\nexpect:\n", "\nexpectations:\n") }
-            return try Self.expect(Self.scenarioPath, text, at: "expectations:",
-                                   ["\"expectations\"", "expect", "manifests", "timeline", "nodes", "duration"])
+            return try Self.expect(
+                Self.scenarioPath, text, at: "expectations:",
+                ["\"expectations\"", "expect", "manifests", "timeline", "nodes", "duration"])
         }
     }
 
@@ -120,10 +134,12 @@ struct LoadErrorTests {
     func unknownServiceField() throws {
         try Self.check { folder in
             let text = try Self.manifest(folder, Self.serviceManifest) {
-                try replacingOnce($0, "  type: LoadBalancer\n", "  type: LoadBalancer\n  loadBalancerIPX: 10.200.200.121\n")
+                try replacingOnce(
+                    $0, "  type: LoadBalancer\n", "  type: LoadBalancer\n  loadBalancerIPX: 10.200.200.121\n")
             }
-            return try Self.expect(Self.serviceManifest, text, at: "loadBalancerIPX",
-                                   ["\"loadBalancerIPX\"", "Service spec", "loadBalancerIP,"])
+            return try Self.expect(
+                Self.serviceManifest, text, at: "loadBalancerIPX",
+                ["\"loadBalancerIPX\"", "Service spec", "loadBalancerIP,"])
         }
     }
 
@@ -133,22 +149,28 @@ struct LoadErrorTests {
     func badIP() throws {
         try Self.check { folder in
             let text = try Self.scenario(folder) { try replacingOnce($0, "ip: 10.200.200.12}", "ip: 10.200.200.300}") }
-            return try Self.expect(Self.scenarioPath, text, at: "10.200.200.300", ["nodes[2].ip", "\"10.200.200.300\""])
+            return try Self.expect(
+                Self.scenarioPath, text, at: "10.200.200.300", ["nodes[2].ip", "\"10.200.200.300\""])
         }
     }
 
     @Test("a bad MAC address")
     func badMAC() throws {
         try Self.check { folder in
-            let text = try Self.scenario(folder) { try replacingOnce($0, "\"00:50:56:00:3b:70\"", "\"00:50:56:00:3b:7g\"") }
-            return try Self.expect(Self.scenarioPath, text, at: "\"00:50:56:00:3b:7g\"", ["nodes[2].mac", "00:50:56:00:3b:7g"])
+            let text = try Self.scenario(folder) {
+                try replacingOnce($0, "\"00:50:56:00:3b:70\"", "\"00:50:56:00:3b:7g\"")
+            }
+            return try Self.expect(
+                Self.scenarioPath, text, at: "\"00:50:56:00:3b:7g\"", ["nodes[2].mac", "00:50:56:00:3b:7g"])
         }
     }
 
     @Test("a bad duration")
     func badDuration() throws {
         try Self.check { folder in
-            let text = try Self.scenario(folder) { try replacingOnce($0, "\nduration: 40s\n", "\nduration: 10 seconds\n") }
+            let text = try Self.scenario(folder) {
+                try replacingOnce($0, "\nduration: 40s\n", "\nduration: 10 seconds\n")
+            }
             return try Self.expect(Self.scenarioPath, text, at: "10 seconds", ["duration", "\"10 seconds\""])
         }
     }
@@ -159,7 +181,8 @@ struct LoadErrorTests {
     func partitionUnknownHost() throws {
         try Self.check { folder in
             let text = try Self.scenario(folder) {
-                try replacingOnce($0, "movePod: {pod: nginx, to: worker-3}", "partition: {groups: [[worker-1, master], [worker-9]]}")
+                try replacingOnce(
+                    $0, "movePod: {pod: nginx, to: worker-3}", "partition: {groups: [[worker-1, master], [worker-9]]}")
             }
             return try Self.expect(Self.scenarioPath, text, at: "[[worker-1", ["partition", "worker-9"])
         }
@@ -169,7 +192,9 @@ struct LoadErrorTests {
     func setConditionReady() throws {
         try Self.check { folder in
             let text = try Self.scenario(folder) {
-                try replacingOnce($0, "movePod: {pod: nginx, to: worker-3}", "setCondition: {node: worker-1, type: Ready, status: \"False\"}")
+                try replacingOnce(
+                    $0, "movePod: {pod: nginx, to: worker-3}",
+                    "setCondition: {node: worker-1, type: Ready, status: \"False\"}")
             }
             return try Self.expect(Self.scenarioPath, text, at: "Ready, status", ["setCondition.type", "powerOff"])
         }
@@ -179,8 +204,9 @@ struct LoadErrorTests {
     func setConditionBadStatus() throws {
         try Self.check { folder in
             let text = try Self.scenario(folder) {
-                try replacingOnce($0, "movePod: {pod: nginx, to: worker-3}",
-                                  "setCondition: {node: worker-1, type: NetworkUnavailable, status: yes}")
+                try replacingOnce(
+                    $0, "movePod: {pod: nginx, to: worker-3}",
+                    "setCondition: {node: worker-1, type: NetworkUnavailable, status: yes}")
             }
             return try Self.expect(Self.scenarioPath, text, at: "yes}", ["setCondition.status", "\"yes\""])
         }
@@ -194,9 +220,11 @@ struct LoadErrorTests {
             let text = try Self.manifest(folder, Self.configManifest) {
                 try replacingOnce($0, "10.200.200.120-10.200.200.122", "10.0.0.5-10.0.0.x")
             }
-            return try Self.expect(Self.configManifest, text, at: "10.0.0.5-10.0.0.x", [
-                "parsing address pool #1: invalid CIDR \"10.0.0.5-10.0.0.x\" in pool \"default\": invalid IP range \"10.0.0.5-10.0.0.x\": invalid end IP \"10.0.0.x\"",
-            ])
+            return try Self.expect(
+                Self.configManifest, text, at: "10.0.0.5-10.0.0.x",
+                [
+                    "parsing address pool #1: invalid CIDR \"10.0.0.5-10.0.0.x\" in pool \"default\": invalid IP range \"10.0.0.5-10.0.0.x\": invalid end IP \"10.0.0.x\""
+                ])
         }
     }
 
@@ -214,12 +242,17 @@ struct LoadErrorTests {
     func overlappingV094Pools() throws {
         try Self.check { folder in
             let text = try Self.manifest(folder, Self.configManifest) { original in
-                try #require(original.hasSuffix("      - 10.200.200.120-10.200.200.122\n"), "the config ends with the pool's range")
-                return original + "    - name: second\n      protocol: layer2\n      addresses:\n      - 10.200.200.120/30\n"
+                try #require(
+                    original.hasSuffix("      - 10.200.200.120-10.200.200.122\n"),
+                    "the config ends with the pool's range")
+                return original
+                    + "    - name: second\n      protocol: layer2\n      addresses:\n      - 10.200.200.120/30\n"
             }
-            return try Self.expect(Self.configManifest, text, at: "10.200.200.120/30", [
-                "CIDR \"10.200.200.120/30\" in pool \"second\" overlaps with already defined CIDR \"10.200.200.120/31\"",
-            ])
+            return try Self.expect(
+                Self.configManifest, text, at: "10.200.200.120/30",
+                [
+                    "CIDR \"10.200.200.120/30\" in pool \"second\" overlaps with already defined CIDR \"10.200.200.120/31\""
+                ])
         }
     }
 
@@ -228,7 +261,9 @@ struct LoadErrorTests {
         try Self.check { folder in
             let text = try Self.scenario(folder) { seed in
                 var text = try replacingOnce(seed, "  version: v0.9.4\n", "  version: current\n")
-                text = try replacingOnce(text, "  - file: ../Fixtures/manifests/metallb-v0.9.4-config.yaml\n", """
+                text = try replacingOnce(
+                    text, "  - file: ../Fixtures/manifests/metallb-v0.9.4-config.yaml\n",
+                    """
                       - apiVersion: metallb.io/v1beta1
                         kind: IPAddressPool
                         metadata: {name: first, namespace: metallb-system}
@@ -244,9 +279,11 @@ struct LoadErrorTests {
                     """)
                 return text
             }
-            return try Self.expect(Self.scenarioPath, text, at: "10.200.200.120/30", [
-                "CIDR \"10.200.200.120/30\" in pool \"second\" overlaps with already defined CIDR \"10.200.200.120/31\"",
-            ])
+            return try Self.expect(
+                Self.scenarioPath, text, at: "10.200.200.120/30",
+                [
+                    "CIDR \"10.200.200.120/30\" in pool \"second\" overlaps with already defined CIDR \"10.200.200.120/31\""
+                ])
         }
     }
 
@@ -254,7 +291,9 @@ struct LoadErrorTests {
     func ipAddressPoolWithV094() throws {
         try Self.check { folder in
             let text = try Self.scenario(folder) {
-                try replacingOnce($0, "  - file: ../Fixtures/manifests/nginx-service.yaml\n", """
+                try replacingOnce(
+                    $0, "  - file: ../Fixtures/manifests/nginx-service.yaml\n",
+                    """
                       - file: ../Fixtures/manifests/nginx-service.yaml
                       - apiVersion: metallb.io/v1beta1
                         kind: IPAddressPool
@@ -264,7 +303,8 @@ struct LoadErrorTests {
                     """)
             }
             // The object itself is what v0.9.4 does not have: its mapping starts at `apiVersion`.
-            return try Self.expect(Self.scenarioPath, text, at: "apiVersion: metallb.io/v1beta1", ["IPAddressPool", "v0.9.4"])
+            return try Self.expect(
+                Self.scenarioPath, text, at: "apiVersion: metallb.io/v1beta1", ["IPAddressPool", "v0.9.4"])
         }
     }
 
@@ -273,8 +313,11 @@ struct LoadErrorTests {
     @Test("a missing manifest file")
     func missingManifest() throws {
         try Self.check { folder in
-            let text = try Self.scenario(folder) { try replacingOnce($0, "manifests/nginx-service.yaml", "manifests/nginx-svc.yaml") }
-            return try Self.expect(Self.scenarioPath, text, at: "../Fixtures/manifests/nginx-svc.yaml", ["nginx-svc.yaml"])
+            let text = try Self.scenario(folder) {
+                try replacingOnce($0, "manifests/nginx-service.yaml", "manifests/nginx-svc.yaml")
+            }
+            return try Self.expect(
+                Self.scenarioPath, text, at: "../Fixtures/manifests/nginx-svc.yaml", ["nginx-svc.yaml"])
         }
     }
 
@@ -289,7 +332,9 @@ struct LoadErrorTests {
     @Test("movePod to an unknown node points at the node it names")
     func movePodToUnknownNode() throws {
         try Self.check { folder in
-            let text = try Self.scenario(folder) { try replacingOnce($0, "movePod: {pod: nginx, to: worker-3}", "movePod: {pod: nginx, to: worker-9}") }
+            let text = try Self.scenario(folder) {
+                try replacingOnce($0, "movePod: {pod: nginx, to: worker-3}", "movePod: {pod: nginx, to: worker-9}")
+            }
             return try Self.expect(Self.scenarioPath, text, at: "worker-9", ["movePod", "worker-9"])
         }
     }

@@ -1,7 +1,7 @@
-import TestSupport
-import XMLCheck
 import Foundation
+import TestSupport
 import Testing
+import XMLCheck
 
 /// Scenarios/regression/ as CI runs it: every scenario in the folder through one `sim run`
 /// with `--junit`, as a team's pipeline would. Each must hold every expectation and invariant,
@@ -38,7 +38,9 @@ struct RegressionSuiteTests {
         let suites = root.children("testsuite")
         #expect(suites.count == files.count)
         for suite in suites {
-            #expect(suite["failures"] == "0", "\(suite["name"] ?? "?"): \(suite.all("failure").compactMap { $0["message"] })")
+            #expect(
+                suite["failures"] == "0",
+                "\(suite["name"] ?? "?"): \(suite.all("failure").compactMap { $0["message"] })")
             // Each scenario states more than the three invariants.
             #expect(suite.children("testcase").count > 3, "\(suite["name"] ?? "?") has no expectations of its own")
         }

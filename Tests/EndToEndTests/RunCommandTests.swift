@@ -4,7 +4,8 @@ import Testing
 
 @Suite("sim run FILE")
 struct RunCommandTests {
-    static let outputs = ["report.json", "timeline.svg", "trace.pcap"] + SeedCluster.nodes.map { "trace-\($0)-ens192.pcap" }
+    static let outputs =
+        ["report.json", "timeline.svg", "trace.pcap"] + SeedCluster.nodes.map { "trace-\($0)-ens192.pcap" }
 
     @Test("sim run Scenarios/seed-nginx-migration.yaml passes and matches the built-in run")
     func runsTheSeedFile() throws {
@@ -14,13 +15,15 @@ struct RunCommandTests {
         #expect(result.status == 0, "\(result)")
         let files = try folder.snapshot("sim-out")
         #expect(Set(files.keys) == Set(Self.outputs), "outputs: \(files.keys.sorted())")
-        let report = try #require(try JSONSerialization.jsonObject(with: folder.data("sim-out/report.json")) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: folder.data("sim-out/report.json")) as? [String: Any])
         #expect(report["passed"] as? Bool == true)
         #expect((report["seed"] as? NSNumber)?.uint64Value == 1)
         // The built-in scenario is the same scenario: same frames, byte for byte.
         let builtIn = try SeedRun.get()
         for name in Self.outputs where name.hasSuffix(".pcap") {
-            #expect(files[name] == (try Data(contentsOf: builtIn.output(name))), "\(name) differs from the built-in run's")
+            #expect(
+                files[name] == (try Data(contentsOf: builtIn.output(name))), "\(name) differs from the built-in run's")
         }
     }
 
@@ -38,10 +41,12 @@ struct RunCommandTests {
     func reportOption() throws {
         let folder = try TemporaryDirectory("run-report")
         defer { folder.remove() }
-        let result = try Sim.run(["run", Repository.seedScenario.path, "--out", "out", "--report", "seed-report.json"],
-                                 in: folder.url)
+        let result = try Sim.run(
+            ["run", Repository.seedScenario.path, "--out", "out", "--report", "seed-report.json"],
+            in: folder.url)
         #expect(result.status == 0, "\(result)")
-        let report = try #require(try JSONSerialization.jsonObject(with: folder.data("seed-report.json")) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: folder.data("seed-report.json")) as? [String: Any])
         #expect(report["passed"] as? Bool == true)
         #expect((report["services"] as? [[String: Any]])?.first?["service"] as? String == "default/nginx")
         #expect(folder.exists("out/trace.pcap"))
@@ -55,8 +60,9 @@ struct FailingExpectationTests {
     static func failingScenario(in folder: TemporaryDirectory) throws {
         try folder.copySeedLayout()
         let seed = try Repository.text("Scenarios/seed-nginx-migration.yaml")
-        let changed = try replacingOnce(seed, "  - at: 15s\n    owner: {ip: 10.200.200.120, node: worker-1}",
-                                        "  - at: 15s\n    owner: {ip: 10.200.200.120, node: worker-2}")
+        let changed = try replacingOnce(
+            seed, "  - at: 15s\n    owner: {ip: 10.200.200.120, node: worker-1}",
+            "  - at: 15s\n    owner: {ip: 10.200.200.120, node: worker-2}")
         try folder.write("Scenarios/wrong-owner.yaml", changed)
     }
 
@@ -74,7 +80,8 @@ struct FailingExpectationTests {
         #expect(fail.contains("worker-1"), "the FAIL line names what was seen: \(fail)")
         #expect(result.stdoutLines.filter { $0.hasPrefix("FAIL") }.count == 1, "only that expectation fails: \(result)")
         #expect(result.stdoutLines.contains("replay: sim run Scenarios/wrong-owner.yaml --seed 1"), "\(result)")
-        let report = try #require(try JSONSerialization.jsonObject(with: folder.data("out/report.json")) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: folder.data("out/report.json")) as? [String: Any])
         #expect(report["passed"] as? Bool == false)
     }
 

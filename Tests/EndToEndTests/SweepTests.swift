@@ -1,10 +1,11 @@
 import Foundation
+import Testing
+import XMLCheck
+
 #if canImport(FoundationXML)
 import FoundationXML
 import TestSupport
 #endif
-import Testing
-import XMLCheck
 
 /// `sim sweep`: many seeds of one scenario in child processes, a table of the failing seeds,
 /// and a replay command for each that reproduces its run byte for byte.
@@ -36,7 +37,8 @@ struct SweepTests {
     func drawnScenarioPasses() throws {
         let folder = try TemporaryDirectory("sweep-pass")
         defer { folder.remove() }
-        let result = try Sim.run(["sweep", Self.drawn, "--seeds", "1-40", "--jobs", "2", "--out", "out"], in: folder.url)
+        let result = try Sim.run(
+            ["sweep", Self.drawn, "--seeds", "1-40", "--jobs", "2", "--out", "out"], in: folder.url)
         #expect(result.status == 0, "\(result)")
         let verdicts = Self.verdicts(result)
         #expect(Set(verdicts.keys) == Set(1...40), "\(result)")
@@ -51,8 +53,11 @@ struct SweepTests {
     func failingSeedsAreListedAndReplay() throws {
         let folder = try TemporaryDirectory("sweep-fail")
         defer { folder.remove() }
-        let result = try Sim.run(["sweep", Self.tooTight, "--seeds", "1-20", "--jobs", "2", "--out", "out",
-                                  "--junit", "sweep.xml"], in: folder.url)
+        let result = try Sim.run(
+            [
+                "sweep", Self.tooTight, "--seeds", "1-20", "--jobs", "2", "--out", "out",
+                "--junit", "sweep.xml",
+            ], in: folder.url)
         #expect(result.status == 1, "\(result)")
         let verdicts = Self.verdicts(result)
         try #require(Set(verdicts.keys) == Set(1...20), "\(result)")
@@ -64,24 +69,33 @@ struct SweepTests {
 
         // The table: one failover row per failing seed, by seed.
         let lines = result.stdoutLines
-        let header = try #require(lines.firstIndex { $0.hasPrefix("SEED") && $0.contains("EXPECTATION") && $0.contains("MESSAGE") }, "\(result)")
+        let header = try #require(
+            lines.firstIndex { $0.hasPrefix("SEED") && $0.contains("EXPECTATION") && $0.contains("MESSAGE") },
+            "\(result)")
         let rows = lines[(header + 1)...].prefix { !$0.hasPrefix("seed ") && !$0.hasPrefix("replay:") }
         let rowSeeds = rows.compactMap { UInt64($0.split(separator: " ").first ?? "") }
         #expect(rowSeeds == failing, "table rows: \(rows)")
-        for row in rows { #expect(row.contains("failover") && row.contains("expected failover from worker-2"), "\(row)") }
+        for row in rows {
+            #expect(row.contains("failover") && row.contains("expected failover from worker-2"), "\(row)")
+        }
 
         // One replay command per failing seed, and the outputs of exactly those seeds kept.
         let replays = lines.filter { $0.hasPrefix("replay: ") }
         #expect(replays == failing.map { "replay: sim run \(Self.tooTight) --seed \($0)" }, "\(result)")
         #expect(try Self.folders(folder.path("out")) == Set(failing.map { "seed-\($0)" }))
         for seed in failing {
-            #expect(lines.contains { $0.hasPrefix("seed \(seed) drew bystander (stopSpeaker): at ") && $0.contains("; kill (powerOff): at ") },
-                    "what seed \(seed) drew: \(result)")
+            #expect(
+                lines.contains {
+                    $0.hasPrefix("seed \(seed) drew bystander (stopSpeaker): at ")
+                        && $0.contains("; kill (powerOff): at ")
+                },
+                "what seed \(seed) drew: \(result)")
         }
 
         // The JUnit file: one test case per seed, the failing ones with the message and the replay command.
         // The shape CI systems' JUnit readers require (every attribute they need, counts that add up).
-        #expect(JUnitShape.problems(try XMLTree.parse(String(decoding: try folder.data("sweep.xml"), as: UTF8.self))) == [])
+        #expect(
+            JUnitShape.problems(try XMLTree.parse(String(decoding: try folder.data("sweep.xml"), as: UTF8.self))) == [])
         let junit = try XMLDocument(data: try folder.data("sweep.xml"))
         let suite = try #require(try junit.nodes(forXPath: "/testsuites/testsuite").first as? XMLElement)
         #expect(suite.attribute(forName: "tests")?.stringValue == "20")
@@ -92,7 +106,9 @@ struct SweepTests {
         #expect(failed.compactMap { $0.attribute(forName: "name")?.stringValue } == failing.map { "seed \($0)" })
         for (element, seed) in zip(failed, failing) {
             let text = element.elements(forName: "failure").first?.stringValue ?? ""
-            #expect(text.contains("failover: 198.51.100.200: expected failover") && text.contains("replay: sim run \(Self.tooTight) --seed \(seed)"), "\(text)")
+            #expect(
+                text.contains("failover: 198.51.100.200: expected failover")
+                    && text.contains("replay: sim run \(Self.tooTight) --seed \(seed)"), "\(text)")
         }
 
         // Replay the first failing seed exactly as printed, twice: the same bytes as the sweep kept.
@@ -106,11 +122,14 @@ struct SweepTests {
             #expect(replay.status == 1, "the replay fails like the sweep's run: \(replay)")
             let outputs = try folder.snapshot("\(run)/sim-out")
             for name in ["report.json", "trace.pcap"] {
-                #expect(outputs[name] != nil && outputs[name] == kept[name], "\(run): \(name) differs from the sweep's seed-\(seed)/\(name)")
+                #expect(
+                    outputs[name] != nil && outputs[name] == kept[name],
+                    "\(run): \(name) differs from the sweep's seed-\(seed)/\(name)")
             }
         }
         // And a seed the sweep passed passes on its own.
-        let pass = try Sim.run(["run", Self.tooTight, "--seed", String(passing[0]), "--out", "pass", "-q"], in: folder.url)
+        let pass = try Sim.run(
+            ["run", Self.tooTight, "--seed", String(passing[0]), "--out", "pass", "-q"], in: folder.url)
         #expect(pass.status == 0, "\(pass)")
     }
 
@@ -118,15 +137,21 @@ struct SweepTests {
     func shardsPartitionTheSweep() throws {
         let folder = try TemporaryDirectory("sweep-shard")
         defer { folder.remove() }
-        let whole = try Sim.run(["sweep", Self.tooTight, "--seeds", "3-17", "--jobs", "2", "--out", "whole"], in: folder.url)
+        let whole = try Sim.run(
+            ["sweep", Self.tooTight, "--seeds", "3-17", "--jobs", "2", "--out", "whole"], in: folder.url)
         let wholeVerdicts = Self.verdicts(whole)
         try #require(Set(wholeVerdicts.keys) == Set(3...17), "\(whole)")
         var union: [UInt64: String] = [:]
         for index in 0..<4 {
-            let shard = try Sim.run(["sweep", Self.tooTight, "--seeds", "3-17", "--shard", "\(index)/4", "--jobs", "2",
-                                     "--out", "shard-\(index)"], in: folder.url)
+            let shard = try Sim.run(
+                [
+                    "sweep", Self.tooTight, "--seeds", "3-17", "--shard", "\(index)/4", "--jobs", "2",
+                    "--out", "shard-\(index)",
+                ], in: folder.url)
             let verdicts = Self.verdicts(shard)
-            #expect(Set(verdicts.keys) == Set(stride(from: UInt64(3 + index), through: 17, by: 4)), "shard \(index)/4: \(shard)")
+            #expect(
+                Set(verdicts.keys) == Set(stride(from: UInt64(3 + index), through: 17, by: 4)),
+                "shard \(index)/4: \(shard)")
             #expect(shard.status == (verdicts.values.contains("FAIL") ? 1 : 0), "\(shard)")
             for (seed, verdict) in verdicts {
                 #expect(union[seed] == nil, "seed \(seed) ran in two shards")
@@ -141,7 +166,8 @@ struct SweepTests {
         let folder = try TemporaryDirectory("sweep-errors")
         defer { folder.remove() }
         for (arguments, fragment) in [
-            (["--seeds", "20-10"], "--seeds"), (["--seeds", "1-x"], "--seeds"), (["--seeds", "1-10", "--shard", "3/3"], "--shard"),
+            (["--seeds", "20-10"], "--seeds"), (["--seeds", "1-x"], "--seeds"),
+            (["--seeds", "1-10", "--shard", "3/3"], "--shard"),
             (["--seeds", "1-10", "--shard", "1"], "--shard"), (["--seeds", "1-10", "--jobs", "0"], "--jobs"),
         ] {
             let result = try Sim.run(["sweep", Self.drawn] + arguments + ["--out", "out"], in: folder.url)
@@ -151,17 +177,21 @@ struct SweepTests {
         #expect(!folder.exists("out"))
 
         // A drawn range written backwards: the error names the list's place.
-        let text = try replacingOnce(try Repository.text("Scenarios/sweep/owner-power-loss-drawn.yaml"),
-                                     "at: {between: [10s, 20s]}", "at: {between: [20s, 10s]}")
+        let text = try replacingOnce(
+            try Repository.text("Scenarios/sweep/owner-power-loss-drawn.yaml"),
+            "at: {between: [10s, 20s]}", "at: {between: [20s, 10s]}")
         try folder.write("Scenarios/sweep/bad.yaml", text)
         for name in ["nginx.yaml", "public-pool.yaml"] {
-            try folder.write("Scenarios/failover/manifests/\(name)", try Repository.text("Scenarios/failover/manifests/\(name)"))
+            try folder.write(
+                "Scenarios/failover/manifests/\(name)", try Repository.text("Scenarios/failover/manifests/\(name)"))
         }
         let bad = try Sim.run(["sweep", "Scenarios/sweep/bad.yaml", "--seeds", "1-5", "--out", "out"], in: folder.url)
         #expect(bad.status == 65, "\(bad)")
         let place = try #require(position(of: "[20s, 10s]", in: text))
         let located = try #require(bad.stderrLines.first.flatMap(LocatedMessage.init), "\(bad)")
-        #expect("\(located.file):\(located.line):\(located.column)" == "Scenarios/sweep/bad.yaml:\(place.line):\(place.column)", "\(bad)")
+        #expect(
+            "\(located.file):\(located.line):\(located.column)"
+                == "Scenarios/sweep/bad.yaml:\(place.line):\(place.column)", "\(bad)")
         #expect(located.message.contains("must not be more than"), "\(bad)")
         #expect(!folder.exists("out"), "nothing runs, nothing is written")
         #expect(!bad.stdout.contains("seed "), "\(bad)")
@@ -178,7 +208,9 @@ struct SweepTests {
         #expect(result.status == 1, "\(result)")
         let screen = result.stdout
         #expect(screen.contains("\r\u{1B}[2K"), "the line is cleared and redrawn: \(screen.debugDescription)")
-        #expect(screen.contains("[##############################] 8/8 seeds, "), "the full bar at the end: \(screen.debugDescription)")
+        #expect(
+            screen.contains("[##############################] 8/8 seeds, "),
+            "the full bar at the end: \(screen.debugDescription)")
         #expect(screen.contains("about ") && screen.contains(" left"), "an estimate of the time left while running")
         #expect(!screen.contains(": PASS ("), "passing seeds get no line of their own on a terminal")
         #expect(screen.contains(": FAIL ("), "failing seeds do")

@@ -1,7 +1,8 @@
-import XMLCheck
 import Foundation
-@testable import Scenario
 import Testing
+import XMLCheck
+
+@testable import Scenario
 
 @Suite("sim-out/timeline.svg and the invariants, from the seed run")
 struct TimelineFileTests {
@@ -39,14 +40,18 @@ struct TimelineFileTests {
             var since: Int64?
             for record in records where record.node == node {
                 if record.action == "start", since == nil { since = record.time }
-                if record.action == "stop", let start = since { spans.append((start, record.time)); since = nil }
+                if record.action == "stop", let start = since {
+                    spans.append((start, record.time))
+                    since = nil
+                }
             }
             if let start = since { spans.append((start, duration)) }
             let lane = try #require(lanes.first { $0["data-node"] == node })
             let bars = lane.children("rect").filter { $0["class"] == "bar" }
             try #require(bars.count == spans.count, "\(node): \(bars.count) bars for \(spans.count) announcements")
             for (bar, span) in zip(bars, spans) {
-                let x = try #require(bar["x"].flatMap(Double.init)), width = try #require(bar["width"].flatMap(Double.init))
+                let x = try #require(bar["x"].flatMap(Double.init))
+                let width = try #require(bar["width"].flatMap(Double.init))
                 #expect(abs(x - Self.x(span.0, duration: duration)) <= 0.01, "\(node) starts at \(span.0) ns: x \(x)")
                 #expect(abs(x + width - Self.x(span.1, duration: duration)) <= 0.02, "\(node) stops at \(span.1) ns")
             }
@@ -63,7 +68,9 @@ struct TimelineFileTests {
         for node in SeedCluster.nodes {
             let sent = replies.filter { $0.source == SeedCluster.mac(node) }.map { Self.x($0.time, duration: duration) }
             let lane = try #require(lanes.first { $0["data-node"] == node })
-            let ticks = lane.children("line").filter { $0["class"] == "garp" }.compactMap { $0["x1"].flatMap(Double.init) }
+            let ticks = lane.children("line").filter { $0["class"] == "garp" }.compactMap {
+                $0["x1"].flatMap(Double.init)
+            }
             #expect(ticks.count == sent.count, "\(node): \(ticks.count) ticks, \(sent.count) gratuitous replies")
             for (tick, x) in zip(ticks, sent) { #expect(abs(tick - x) <= 0.01, "\(node)") }
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Engine
 
 /// The event queue is the simulator's agenda. Determinism (ARCHITECTURE.md, rule 3) rests on

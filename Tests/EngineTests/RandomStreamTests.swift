@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Engine
 
 /// Seeded randomness, one stream per subsystem split off the root seed by name
@@ -41,8 +42,12 @@ struct RandomStreamTests {
     /// replays differently.
     @Test("the generator is xoshiro256** seeded by SplitMix64 (golden values)")
     func goldenSequence() {
-        #expect(Self.draws(RandomStream(seed: 0), 3) == [0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0])
-        #expect(Self.draws(RandomStream(rootSeed: 42, subsystem: "frame-loss"), 3)
+        #expect(
+            Self.draws(RandomStream(seed: 0), 3) == [
+                0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0,
+            ])
+        #expect(
+            Self.draws(RandomStream(rootSeed: 42, subsystem: "frame-loss"), 3)
                 == [0x2DAD_13C5_BE0E_FE14, 0x1B62_AA92_1680_687E, 0xB00B_6E28_C6C6_E580])
     }
 
@@ -151,7 +156,8 @@ struct RandomStreamTests {
     func uniformInDegenerateRanges() {
         var stream = RandomStream(seed: 12)
         #expect((0..<50).allSatisfy { _ in stream.uniform(in: 5...5) == 5 })
-        var negative = false, positive = false
+        var negative = false
+        var positive = false
         for _ in 0..<200 {
             let v = stream.uniform(in: Int64.min...Int64.max)
             if v < 0 { negative = true } else { positive = true }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Engine
 
 /// The subsystem names are part of every recorded run: a seed replays the same only while each

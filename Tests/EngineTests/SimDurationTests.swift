@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Engine
 
 /// Durations in scenario files: a non-negative decimal and a unit. The simulator keeps integer
@@ -39,21 +40,21 @@ struct SimDurationTests {
     }
 
     static let invalid: [String] = [
-        "1.1",            // no unit
-        "s",              // no number
-        "-1s",            // negative
+        "1.1",  // no unit
+        "s",  // no number
+        "-1s",  // negative
         "1.0000000001s",  // finer than a nanosecond
-        "1e3s",           // exponent notation
-        "",               // nothing
-        "1.s",            // empty fraction
-        ".5s",            // empty whole part
+        "1e3s",  // exponent notation
+        "",  // nothing
+        "1.s",  // empty fraction
+        ".5s",  // empty whole part
         "1..1s",
         "+1s",
         "1 s",
         "5sec",
         "1.1.1s",
         "0x10s",
-        "9223372036854775807h", // overflows Int64 nanoseconds
+        "9223372036854775807h",  // overflows Int64 nanoseconds
     ]
 
     @Test("rejects malformed durations", arguments: invalid)

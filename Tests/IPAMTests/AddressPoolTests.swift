@@ -1,6 +1,7 @@
 import Testing
-@testable import IPAM
 import Wire
+
+@testable import IPAM
 
 /// How one `addresses` entry of a pool is read (METALLB-SEMANTICS.md section 1, "Pools"):
 /// a CIDR with its host bits cleared, or a range `a-b` turned into the fewest prefixes that
@@ -9,7 +10,8 @@ import Wire
 struct AddressPoolParseTests {
     @Test("a range becomes the minimal ascending list of prefixes (.120-.122 = .120/31 + .122/32)")
     func rangeSummarised() throws {
-        #expect(try AddressPool.parseAddresses("10.200.200.120-10.200.200.122")
+        #expect(
+            try AddressPool.parseAddresses("10.200.200.120-10.200.200.122")
                 == [cidr("10.200.200.120/31"), cidr("10.200.200.122/32")])
     }
 
@@ -65,7 +67,9 @@ struct AddressPoolParseTests {
         #expect(parse(entry) == .success([cidr("10.200.200.120/31"), cidr("10.200.200.122/32")]))
     }
 
-    static let invalidCIDRs: [String] = ["10.0.0.0/33", "banana", "10.0.0.1", "10.0.0.0/", "10.0.0/24", "10.0.0.256/24", ""]
+    static let invalidCIDRs: [String] = [
+        "10.0.0.0/33", "banana", "10.0.0.1", "10.0.0.0/", "10.0.0/24", "10.0.0.256/24", "",
+    ]
 
     @Test("an entry without a dash that is no CIDR: invalid CIDR \"X\"", arguments: invalidCIDRs)
     func invalidCIDR(entry: String) {
@@ -81,7 +85,10 @@ struct AddressPoolParseTests {
         (" x -10.0.0.5", #"invalid IP range " x -10.0.0.5": invalid start IP " x ""#),
         ("10.0.0.1-10.0.0", #"invalid IP range "10.0.0.1-10.0.0": invalid end IP "10.0.0""#),
         ("10.0.0.1-", #"invalid IP range "10.0.0.1-": invalid end IP """#),
-        ("10.0.0.1-10.0.0.2-10.0.0.3", #"invalid IP range "10.0.0.1-10.0.0.2-10.0.0.3": invalid end IP "10.0.0.2-10.0.0.3""#),
+        (
+            "10.0.0.1-10.0.0.2-10.0.0.3",
+            #"invalid IP range "10.0.0.1-10.0.0.2-10.0.0.3": invalid end IP "10.0.0.2-10.0.0.3""#
+        ),
         ("10.0.0.1-10.0.0.0/24", #"invalid IP range "10.0.0.1-10.0.0.0/24": invalid end IP "10.0.0.0/24""#),
     ]
 
@@ -94,13 +101,15 @@ struct AddressPoolParseTests {
     func startAfterEnd() {
         let error = failure(parse("10.0.0.5-10.0.0.1"))
         #expect(error == .rangeStartAfterEnd("10.0.0.5-10.0.0.1", start: ip("10.0.0.5"), end: ip("10.0.0.1")))
-        #expect(error?.description
+        #expect(
+            error?.description
                 == #"invalid IP range "10.0.0.5-10.0.0.1": start IP "10.0.0.5" is after the end IP "10.0.0.1""#)
     }
 
     @Test("start after end quotes the parsed addresses, without the padding")
     func startAfterEndPadded() {
-        #expect(failure(parse("10.0.0.5 - 10.0.0.1"))?.description
+        #expect(
+            failure(parse("10.0.0.5 - 10.0.0.1"))?.description
                 == #"invalid IP range "10.0.0.5 - 10.0.0.1": start IP "10.0.0.5" is after the end IP "10.0.0.1""#)
     }
 
@@ -127,14 +136,16 @@ struct PoolValidationTests {
         let pools = [AddressPool(name: "a", cidrs: [cidr("10.0.0.0/24"), cidr("10.0.0.128/25")])]
         let error = failure(validate(pools))
         #expect(error == .overlap(cidr: cidr("10.0.0.128/25"), pool: "a", existing: cidr("10.0.0.0/24")))
-        #expect(error?.description
+        #expect(
+            error?.description
                 == #"CIDR "10.0.0.128/25" in pool "a" overlaps with already defined CIDR "10.0.0.0/24""#)
     }
 
     @Test("the same CIDR twice in one pool is an overlap")
     func duplicateCIDRInsidePool() {
         let pools = [AddressPool(name: "a", cidrs: [cidr("10.0.0.0/30"), cidr("10.0.0.0/30")])]
-        #expect(failure(validate(pools))?.description
+        #expect(
+            failure(validate(pools))?.description
                 == #"CIDR "10.0.0.0/30" in pool "a" overlaps with already defined CIDR "10.0.0.0/30""#)
     }
 
@@ -144,7 +155,8 @@ struct PoolValidationTests {
             AddressPool(name: "first", cidrs: [cidr("10.0.0.0/24")]),
             AddressPool(name: "second", cidrs: [cidr("192.168.0.0/24"), cidr("10.0.0.5/32")]),
         ]
-        #expect(failure(validate(pools))?.description
+        #expect(
+            failure(validate(pools))?.description
                 == #"CIDR "10.0.0.5/32" in pool "second" overlaps with already defined CIDR "10.0.0.0/24""#)
     }
 
@@ -154,7 +166,8 @@ struct PoolValidationTests {
             AddressPool(name: "small", cidrs: [cidr("10.0.0.5/32")]),
             AddressPool(name: "big", cidrs: [cidr("10.0.0.0/24")]),
         ]
-        #expect(failure(validate(pools))?.description
+        #expect(
+            failure(validate(pools))?.description
                 == #"CIDR "10.0.0.0/24" in pool "big" overlaps with already defined CIDR "10.0.0.5/32""#)
     }
 

@@ -1,7 +1,8 @@
 import PropertyBased
 import Testing
-@testable import IPAM
 import Wire
+
+@testable import IPAM
 
 /// Properties of the allocator over random pools, services and operation sequences: what
 /// must hold whatever happens (METALLB-SEMANTICS.md section 1).
@@ -13,8 +14,9 @@ struct AllocatorPropertyTests {
         [
             pool("a", ["10.0.0.254/31", "10.0.1.0/30"], avoidBuggyIPs: variant % 2 == 0),
             pool("b", ["fd00::/126", "10.0.2.0/31"]),
-            pool("c", ["10.0.3.0/30"], autoAssign: variant % 3 != 0,
-                 serviceAllocation: ServiceAllocation(priority: variant % 4, namespaces: ["pinned"])),
+            pool(
+                "c", ["10.0.3.0/30"], autoAssign: variant % 3 != 0,
+                serviceAllocation: ServiceAllocation(priority: variant % 4, namespaces: ["pinned"])),
         ]
     }
 
@@ -26,18 +28,25 @@ struct AllocatorPropertyTests {
         case release(service: Int)
         case reload(variant: Int)
 
-        static let addresses = ["10.0.0.254", "10.0.0.255", "10.0.1.0", "10.0.1.3", "fd00::1", "10.0.2.1", "10.0.3.2", "10.9.9.9"]
+        static let addresses = [
+            "10.0.0.254", "10.0.0.255", "10.0.1.0", "10.0.1.3", "fd00::1", "10.0.2.1", "10.0.3.2", "10.9.9.9",
+        ]
 
         init(_ code: Int) {
-            let service = code % 7, sharing = (code / 7) % 3, port = 80 + (code / 21) % 3
+            let service = code % 7
+            let sharing = (code / 7) % 3
+            let port = 80 + (code / 21) % 3
             switch (code / 63) % 6 {
             case 0, 1:
                 let families: [ServiceIPFamily] = [.ipv4, .ipv6, .dualStack]
-                self = .allocate(service: service, sharing: sharing, port: port, family: families[(code / 378) % 3],
-                                 namespace: (code / 1134) % 2)
+                self = .allocate(
+                    service: service, sharing: sharing, port: port, family: families[(code / 378) % 3],
+                    namespace: (code / 1134) % 2)
             case 2: self = .fromPool(service: service, pool: ["a", "b", "c", "zzz"][(code / 378) % 4])
-            case 3: self = .request(service: service, sharing: sharing, port: port,
-                                    address: Operation.addresses[(code / 378) % Operation.addresses.count])
+            case 3:
+                self = .request(
+                    service: service, sharing: sharing, port: port,
+                    address: Operation.addresses[(code / 378) % Operation.addresses.count])
             case 4: self = .release(service: service)
             default: self = .reload(variant: (code / 378) % 12)
             }
@@ -45,33 +54,37 @@ struct AllocatorPropertyTests {
 
         var description: String {
             switch self {
-            case let .allocate(s, k, p, f, n): return "allocate s\(s) key\(k) TCP/\(p) \(f) ns\(n)"
-            case let .fromPool(s, pool): return "fromPool s\(s) \(pool)"
-            case let .request(s, k, p, a): return "request s\(s) key\(k) TCP/\(p) \(a)"
-            case let .release(s): return "release s\(s)"
-            case let .reload(v): return "reload \(v)"
+            case .allocate(let s, let k, let p, let f, let n): return "allocate s\(s) key\(k) TCP/\(p) \(f) ns\(n)"
+            case .fromPool(let s, let pool): return "fromPool s\(s) \(pool)"
+            case .request(let s, let k, let p, let a): return "request s\(s) key\(k) TCP/\(p) \(a)"
+            case .release(let s): return "release s\(s)"
+            case .reload(let v): return "reload \(v)"
             }
         }
     }
 
-    static func claim(_ service: Int, sharing: Int = 0, port: Int = 80, family: ServiceIPFamily = .ipv4,
-                      namespace: Int = 0) -> ServiceClaim {
+    static func claim(
+        _ service: Int, sharing: Int = 0, port: Int = 80, family: ServiceIPFamily = .ipv4,
+        namespace: Int = 0
+    ) -> ServiceClaim {
         let ns = namespace == 0 ? "default" : "pinned"
-        return ServiceClaim(key: "\(ns)/s\(service)", namespace: ns,
-                            ports: [ServicePortKey(protocol: "TCP", port: port)],
-                            sharing: SharingKey(sharing: sharing == 0 ? "" : "key\(sharing)"),
-                            family: family, familyPolicy: family == .dualStack ? .preferDualStack : .singleStack)
+        return ServiceClaim(
+            key: "\(ns)/s\(service)", namespace: ns,
+            ports: [ServicePortKey(protocol: "TCP", port: port)],
+            sharing: SharingKey(sharing: sharing == 0 ? "" : "key\(sharing)"),
+            family: family, familyPolicy: family == .dualStack ? .preferDualStack : .singleStack)
     }
 
     static func apply(_ operation: Operation, to allocator: inout Allocator) {
         switch operation {
-        case let .allocate(s, k, p, f, n): _ = try? allocator.allocate(claim(s, sharing: k, port: p, family: f, namespace: n))
-        case let .fromPool(s, name): _ = try? allocator.allocate(claim(s), fromPool: name)
-        case let .request(s, k, p, a): _ = try? allocator.assign(claim(s, sharing: k, port: p), [ip(a)])
-        case let .release(s):
+        case .allocate(let s, let k, let p, let f, let n):
+            _ = try? allocator.allocate(claim(s, sharing: k, port: p, family: f, namespace: n))
+        case .fromPool(let s, let name): _ = try? allocator.allocate(claim(s), fromPool: name)
+        case .request(let s, let k, let p, let a): _ = try? allocator.assign(claim(s, sharing: k, port: p), [ip(a)])
+        case .release(let s):
             allocator.unassign("default/s\(s)")
             allocator.unassign("pinned/s\(s)")
-        case let .reload(v): try? allocator.setPools(pools(v))
+        case .reload(let v): try? allocator.setPools(pools(v))
         }
     }
 
@@ -89,14 +102,19 @@ struct AllocatorPropertyTests {
             }
             if let pool, let rule = allocator.resolvedAllocations[pool.name] {
                 let namespace = String(service.split(separator: "/")[0])
-                #expect(rule.admits(namespace: namespace, labels: [:]), "\(service) in pinned pool \(pool.name); \(operations)")
+                #expect(
+                    rule.admits(namespace: namespace, labels: [:]),
+                    "\(service) in pinned pool \(pool.name); \(operations)")
             }
         }
         for (ip, holders) in byAddress where holders.count > 1 {
             for i in holders.indices {
                 for j in holders.indices where j > i {
-                    let (a, x) = holders[i], (b, y) = holders[j]
-                    #expect(x.sharing.allowsSharing(with: y.sharing), "\(a) and \(b) share \(ip) without matching keys; \(operations)")
+                    let (a, x) = holders[i]
+                    let (b, y) = holders[j]
+                    #expect(
+                        x.sharing.allowsSharing(with: y.sharing),
+                        "\(a) and \(b) share \(ip) without matching keys; \(operations)")
                     #expect(Set(x.ports).isDisjoint(with: y.ports), "\(a) and \(b) collide on \(ip); \(operations)")
                 }
             }
@@ -142,7 +160,10 @@ struct AllocatorPropertyTests {
             walk: for prefix in allocator.pools[0].cidrs where prefix.family == .ipv4 {
                 var address: IPAddress? = prefix.first
                 while let current = address, prefix.contains(current) {
-                    if (try? allocator.checkSharing(probe, current)) != nil { expected = current; break walk }
+                    if (try? allocator.checkSharing(probe, current)) != nil {
+                        expected = current
+                        break walk
+                    }
                     address = current.next
                 }
             }

@@ -1,6 +1,7 @@
 import Testing
-@testable import IPAM
 import Wire
+
+@testable import IPAM
 
 /// The controller's allocator (METALLB-SEMANTICS.md section 1, "Order", "avoidBuggyIPs",
 /// "Which pool").
@@ -10,7 +11,7 @@ struct AllocatorTests {
     func firstFreeInDeclarationOrder() throws {
         // Declared out of numeric order on purpose: declaration order decides, not address order.
         var allocator = try Allocator(pools: [
-            AddressPool(name: "p", cidrs: [cidr("10.0.1.0/30"), cidr("10.0.0.0/31")]),
+            AddressPool(name: "p", cidrs: [cidr("10.0.1.0/30"), cidr("10.0.0.0/31")])
         ])
         let got = (0..<6).map { allocator.addressFor("default/s\($0)") }
         #expect(got == ["10.0.1.0", "10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.0.0", "10.0.0.1"])
@@ -36,15 +37,18 @@ struct AllocatorTests {
     @Test("the range .120-.122 hands out .120, .121, .122 in order")
     func rangePoolOrder() throws {
         var allocator = try Allocator(pools: [
-            AddressPool(name: "default", cidrs: try AddressPool.parseAddresses("10.200.200.120-10.200.200.122")),
+            AddressPool(name: "default", cidrs: try AddressPool.parseAddresses("10.200.200.120-10.200.200.122"))
         ])
-        #expect((0..<3).map { allocator.addressFor("default/s\($0)") } == ["10.200.200.120", "10.200.200.121", "10.200.200.122"])
+        #expect(
+            (0..<3).map { allocator.addressFor("default/s\($0)") } == [
+                "10.200.200.120", "10.200.200.121", "10.200.200.122",
+            ])
     }
 
     @Test("avoidBuggyIPs skips .0 and .255 of a /24 and keeps .254: 254 addresses")
     func avoidBuggyOnSlash24() throws {
         var allocator = try Allocator(pools: [
-            AddressPool(name: "p", cidrs: [cidr("10.0.0.0/24")], avoidBuggyIPs: true),
+            AddressPool(name: "p", cidrs: [cidr("10.0.0.0/24")], avoidBuggyIPs: true)
         ])
         var got: [String?] = []
         for i in 0..<254 { got.append(allocator.addressFor("default/s\(i)")) }
@@ -58,7 +62,7 @@ struct AllocatorTests {
     @Test("avoidBuggyIPs loses two addresses per /24 of a /23")
     func avoidBuggyOnSlash23() throws {
         var allocator = try Allocator(pools: [
-            AddressPool(name: "p", cidrs: [cidr("10.0.0.0/23")], avoidBuggyIPs: true),
+            AddressPool(name: "p", cidrs: [cidr("10.0.0.0/23")], avoidBuggyIPs: true)
         ])
         var got = Set<String>()
         while let address = allocator.addressFor("default/s\(got.count)") { got.insert(address) }
@@ -69,18 +73,20 @@ struct AllocatorTests {
     @Test("avoidBuggyIPs on a small prefix loses only an end that is .0 or .255")
     func avoidBuggyOnSmallPrefix() throws {
         var allocator = try Allocator(pools: [
-            AddressPool(name: "p", cidrs: [cidr("10.0.0.252/30")], avoidBuggyIPs: true),
+            AddressPool(name: "p", cidrs: [cidr("10.0.0.252/30")], avoidBuggyIPs: true)
         ])
-        #expect((0..<4).map { allocator.addressFor("default/s\($0)") } == ["10.0.0.252", "10.0.0.253", "10.0.0.254", nil])
+        #expect(
+            (0..<4).map { allocator.addressFor("default/s\($0)") } == ["10.0.0.252", "10.0.0.253", "10.0.0.254", nil])
     }
 
     static let buggyRequests = ["10.0.0.0", "10.0.0.255"]
 
     @Test("requesting .0 or .255 from an avoidBuggyIPs pool: \"X\" is not allowed in config", arguments: buggyRequests)
     func avoidBuggyRefusesRequest(address: String) throws {
-        var allocator = try Allocator(pools: [
-            AddressPool(name: "p", cidrs: [cidr("10.0.0.0/24")], avoidBuggyIPs: true),
-        ], semantics: .v0_9_4)
+        var allocator = try Allocator(
+            pools: [
+                AddressPool(name: "p", cidrs: [cidr("10.0.0.0/24")], avoidBuggyIPs: true)
+            ], semantics: .v0_9_4)
         let error = allocator.tryAssign("default/a", ip: address).failureValue
         #expect(error?.description == "\"\(address)\" is not allowed in config")
         #expect(allocator.assignment(of: "default/a") == nil)
@@ -89,9 +95,10 @@ struct AllocatorTests {
     @Test("requesting .254 from an avoidBuggyIPs pool works")
     func avoidBuggyAllowsDot254() throws {
         var allocator = try Allocator(pools: [
-            AddressPool(name: "p", cidrs: [cidr("10.0.0.0/24")], avoidBuggyIPs: true),
+            AddressPool(name: "p", cidrs: [cidr("10.0.0.0/24")], avoidBuggyIPs: true)
         ])
-        #expect(allocator.tryAssign("default/a", ip: "10.0.0.254") == .success(Assignment(ip: ip("10.0.0.254"), pool: "p")))
+        #expect(
+            allocator.tryAssign("default/a", ip: "10.0.0.254") == .success(Assignment(ip: ip("10.0.0.254"), pool: "p")))
     }
 
     /// v0.9.4 quotes the one address; current quotes the list, Go's `%q` of a `[]net.IP`.
@@ -102,7 +109,8 @@ struct AllocatorTests {
 
     @Test("requesting an address outside every pool is not allowed in config", arguments: outsideMessages)
     func requestOutsidePools(semantics: Allocator.Semantics, message: String) throws {
-        var allocator = try Allocator(pools: [AddressPool(name: "p", cidrs: [cidr("10.0.0.0/24")])], semantics: semantics)
+        var allocator = try Allocator(
+            pools: [AddressPool(name: "p", cidrs: [cidr("10.0.0.0/24")])], semantics: semantics)
         #expect(allocator.tryAssign("default/a", ip: "10.9.9.9").failureValue?.description == message)
     }
 
@@ -121,17 +129,21 @@ struct AllocatorTests {
     @Test("an autoAssign=false pool is usable through the pool annotation")
     func autoAssignFalseViaAnnotation() throws {
         var allocator = try Allocator(pools: [
-            AddressPool(name: "manual", cidrs: [cidr("10.0.0.0/30")], autoAssign: false),
+            AddressPool(name: "manual", cidrs: [cidr("10.0.0.0/30")], autoAssign: false)
         ])
-        #expect(allocator.tryAssign("default/x", pool: "manual") == .success(Assignment(ip: ip("10.0.0.0"), pool: "manual")))
+        #expect(
+            allocator.tryAssign("default/x", pool: "manual") == .success(Assignment(ip: ip("10.0.0.0"), pool: "manual"))
+        )
     }
 
     @Test("an autoAssign=false pool is usable by requesting one of its addresses")
     func autoAssignFalseViaRequestedIP() throws {
         var allocator = try Allocator(pools: [
-            AddressPool(name: "manual", cidrs: [cidr("10.0.0.0/30")], autoAssign: false),
+            AddressPool(name: "manual", cidrs: [cidr("10.0.0.0/30")], autoAssign: false)
         ])
-        #expect(allocator.tryAssign("default/x", ip: "10.0.0.2") == .success(Assignment(ip: ip("10.0.0.2"), pool: "manual")))
+        #expect(
+            allocator.tryAssign("default/x", ip: "10.0.0.2") == .success(Assignment(ip: ip("10.0.0.2"), pool: "manual"))
+        )
     }
 
     @Test("the pool annotation takes addresses only from that pool")
@@ -154,10 +166,11 @@ struct AllocatorTests {
 
     @Test("a full annotated pool: no available IPs in pool \"P\", even when others have room")
     func annotatedPoolExhausted() throws {
-        var allocator = try Allocator(pools: [
-            AddressPool(name: "tiny", cidrs: [cidr("10.0.0.7/32")]),
-            AddressPool(name: "roomy", cidrs: [cidr("10.1.0.0/24")]),
-        ], semantics: .v0_9_4)
+        var allocator = try Allocator(
+            pools: [
+                AddressPool(name: "tiny", cidrs: [cidr("10.0.0.7/32")]),
+                AddressPool(name: "roomy", cidrs: [cidr("10.1.0.0/24")]),
+            ], semantics: .v0_9_4)
         #expect(allocator.addressFor("default/x", pool: "tiny") == "10.0.0.7")
         let error = allocator.tryAssign("default/y", pool: "tiny").failureValue
         #expect(error == .noAvailableIPsInPool("tiny", quoted: true))
@@ -219,11 +232,14 @@ struct AllocatorTests {
     /// A service without a sharing key holds its address alone. MetalLB reports the clash of
     /// sharing keys (METALLB-SEMANTICS.md section 1, "Sharing": the empty key never shares),
     /// naming the requester and the other service(s) on the address.
-    @Test("a requested address held by another service: can't change sharing key for \"ns/name\", address also in use by ns/other")
+    @Test(
+        "a requested address held by another service: can't change sharing key for \"ns/name\", address also in use by ns/other"
+    )
     func requestedHeldByOtherWording() throws {
         var allocator = try Allocator(pools: [AddressPool(name: "a", cidrs: [cidr("10.0.0.0/24")])])
         #expect(allocator.addressFor("default/x", ip: "10.0.0.9") == "10.0.0.9")
-        #expect(allocator.tryAssign("default/y", ip: "10.0.0.9").failureValue?.description
+        #expect(
+            allocator.tryAssign("default/y", ip: "10.0.0.9").failureValue?.description
                 == #"can't change sharing key for "default/y", address also in use by default/x"#)
     }
 

@@ -1,6 +1,7 @@
 import Testing
-@testable import IPAM
 import Wire
+
+@testable import IPAM
 
 /// The free-space index behind allocation without walking.
 @Suite("FreeAddresses")
@@ -8,7 +9,9 @@ struct FreeAddressesTests {
     @Test("avoidBuggyIPs cuts .255/.0 out at every /24 boundary")
     func buggyCut() {
         let free = FreeAddresses(prefix: cidr("10.0.0.0/23"), avoidBuggyIPs: true)
-        let text = free.intervals.map { "\(IPAddress(family: .ipv4, value: $0.lowerBound))-\(IPAddress(family: .ipv4, value: $0.upperBound))" }
+        let text = free.intervals.map {
+            "\(IPAddress(family: .ipv4, value: $0.lowerBound))-\(IPAddress(family: .ipv4, value: $0.upperBound))"
+        }
         #expect(text == ["10.0.0.1-10.0.0.254", "10.0.1.1-10.0.1.254"])
     }
 

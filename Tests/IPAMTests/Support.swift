@@ -1,5 +1,6 @@
-@testable import IPAM
 import Wire
+
+@testable import IPAM
 
 /// `10.0.0.1` or `2001:db8::1` as an address; traps on a typo in a test.
 func ip(_ text: String) -> IPAddress {
@@ -14,13 +15,16 @@ func cidr(_ text: String) -> IPPrefix {
 }
 
 /// A pool from `addresses` entries as a manifest writes them.
-func pool(_ name: String, _ entries: [String], avoidBuggyIPs: Bool = false, autoAssign: Bool = true,
-          serviceAllocation: ServiceAllocation? = nil) -> AddressPool {
+func pool(
+    _ name: String, _ entries: [String], avoidBuggyIPs: Bool = false, autoAssign: Bool = true,
+    serviceAllocation: ServiceAllocation? = nil
+) -> AddressPool {
     let prefixes = entries.flatMap { entry in
         (try? AddressPool.parseAddresses(entry)) ?? { fatalError("bad test entry \(entry)") }()
     }
-    return AddressPool(name: name, cidrs: prefixes, avoidBuggyIPs: avoidBuggyIPs, autoAssign: autoAssign,
-                       serviceAllocation: serviceAllocation)
+    return AddressPool(
+        name: name, cidrs: prefixes, avoidBuggyIPs: avoidBuggyIPs, autoAssign: autoAssign,
+        serviceAllocation: serviceAllocation)
 }
 
 /// `parseAddresses` as a value, so tests can compare results and error texts.
@@ -30,26 +34,32 @@ func parse(_ entry: String) -> Result<[IPPrefix], PoolConfigError> {
 
 /// `validatePools` as a value.
 func validate(_ pools: [AddressPool]) -> Result<Void, PoolConfigError> {
-    do { try validatePools(pools); return .success(()) } catch { return .failure(error) }
+    do {
+        try validatePools(pools)
+        return .success(())
+    } catch { return .failure(error) }
 }
 
 /// The error a result holds, if any.
 func failure<T>(_ result: Result<T, PoolConfigError>) -> PoolConfigError? {
-    if case let .failure(error) = result { return error }
+    if case .failure(let error) = result { return error }
     return nil
 }
 
 /// A TCP/80 service in `default` with a sharing key, backend key and families.
-func claim(_ name: String, sharing: String = "", backend: String = "", ports: [String] = ["TCP/80"],
-           family: ServiceIPFamily = .ipv4, policy: IPFamilyPolicy = .singleStack,
-           namespace: String = "default", labels: [String: String] = [:]) -> ServiceClaim {
+func claim(
+    _ name: String, sharing: String = "", backend: String = "", ports: [String] = ["TCP/80"],
+    family: ServiceIPFamily = .ipv4, policy: IPFamilyPolicy = .singleStack,
+    namespace: String = "default", labels: [String: String] = [:]
+) -> ServiceClaim {
     let key = name.contains("/") ? name : "\(namespace)/\(name)"
-    return ServiceClaim(key: key, namespace: String(key.split(separator: "/")[0]), labels: labels,
-                        ports: ports.map { text in
-                            let parts = text.split(separator: "/")
-                            return ServicePortKey(protocol: String(parts[0]), port: Int(parts[1])!)
-                        },
-                        sharing: SharingKey(sharing: sharing, backend: backend), family: family, familyPolicy: policy)
+    return ServiceClaim(
+        key: key, namespace: String(key.split(separator: "/")[0]), labels: labels,
+        ports: ports.map { text in
+            let parts = text.split(separator: "/")
+            return ServicePortKey(protocol: String(parts[0]), port: Int(parts[1])!)
+        },
+        sharing: SharingKey(sharing: sharing, backend: backend), family: family, familyPolicy: policy)
 }
 
 extension Allocator {
@@ -93,7 +103,7 @@ extension Assignment {
 
 extension Result {
     var failureValue: Failure? {
-        if case let .failure(error) = self { return error }
+        if case .failure(let error) = self { return error }
         return nil
     }
 }

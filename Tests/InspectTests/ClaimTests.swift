@@ -13,8 +13,12 @@ struct ClaimTests {
             (5.00005, Net.reply(mac: Net.nodeA)),
         ])
         let history = try #require(analysis.history(.v4(Net.vip)))
-        #expect(history.claims == [ClaimInterval(mac: Net.nodeA, first: s(1), last: s(5.00005), firstFrame: 1, lastFrame: 4,
-                                                 count: 3, kinds: [.arpReply, .gratuitousARP])])
+        #expect(
+            history.claims == [
+                ClaimInterval(
+                    mac: Net.nodeA, first: s(1), last: s(5.00005), firstFrame: 1, lastFrame: 4,
+                    count: 3, kinds: [.arpReply, .gratuitousARP])
+            ])
         #expect(history.changes.isEmpty && history.conflicts.isEmpty && history.unanswered.isEmpty)
         #expect(history.claimCount == 3 && history.requestCount == 1)
         // The client's request also says where the client is, but that is not a claim.
@@ -33,7 +37,9 @@ struct ClaimTests {
         let history = try #require(analysis.history(.v4(Net.vip)))
         #expect(history.claims.map(\.mac) == [Net.nodeA, Net.nodeB])
         #expect(history.claims.map(\.first) == [s(1), s(14.5)] && history.claims.map(\.last) == [s(8), s(15.6)])
-        #expect(history.changes == [MACChange(time: s(14.5), from: Net.nodeA, to: Net.nodeB, gap: s(6.5), returning: false)])
+        #expect(
+            history.changes == [MACChange(time: s(14.5), from: Net.nodeA, to: Net.nodeB, gap: s(6.5), returning: false)]
+        )
         #expect(history.conflicts.isEmpty, "a failover is not a conflict")
     }
 
@@ -72,6 +78,7 @@ struct ClaimTests {
 
     @Test func anEmptyCaptureHasNoTimesAndNoAddresses() {
         let analysis = CaptureAnalyzer().analysis()
-        #expect(analysis.start == nil && analysis.end == nil && analysis.addresses.isEmpty && analysis.counts.frames == 0)
+        #expect(
+            analysis.start == nil && analysis.end == nil && analysis.addresses.isEmpty && analysis.counts.frames == 0)
     }
 }

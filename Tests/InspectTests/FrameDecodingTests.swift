@@ -18,7 +18,10 @@ struct FrameDecodingTests {
         ])
         let history = try #require(analysis.history(.v6(Net.vip6)))
         #expect(history.claims.map(\.mac) == [Net.nodeA, Net.nodeB])
-        #expect(history.claims.map(\.kinds) == [[.solicitedAdvertisement], [.solicitedAdvertisement, .unsolicitedAdvertisement]])
+        #expect(
+            history.claims.map(\.kinds) == [
+                [.solicitedAdvertisement], [.solicitedAdvertisement, .unsolicitedAdvertisement],
+            ])
         #expect(history.requestCount == 1 && history.unanswered.isEmpty)
         #expect(analysis.counts.claims == 3 && analysis.counts.requests == 1)
     }
@@ -30,8 +33,12 @@ struct FrameDecodingTests {
             (4.0, Net.advertisement(ethernetSource: Net.nodeB, option: Net.nodeB)),
         ])
         let history = try #require(analysis.history(.v6(Net.vip6)))
-        #expect(history.unanswered == [UnansweredStretch(from: s(2), lastRequest: s(2), answeredAt: s(4), duration: s(2),
-                                                         requests: 1, askers: [Net.client])])
+        #expect(
+            history.unanswered == [
+                UnansweredStretch(
+                    from: s(2), lastRequest: s(2), answeredAt: s(4), duration: s(2),
+                    requests: 1, askers: [Net.client])
+            ])
         #expect(analysis.counts.unrelated == 1)
     }
 
@@ -60,14 +67,18 @@ struct FrameDecodingTests {
     }
 
     @Test func everyTruncationOfAClaimIsCountedAndSkippedNeverMisread() {
-        let frames = [Net.reply(mac: Net.nodeA), Net.tagged(Net.gratuitous(mac: Net.nodeB), vlans: [5]),
-                      Net.advertisement(ethernetSource: Net.nodeA, option: Net.nodeA), Net.solicitation()]
+        let frames = [
+            Net.reply(mac: Net.nodeA), Net.tagged(Net.gratuitous(mac: Net.nodeB), vlans: [5]),
+            Net.advertisement(ethernetSource: Net.nodeA, option: Net.nodeA), Net.solicitation(),
+        ]
         for frame in frames {
             // Ethernet padding after a 42-byte ARP packet (46 tagged) is not needed.
             let needed = frame[12] == 0x81 ? 46 : frame[12] == 0x08 ? 42 : frame.count
             for length in 0..<needed {
                 var analyzer = CaptureAnalyzer()
-                analyzer.add(CapturedFrame(timestampNanoseconds: 0, originalLength: frame.count, bytes: Array(frame.prefix(length))))
+                analyzer.add(
+                    CapturedFrame(
+                        timestampNanoseconds: 0, originalLength: frame.count, bytes: Array(frame.prefix(length))))
                 let analysis = analyzer.analysis()
                 #expect(analysis.counts.truncated == 1, "a frame cut to \(length) of \(frame.count) bytes")
                 #expect(analysis.counts.firstTruncated?.frame == 1)
@@ -79,16 +90,20 @@ struct FrameDecodingTests {
 
     @Test func aClaimCutOnlyInItsPaddingIsStillUsed() throws {
         var analyzer = CaptureAnalyzer()
-        analyzer.add(CapturedFrame(timestampNanoseconds: 0, originalLength: 60, bytes: Array(Net.reply(mac: Net.nodeA).prefix(42))))
+        analyzer.add(
+            CapturedFrame(
+                timestampNanoseconds: 0, originalLength: 60, bytes: Array(Net.reply(mac: Net.nodeA).prefix(42))))
         let analysis = analyzer.analysis()
         #expect(analysis.counts.cutBySnapLength == 1 && analysis.counts.truncated == 0 && analysis.counts.claims == 1)
     }
 
     @Test func otherProtocolsCutShortAreNotCountedAsTruncated() {
         // An IPv4/TCP frame and an ICMPv6 echo request, cut short by a snapshot length.
-        let tcp = EthernetFrame.ipv4TCP(destination: Net.nodeA, source: Net.client, ipSource: Net.clientIP, ipDestination: Net.vip,
-                                        tcp: TCPHeader(sourcePort: 40000, destinationPort: 80, sequenceNumber: 1,
-                                                       acknowledgmentNumber: 0, flags: .syn, window: 64240))
+        let tcp = EthernetFrame.ipv4TCP(
+            destination: Net.nodeA, source: Net.client, ipSource: Net.clientIP, ipDestination: Net.vip,
+            tcp: TCPHeader(
+                sourcePort: 40000, destinationPort: 80, sequenceNumber: 1,
+                acknowledgmentNumber: 0, flags: .syn, window: 64240))
         var echo = Net.solicitation()
         echo[EthernetHeader.length + IPv6Header.length] = 128
         let analysis = analyse([(1.0, Array(tcp.prefix(20))), (1.0, Array(echo.prefix(56)))])
@@ -113,7 +128,8 @@ struct FrameDecodingTests {
     /// `tcpdump -i any` writes Linux cooked headers: the same ARP or NDP payload behind a
     /// 16-byte (SLL) or 20-byte (SLL2) pseudo-header that names the protocol and the sender.
     static func cooked(_ ethernetFrame: [UInt8], version: Int) -> [UInt8] {
-        let source = Array(ethernetFrame[6..<12]), protocolType = Array(ethernetFrame[12..<14])
+        let source = Array(ethernetFrame[6..<12])
+        let protocolType = Array(ethernetFrame[12..<14])
         let payload = Array(ethernetFrame[14...])
         if version == 1 {
             // packet type 0 (to us), ARPHRD_ETHER, address length 6, address padded to 8.
@@ -126,17 +142,22 @@ struct FrameDecodingTests {
     @Test(arguments: [(Int32(113), 1), (Int32(276), 2)])
     func linuxCookedCapturesAreDecodedLikeEthernet(_ linkType: Int32, _ version: Int) {
         var analyzer = CaptureAnalyzer()
-        let frames = [Net.reply(mac: Net.nodeA), Net.gratuitous(mac: Net.nodeB), Net.solicitation(),
-                      Net.advertisement(ethernetSource: Net.nodeA, option: nil)]
+        let frames = [
+            Net.reply(mac: Net.nodeA), Net.gratuitous(mac: Net.nodeB), Net.solicitation(),
+            Net.advertisement(ethernetSource: Net.nodeA, option: nil),
+        ]
         for (index, frame) in frames.enumerated() {
-            analyzer.add(CapturedFrame(timestampNanoseconds: Int64(index), linkType: linkType,
-                                       bytes: Self.cooked(frame, version: version)))
+            analyzer.add(
+                CapturedFrame(
+                    timestampNanoseconds: Int64(index), linkType: linkType,
+                    bytes: Self.cooked(frame, version: version)))
         }
         var ethernet = CaptureAnalyzer()
         for (index, frame) in frames.enumerated() {
             ethernet.add(CapturedFrame(timestampNanoseconds: Int64(index), bytes: frame))
         }
-        let cooked = analyzer.analysis(), plain = ethernet.analysis()
+        let cooked = analyzer.analysis()
+        let plain = ethernet.analysis()
         #expect(cooked.counts.undecodedLinkTypes.isEmpty && cooked.counts.skipped == 0)
         #expect(cooked.counts.claims == 3 && cooked.counts.requests == 1)
         // The same claims, with the NA's owner taken from the cooked header's sender address.
@@ -154,13 +175,17 @@ struct FrameDecodingTests {
     @Test func randomBytesNeverCrashTheAnalysis() {
         var generator = SplitMix64(seed: 0x5eed)
         var analyzer = CaptureAnalyzer()
-        let templates = [Net.reply(mac: Net.nodeA), Net.gratuitous(mac: Net.nodeB), Net.solicitation(),
-                         Net.advertisement(ethernetSource: Net.nodeA, option: Net.nodeA),
-                         Net.tagged(Net.reply(mac: Net.nodeA), vlans: [9, 9])]
+        let templates = [
+            Net.reply(mac: Net.nodeA), Net.gratuitous(mac: Net.nodeB), Net.solicitation(),
+            Net.advertisement(ethernetSource: Net.nodeA, option: Net.nodeA),
+            Net.tagged(Net.reply(mac: Net.nodeA), vlans: [9, 9]),
+        ]
         for round in 0..<20_000 {
             var frame = templates[round % templates.count]
             // Flip a few bytes, then keep a random prefix.
-            for _ in 0..<3 { frame[Int(generator.next() % UInt64(frame.count))] = UInt8(truncatingIfNeeded: generator.next()) }
+            for _ in 0..<3 {
+                frame[Int(generator.next() % UInt64(frame.count))] = UInt8(truncatingIfNeeded: generator.next())
+            }
             frame = Array(frame.prefix(Int(generator.next() % UInt64(frame.count + 1))))
             analyzer.add(CapturedFrame(timestampNanoseconds: Int64(generator.next() % 1_000_000_000_000), bytes: frame))
         }

@@ -15,44 +15,59 @@ enum Net {
     static let broadcast = MACAddress(0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
 
     /// `who-has ip tell client`, broadcast.
-    static func request(_ ip: IPv4Address = vip, from asker: MACAddress = client, senderIP: IPv4Address = clientIP) -> [UInt8] {
-        EthernetFrame.arp(ARPPacket(operation: .request, senderHardwareAddress: asker, senderProtocolAddress: senderIP,
-                                    targetHardwareAddress: MACAddress(rawValue: 0), targetProtocolAddress: ip),
-                          destination: broadcast, source: asker)
+    static func request(_ ip: IPv4Address = vip, from asker: MACAddress = client, senderIP: IPv4Address = clientIP)
+        -> [UInt8]
+    {
+        EthernetFrame.arp(
+            ARPPacket(
+                operation: .request, senderHardwareAddress: asker, senderProtocolAddress: senderIP,
+                targetHardwareAddress: MACAddress(rawValue: 0), targetProtocolAddress: ip),
+            destination: broadcast, source: asker)
     }
 
     /// `ip is-at mac`, unicast to the client.
     static func reply(_ ip: IPv4Address = vip, mac: MACAddress) -> [UInt8] {
-        EthernetFrame.arp(ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                                    targetHardwareAddress: client, targetProtocolAddress: clientIP),
-                          destination: client, source: mac)
+        EthernetFrame.arp(
+            ARPPacket(
+                operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                targetHardwareAddress: client, targetProtocolAddress: clientIP),
+            destination: client, source: mac)
     }
 
     /// MetalLB's gratuitous request: `who-has ip tell ip`, broadcast.
     static func gratuitous(_ ip: IPv4Address = vip, mac: MACAddress) -> [UInt8] {
-        EthernetFrame.arp(ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                                    targetHardwareAddress: broadcast, targetProtocolAddress: ip),
-                          destination: broadcast, source: mac)
+        EthernetFrame.arp(
+            ARPPacket(
+                operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                targetHardwareAddress: broadcast, targetProtocolAddress: ip),
+            destination: broadcast, source: mac)
     }
 
-    static func solicitation(_ target: IPv6Address = vip6, from asker: MACAddress = client,
-                             source: IPv6Address = clientIP6) -> [UInt8] {
+    static func solicitation(
+        _ target: IPv6Address = vip6, from asker: MACAddress = client,
+        source: IPv6Address = clientIP6
+    ) -> [UInt8] {
         let options: [NDPOption] = source == .unspecified ? [] : [.sourceLinkLayerAddress(asker)]
-        return EthernetFrame.ndp(.neighborSolicitation(target: target, options: options),
-                                 destination: MACAddress(0x33, 0x33, 0xff, 0, 1, 0x20), source: asker,
-                                 ipSource: source, ipDestination: target.solicitedNodeMulticast)
+        return EthernetFrame.ndp(
+            .neighborSolicitation(target: target, options: options),
+            destination: MACAddress(0x33, 0x33, 0xff, 0, 1, 0x20), source: asker,
+            ipSource: source, ipDestination: target.solicitedNodeMulticast)
     }
 
     /// An advertisement for `target` from `ethernetSource`, with a target link-layer option
     /// naming `option` (none when nil).
-    static func advertisement(_ target: IPv6Address = vip6, ethernetSource: MACAddress, option: MACAddress?,
-                              solicited: Bool = false, hopLimit: UInt8 = 255) -> [UInt8] {
-        let message = NDPMessage.neighborAdvertisement(router: false, solicited: solicited, override: true, target: target,
-                                                       options: option.map { [.targetLinkLayerAddress($0)] } ?? [])
+    static func advertisement(
+        _ target: IPv6Address = vip6, ethernetSource: MACAddress, option: MACAddress?,
+        solicited: Bool = false, hopLimit: UInt8 = 255
+    ) -> [UInt8] {
+        let message = NDPMessage.neighborAdvertisement(
+            router: false, solicited: solicited, override: true, target: target,
+            options: option.map { [.targetLinkLayerAddress($0)] } ?? [])
         let source = IPv6Address.linkLocal(for: ethernetSource)
         let destination = solicited ? clientIP6 : IPv6Address("ff02::1")!
-        var frame = EthernetFrame.ndp(message, destination: broadcast, source: ethernetSource,
-                                      ipSource: source, ipDestination: destination)
+        var frame = EthernetFrame.ndp(
+            message, destination: broadcast, source: ethernetSource,
+            ipSource: source, ipDestination: destination)
         frame[EthernetHeader.length + 7] = hopLimit
         return frame
     }

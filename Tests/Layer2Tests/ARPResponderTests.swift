@@ -1,6 +1,7 @@
 import Testing
-@testable import Layer2
 import Wire
+
+@testable import Layer2
 
 /// The ARP responder (METALLB-SEMANTICS.md section 4, "ARP reply"): answer a request that is
 /// broadcast or sent to this interface's MAC, asking for an address this node announces;
@@ -64,8 +65,9 @@ struct ARPResponderTests {
     @Test("a request unicast to the interface's own MAC is answered")
     func unicastToOwnMAC() throws {
         let announcer = Self.announcing()
-        let request = arpRequest(from: Self.clientMAC, ip: Self.clientIP, for: vip,
-                                 to: eth0.hardwareAddress, targetMAC: eth0.hardwareAddress)
+        let request = arpRequest(
+            from: Self.clientMAC, ip: Self.clientIP, for: vip,
+            to: eth0.hardwareAddress, targetMAC: eth0.hardwareAddress)
         let reply = try #require(announcer.respond(to: request, on: 0))
         let parsed = try parseARPFrame(reply.bytes)
         #expect(parsed.ethernet.destination == Self.clientMAC)
@@ -150,7 +152,8 @@ struct ARPResponderTests {
     func foreignARPFormatIgnored() {
         let announcer = Self.announcing()
         var request = arpRequest(from: Self.clientMAC, ip: Self.clientIP, for: vip)
-        request[14] = 0x00; request[15] = 0x06   // hardware type IEEE 802
+        request[14] = 0x00
+        request[15] = 0x06  // hardware type IEEE 802
         #expect(announcer.respond(to: request, on: 0) == nil)
     }
 

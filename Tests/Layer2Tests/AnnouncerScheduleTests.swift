@@ -1,6 +1,7 @@
 import Testing
-@testable import Layer2
 import Wire
+
+@testable import Layer2
 
 let eth0 = L2Interface(name: "eth0", hardwareAddress: mac("52:54:00:aa:00:01"))
 let eth1 = L2Interface(name: "eth1", hardwareAddress: mac("52:54:00:bb:00:02"))
@@ -11,8 +12,10 @@ let vip = ip("10.200.200.120")
 /// the Ethernet broadcast address from the interface's MAC, with sender hardware address the
 /// interface MAC, sender and target protocol address the VIP, and target hardware address
 /// broadcast.
-func expectGratuitousRound(_ frames: [OutgoingFrame], for address: IPv4Address, on interfaces: [L2Interface],
-                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectGratuitousRound(
+    _ frames: [OutgoingFrame], for address: IPv4Address, on interfaces: [L2Interface],
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     #expect(frames.count == 2 * interfaces.count, "frames in one round", sourceLocation: sourceLocation)
     guard frames.count == 2 * interfaces.count else { return }
     for (index, interface) in interfaces.enumerated() {
@@ -195,8 +198,9 @@ struct AnnouncerScheduleTests {
         var announcer = Announcer(interfaces: [eth0], schedule: .current)
         _ = announcer.setBalancer(service: "default/nginx", ip: vip, now: 0)
         _ = announcer.runTicker()
-        try expectGratuitousRound(announcer.setBalancer(service: "default/nginx", ip: vip, now: 30 * second),
-                                  for: vip, on: [eth0])
+        try expectGratuitousRound(
+            announcer.setBalancer(service: "default/nginx", ip: vip, now: 30 * second),
+            for: vip, on: [eth0])
         #expect(announcer.runTicker().rounds.count == 4)
     }
 
@@ -267,7 +271,8 @@ struct AnnouncerScheduleTests {
     @Test("a tick sends the rounds of all open windows in ascending address order")
     func tickOrdersAddresses() throws {
         var announcer = Announcer(interfaces: [eth0], schedule: .current)
-        let high = ip("10.200.200.130"), low = ip("10.200.200.121")
+        let high = ip("10.200.200.130")
+        let low = ip("10.200.200.121")
         _ = announcer.setBalancer(service: "default/high", ip: high, now: 0)
         #expect(announcer.setBalancer(service: "default/low", ip: low, now: 100_000_000).count == 2)
         let frames = announcer.tick(now: tick)

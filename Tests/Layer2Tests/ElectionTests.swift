@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import Layer2
 import TestSupport
+import Testing
 import Wire
+
+@testable import Layer2
 
 /// The speaker's "election" (METALLB-SEMANTICS.md section 2): every speaker sorts the
 /// candidate nodes by sha256(node + "#" + key), bytes ascending, and the first one announces.
@@ -63,8 +64,9 @@ struct ElectionTests {
     }
 
     /// The same check against the coreutils tool, run now.
-    @Test("the digest matches /usr/bin/sha256sum run on node#key",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum")))
+    @Test(
+        "the digest matches /usr/bin/sha256sum run on node#key",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum")))
     func digestMatchesSha256sum() throws {
         for (node, key) in [("node1", "default/nginx"), ("iris2", "10.20.30.1"), ("speaker-x", "ns/svc-with-dashes")] {
             let reference = try sha256sum(Array("\(node)#\(key)".utf8))
@@ -108,7 +110,8 @@ struct ElectionTests {
             #expect(believers.count == 1, "\(key): \(believers)")
             if let winner = believers.first { wins[winner, default: 0] += 1 }
             // The winner is the one whose digest is smaller.
-            let a = Election.digest(node: "node-a", key: key), b = Election.digest(node: "node-b", key: key)
+            let a = Election.digest(node: "node-a", key: key)
+            let b = Election.digest(node: "node-b", key: key)
             #expect(believers.first == (a.lexicographicallyPrecedes(b) ? "node-a" : "node-b"))
         }
         #expect(wins["node-a", default: 0] > 0)

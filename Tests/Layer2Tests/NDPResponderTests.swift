@@ -1,5 +1,6 @@
 import Testing
 import Wire
+
 @testable import Layer2
 
 /// MetalLB's NDP responder (internal/layer2/ndp.go) through the announcer: which solicitations
@@ -24,36 +25,48 @@ struct NDPResponderTests {
     }
 
     static let cases: [Case] = [
-        Case(testDescription: "a solicitation to the VIP's solicited-node group with a source link-layer address",
-             source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
-             withSourceLinkLayer: true, answered: true),
-        Case(testDescription: "without a source link-layer address: ignored",
-             source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
-             withSourceLinkLayer: false, answered: false),
-        Case(testDescription: "a duplicate address detection probe from ::: ignored",
-             source: .unspecified, destination: vip.solicitedNodeMulticast, target: vip,
-             withSourceLinkLayer: false, answered: false),
-        Case(testDescription: "unicast neighbour unreachability detection to the VIP: the kernel drops it",
-             source: IPv6Address("2001:db8::99")!, destination: vip, target: vip,
-             withSourceLinkLayer: true, answered: false),
-        Case(testDescription: "to all nodes (ff02::1), which the kernel delivers: answered, as MetalLB looks only at the target",
-             source: IPv6Address("fe80::99")!, destination: .allNodes, target: vip,
-             withSourceLinkLayer: true, answered: true),
-        Case(testDescription: "through another announced address's group: answered, for the same reason",
-             source: IPv6Address("fe80::99")!, destination: alsoAnnounced.solicitedNodeMulticast, target: vip,
-             withSourceLinkLayer: true, answered: true),
-        Case(testDescription: "unicast to the responder's own link-local address: delivered and answered",
-             source: IPv6Address("fe80::99")!, destination: IPv6Address.linkLocal(for: eth0.hardwareAddress), target: vip,
-             withSourceLinkLayer: true, answered: true),
-        Case(testDescription: "through a group nobody joined: the kernel drops it",
-             source: IPv6Address("fe80::99")!, destination: other.solicitedNodeMulticast, target: vip,
-             withSourceLinkLayer: true, answered: false),
-        Case(testDescription: "an address this node does not announce: ignored",
-             source: IPv6Address("fe80::99")!, destination: other.solicitedNodeMulticast, target: other,
-             withSourceLinkLayer: true, answered: false),
-        Case(testDescription: "a routed solicitation (hop limit below 255): invalid",
-             source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
-             withSourceLinkLayer: true, hopLimit: 254, answered: false),
+        Case(
+            testDescription: "a solicitation to the VIP's solicited-node group with a source link-layer address",
+            source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
+            withSourceLinkLayer: true, answered: true),
+        Case(
+            testDescription: "without a source link-layer address: ignored",
+            source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
+            withSourceLinkLayer: false, answered: false),
+        Case(
+            testDescription: "a duplicate address detection probe from ::: ignored",
+            source: .unspecified, destination: vip.solicitedNodeMulticast, target: vip,
+            withSourceLinkLayer: false, answered: false),
+        Case(
+            testDescription: "unicast neighbour unreachability detection to the VIP: the kernel drops it",
+            source: IPv6Address("2001:db8::99")!, destination: vip, target: vip,
+            withSourceLinkLayer: true, answered: false),
+        Case(
+            testDescription:
+                "to all nodes (ff02::1), which the kernel delivers: answered, as MetalLB looks only at the target",
+            source: IPv6Address("fe80::99")!, destination: .allNodes, target: vip,
+            withSourceLinkLayer: true, answered: true),
+        Case(
+            testDescription: "through another announced address's group: answered, for the same reason",
+            source: IPv6Address("fe80::99")!, destination: alsoAnnounced.solicitedNodeMulticast, target: vip,
+            withSourceLinkLayer: true, answered: true),
+        Case(
+            testDescription: "unicast to the responder's own link-local address: delivered and answered",
+            source: IPv6Address("fe80::99")!, destination: IPv6Address.linkLocal(for: eth0.hardwareAddress),
+            target: vip,
+            withSourceLinkLayer: true, answered: true),
+        Case(
+            testDescription: "through a group nobody joined: the kernel drops it",
+            source: IPv6Address("fe80::99")!, destination: other.solicitedNodeMulticast, target: vip,
+            withSourceLinkLayer: true, answered: false),
+        Case(
+            testDescription: "an address this node does not announce: ignored",
+            source: IPv6Address("fe80::99")!, destination: other.solicitedNodeMulticast, target: other,
+            withSourceLinkLayer: true, answered: false),
+        Case(
+            testDescription: "a routed solicitation (hop limit below 255): invalid",
+            source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
+            withSourceLinkLayer: true, hopLimit: 254, answered: false),
     ]
 
     func announcer() -> Announcer {
@@ -65,27 +78,36 @@ struct NDPResponderTests {
 
     @Test(arguments: cases)
     func whichSolicitationsAreAnswered(_ test: Case) throws {
-        let message = NDPMessage.neighborSolicitation(target: test.target,
-                                                      options: test.withSourceLinkLayer ? [.sourceLinkLayerAddress(Self.client)] : [])
-        let header = IPv6Header(payloadLength: 32, nextHeader: .icmpv6, hopLimit: test.hopLimit,
-                                source: test.source, destination: test.destination)
+        let message = NDPMessage.neighborSolicitation(
+            target: test.target,
+            options: test.withSourceLinkLayer ? [.sourceLinkLayerAddress(Self.client)] : [])
+        let header = IPv6Header(
+            payloadLength: 32, nextHeader: .icmpv6, hopLimit: test.hopLimit,
+            source: test.source, destination: test.destination)
         let reply = announcer().respond(to: message, in: header, on: 0)
         #expect((reply != nil) == test.answered)
     }
 
     @Test func theAnswerIsASolicitedAdvertisementFromTheLinkLocalAddress() throws {
         let client = IPv6Address("fe80::99")!
-        let solicitation = EthernetFrame.ndp(.neighborSolicitation(target: Self.vip, options: [.sourceLinkLayerAddress(Self.client)]),
-                                             destination: Self.vip.solicitedNodeMulticast.multicastMAC, source: Self.client,
-                                             ipSource: client, ipDestination: Self.vip.solicitedNodeMulticast)
+        let solicitation = EthernetFrame.ndp(
+            .neighborSolicitation(target: Self.vip, options: [.sourceLinkLayerAddress(Self.client)]),
+            destination: Self.vip.solicitedNodeMulticast.multicastMAC, source: Self.client,
+            ipSource: client, ipDestination: Self.vip.solicitedNodeMulticast)
         let reply = try #require(announcer().respond(to: solicitation, on: 0))
         let decoded = try EthernetFrame.decode(reply.bytes)
         #expect(decoded.ethernet.destination == Self.client && decoded.ethernet.source == Self.eth0.hardwareAddress)
-        guard case let .ipv6NDP(header, message) = decoded.payload else { Issue.record("not NDP"); return }
+        guard case .ipv6NDP(let header, let message) = decoded.payload else {
+            Issue.record("not NDP")
+            return
+        }
         #expect(header.source == IPv6Address.linkLocal(for: Self.eth0.hardwareAddress) && header.destination == client)
         #expect(header.hopLimit == 255)
-        #expect(message == .neighborAdvertisement(router: false, solicited: true, override: false, target: Self.vip,
-                                                  options: [.targetLinkLayerAddress(Self.eth0.hardwareAddress)]))
+        #expect(
+            message
+                == .neighborAdvertisement(
+                    router: false, solicited: true, override: false, target: Self.vip,
+                    options: [.targetLinkLayerAddress(Self.eth0.hardwareAddress)]))
     }
 
     @Test func gratuitousRoundsAreUnsolicitedOverrideAdvertisementsToAllNodes() throws {
@@ -96,17 +118,24 @@ struct NDPResponderTests {
         for frame in first + ticks {
             let decoded = try EthernetFrame.decode(frame.bytes)
             #expect(decoded.ethernet.destination == MACAddress(0x33, 0x33, 0, 0, 0, 1))
-            guard case let .ipv6NDP(header, message) = decoded.payload else { Issue.record("not NDP"); continue }
+            guard case .ipv6NDP(let header, let message) = decoded.payload else {
+                Issue.record("not NDP")
+                continue
+            }
             #expect(header.destination == .allNodes && header.hopLimit == 255)
-            #expect(message == .neighborAdvertisement(router: false, solicited: false, override: true, target: Self.vip,
-                                                      options: [.targetLinkLayerAddress(Self.eth0.hardwareAddress)]))
+            #expect(
+                message
+                    == .neighborAdvertisement(
+                        router: false, solicited: false, override: true, target: Self.vip,
+                        options: [.targetLinkLayerAddress(Self.eth0.hardwareAddress)]))
         }
         #expect(announcer.solicitedNodeGroups == [Self.vip.solicitedNodeMulticast])
     }
 
     @Test func anInterfaceWithoutALinkLocalAddressHasNoNDPResponder() {
-        var announcer = Announcer(interfaces: [L2Interface(name: "eth0", hardwareAddress: Self.eth0.hardwareAddress, linkLocal: .some(nil))],
-                                  schedule: .current)
+        var announcer = Announcer(
+            interfaces: [L2Interface(name: "eth0", hardwareAddress: Self.eth0.hardwareAddress, linkLocal: .some(nil))],
+            schedule: .current)
         #expect(announcer.setBalancer(service: "default/web", ip: .v6(Self.vip), now: 0).isEmpty)
     }
 }

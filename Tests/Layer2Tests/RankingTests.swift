@@ -1,5 +1,6 @@
 import Testing
 import Wire
+
 @testable import Layer2
 
 /// A view may carry every node in election order (the simulator precomputes it once per key);
@@ -14,7 +15,7 @@ struct RankingTests {
     struct Draws {
         var state: UInt64
         mutating func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state >> 33
         }
         mutating func subset(_ all: [String]) -> [String] { all.filter { _ in next() % 3 != 0 } }
@@ -31,15 +32,19 @@ struct RankingTests {
             let local = draws.next() % 2 == 0
             let usable: Set<String>? = draws.next() % 4 == 0 ? nil : Set(draws.subset(Self.nodes))
             let key = rules == .v0_9_4 ? name : ip.description
-            var view = ServiceView(name: name, isLoadBalancer: true, ingress: [ip], poolProtocol: .layer2,
-                                   readyEndpointNodes: endpoints, externalTrafficPolicyLocal: local,
-                                   eligibleNodes: eligible)
-            let speaker = SpeakerController(node: "node-0", rules: rules,
-                                            announcer: Announcer(interfaces: [], schedule: .current))
+            var view = ServiceView(
+                name: name, isLoadBalancer: true, ingress: [ip], poolProtocol: .layer2,
+                readyEndpointNodes: endpoints, externalTrafficPolicyLocal: local,
+                eligibleNodes: eligible)
+            let speaker = SpeakerController(
+                node: "node-0", rules: rules,
+                announcer: Announcer(interfaces: [], schedule: .current))
             let bySort = speaker.winner(of: view, ip: .v4(ip), usableSpeakers: usable)
             view.ranking = Election.order(candidates: Self.nodes, key: key)
             let byRanking = speaker.winner(of: view, ip: .v4(ip), usableSpeakers: usable)
-            #expect(bySort == byRanking, "round \(round): sort picked \(bySort ?? "nobody"), ranking \(byRanking ?? "nobody")")
+            #expect(
+                bySort == byRanking,
+                "round \(round): sort picked \(bySort ?? "nobody"), ranking \(byRanking ?? "nobody")")
             // The candidates written out from the rules here, not from SpeakerController: v0.9.4
             // the endpoint nodes; current the eligible nodes when some endpoint is ready (only
             // endpoint nodes for Local); both within the memberlist view.

@@ -1,5 +1,6 @@
-@testable import Layer2
 import Wire
+
+@testable import Layer2
 
 func ip(_ text: String) -> IPv4Address {
     guard let address = IPv4Address(text) else { fatalError("bad test address \(text)") }
@@ -45,9 +46,10 @@ func arpRequest(
     to destination: MACAddress = .broadcast, targetMAC: MACAddress = .zero,
     operation: ARPOperation = .request, etherType: EtherType = .arp
 ) -> [UInt8] {
-    let packet = ARPPacket(operation: operation,
-                           senderHardwareAddress: senderMAC, senderProtocolAddress: senderIP,
-                           targetHardwareAddress: targetMAC, targetProtocolAddress: target)
+    let packet = ARPPacket(
+        operation: operation,
+        senderHardwareAddress: senderMAC, senderProtocolAddress: senderIP,
+        targetHardwareAddress: targetMAC, targetProtocolAddress: target)
     var frame: [UInt8] = []
     EthernetHeader(destination: destination, source: senderMAC, etherType: etherType).emit(into: &frame)
     packet.emit(into: &frame)

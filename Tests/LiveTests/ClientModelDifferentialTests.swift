@@ -48,27 +48,42 @@ let m2 = MACAddress(0x02, 0x00, 0x5e, 0x00, 0x00, 0x02)
 let m3 = MACAddress(0x02, 0x00, 0x5e, 0x00, 0x00, 0x03)
 
 let differentialCases: [DifferentialCase] = [
-    .init(name: "a gratuitous request", start: .reachable,
-          steps: [.init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2))]),
-    .init(name: "a gratuitous reply with broadcast target MAC", start: .reachable,
-          steps: [.init(delaySeconds: 0.05, frame: .gratuitousReplyBroadcastTarget(from: m2))]),
-    .init(name: "a reply with target MAC equal to sender", start: .reachable,
-          steps: [.init(delaySeconds: 0.05, frame: .gratuitousReplyTargetIsSender(from: m2))]),
-    .init(name: "a second update inside locktime (ordinary reply after a gratuitous request)", start: .reachable,
-          steps: [.init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2)),
-                  .init(delaySeconds: 0.1, frame: .unicastReply(from: m3))]),
-    .init(name: "a second gratuitous update inside locktime", start: .reachable,
-          steps: [.init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2)),
-                  .init(delaySeconds: 0.1, frame: .gratuitousRequest(from: m3))]),
-    .init(name: "an update after locktime (ordinary reply 1.5 s after a gratuitous request)", start: .reachable,
-          steps: [.init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2)),
-                  .init(delaySeconds: 1.5, frame: .unicastReply(from: m3))]),
-    .init(name: "MetalLB's broadcast reply after locktime", start: .reachable,
-          steps: [.init(delaySeconds: 1.5, frame: .gratuitousReplyBroadcastTarget(from: m2))]),
-    .init(name: "a gratuitous request for an IP with no entry", start: .noEntry,
-          steps: [.init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2))]),
-    .init(name: "a gratuitous reply (tha == sha) for an IP with no entry", start: .noEntry,
-          steps: [.init(delaySeconds: 0.05, frame: .gratuitousReplyTargetIsSender(from: m2))]),
+    .init(
+        name: "a gratuitous request", start: .reachable,
+        steps: [.init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2))]),
+    .init(
+        name: "a gratuitous reply with broadcast target MAC", start: .reachable,
+        steps: [.init(delaySeconds: 0.05, frame: .gratuitousReplyBroadcastTarget(from: m2))]),
+    .init(
+        name: "a reply with target MAC equal to sender", start: .reachable,
+        steps: [.init(delaySeconds: 0.05, frame: .gratuitousReplyTargetIsSender(from: m2))]),
+    .init(
+        name: "a second update inside locktime (ordinary reply after a gratuitous request)", start: .reachable,
+        steps: [
+            .init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2)),
+            .init(delaySeconds: 0.1, frame: .unicastReply(from: m3)),
+        ]),
+    .init(
+        name: "a second gratuitous update inside locktime", start: .reachable,
+        steps: [
+            .init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2)),
+            .init(delaySeconds: 0.1, frame: .gratuitousRequest(from: m3)),
+        ]),
+    .init(
+        name: "an update after locktime (ordinary reply 1.5 s after a gratuitous request)", start: .reachable,
+        steps: [
+            .init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2)),
+            .init(delaySeconds: 1.5, frame: .unicastReply(from: m3)),
+        ]),
+    .init(
+        name: "MetalLB's broadcast reply after locktime", start: .reachable,
+        steps: [.init(delaySeconds: 1.5, frame: .gratuitousReplyBroadcastTarget(from: m2))]),
+    .init(
+        name: "a gratuitous request for an IP with no entry", start: .noEntry,
+        steps: [.init(delaySeconds: 0.05, frame: .gratuitousRequest(from: m2))]),
+    .init(
+        name: "a gratuitous reply (tha == sha) for an IP with no entry", start: .noEntry,
+        steps: [.init(delaySeconds: 0.05, frame: .gratuitousReplyTargetIsSender(from: m2))]),
 ]
 
 @Suite("Client model next to the Linux kernel", .serialized, .enabled(if: LiveLab.isAvailable, LiveLab.skipReason))
@@ -91,21 +106,26 @@ struct ClientModelDifferentialTests {
         func modelTime() -> SimTime { SimTime(nanoseconds: 1_000_000_000 + origin.elapsedNanoseconds()) }
 
         if testCase.start == .reachable {
-            try lab.ip(["-n", lab.client, "neigh", "replace", ip.description, "lladdr", m1.description,
-                        "dev", lab.bridge, "nud", "reachable"])
+            try lab.ip([
+                "-n", lab.client, "neigh", "replace", ip.description, "lladdr", m1.description,
+                "dev", lab.bridge, "nud", "reachable",
+            ])
             // The model's way to a REACHABLE entry: resolve, then a unicast reply.
             var effects = NeighbourTable.Effects()
             let now = modelTime()
             _ = model.resolve(ip, now: now, effects: &effects)
-            model.arpReceived(ARPPacket(operation: .reply, senderHardwareAddress: m1, senderProtocolAddress: ip,
-                                        targetHardwareAddress: clientMAC, targetProtocolAddress: clientIP),
-                              unicastToUs: true, now: now, effects: &effects)
+            model.arpReceived(
+                ARPPacket(
+                    operation: .reply, senderHardwareAddress: m1, senderProtocolAddress: ip,
+                    targetHardwareAddress: clientMAC, targetProtocolAddress: clientIP),
+                unicastToUs: true, now: now, effects: &effects)
         }
 
         for step in testCase.steps {
             usleep(UInt32(step.delaySeconds * 1_000_000))
             let (packet, destination) = build(step.frame, ip: ip, clientIP: clientIP, clientMAC: clientMAC)
-            try injector.inject(EthernetFrame.arp(packet, destination: destination, source: packet.senderHardwareAddress))
+            try injector.inject(
+                EthernetFrame.arp(packet, destination: destination, source: packet.senderHardwareAddress))
             var effects = NeighbourTable.Effects()
             model.arpReceived(packet, unicastToUs: destination == clientMAC, now: modelTime(), effects: &effects)
         }
@@ -118,25 +138,40 @@ struct ClientModelDifferentialTests {
         let kernelText = kernel.state.map { "\(kernel.mac?.description ?? "-") \($0)" } ?? "no entry"
         let modelText = modelState.map { "\(modelMAC?.description ?? "-") \($0)" } ?? "no entry"
         print("differential: \(testCase.name): kernel \(kernelText), model \(modelText)")
-        #expect(kernel.mac == modelMAC && kernel.state == modelState,
-                "\(testCase.name): kernel \(kernelText), model \(modelText)")
+        #expect(
+            kernel.mac == modelMAC && kernel.state == modelState,
+            "\(testCase.name): kernel \(kernelText), model \(modelText)")
     }
 
-    private func build(_ frame: DifferentialCase.Frame, ip: IPv4Address, clientIP: IPv4Address,
-                       clientMAC: MACAddress) -> (ARPPacket, MACAddress) {
+    private func build(
+        _ frame: DifferentialCase.Frame, ip: IPv4Address, clientIP: IPv4Address,
+        clientMAC: MACAddress
+    ) -> (ARPPacket, MACAddress) {
         switch frame {
-        case let .gratuitousRequest(mac):
-            return (ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                              targetHardwareAddress: .broadcast, targetProtocolAddress: ip), .broadcast)
-        case let .gratuitousReplyBroadcastTarget(mac):
-            return (ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                              targetHardwareAddress: .broadcast, targetProtocolAddress: ip), .broadcast)
-        case let .gratuitousReplyTargetIsSender(mac):
-            return (ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                              targetHardwareAddress: mac, targetProtocolAddress: ip), .broadcast)
-        case let .unicastReply(mac):
-            return (ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                              targetHardwareAddress: clientMAC, targetProtocolAddress: clientIP), clientMAC)
+        case .gratuitousRequest(let mac):
+            return (
+                ARPPacket(
+                    operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                    targetHardwareAddress: .broadcast, targetProtocolAddress: ip), .broadcast
+            )
+        case .gratuitousReplyBroadcastTarget(let mac):
+            return (
+                ARPPacket(
+                    operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                    targetHardwareAddress: .broadcast, targetProtocolAddress: ip), .broadcast
+            )
+        case .gratuitousReplyTargetIsSender(let mac):
+            return (
+                ARPPacket(
+                    operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                    targetHardwareAddress: mac, targetProtocolAddress: ip), .broadcast
+            )
+        case .unicastReply(let mac):
+            return (
+                ARPPacket(
+                    operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                    targetHardwareAddress: clientMAC, targetProtocolAddress: clientIP), clientMAC
+            )
         }
     }
 }

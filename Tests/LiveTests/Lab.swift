@@ -26,7 +26,8 @@ enum LiveLab {
         let candidate = try SimExecutable.url().path
         let help = try run(candidate, ["live", "--help"], allowFailure: true)
         guard help.contains("--interface") else {
-            throw LabError(description: "\(candidate) has no `live` subcommand: add LiveCommand.self to Sim.swift's subcommands")
+            throw LabError(
+                description: "\(candidate) has no `live` subcommand: add LiveCommand.self to Sim.swift's subcommands")
         }
         return candidate
     }
@@ -119,8 +120,10 @@ final class Lab {
     }
 
     /// Polls B's entry until `condition` holds or `seconds` pass; returns the last reading.
-    func waitForNeighbour(_ address: String, seconds: Double,
-                          until condition: ((mac: MACAddress?, state: String?)) -> Bool) throws -> (mac: MACAddress?, state: String?) {
+    func waitForNeighbour(
+        _ address: String, seconds: Double,
+        until condition: ((mac: MACAddress?, state: String?)) -> Bool
+    ) throws -> (mac: MACAddress?, state: String?) {
         let end = Date().addingTimeInterval(seconds)
         var reading = try neighbour(address)
         while !condition(reading), Date() < end {
@@ -134,12 +137,17 @@ final class Lab {
     /// whichever is installed. Returns every MAC address the replies showed.
     func arpingFromClient(_ address: String, count: Int = 3) throws -> (macs: [MACAddress], output: String) {
         guard LiveLab.executable("arping") != nil else {
-            throw LabError(description: "arping is not installed: apt-get install iputils-arping (CI: add it to .ci/run)")
+            throw LabError(
+                description: "arping is not installed: apt-get install iputils-arping (CI: add it to .ci/run)")
         }
         let version = try LiveLab.run("arping", ["-V"], allowFailure: true)
         let interfaceFlag = version.contains("iputils") ? "-I" : "-i"
-        let output = try LiveLab.run("ip", ["netns", "exec", client, "arping", "-c", "\(count)", "-w", "5",
-                                            interfaceFlag, bridge, address], allowFailure: true)
+        let output = try LiveLab.run(
+            "ip",
+            [
+                "netns", "exec", client, "arping", "-c", "\(count)", "-w", "5",
+                interfaceFlag, bridge, address,
+            ], allowFailure: true)
         var macs: [MACAddress] = []
         for line in output.split(separator: "\n") where !line.hasPrefix("ARPING") {
             for word in line.split(whereSeparator: { $0.isWhitespace || "[]()".contains($0) }) {

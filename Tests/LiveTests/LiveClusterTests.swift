@@ -16,8 +16,9 @@ import Wire
 // gratuitous ARP, which moves the client kernel's `ip neigh` entry. Addresses from
 // 192.0.2.0/24 only, inside namespaces the test creates and deletes.
 
-@Suite("sim live --scenario: a three-node MetalLB cluster on real interfaces", .serialized,
-       .enabled(if: LiveLab.isAvailable, LiveLab.skipReason))
+@Suite(
+    "sim live --scenario: a three-node MetalLB cluster on real interfaces", .serialized,
+    .enabled(if: LiveLab.isAvailable, LiveLab.skipReason))
 struct LiveClusterTests {
     static let scenario = Repository.root.appendingPathComponent("Scenarios/live/three-node-cluster.yaml").path
     static let vip = "192.0.2.200"
@@ -38,10 +39,12 @@ struct LiveClusterTests {
         for (index, node) in Self.nodes.enumerated() {
             let side = try lab.attach("n\(index)", address: "\(node.address)/24")
             try lab.ip(["-n", side.namespace, "link", "set", "dev", side.device, "address", node.mac])
-            processes[node.name] = try LiveProcess(namespace: side.namespace, arguments: [
-                "--interface", side.device, "--scenario", Self.scenario, "--node", node.name,
-                "--pcap", output.url.appendingPathComponent("\(node.name).pcap").path,
-            ])
+            processes[node.name] = try LiveProcess(
+                namespace: side.namespace,
+                arguments: [
+                    "--interface", side.device, "--scenario", Self.scenario, "--node", node.name,
+                    "--pcap", output.url.appendingPathComponent("\(node.name).pcap").path,
+                ])
         }
         // current MetalLB elects by sha256 of node name and ingress address, over every node
         // with a live speaker (the Deployment has a ready pod: every node is a candidate).
@@ -73,19 +76,22 @@ struct LiveClusterTests {
         }
         let moved = Date().timeIntervalSince(killedAt)
         print("the client's entry moved to \(successor.name) \(moved) s after the kill (window \(window))")
-        #expect(after.mac == MACAddress(successor.mac),
-                "the client's entry follows \(successor.name)'s gratuitous ARP; after \(moved) s it is \(after)")
+        #expect(
+            after.mac == MACAddress(successor.mac),
+            "the client's entry follows \(successor.name)'s gratuitous ARP; after \(moved) s it is \(after)")
         // Takeover follows the dead verdict at once (ForceSync, then an immediate gratuitous
         // round); the client's poll adds up to 50 ms.
-        #expect(moved >= window.lowerBound && moved <= window.upperBound + 0.2,
-                "moved \(moved) s after the kill; memberlist's window is \(window)")
+        #expect(
+            moved >= window.lowerBound && moved <= window.upperBound + 0.2,
+            "moved \(moved) s after the kill; memberlist's window is \(window)")
         let successorProcess = try #require(processes[successor.name])
         #expect(successorProcess.text.contains("memberlist: leave \(owner.name)"), "\(successorProcess.text)")
         #expect(successorProcess.text.contains("announce \(Self.vip)"), "\(successorProcess.text)")
         let third = try #require(processes[order[2]])
-        #expect(!third.text.components(separatedBy: "memberlist: leave \(owner.name)")[1...].joined()
-                    .contains("announce \(Self.vip)"),
-                "the third node does not announce after the owner's death:\n\(third.text)")
+        #expect(
+            !third.text.components(separatedBy: "memberlist: leave \(owner.name)")[1...].joined()
+                .contains("announce \(Self.vip)"),
+            "the third node does not announce after the owner's death:\n\(third.text)")
 
         // The successor's pcap holds its gratuitous rounds, as tcpdump reads them: current's
         // five, at 0 to 4.4 s after the takeover, so stop once they are out.
@@ -113,17 +119,20 @@ struct LiveClusterTests {
         let side = try lab.attach("n0", address: "\(node.address)/24")
         try lab.ip(["-n", side.namespace, "link", "set", "dev", side.device, "address", node.mac])
         let go = try lab.attach("g", address: "192.0.2.21/24")
-        let speaker = try LiveProcess(namespace: side.namespace, arguments: [
-            "--interface", side.device, "--scenario", Self.scenario, "--node", node.name,
-        ])
+        let speaker = try LiveProcess(
+            namespace: side.namespace,
+            arguments: [
+                "--interface", side.device, "--scenario", Self.scenario, "--node", node.name,
+            ])
         defer { speaker.stop() }
         #expect(speaker.waitFor("memberlist on \(node.address):7946", seconds: 10), "\(speaker.text)")
         let window = DetectionWindow.silentDeath(members: 2)
 
         // Go joins the speaker; both list each other alive.
         let first = try GoPeer(namespace: go.namespace, name: "go-a", bind: "192.0.2.21", join: "\(node.address):7946")
-        #expect(first.waitFor(seconds: 10) { $0.event == "join" && $0.node == node.name }?.state == "alive",
-                "\(first.transcript)")
+        #expect(
+            first.waitFor(seconds: 10) { $0.event == "join" && $0.node == node.name }?.state == "alive",
+            "\(first.transcript)")
         #expect(speaker.waitFor("memberlist: join go-a", seconds: 10), "\(speaker.text)")
 
         // The Go node dies: the speaker's memberlist declares it dead.
@@ -132,21 +141,27 @@ struct LiveClusterTests {
         let goKilled = Date()
         #expect(speaker.waitFor("memberlist: leave go-a", seconds: window.upperBound + 5), "\(speaker.text)")
         let speakerVerdict = Date().timeIntervalSince(goKilled)
-        #expect(window.contains(speakerVerdict), "the speaker declared go-a dead after \(speakerVerdict) s; window \(window)")
+        #expect(
+            window.contains(speakerVerdict),
+            "the speaker declared go-a dead after \(speakerVerdict) s; window \(window)")
 
         // A new Go node joins; then the speaker's process dies and Go declares it dead.
         let second = try GoPeer(namespace: go.namespace, name: "go-b", bind: "192.0.2.21", join: "\(node.address):7946")
-        #expect(second.waitFor(seconds: 10) { $0.event == "join" && $0.node == node.name }?.state == "alive",
-                "\(second.transcript)")
+        #expect(
+            second.waitFor(seconds: 10) { $0.event == "join" && $0.node == node.name }?.state == "alive",
+            "\(second.transcript)")
         DetectionWindow.waitForARandomPhase()
         let speakerKilled = WallClock.monotonicNanoseconds()
         kill(speaker.process.processIdentifier, SIGKILL)
-        let verdict = try #require(second.waitFor(seconds: window.upperBound + 5) { $0.event == "leave" && $0.node == node.name },
-                                   "\(second.transcript)")
+        let verdict = try #require(
+            second.waitFor(seconds: window.upperBound + 5) { $0.event == "leave" && $0.node == node.name },
+            "\(second.transcript)")
         let goVerdict = Double(verdict.monotonic - speakerKilled) / 1e9
         #expect(verdict.state == "dead")
         #expect(window.contains(goVerdict), "go-b declared the speaker dead after \(goVerdict) s; window \(window)")
-        print("speaker saw go-a dead after \(speakerVerdict) s; go-b saw the speaker dead after \(goVerdict) s (window \(window))")
+        print(
+            "speaker saw go-a dead after \(speakerVerdict) s; go-b saw the speaker dead after \(goVerdict) s (window \(window))"
+        )
     }
 
     /// Polls the client's arping until only `expected` answer, or `seconds` pass; returns the

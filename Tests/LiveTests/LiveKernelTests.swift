@@ -23,8 +23,9 @@ struct LiveKernelTests {
         let pcap = FileManager.default.temporaryDirectory.appendingPathComponent("lbsim-live-\(lab.tag).pcap").path
         defer { try? FileManager.default.removeItem(atPath: pcap) }
 
-        let live = try LiveProcess(namespace: a.namespace,
-                                   arguments: ["--interface", a.device, "--announce", vip, "--pcap", pcap])
+        let live = try LiveProcess(
+            namespace: a.namespace,
+            arguments: ["--interface", a.device, "--announce", vip, "--pcap", pcap])
         #expect(live.waitFor("announce \(vip)", seconds: 10), "sim live did not start: \(live.text)")
         let arping = try lab.arpingFromClient(vip, count: 3)
         // Let the gratuitous rounds (0 to 4.4 s) finish before stopping.
@@ -32,7 +33,8 @@ struct LiveKernelTests {
         let status = live.stop()
         #expect(status == 0, "sim live exited \(status): \(live.text)")
         #expect(!arping.macs.isEmpty, "no replies to arping: \(arping.output)")
-        #expect(arping.macs.allSatisfy { $0 == macA }, "replies from \(arping.macs), expected \(macA): \(arping.output)")
+        #expect(
+            arping.macs.allSatisfy { $0 == macA }, "replies from \(arping.macs), expected \(macA): \(arping.output)")
         #expect(live.text.contains("frames written to \(pcap)"), "no summary: \(live.text)")
 
         // tcpdump reads the file and shows both kinds of frames.
@@ -48,8 +50,11 @@ struct LiveKernelTests {
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
         #expect(gaps.count == 4 && gaps.allSatisfy { abs($0 - 1.1) < 0.05 }, "round spacing \(gaps) s, expected 1.1 s")
         // The arping requests themselves were captured too (what it saw), with the kernel's stamp.
-        #expect(tcpdump.split(separator: "\n").contains { $0.contains("Request who-has \(vip) ") && $0.contains("tell 192.0.2.2,") },
-                "arping's requests missing:\n\(tcpdump)")
+        #expect(
+            tcpdump.split(separator: "\n").contains {
+                $0.contains("Request who-has \(vip) ") && $0.contains("tell 192.0.2.2,")
+            },
+            "arping's requests missing:\n\(tcpdump)")
     }
 
     // (2): B's entry, made while another host owned the address, moves to A's MAC with the
@@ -72,7 +77,8 @@ struct LiveKernelTests {
         #expect(live.waitFor("gratuitous round \(vip)", seconds: 10), "no gratuitous round: \(live.text)")
         let after = try lab.waitForNeighbour(vip, seconds: 3) { $0.mac == macA }
         #expect(after.mac == macA, "B's entry is \(after), expected \(macA) after the gratuitous rounds")
-        #expect(after.state == "STALE", "a broadcast gratuitous frame leaves the entry STALE, got \(after.state ?? "none")")
+        #expect(
+            after.state == "STALE", "a broadcast gratuitous frame leaves the entry STALE, got \(after.state ?? "none")")
     }
 
     // (3): two sim live instances hand the address over through their announce files.
@@ -91,11 +97,13 @@ struct LiveKernelTests {
         try "# speaker one\n\(vip)\n".write(to: fileOne, atomically: true, encoding: .utf8)
         try "".write(to: fileTwo, atomically: true, encoding: .utf8)
 
-        let first = try LiveProcess(namespace: one.namespace,
-                                    arguments: ["--interface", one.device, "--announce-file", fileOne.path])
+        let first = try LiveProcess(
+            namespace: one.namespace,
+            arguments: ["--interface", one.device, "--announce-file", fileOne.path])
         defer { first.stop() }
-        let second = try LiveProcess(namespace: two.namespace,
-                                     arguments: ["--interface", two.device, "--announce-file", fileTwo.path])
+        let second = try LiveProcess(
+            namespace: two.namespace,
+            arguments: ["--interface", two.device, "--announce-file", fileTwo.path])
         defer { second.stop() }
         #expect(first.waitFor("announce \(vip)", seconds: 10), "first did not announce: \(first.text)")
         #expect(second.waitFor("live on", seconds: 10), "second did not start: \(second.text)")
@@ -112,8 +120,9 @@ struct LiveKernelTests {
         let after = try lab.waitForNeighbour(vip, seconds: 3) { $0.mac == macTwo }
         #expect(after.mac == macTwo, "B's entry is \(after), expected the second speaker's \(macTwo)")
         let arping = try lab.arpingFromClient(vip, count: 2)
-        #expect(!arping.macs.isEmpty && arping.macs.allSatisfy { $0 == macTwo },
-                "after the handover only the second speaker answers: \(arping.output)")
+        #expect(
+            !arping.macs.isEmpty && arping.macs.allSatisfy { $0 == macTwo },
+            "after the handover only the second speaker answers: \(arping.output)")
     }
 
     // The refusals that need an interface to exist: a down interface, a missing one.

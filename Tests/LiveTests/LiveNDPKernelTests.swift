@@ -17,8 +17,12 @@ struct LiveNDPKernelTests {
         guard LiveLab.executable("ndisc6") != nil else {
             throw LabError(description: "ndisc6 is not installed: apt-get install ndisc6 (CI: .ci/run installs it)")
         }
-        return try LiveLab.run("ip", ["netns", "exec", lab.client, "ndisc6", "-n", "-r", "3", "-w", "1000",
-                                      address, lab.bridge], allowFailure: true)
+        return try LiveLab.run(
+            "ip",
+            [
+                "netns", "exec", lab.client, "ndisc6", "-n", "-r", "3", "-w", "1000",
+                address, lab.bridge,
+            ], allowFailure: true)
     }
 
     /// ndisc6 sends a solicitation with a source link-layer address to the solicited-node
@@ -35,14 +39,16 @@ struct LiveNDPKernelTests {
         let pcap = FileManager.default.temporaryDirectory.appendingPathComponent("lbsim-live6-\(lab.tag).pcap").path
         defer { try? FileManager.default.removeItem(atPath: pcap) }
 
-        let live = try LiveProcess(namespace: a.namespace,
-                                   arguments: ["--interface", a.device, "--announce", vip, "--pcap", pcap])
+        let live = try LiveProcess(
+            namespace: a.namespace,
+            arguments: ["--interface", a.device, "--announce", vip, "--pcap", pcap])
         #expect(live.waitFor("announce \(vip)", seconds: 10), "sim live did not start: \(live.text)")
         _ = try Self.ndisc6(lab, vip)
         #expect(live.waitFor("reply \(vip) is-at us", seconds: 3), "no answer to ndisc6: \(live.text)")
         // The kernel resolves the address for a datagram of its own.
-        _ = try LiveLab.run("ip", ["netns", "exec", lab.client, "bash", "-c", "echo lbsim > /dev/udp/\(vip)/9"],
-                            allowFailure: true)
+        _ = try LiveLab.run(
+            "ip", ["netns", "exec", lab.client, "bash", "-c", "echo lbsim > /dev/udp/\(vip)/9"],
+            allowFailure: true)
         let entry = try lab.waitForNeighbour(vip, seconds: 3) { $0.mac == macA }
         #expect(entry.mac == macA, "B's kernel should resolve \(vip) to \(macA): \(String(describing: entry))")
         usleep(5_200_000)
@@ -69,7 +75,10 @@ struct LiveNDPKernelTests {
         let macA = try lab.mac(a.namespace, a.device)
         // B's kernel believes the address is elsewhere (an entry left by a previous owner).
         let stale = MACAddress(0x02, 0x00, 0x5e, 0x00, 0x53, 0x99)
-        try lab.ip(["-n", lab.client, "-6", "neigh", "replace", vip, "lladdr", stale.description, "dev", lab.bridge, "nud", "stale"])
+        try lab.ip([
+            "-n", lab.client, "-6", "neigh", "replace", vip, "lladdr", stale.description, "dev", lab.bridge, "nud",
+            "stale",
+        ])
         #expect(try lab.neighbour(vip).mac == stale)
 
         let live = try LiveProcess(namespace: a.namespace, arguments: ["--interface", a.device, "--announce", vip])

@@ -1,5 +1,6 @@
 import Testing
 import Wire
+
 @testable import Live
 @testable import Pcap
 
@@ -33,8 +34,11 @@ struct AnnounceAddressTests {
 
     @Test func parsesAnAnnounceFile() throws {
         let text = "# speaker one\n192.0.2.11\n\n 192.0.2.10 \r\n192.0.2.12,192.0.2.10 # two on a line\n"
-        #expect(try AnnounceAddress.parseSet(text, source: "f") ==
-                [IPAddress.v4(IPv4Address(192, 0, 2, 10)), .v4(IPv4Address(192, 0, 2, 11)), .v4(IPv4Address(192, 0, 2, 12))])
+        #expect(
+            try AnnounceAddress.parseSet(text, source: "f") == [
+                IPAddress.v4(IPv4Address(192, 0, 2, 10)), .v4(IPv4Address(192, 0, 2, 11)),
+                .v4(IPv4Address(192, 0, 2, 12)),
+            ])
         #expect(try AnnounceAddress.parseSet("", source: "f").isEmpty)
     }
 
@@ -69,8 +73,9 @@ struct CapturePermissionTests {
     }
 
     @Test func libpcapActivationFailuresSayWhatToDo() {
-        #expect(LiveCapture.activationMessage(-8, detail: "socket: Operation not permitted", interface: "eth0")
-                    .contains("grant CAP_NET_RAW"))
+        #expect(
+            LiveCapture.activationMessage(-8, detail: "socket: Operation not permitted", interface: "eth0")
+                .contains("grant CAP_NET_RAW"))
         #expect(LiveCapture.activationMessage(-5, detail: "", interface: "eth0") == "no interface named eth0")
         #expect(LiveCapture.activationMessage(-9, detail: "", interface: "eth0").contains("ip link set eth0 up"))
     }
@@ -89,7 +94,7 @@ struct LiveInterfaceTests {
             _ = try LiveSpeaker(configuration: LiveConfiguration(interface: "lbsim-nosuch9"))
             Issue.record("opened a missing interface")
         } catch {
-            guard case let .interfaceUnavailable(message) = error else {
+            guard case .interfaceUnavailable(let message) = error else {
                 // Without CAP_NET_RAW the permission check comes first.
                 #expect(error.description.contains("CAP_NET_RAW"))
                 return

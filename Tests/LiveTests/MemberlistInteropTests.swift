@@ -17,9 +17,11 @@ import Wire
 // compresses every stream message whatever its size: a join in either direction is an LZW
 // push/pull each way, so it only works if each side reads the other's LZW.
 
-@Suite("Memberlist interop with Go memberlist", .serialized,
-       .enabled(if: LiveLab.isAvailable && GoPeerBuild.isAvailable,
-                "needs root and ip netns, and golang-go with golang-github-hashicorp-memberlist-dev"))
+@Suite(
+    "Memberlist interop with Go memberlist", .serialized,
+    .enabled(
+        if: LiveLab.isAvailable && GoPeerBuild.isAvailable,
+        "needs root and ip netns, and golang-go with golang-github-hashicorp-memberlist-dev"))
 struct MemberlistInteropTests {
     static let goAddress = "192.0.2.21"
     static let lbsimAddress = IPv4Address(192, 0, 2, 11)
@@ -39,7 +41,8 @@ struct MemberlistInteropTests {
         let lbsimSide = try lab.attach("s", address: "\(lbsimAddress)/24")
         if goJoins {
             let lbsim = try LbsimPeer(namespace: lbsimSide.namespace, name: "lbsim-a", address: lbsimAddress)
-            let go = try GoPeer(namespace: goSide.namespace, name: "go-a", bind: goAddress, join: "\(lbsimAddress):7946")
+            let go = try GoPeer(
+                namespace: goSide.namespace, name: "go-a", bind: goAddress, join: "\(lbsimAddress):7946")
             return Pair(lab: lab, go: go, lbsim: lbsim)
         }
         let go = try GoPeer(namespace: goSide.namespace, name: "go-a", bind: goAddress)
@@ -67,25 +70,31 @@ struct MemberlistInteropTests {
         #expect(lbsimMembers.map(\.name) == ["go-a", "lbsim-a"], "lbsim's members: \(lbsimMembers)")
         #expect(lbsimMembers.allSatisfy { $0.state == .alive }, "lbsim's members: \(lbsimMembers)")
         #expect(!pair.go.events.contains { $0.event == "leave" || $0.state == "suspect" }, "\(pair.go.transcript)")
-        #expect(!pair.lbsim.events.contains { if case let .member(event, _) = $0 { return event.kind != .join } else { return false } },
-                "\(pair.lbsim.transcript)")
+        #expect(
+            !pair.lbsim.events.contains {
+                if case .member(let event, _) = $0 { return event.kind != .join } else { return false }
+            },
+            "\(pair.lbsim.transcript)")
         // Nothing either side could not read or send: memberlist logs those as [ERR] or [WARN]
         // (a bad checksum, an undecodable message, a failed push/pull merge), lbsim reports them.
-        #expect(!pair.go.transcript.contains("[ERR]") && !pair.go.transcript.contains("[WARN]"), "\(pair.go.transcript)")
-        #expect(!pair.lbsim.events.contains {
-            switch $0 {
-            case .discarded, .streamFailed, .sendFailed: return true
-            case .member, .pushPullAnswered: return false
-            }
-        }, "\(pair.lbsim.transcript)")
+        #expect(
+            !pair.go.transcript.contains("[ERR]") && !pair.go.transcript.contains("[WARN]"), "\(pair.go.transcript)")
+        #expect(
+            !pair.lbsim.events.contains {
+                switch $0 {
+                case .discarded, .streamFailed, .sendFailed: return true
+                case .member, .pushPullAnswered: return false
+                }
+            }, "\(pair.lbsim.transcript)")
     }
 
     @Test func lbsimJoinsGoAndDeclaresAKilledGoNodeDead() throws {
         let pair = try Self.pair(goJoins: false)
         defer { pair.lab.delete() }
         Self.expectMutuallyAlive(pair)
-        #expect(pair.lbsim.events.contains { if case .pushPullAnswered = $0 { return true } else { return false } },
-                "the join's push/pull got no answer:\n\(pair.lbsim.transcript)")
+        #expect(
+            pair.lbsim.events.contains { if case .pushPullAnswered = $0 { return true } else { return false } },
+            "the join's push/pull got no answer:\n\(pair.lbsim.transcript)")
 
         #expect(pair.lbsim.node.healthScore == 0)
         DetectionWindow.waitForARandomPhase()

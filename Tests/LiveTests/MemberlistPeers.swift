@@ -10,14 +10,18 @@ import Wire
 // Go memberlist (Tests/MemberlistPeer, built here) and lbsim's LiveMemberlist, in-process.
 
 /// Where this test process builds the Go peer.
-let goPeerDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("lbsim-memberlist-peer-\(getpid())").path
+let goPeerDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("lbsim-memberlist-peer-\(getpid())")
+    .path
 
 enum GoPeerBuild {
     /// Where Debian's golang-github-hashicorp-memberlist-dev puts the Go sources.
     static let gopath = "/usr/share/gocode"
-    static var goTool: String? { KernelLab.executable("go") ?? ["/usr/lib/go/bin/go"].first { FileManager.default.isExecutableFile(atPath: $0) } }
+    static var goTool: String? {
+        KernelLab.executable("go") ?? ["/usr/lib/go/bin/go"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
     static var isAvailable: Bool {
-        goTool != nil && FileManager.default.fileExists(atPath: "\(gopath)/src/github.com/hashicorp/memberlist/memberlist.go")
+        goTool != nil
+            && FileManager.default.fileExists(atPath: "\(gopath)/src/github.com/hashicorp/memberlist/memberlist.go")
     }
 
     /// Tests/MemberlistPeer, beside this file's folder.
@@ -27,7 +31,9 @@ enum GoPeerBuild {
     /// The peer, built once per test process into a temporary folder (GOPATH mode, no
     /// network: everything comes from Debian's packages).
     static let executable: Result<String, LabError> = {
-        guard let go = goTool else { return .failure(LabError(description: "go is not installed (apt-get install golang-go)")) }
+        guard let go = goTool else {
+            return .failure(LabError(description: "go is not installed (apt-get install golang-go)"))
+        }
         let directory = URL(fileURLWithPath: goPeerDirectory)
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // The build (about 9 MB) goes when the test process ends.
@@ -66,7 +72,8 @@ struct PeerLine: Sendable {
 
     init?(_ line: String) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let event = object["event"] as? String, let time = object["mono_ns"] as? NSNumber else { return nil }
+            let event = object["event"] as? String, let time = object["mono_ns"] as? NSNumber
+        else { return nil }
         self.event = event
         node = object["node"] as? String
         state = object["state"] as? String
@@ -92,7 +99,8 @@ final class GoPeer {
         self.name = name
         let peer = try GoPeerBuild.executable.get()
         process.executableURL = URL(fileURLWithPath: LiveLab.executable("ip")!)
-        process.arguments = ["netns", "exec", namespace, peer, "-name", name, "-bind", bind, "-port", "7946"]
+        process.arguments =
+            ["netns", "exec", namespace, peer, "-name", name, "-bind", bind, "-port", "7946"]
             + (join.map { ["-join", $0] } ?? [])
         process.standardOutput = output
         process.standardError = errors
@@ -201,7 +209,7 @@ final class LbsimPeer: @unchecked Sendable {
     func waitForMember(seconds: Double, _ matches: (MemberEvent) -> Bool) -> (event: MemberEvent, at: Int64)? {
         let end = Date().addingTimeInterval(seconds)
         repeat {
-            for case let .member(event, at) in recorded.value where matches(event) { return (event, at) }
+            for case .member(let event, let at) in recorded.value where matches(event) { return (event, at) }
             usleep(10_000)
         } while Date() < end
         return nil

@@ -11,17 +11,21 @@ import Wire
 // dies, the probes for it go through the other two (indirect pings and Lifeguard's nacks
 // across the two implementations). Addresses from 192.0.2.0/24 only.
 
-@Suite("Memberlist interop: two Go nodes through lbsim", .serialized,
-       .enabled(if: LiveLab.isAvailable && GoPeerBuild.isAvailable,
-                "needs root and ip netns, and golang-go with golang-github-hashicorp-memberlist-dev"))
+@Suite(
+    "Memberlist interop: two Go nodes through lbsim", .serialized,
+    .enabled(
+        if: LiveLab.isAvailable && GoPeerBuild.isAvailable,
+        "needs root and ip netns, and golang-go with golang-github-hashicorp-memberlist-dev"))
 struct MemberlistTrioTests {
     static let lbsimAddress = IPv4Address(192, 0, 2, 11)
     static let window = DetectionWindow.silentDeath(members: 3)
 
     /// What a Go node logs when it cannot read what another sent it (net.go `handleCommand`,
     /// `handleCompressed`, `ingestPacket`, `handleConn`).
-    static let decodeFailures = ["Failed to decode", "Failed to decompress", "invalid checksum",
-                                 "msgType", "Failed to receive", "Failed to read remote state"]
+    static let decodeFailures = [
+        "Failed to decode", "Failed to decompress", "invalid checksum",
+        "msgType", "Failed to receive", "Failed to read remote state",
+    ]
 
     @Test func goNodesMeetThroughLbsimAndAgreeWhenOneDies() throws {
         let lab = try Lab()
@@ -36,19 +40,25 @@ struct MemberlistTrioTests {
         let goB = try GoPeer(namespace: second.namespace, name: "go-b", bind: "192.0.2.22", join: seed)
 
         // Each Go node hears of the other, though neither was told of it.
-        #expect(goA.waitFor(seconds: 10) { $0.event == "join" && $0.node == "go-b" }?.state == "alive", "\(goA.transcript)")
-        #expect(goB.waitFor(seconds: 10) { $0.event == "join" && $0.node == "go-a" }?.state == "alive", "\(goB.transcript)")
-        #expect(lbsim.waitForMember(seconds: 10) { $0.kind == .join && $0.member.name == "go-b" } != nil, "\(lbsim.transcript)")
+        #expect(
+            goA.waitFor(seconds: 10) { $0.event == "join" && $0.node == "go-b" }?.state == "alive", "\(goA.transcript)")
+        #expect(
+            goB.waitFor(seconds: 10) { $0.event == "join" && $0.node == "go-a" }?.state == "alive", "\(goB.transcript)")
+        #expect(
+            lbsim.waitForMember(seconds: 10) { $0.kind == .join && $0.member.name == "go-b" } != nil,
+            "\(lbsim.transcript)")
 
         usleep(UInt32(6 * DetectionWindow.probeInterval * 1e6))
         let everyone = ["go-a", "go-b", "lbsim-a"]
         for go in [goA, goB] {
             let members = go.members() ?? []
-            #expect(members.map(\.node).sorted() == everyone && members.allSatisfy { $0.state == "alive" },
-                    "\(go.name)'s members: \(members)")
+            #expect(
+                members.map(\.node).sorted() == everyone && members.allSatisfy { $0.state == "alive" },
+                "\(go.name)'s members: \(members)")
         }
-        #expect(lbsim.node.members.map(\.name) == everyone && lbsim.node.members.allSatisfy { $0.state == .alive },
-                "lbsim's members: \(lbsim.node.members)")
+        #expect(
+            lbsim.node.members.map(\.name) == everyone && lbsim.node.members.allSatisfy { $0.state == .alive },
+            "lbsim's members: \(lbsim.node.members)")
 
         DetectionWindow.waitForARandomPhase()
         let killedAt = goB.killHard()
@@ -60,7 +70,9 @@ struct MemberlistTrioTests {
         let goSaw = try #require(goVerdict, "go-a never declared go-b dead:\n\(goA.transcript)")
         let lbsimSeconds = Double(lbsimSaw.at - killedAt) / 1e9
         let goSeconds = Double(goSaw.monotonic - killedAt) / 1e9
-        print("go-b killed: dead for lbsim after \(lbsimSeconds) s, for go-a after \(goSeconds) s (window \(Self.window))")
+        print(
+            "go-b killed: dead for lbsim after \(lbsimSeconds) s, for go-a after \(goSeconds) s (window \(Self.window))"
+        )
         #expect(lbsimSaw.event.member.state == .dead)
         #expect(goSaw.state == "dead")
         #expect(Self.window.contains(lbsimSeconds), "lbsim: dead after \(lbsimSeconds) s, window \(Self.window)")
@@ -72,13 +84,16 @@ struct MemberlistTrioTests {
         // The survivors still have each other, and the Go node read everything lbsim sent
         // it: pings, indirect pings, nacks, gossip, push/pulls.
         let survivors = goA.members() ?? []
-        #expect(survivors.map(\.node).sorted() == ["go-a", "lbsim-a"] && survivors.allSatisfy { $0.state == "alive" },
-                "go-a's members: \(survivors)")
+        #expect(
+            survivors.map(\.node).sorted() == ["go-a", "lbsim-a"] && survivors.allSatisfy { $0.state == "alive" },
+            "go-a's members: \(survivors)")
         #expect(lbsim.node.members.first { $0.name == "go-a" }?.state == .alive)
         for failure in Self.decodeFailures {
             #expect(!goA.transcript.contains(failure), "go-a logged \"\(failure)\":\n\(goA.transcript)")
         }
-        #expect(!lbsim.events.contains { if case .discarded = $0 { return true } else { return false } }, "\(lbsim.transcript)")
+        #expect(
+            !lbsim.events.contains { if case .discarded = $0 { return true } else { return false } },
+            "\(lbsim.transcript)")
     }
 }
 #endif

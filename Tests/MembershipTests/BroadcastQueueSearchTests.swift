@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Membership
 
 /// `BroadcastQueue` finds places by binary search; the reference below is the queue as it
@@ -15,9 +16,11 @@ struct BroadcastQueueSearchTests {
                 if rng.next() % 3 == 0 {
                     let name = "m\(rng.next() % 30)"
                     // Lengths collide often, so the order's tie-breaks matter.
-                    let message = [UInt8](repeating: UInt8(truncatingIfNeeded: rng.next()), count: 1 + Int(rng.next() % 6) * 10)
+                    let message = [UInt8](
+                        repeating: UInt8(truncatingIfNeeded: rng.next()), count: 1 + Int(rng.next() % 6) * 10)
                     let isLeave = rng.next() % 20 == 0
-                    #expect(queue.queue(name: name, message: message, isLeave: isLeave)
+                    #expect(
+                        queue.queue(name: name, message: message, isLeave: isLeave)
                             == reference.queue(name: name, message: message, isLeave: isLeave))
                 } else {
                     let limit = Int(rng.next() % 200)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Wire
+
 @testable import Membership
 
 /// Whole clusters of `Memberlist`s on the in-test network (`TestNetwork`, 1 ms latency).
@@ -64,8 +65,10 @@ struct ClusterTests {
     /// 5 nodes: k = 2 confirmations expected; the timer starts at 24 s and shrinks as the
     /// others' suspicions arrive.
     @Test func silencedNodeIsSuspectedThenDeclaredDeadInAFiveNodeCluster() throws {
-        let confirmations = try checkSilencedNode(clusterSize: 5, config: .lan, minimum: 4 * second, maximum: 24 * second, expected: 2)
-        #expect(confirmations.contains { $0 > 0 }, "some observer's timer was shortened by confirmations: \(confirmations)")
+        let confirmations = try checkSilencedNode(
+            clusterSize: 5, config: .lan, minimum: 4 * second, maximum: 24 * second, expected: 2)
+        #expect(
+            confirmations.contains { $0 > 0 }, "some observer's timer was shortened by confirmations: \(confirmations)")
     }
 
     /// The WAN profile: 5 s probes, SuspicionMult 6 (30 s minimum for 3 nodes).
@@ -83,8 +86,10 @@ struct ClusterTests {
     /// - each observer emits exactly one leave event for it and nothing more.
     /// Returns the confirmations each observer's timer used.
     @discardableResult
-    func checkSilencedNode(clusterSize: Int, config: MembershipConfig, minimum: Int64, maximum: Int64,
-                           expected k: Int) throws -> [Int] {
+    func checkSilencedNode(
+        clusterSize: Int, config: MembershipConfig, minimum: Int64, maximum: Int64,
+        expected k: Int
+    ) throws -> [Int] {
         let target = clusterSize - 1
         let targetName = TestNetwork.name(target)
         var network = TestNetwork.cluster(clusterSize, config: config, watching: targetName)
@@ -101,8 +106,10 @@ struct ClusterTests {
         var firstSuspecterProbe: Int64?
         for observer in 0..<target {
             let name = TestNetwork.name(observer)
-            let suspected = try #require(network.firstTime(observer, sees: .suspect, from: silence), "\(name) never suspected")
-            let dead = try #require(network.firstTime(observer, sees: .dead, from: silence), "\(name) never declared it dead")
+            let suspected = try #require(
+                network.firstTime(observer, sees: .suspect, from: silence), "\(name) never suspected")
+            let dead = try #require(
+                network.firstTime(observer, sees: .dead, from: silence), "\(name) never declared it dead")
 
             // Suspected within one probe interval of this observer's first probe of it.
             let ownProbes = network.probes.filter { $0.node == observer && $0.target == targetName }
@@ -118,14 +125,16 @@ struct ClusterTests {
             // delivered to this observer, and this observer's own failed probes of it.
             var reports: [(time: Int64, order: Int, from: String)] = []
             var deadArrival: Int64?
-            for (position, delivery) in network.delivered.enumerated() where delivery.to == observer && delivery.time >= suspected {
+            for (position, delivery) in network.delivered.enumerated()
+            where delivery.to == observer && delivery.time >= suspected {
                 for message in delivery.messages {
                     switch message {
-                    case let .suspect(s) where s.node == targetName:
+                    case .suspect(let s) where s.node == targetName:
                         reports.append((delivery.time, position, s.from))
-                    case let .dead(d) where d.node == targetName:
+                    case .dead(let d) where d.node == targetName:
                         deadArrival = deadArrival ?? delivery.time
-                    case let .pushPull(p) where p.nodes.contains { $0.name == targetName && ($0.state == .dead || $0.state == .suspect) }:
+                    case .pushPull(let p)
+                    where p.nodes.contains { $0.name == targetName && ($0.state == .dead || $0.state == .suspect) }:
                         reports.append((delivery.time, position, name))
                     default:
                         break
@@ -151,8 +160,10 @@ struct ClusterTests {
                 deadline = max(suspected + shrunkTimeout(confirmations, k, minimum, maximum), report.time)
             }
             let expectedDeath = min(deadline, deadArrival ?? .max)
-            #expect(dead == expectedDeath,
-                    "\(name): suspected at \(suspected), \(confirmations) confirmations, timer \(deadline), dead message \(String(describing: deadArrival)), dead at \(dead)")
+            #expect(
+                dead == expectedDeath,
+                "\(name): suspected at \(suspected), \(confirmations) confirmations, timer \(deadline), dead message \(String(describing: deadArrival)), dead at \(dead)"
+            )
             confirmationCounts.append(deadline <= (deadArrival ?? .max) ? confirmations : -1)
 
             // Exactly one leave event, and the target never came back.
@@ -235,7 +246,7 @@ struct ClusterTests {
         }
         // The alive message carrying the new incarnation went over the wire.
         let refutations = network.delivered.filter { $0.from == 2 }.flatMap(\.messages).contains {
-            if case let .alive(alive) = $0 { return alive.node == "node-c" && alive.incarnation == refuted }
+            if case .alive(let alive) = $0 { return alive.node == "node-c" && alive.incarnation == refuted }
             return false
         }
         #expect(refutations)
@@ -283,7 +294,8 @@ struct ClusterTests {
             let view = try #require(network.node(observer).member(named: "node-c"))
             #expect(view.state == .alive)
             #expect(view.incarnation > 1, "the restarted node refuted the old death")
-            let kinds = network.events(of: observer, about: "node-c").filter { $0.time >= 10 * second }.map(\.event.kind)
+            let kinds = network.events(of: observer, about: "node-c").filter { $0.time >= 10 * second }.map(
+                \.event.kind)
             #expect(kinds == [.leave, .join])
         }
         #expect(network.node(2).liveMembers.count == 3)
@@ -320,7 +332,7 @@ struct ClusterTests {
         var network = TestNetwork.cluster(3)
         network.run(until: 70 * second)
         let exchanges = network.delivered.flatMap(\.messages).compactMap { message -> PushPull? in
-            if case let .pushPull(exchange) = message { return exchange }
+            if case .pushPull(let exchange) = message { return exchange }
             return nil
         }
         // Two joins (request and answer each) and then periodic exchanges every 30 s per node.

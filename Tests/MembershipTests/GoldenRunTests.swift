@@ -1,5 +1,6 @@
 import Testing
 import Wire
+
 @testable import Membership
 
 /// One long seeded run, reduced to a digest of everything the nodes did: every datagram (time,
@@ -27,10 +28,13 @@ struct GoldenRunTests {
         network.start(7, seed: 99, joining: [0])
         network.run(until: 130 * second)
         // A few undecodable packets, dropped with a reason.
-        let garbage: [[UInt8]] = [[0x07, 0x09, 0x00], [0x06, 0x81, 0xA1], [0x00, 0x81, 0x01, 0x01], [0x0C, 1, 2, 3, 4, 0]]
+        let garbage: [[UInt8]] = [
+            [0x07, 0x09, 0x00], [0x06, 0x81, 0xA1], [0x00, 0x81, 0x01, 0x01], [0x0C, 1, 2, 3, 4, 0],
+        ]
         var dropped: [String] = []
         for packet in garbage {
-            dropped += network.nodes[1]!.receive(packet, from: TestNetwork.address(2), port: 7946, now: network.now).discarded
+            dropped +=
+                network.nodes[1]!.receive(packet, from: TestNetwork.address(2), port: 7946, now: network.now).discarded
         }
 
         var digest = FNV1a()

@@ -1,6 +1,7 @@
-import Testing
 import TestSupport
+import Testing
 import Wire
+
 @testable import Membership
 
 /// Go's compress/lzw as memberlist uses it, and the compress message around it.
@@ -11,11 +12,13 @@ import Wire
 @Suite("LZW and compress messages")
 struct LZWTests {
     static let small = Array("memberlist memberlist memberlist: TOBEORNOTTOBEORTOBEORNOT, lbsim lbsim lbsim".utf8)
-    static let smallLZW = hex("""
+    static let smallLZW = hex(
+        """
         00db946923a68c1c3669e6d0012190a041840a190e2c7830211d1d20a83c1152e48914274fa868e4e87164c78f2159806023664e9a36
         2b5bbe8ce9b24d40
         """)
-    static let smallCompressMessage = hex("""
+    static let smallCompressMessage = hex(
+        """
         0982a4416c676f00a3427566da003e00db946923a68c1c3669e6d0012190a041840a190e2c7830211d1d20a83c1152e48914274fa868
         e4e87164c78f2159806023664e9a362b5bbe8ce9b24d40
         """)
@@ -78,8 +81,10 @@ struct LZWTests {
     @Test func wrapsOnlyWhenSmaller() {
         let ack = Message.ack(Ack(seqNo: 7)).encoded
         #expect(Compression.wrapIfSmaller(ack) == ack)
-        let repetitive = Packet.compound(Array(repeating: Message.suspect(Suspect(incarnation: 3, node: "node-c", from: "node-a")).encoded,
-                                               count: 20))
+        let repetitive = Packet.compound(
+            Array(
+                repeating: Message.suspect(Suspect(incarnation: 3, node: "node-c", from: "node-a")).encoded,
+                count: 20))
         let wrapped = Compression.wrapIfSmaller(repetitive)
         #expect(wrapped.first == MessageType.compress.rawValue && wrapped.count < repetitive.count)
     }
@@ -87,14 +92,20 @@ struct LZWTests {
     /// A compressed packet (behind a CRC, as memberlist sends to protocol-5 members) is read
     /// like the packet inside it.
     @Test func packetsDecompressOnReceipt() {
-        let messages: [Message] = [.alive(Alive(incarnation: 1, node: "node-a", address: MessageTests.a, port: 7946,
-                                                vsn: [1, 5, 2, 0, 0, 0])),
-                                   .suspect(Suspect(incarnation: 2, node: "node-c", from: "node-a"))]
+        let messages: [Message] = [
+            .alive(
+                Alive(
+                    incarnation: 1, node: "node-a", address: MessageTests.a, port: 7946,
+                    vsn: [1, 5, 2, 0, 0, 0])),
+            .suspect(Suspect(incarnation: 2, node: "node-c", from: "node-a")),
+        ]
         let packet = Packet.withCRC(Compression.wrap(Packet.compound(messages.map(\.encoded))))
         let contents = Packet.decode(packet)
         #expect(contents.errors.isEmpty)
         #expect(contents.messages == messages)
-        let broken = Packet.decode([MessageType.compress.rawValue, 0x82, 0xA4] + Array("Algo".utf8) + [0x01, 0xA3] + Array("Buf".utf8) + [0xC0])
+        let broken = Packet.decode(
+            [MessageType.compress.rawValue, 0x82, 0xA4] + Array("Algo".utf8) + [0x01, 0xA3] + Array("Buf".utf8) + [0xC0]
+        )
         #expect(broken.errors == [.compression(.unknownAlgorithm(1))])
     }
 

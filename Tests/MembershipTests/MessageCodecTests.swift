@@ -1,6 +1,7 @@
 import TestSupport
 import Testing
 import Wire
+
 @testable import Membership
 
 /// The streaming codec (`Message.encoded`, `Message.decodeBody`, `MessagePackCursor`) against
@@ -31,15 +32,21 @@ struct MessageCodecTests {
         var rng = SplitMix64(seed: 0x5050_4D4C)
         for _ in 0..<300 {
             let members = (0..<Int(rng.next() % 40)).map { index in
-                NodeState(name: "m\(index)-" + randomText(&rng), address: IPv4Address(rawValue: UInt32(truncatingIfNeeded: rng.next())),
-                          port: UInt16(truncatingIfNeeded: rng.next()), meta: randomBytes(&rng, maximum: 40),
-                          incarnation: UInt32(truncatingIfNeeded: rng.next()), state: randomState(&rng),
-                          stateChange: Int64(rng.next() % 1_000), vsn: randomVersions(&rng))
+                NodeState(
+                    name: "m\(index)-" + randomText(&rng),
+                    address: IPv4Address(rawValue: UInt32(truncatingIfNeeded: rng.next())),
+                    port: UInt16(truncatingIfNeeded: rng.next()), meta: randomBytes(&rng, maximum: 40),
+                    incarnation: UInt32(truncatingIfNeeded: rng.next()), state: randomState(&rng),
+                    stateChange: Int64(rng.next() % 1_000), vsn: randomVersions(&rng))
             }
-            let join = rng.next() & 1 == 1, isReply = rng.next() & 1 == 1
-            let expected = Message.pushPull(PushPull(join: join, isReply: isReply, nodes: members.map(\.pushState))).encoded
-            #expect(PushPull.encoded(join: join, isReply: isReply, count: members.count,
-                                     entries: PushPull.encodedEntries(of: members)) == expected)
+            let join = rng.next() & 1 == 1
+            let isReply = rng.next() & 1 == 1
+            let expected = Message.pushPull(PushPull(join: join, isReply: isReply, nodes: members.map(\.pushState)))
+                .encoded
+            #expect(
+                PushPull.encoded(
+                    join: join, isReply: isReply, count: members.count,
+                    entries: PushPull.encodedEntries(of: members)) == expected)
         }
     }
 
@@ -52,7 +59,8 @@ struct MessageCodecTests {
             for length in 0...body.count {
                 let prefix = Array(body.prefix(length))
                 let streamed = streamingDecode(message.type, prefix)
-                #expect(streamed == treeDecode(message.type, prefix), "\(message.type), \(length) of \(body.count) bytes")
+                #expect(
+                    streamed == treeDecode(message.type, prefix), "\(message.type), \(length) of \(body.count) bytes")
                 if length < body.count, case .success = streamed {
                     Issue.record("\(message.type): a \(length)-byte prefix decoded")
                 }
@@ -120,11 +128,12 @@ struct MessageCodecTests {
             if type == .pushPull {
                 // The header, then member entries (some of them well-formed).
                 let members = Int(rng.next() % 3)
-                body = MessagePackValue.map([
-                    MessagePackEntry("Join", rng.next() & 1 == 1 ? .bool(true) : randomFieldValue(&rng)),
-                    MessagePackEntry("Nodes", rng.next() % 4 == 0 ? randomFieldValue(&rng) : .int(Int64(members))),
-                    MessagePackEntry("UserStateLen", rng.next() % 4 == 0 ? randomFieldValue(&rng) : .uint(0)),
-                ]).encoded
+                body =
+                    MessagePackValue.map([
+                        MessagePackEntry("Join", rng.next() & 1 == 1 ? .bool(true) : randomFieldValue(&rng)),
+                        MessagePackEntry("Nodes", rng.next() % 4 == 0 ? randomFieldValue(&rng) : .int(Int64(members))),
+                        MessagePackEntry("UserStateLen", rng.next() % 4 == 0 ? randomFieldValue(&rng) : .uint(0)),
+                    ]).encoded
                 for _ in 0..<members {
                     if rng.next() & 1 == 1 {
                         body += randomPushNodeState(&rng).msgpack.encoded
@@ -148,14 +157,17 @@ struct MessageCodecTests {
                 #expect(streamingDecode(type, hex(text)) == treeDecode(type, hex(text)), "\(type) \(text)")
             }
         }
-        #expect(streamingDecode(.nack, hex("81a2c328c0")) == .failure(.malformed(offset: 1, reason: "map key is not UTF-8")))
+        #expect(
+            streamingDecode(.nack, hex("81a2c328c0")) == .failure(.malformed(offset: 1, reason: "map key is not UTF-8"))
+        )
     }
 
     @Test func nestingIsBoundedAsInTheValueTrees() {
         for depth in [30, 31, 32, 33, 1_000] {
             // A field of the ping nested `depth` arrays deep, and an unknown key's value.
             for key in ["Node", "Zzz"] {
-                let body = [0x81] + MessagePackValue.string(key).encoded + [UInt8](repeating: 0x91, count: depth) + [0xC0]
+                let body =
+                    [0x81] + MessagePackValue.string(key).encoded + [UInt8](repeating: 0x91, count: depth) + [0xC0]
                 #expect(streamingDecode(.ping, body) == treeDecode(.ping, body), "\(key) at \(depth)")
             }
         }
@@ -204,8 +216,10 @@ struct MessageCodecTests {
         #expect(PushNodeState.Field.keys.names.count == PushNodeState.Field.allCases.count)
         #expect(PushPull.HeaderField.keys.names.count == PushPull.HeaderField.allCases.count)
         // Sorted as go-msgpack writes them (the decoder looks for the next key first).
-        for names in [Ping.Field.keys.names, IndirectPing.Field.keys.names, Alive.Field.keys.names,
-                      PushNodeState.Field.keys.names, PushPull.HeaderField.keys.names] {
+        for names in [
+            Ping.Field.keys.names, IndirectPing.Field.keys.names, Alive.Field.keys.names,
+            PushNodeState.Field.keys.names, PushPull.HeaderField.keys.names,
+        ] {
             #expect(names == names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
         }
     }
@@ -245,14 +259,14 @@ struct MessageCodecTests {
     func treeEncoded(_ message: Message) -> [UInt8] {
         var bytes = [message.type.rawValue]
         switch message {
-        case let .ping(m): m.msgpack.encode(into: &bytes)
-        case let .indirectPing(m): m.msgpack.encode(into: &bytes)
-        case let .ack(m): m.msgpack.encode(into: &bytes)
-        case let .nack(m): m.msgpack.encode(into: &bytes)
-        case let .suspect(m): m.msgpack.encode(into: &bytes)
-        case let .alive(m): m.msgpack.encode(into: &bytes)
-        case let .dead(m): m.msgpack.encode(into: &bytes)
-        case let .pushPull(m):
+        case .ping(let m): m.msgpack.encode(into: &bytes)
+        case .indirectPing(let m): m.msgpack.encode(into: &bytes)
+        case .ack(let m): m.msgpack.encode(into: &bytes)
+        case .nack(let m): m.msgpack.encode(into: &bytes)
+        case .suspect(let m): m.msgpack.encode(into: &bytes)
+        case .alive(let m): m.msgpack.encode(into: &bytes)
+        case .dead(let m): m.msgpack.encode(into: &bytes)
+        case .pushPull(let m):
             m.header.encode(into: &bytes)
             for node in m.nodes { node.msgpack.encode(into: &bytes) }
         }
@@ -264,35 +278,46 @@ struct MessageCodecTests {
     func randomMessage(_ rng: inout SplitMix64, maximumMembers: Int = 30) -> Message {
         func address() -> IPv4Address { IPv4Address(rawValue: UInt32(truncatingIfNeeded: rng.next())) }
         func optionalAddress() -> IPv4Address? { rng.next() % 3 == 0 ? nil : address() }
-        func seq() -> UInt32 { [0, 1, 127, 128, 255, 256, 65535, 65536, .max][Int(rng.next() % 9)] &+ UInt32(rng.next() % 3) }
+        func seq() -> UInt32 {
+            [0, 1, 127, 128, 255, 256, 65535, 65536, .max][Int(rng.next() % 9)] &+ UInt32(rng.next() % 3)
+        }
         func port() -> UInt16 { rng.next() % 4 == 0 ? 0 : UInt16(truncatingIfNeeded: rng.next()) }
         switch rng.next() % 8 {
         case 0:
-            return .ping(Ping(seqNo: seq(), node: randomText(&rng), sourceAddress: optionalAddress(), sourcePort: port(),
-                              sourceNode: randomText(&rng)))
+            return .ping(
+                Ping(
+                    seqNo: seq(), node: randomText(&rng), sourceAddress: optionalAddress(), sourcePort: port(),
+                    sourceNode: randomText(&rng)))
         case 1:
-            return .indirectPing(IndirectPing(seqNo: seq(), target: address(), port: port(), node: randomText(&rng),
-                                              nack: rng.next() & 1 == 1, sourceAddress: optionalAddress(), sourcePort: port(),
-                                              sourceNode: randomText(&rng)))
+            return .indirectPing(
+                IndirectPing(
+                    seqNo: seq(), target: address(), port: port(), node: randomText(&rng),
+                    nack: rng.next() & 1 == 1, sourceAddress: optionalAddress(), sourcePort: port(),
+                    sourceNode: randomText(&rng)))
         case 2: return .ack(Ack(seqNo: seq(), payload: randomBytes(&rng, maximum: 300)))
         case 3: return .nack(Nack(seqNo: seq()))
         case 4: return .suspect(Suspect(incarnation: seq(), node: randomText(&rng), from: randomText(&rng)))
         case 5: return .dead(Dead(incarnation: seq(), node: randomText(&rng), from: randomText(&rng)))
         case 6:
-            return .alive(Alive(incarnation: seq(), node: randomText(&rng), address: address(), port: port(),
-                                meta: randomBytes(&rng, maximum: 40), vsn: randomVersions(&rng)))
+            return .alive(
+                Alive(
+                    incarnation: seq(), node: randomText(&rng), address: address(), port: port(),
+                    meta: randomBytes(&rng, maximum: 40), vsn: randomVersions(&rng)))
         default:
             let count = Int(rng.next() % UInt64(maximumMembers + 1))
-            return .pushPull(PushPull(join: rng.next() & 1 == 1, isReply: rng.next() & 1 == 1,
-                                      nodes: (0..<count).map { _ in randomPushNodeState(&rng) }))
+            return .pushPull(
+                PushPull(
+                    join: rng.next() & 1 == 1, isReply: rng.next() & 1 == 1,
+                    nodes: (0..<count).map { _ in randomPushNodeState(&rng) }))
         }
     }
 
     func randomPushNodeState(_ rng: inout SplitMix64) -> PushNodeState {
-        PushNodeState(name: randomText(&rng), address: IPv4Address(rawValue: UInt32(truncatingIfNeeded: rng.next())),
-                      port: UInt16(truncatingIfNeeded: rng.next()), meta: randomBytes(&rng, maximum: 40),
-                      incarnation: UInt32(truncatingIfNeeded: rng.next() >> UInt64(rng.next() % 64)),
-                      state: randomState(&rng), vsn: randomVersions(&rng))
+        PushNodeState(
+            name: randomText(&rng), address: IPv4Address(rawValue: UInt32(truncatingIfNeeded: rng.next())),
+            port: UInt16(truncatingIfNeeded: rng.next()), meta: randomBytes(&rng, maximum: 40),
+            incarnation: UInt32(truncatingIfNeeded: rng.next() >> UInt64(rng.next() % 64)),
+            state: randomState(&rng), vsn: randomVersions(&rng))
     }
 
     func randomState(_ rng: inout SplitMix64) -> MemberState {
@@ -321,9 +346,10 @@ struct MessageCodecTests {
 
     /// A map with some of `keys` (in any order, possibly repeated) holding any kind of value.
     func randomStruct(_ rng: inout SplitMix64, keys: [String]) -> MessagePackValue {
-        .map((0..<Int(rng.next() % 9)).map { _ in
-            MessagePackEntry(keys[Int(rng.next() % UInt64(keys.count))], randomFieldValue(&rng))
-        })
+        .map(
+            (0..<Int(rng.next() % 9)).map { _ in
+                MessagePackEntry(keys[Int(rng.next() % UInt64(keys.count))], randomFieldValue(&rng))
+            })
     }
 
     func randomFieldValue(_ rng: inout SplitMix64, depth: Int = 0) -> MessagePackValue {
@@ -334,12 +360,16 @@ struct MessageCodecTests {
         case 4: return .int(Int64(bitPattern: rng.next()) >> Int64(rng.next() % 64))
         case 5: return .int(Int64(rng.next() % 300))
         case 6, 7: return .raw(randomBytes(&rng, maximum: 40))
-        case 8: return .raw([[1, 5, 2, 0, 0, 0], [192, 0, 2, 1], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 10, 0, 0, 1]][Int(rng.next() % 3)])
+        case 8:
+            return .raw(
+                [[1, 5, 2, 0, 0, 0], [192, 0, 2, 1], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 10, 0, 0, 1]][
+                    Int(rng.next() % 3)])
         case 9: return .binary(randomBytes(&rng, maximum: 20))
         case 10: return .string(randomText(&rng))
         case 11: return .array((0..<Int(rng.next() % 6)).map { _ in .uint(rng.next() % 300) })
         case 12: return .array((0..<Int(rng.next() % 6)).map { _ in .int(Int64(rng.next() % 300) - 20) })
-        case 13 where depth < 3: return .array((0..<Int(rng.next() % 4)).map { _ in randomFieldValue(&rng, depth: depth + 1) })
+        case 13 where depth < 3:
+            return .array((0..<Int(rng.next() % 4)).map { _ in randomFieldValue(&rng, depth: depth + 1) })
         case 14 where depth < 3: return randomStruct(&rng, keys: ["x", "Node", "é"])
         default: return .uint(UInt64(rng.next() % 4))
         }
@@ -347,8 +377,11 @@ struct MessageCodecTests {
 
     /// A byte that means something to MessagePack more often than chance would have it.
     func interestingByte(_ rng: inout SplitMix64) -> UInt8 {
-        let special: [UInt8] = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC6,
-                                0xCC, 0xCF, 0xD0, 0xD3, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, 0xE0, 0xFF]
-        return rng.next() & 1 == 1 ? special[Int(rng.next() % UInt64(special.count))] : UInt8(truncatingIfNeeded: rng.next())
+        let special: [UInt8] = [
+            0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC6,
+            0xCC, 0xCF, 0xD0, 0xD3, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, 0xE0, 0xFF,
+        ]
+        return rng.next() & 1 == 1
+            ? special[Int(rng.next() % UInt64(special.count))] : UInt8(truncatingIfNeeded: rng.next())
     }
 }

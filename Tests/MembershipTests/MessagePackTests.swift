@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Membership
 
 @Suite("MessagePack")
@@ -51,7 +52,7 @@ struct MessagePackTests {
         for (value, bytes) in Self.known {
             var expected = value
             // Signed values 0...127 share the positive fixnum with unsigned ones.
-            if case let .int(v) = value, (0...127).contains(v) { expected = .uint(UInt64(v)) }
+            if case .int(let v) = value, (0...127).contains(v) { expected = .uint(UInt64(v)) }
             #expect(try MessagePackValue.decode(hex(bytes)) == expected, "\(bytes)")
         }
     }
@@ -66,10 +67,13 @@ struct MessagePackTests {
             MessagePackEntry("SourceNode", .string("node-a")),
             MessagePackEntry("SourcePort", .uint(7946)),
         ])
-        #expect(body.encoded == hex("""
-            85a44e6f6465a66e6f64652d62a55365714e6f01aa536f7572636541646472a4c000020aaa536f757263654e6f6465a66e6f64
-            652d61aa536f75726365506f7274cd1f0a
-            """))
+        #expect(
+            body.encoded
+                == hex(
+                    """
+                    85a44e6f6465a66e6f64652d62a55365714e6f01aa536f7572636541646472a4c000020aaa536f757263654e6f6465a66e6f64
+                    652d61aa536f75726365506f7274cd1f0a
+                    """))
     }
 
     @Test func newSpecStringsAndWideContainersDecode() throws {
@@ -187,9 +191,11 @@ struct MessagePackTests {
         case 7, 8:
             return .array((0..<Int(rng.next() % 20)).map { _ in randomValue(&rng, depth: depth + 1, large: large) })
         default:
-            return .map((0..<Int(rng.next() % 18)).map { index in
-                MessagePackEntry("k\(index)-\(rng.next() % 1000)", randomValue(&rng, depth: depth + 1, large: large))
-            })
+            return .map(
+                (0..<Int(rng.next() % 18)).map { index in
+                    MessagePackEntry(
+                        "k\(index)-\(rng.next() % 1000)", randomValue(&rng, depth: depth + 1, large: large))
+                })
         }
     }
 
@@ -205,9 +211,9 @@ struct MessagePackTests {
     /// fit a positive fixnum.
     private func normalized(_ value: MessagePackValue) -> MessagePackValue {
         switch value {
-        case let .int(v) where (0...127).contains(v): return .uint(UInt64(v))
-        case let .array(elements): return .array(elements.map(normalized))
-        case let .map(entries): return .map(entries.map { MessagePackEntry($0.key, normalized($0.value)) })
+        case .int(let v) where (0...127).contains(v): return .uint(UInt64(v))
+        case .array(let elements): return .array(elements.map(normalized))
+        case .map(let entries): return .map(entries.map { MessagePackEntry($0.key, normalized($0.value)) })
         default: return value
         }
     }

@@ -1,6 +1,7 @@
 import TestSupport
 import Testing
 import Wire
+
 @testable import Membership
 
 @Suite("Messages and packets")
@@ -13,31 +14,54 @@ struct MessageTests {
     /// nil for an empty slice). The bodies were cross-checked with Python's msgpack
     /// (`use_bin_type=False`), an encoder independent of this one.
     static let known: [(Message, String)] = [
-        (.ping(Ping(seqNo: 1, node: "node-b", sourceAddress: a, sourcePort: 7946, sourceNode: "node-a")), """
+        (
+            .ping(Ping(seqNo: 1, node: "node-b", sourceAddress: a, sourcePort: 7946, sourceNode: "node-a")),
+            """
             0085a44e6f6465a66e6f64652d62a55365714e6f01aa536f7572636541646472a4c000020aaa536f757263654e6f6465a66e6f64
             652d61aa536f75726365506f7274cd1f0a
-            """),
-        (.alive(Alive(incarnation: 1, node: "node-a", address: a, port: 7946, vsn: [1, 5, 2, 0, 0, 0])), """
+            """
+        ),
+        (
+            .alive(Alive(incarnation: 1, node: "node-a", address: a, port: 7946, vsn: [1, 5, 2, 0, 0, 0])),
+            """
             0486a441646472a4c000020aab496e6361726e6174696f6e01a44d657461c0a44e6f6465a66e6f64652d61a4506f7274cd1f0a
             a356736ea6010502000000
-            """),
-        (.indirectPing(IndirectPing(seqNo: 300, target: c, port: 7946, node: "node-c", nack: true,
-                                    sourceAddress: a, sourcePort: 7946, sourceNode: "node-a")), """
+            """
+        ),
+        (
+            .indirectPing(
+                IndirectPing(
+                    seqNo: 300, target: c, port: 7946, node: "node-c", nack: true,
+                    sourceAddress: a, sourcePort: 7946, sourceNode: "node-a")),
+            """
             0188a44e61636bc3a44e6f6465a66e6f64652d63a4506f7274cd1f0aa55365714e6fcd012caa536f7572636541646472a4c000020a
             aa536f757263654e6f6465a66e6f64652d61aa536f75726365506f7274cd1f0aa6546172676574a4c000021e
-            """),
+            """
+        ),
         (.ack(Ack(seqNo: 70000)), "0282a75061796c6f6164c0a55365714e6fce00011170"),
         (.nack(Nack(seqNo: 5)), "0b81a55365714e6f05"),
-        (.suspect(Suspect(incarnation: 2, node: "node-c", from: "node-a")),
-         "0383a446726f6da66e6f64652d61ab496e6361726e6174696f6e02a44e6f6465a66e6f64652d63"),
-        (.dead(Dead(incarnation: 7, node: "node-c", from: "node-c")),
-         "0583a446726f6da66e6f64652d63ab496e6361726e6174696f6e07a44e6f6465a66e6f64652d63"),
-        (.pushPull(PushPull(join: true, isReply: false, nodes: [
-            PushNodeState(name: "node-a", address: a, port: 7946, incarnation: 1, state: .alive, vsn: [1, 5, 2, 0, 0, 0]),
-        ])), """
+        (
+            .suspect(Suspect(incarnation: 2, node: "node-c", from: "node-a")),
+            "0383a446726f6da66e6f64652d61ab496e6361726e6174696f6e02a44e6f6465a66e6f64652d63"
+        ),
+        (
+            .dead(Dead(incarnation: 7, node: "node-c", from: "node-c")),
+            "0583a446726f6da66e6f64652d63ab496e6361726e6174696f6e07a44e6f6465a66e6f64652d63"
+        ),
+        (
+            .pushPull(
+                PushPull(
+                    join: true, isReply: false,
+                    nodes: [
+                        PushNodeState(
+                            name: "node-a", address: a, port: 7946, incarnation: 1, state: .alive,
+                            vsn: [1, 5, 2, 0, 0, 0])
+                    ])),
+            """
             0683a44a6f696ec3a54e6f64657301ac5573657253746174654c656e0087a441646472a4c000020aab496e6361726e6174696f6e01
             a44d657461c0a44e616d65a66e6f64652d61a4506f7274cd1f0aa5537461746500a356736ea6010502000000
-            """),
+            """
+        ),
     ]
 
     @Test func encodesAsMemberlist() {
@@ -82,7 +106,7 @@ struct MessageTests {
             #expect {
                 try Packet.decodeMessage([0] + body.encoded)
             } throws: { error in
-                guard case let .body(.ping, .badField(_, name, _))? = error as? Packet.DecodeError else { return false }
+                guard case .body(.ping, .badField(_, let name, _))? = error as? Packet.DecodeError else { return false }
                 return name == field
             }
         }
@@ -232,6 +256,6 @@ struct MessageTests {
 extension Array where Element: Equatable {
     func containsSubsequence(_ needle: [Element]) -> Bool {
         guard needle.count <= count else { return false }
-        return (0...(count - needle.count)).contains { Array(self[$0 ..< $0 + needle.count]) == needle }
+        return (0...(count - needle.count)).contains { Array(self[$0..<$0 + needle.count]) == needle }
     }
 }

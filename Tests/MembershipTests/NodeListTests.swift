@@ -1,6 +1,7 @@
 import TestSupport
 import Testing
 import Wire
+
 @testable import Membership
 
 /// `NodeList` keeps its name index and its members' encoded entries right through every way
@@ -25,7 +26,8 @@ struct NodeListTests {
                 plain.append(node)
                 plain.swapAt(offset, plain.count - 1)
             case 3 where !plain.isEmpty:
-                let i = Int(rng.next() % UInt64(plain.count)), j = Int(rng.next() % UInt64(plain.count))
+                let i = Int(rng.next() % UInt64(plain.count))
+                let j = Int(rng.next() % UInt64(plain.count))
                 list.swapAt(i, j)
                 plain.swapAt(i, j)
             case 4 where !plain.isEmpty:
@@ -85,8 +87,10 @@ struct NodeListTests {
             var generator = SplitMix64(seed: UInt64(round))
             for step in 0..<300 {
                 // ASCII names only in half the rounds, so both kinds of index are tried.
-                let name = round % 2 == 0 || rng.next() % 4 != 0
-                    ? "n\(rng.next() % 400)" : spellings[Int(rng.next() % UInt64(spellings.count))] + "\(rng.next() % 3)"
+                let name =
+                    round % 2 == 0 || rng.next() % 4 != 0
+                    ? "n\(rng.next() % 400)"
+                    : spellings[Int(rng.next() % UInt64(spellings.count))] + "\(rng.next() % 3)"
                 if list.index(named: name) == nil {
                     list.insert(member(named: name), swappingInAt: Int(rng.next() % UInt64(list.count + 1)))
                 }
@@ -94,7 +98,8 @@ struct NodeListTests {
                     list.removeLast(Int(rng.next() % 5))
                     list.shuffle(using: &generator)
                 }
-                for probe in [name, "n\(rng.next() % 400)", spellings[Int(rng.next() % UInt64(spellings.count))] + "0"] {
+                for probe in [name, "n\(rng.next() % 400)", spellings[Int(rng.next() % UInt64(spellings.count))] + "0"]
+                {
                     #expect(list.index(named: probe) == list.elements.firstIndex { $0.name == probe }, "\(probe)")
                 }
             }
@@ -106,7 +111,8 @@ struct NodeListTests {
     }
 
     func member(named name: String, address: IPv4Address = IPv4Address(192, 0, 2, 1)) -> NodeState {
-        NodeState(name: name, address: address, port: 7946, meta: [], incarnation: 1, state: .alive, stateChange: 0,
-                  vsn: [1, 5, 2, 0, 0, 0])
+        NodeState(
+            name: name, address: address, port: 7946, meta: [], incarnation: 1, state: .alive, stateChange: 0,
+            vsn: [1, 5, 2, 0, 0, 0])
     }
 }

@@ -1,6 +1,7 @@
-import Testing
 import TestSupport
+import Testing
 import Wire
+
 @testable import Membership
 
 /// Push/pull and fallback pings as memberlist runs them over TCP (net.go `sendLocalState`,
@@ -10,14 +11,16 @@ struct StreamTests {
     static let a = IPv4Address(192, 0, 2, 10)
     static let b = IPv4Address(192, 0, 2, 20)
 
-    static func node(_ name: String, _ address: IPv4Address, config: MembershipConfig = .lan) -> Memberlist<SplitMix64> {
+    static func node(_ name: String, _ address: IPv4Address, config: MembershipConfig = .lan) -> Memberlist<SplitMix64>
+    {
         Memberlist(name: name, address: address, config: config, generator: SplitMix64(seed: 1), now: 0)
     }
 
     /// What memberlist's sendLocalState writes for a one-member list joining (type byte,
     /// header, the member), made by go-msgpack: Tests/MemberlistPeer/vectors/main.go, run once
     /// (see LZWTests), its "push/pull" line pasted here.
-    static let goPushPull = hex("""
+    static let goPushPull = hex(
+        """
         0683a44a6f696ec3a54e6f64657301ac5573657253746174654c656e0087a441646472a4c0000215ab496e6361726e6174696f6e01a4
         4d657461c0a44e616d65a4676f2d61a4506f7274cd1f0aa5537461746500a356736ea6010502000000
         """)
@@ -40,14 +43,17 @@ struct StreamTests {
     @Test func framesReadBackAndPrefixesWait() {
         var a = Self.node("node-a", Self.a)
         let request = a.join([(Self.b, 7946)], now: 0).datagrams[0].payload
-        let messages = [request, Message.ping(Ping(seqNo: 3, node: "node-b")).encoded, Message.ack(Ack(seqNo: 3)).encoded]
+        let messages = [
+            request, Message.ping(Ping(seqNo: 3, node: "node-b")).encoded, Message.ack(Ack(seqNo: 3)).encoded,
+        ]
         for message in messages.prefix(2) {
             for compress in [false, true] {
                 let framed = Stream.frame(message, compress: compress)
                 #expect(framed.first == (compress ? MessageType.compress.rawValue : message[0]))
                 #expect(Stream.read(framed) == .message(message))
                 for length in 0..<framed.count {
-                    #expect(Stream.read(Array(framed.prefix(length))) == .incomplete, "prefix \(length) of \(framed.count)")
+                    #expect(
+                        Stream.read(Array(framed.prefix(length))) == .incomplete, "prefix \(length) of \(framed.count)")
                 }
             }
         }
@@ -62,7 +68,9 @@ struct StreamTests {
         var error: [UInt8] = [MessageType.error.rawValue, 0x81, 0xA5]
         error += Array("Error".utf8) + [0xA4] + Array("oops".utf8)
         #expect(Stream.read(error) == .failed("remote error: oops"))
-        #expect(Stream.read([MessageType.encrypt.rawValue, 0, 0, 0, 9]) == .failed("remote state is encrypted and encryption is not configured"))
+        #expect(
+            Stream.read([MessageType.encrypt.rawValue, 0, 0, 0, 9])
+                == .failed("remote state is encrypted and encryption is not configured"))
     }
 
     /// A join is a stream; its bytes are memberlist's (no `Reply` key), and the answer
@@ -83,7 +91,7 @@ struct StreamTests {
         #expect(!contains(reply, "Reply"))
         #expect(answered.output.datagrams.allSatisfy { $0.transport == .packet })
         #expect(answered.output.events.map(\.member.name) == ["node-a"])
-        guard case let .pushPull(exchange) = try Packet.decodeMessage(reply) else {
+        guard case .pushPull(let exchange) = try Packet.decodeMessage(reply) else {
             Issue.record("the answer is not a push/pull")
             return
         }
@@ -112,11 +120,13 @@ struct StreamTests {
     /// memberlist's TCP fallback probe: a ping for this node gets an ack on the connection.
     @Test func fallbackPingsAreAckedOnTheStream() {
         var b = Self.node("node-b", Self.b)
-        let acked = b.receiveStream(Message.ping(Ping(seqNo: 42, node: "node-b")).encoded, from: Self.a, port: 40000,
-                                    dialed: false, now: 10)
+        let acked = b.receiveStream(
+            Message.ping(Ping(seqNo: 42, node: "node-b")).encoded, from: Self.a, port: 40000,
+            dialed: false, now: 10)
         #expect(acked.reply == Message.ack(Ack(seqNo: 42)).encoded)
-        let misdirected = b.receiveStream(Message.ping(Ping(seqNo: 43, node: "node-x")).encoded, from: Self.a, port: 40000,
-                                          dialed: false, now: 10)
+        let misdirected = b.receiveStream(
+            Message.ping(Ping(seqNo: 43, node: "node-x")).encoded, from: Self.a, port: 40000,
+            dialed: false, now: 10)
         #expect(misdirected.reply == nil)
         #expect(misdirected.output.discarded.count == 1)
     }
@@ -144,8 +154,9 @@ struct StreamTests {
         _ = a.receiveStream(reply, from: Self.b, port: 7946, dialed: true, now: 2)
         // News about many members, gossiped in compounds.
         for index in 0..<30 {
-            let alive = Alive(incarnation: 1, node: "member-\(index)", address: IPv4Address(192, 0, 2, UInt8(100 + index)),
-                              port: 7946, vsn: [1, 5, 2, 0, 0, 0])
+            let alive = Alive(
+                incarnation: 1, node: "member-\(index)", address: IPv4Address(192, 0, 2, UInt8(100 + index)),
+                port: 7946, vsn: [1, 5, 2, 0, 0, 0])
             _ = a.receive(Message.alive(alive).encoded, from: Self.b, port: 7946, now: 3)
         }
         var compressed = 0
@@ -156,7 +167,9 @@ struct StreamTests {
             for datagram in a.tick(now: time).datagrams {
                 // Gossip names its target (CRC, as b speaks protocol 5); probes look it up by
                 // address text and find none (no CRC).
-                let body = datagram.payload.first == MessageType.hasCRC.rawValue ? datagram.payload.dropFirst(5) : datagram.payload[...]
+                let body =
+                    datagram.payload.first == MessageType.hasCRC.rawValue
+                    ? datagram.payload.dropFirst(5) : datagram.payload[...]
                 if body.first == MessageType.compress.rawValue { compressed += 1 }
                 #expect(Packet.decode(datagram.payload).errors.isEmpty)
                 _ = b.receive(datagram.payload, from: Self.a, port: 7946, now: time)
@@ -169,6 +182,6 @@ struct StreamTests {
     private func contains(_ bytes: [UInt8], _ text: String) -> Bool {
         let needle = Array(text.utf8)
         guard bytes.count >= needle.count else { return false }
-        return (0...(bytes.count - needle.count)).contains { Array(bytes[$0 ..< $0 + needle.count]) == needle }
+        return (0...(bytes.count - needle.count)).contains { Array(bytes[$0..<$0 + needle.count]) == needle }
     }
 }

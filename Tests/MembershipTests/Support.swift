@@ -1,6 +1,7 @@
-import Wire
-@testable import Membership
 import TestSupport
+import Wire
+
+@testable import Membership
 
 let second: Int64 = 1_000_000_000
 let millisecond: Int64 = 1_000_000
@@ -72,8 +73,10 @@ struct TestNetwork {
     static func name(_ index: Int) -> String { "node-" + String(UnicodeScalar(UInt8(97 + index))) }
 
     /// A cluster of `count` nodes, node i created at i × `stagger` and joining node 0.
-    static func cluster(_ count: Int, config: MembershipConfig = .lan, seed: UInt64 = 1, stagger: Int64 = 37 * millisecond,
-                        watching: String? = nil) -> TestNetwork {
+    static func cluster(
+        _ count: Int, config: MembershipConfig = .lan, seed: UInt64 = 1, stagger: Int64 = 37 * millisecond,
+        watching: String? = nil
+    ) -> TestNetwork {
         var network = TestNetwork()
         network.watched = watching
         for index in 0..<count {
@@ -89,8 +92,9 @@ struct TestNetwork {
             nodes.append(nil)
             names.append(Self.name(nodes.count - 1))
         }
-        nodes[index] = Memberlist(name: Self.name(index), address: Self.address(index), config: config,
-                                  generator: SplitMix64(seed: seed &* 0x1_0000 &+ UInt64(index)), now: now)
+        nodes[index] = Memberlist(
+            name: Self.name(index), address: Self.address(index), config: config,
+            generator: SplitMix64(seed: seed &* 0x1_0000 &+ UInt64(index)), now: now)
         let output = nodes[index]!.join(seeds.map { (Self.address($0), UInt16(7946)) }, now: now)
         collect(output, from: index)
     }
@@ -149,9 +153,11 @@ struct TestNetwork {
         inFlight.removeAll { $0.deliverAt <= time }
         for datagram in due {
             guard nodes.indices.contains(datagram.to), nodes[datagram.to] != nil,
-                  !blocked.contains([datagram.from, datagram.to]) else { continue }
+                !blocked.contains([datagram.from, datagram.to])
+            else { continue }
             delivered.append(Delivery(time: time, to: datagram.to, from: datagram.from, payload: datagram.payload))
-            let output = nodes[datagram.to]!.receive(datagram.payload, from: Self.address(datagram.from), port: 7946, now: time)
+            let output = nodes[datagram.to]!.receive(
+                datagram.payload, from: Self.address(datagram.from), port: 7946, now: time)
             collect(output, from: datagram.to)
         }
         for index in nodes.indices {
@@ -159,7 +165,8 @@ struct TestNetwork {
             let before = nodes[index]!.probe
             let output = nodes[index]!.tick(now: time)
             if let probe = nodes[index]!.probe, probe.seqNo != before?.seqNo {
-                probes.append(ProbeStart(time: probe.startedAt, node: index, target: probe.target.name, seqNo: probe.seqNo))
+                probes.append(
+                    ProbeStart(time: probe.startedAt, node: index, target: probe.target.name, seqNo: probe.seqNo))
             }
             collect(output, from: index)
         }
@@ -167,7 +174,10 @@ struct TestNetwork {
 
     private mutating func collect(_ output: MembershipOutput, from index: Int) {
         for datagram in output.datagrams {
-            sent.append(Sent(time: now, from: index, destination: datagram.destination, port: datagram.port, payload: datagram.payload))
+            sent.append(
+                Sent(
+                    time: now, from: index, destination: datagram.destination, port: datagram.port,
+                    payload: datagram.payload))
             guard let to = nodeIndex(of: datagram.destination) else { continue }
             sequence += 1
             inFlight.append((now + latency, sequence, index, to, datagram.payload))
@@ -178,7 +188,8 @@ struct TestNetwork {
             let view = node.member(named: watched)
             let last = viewChanges.last { $0.observer == index }
             if last?.state != view?.state || last?.incarnation != view?.incarnation {
-                viewChanges.append(ViewChange(time: now, observer: index, state: view?.state, incarnation: view?.incarnation))
+                viewChanges.append(
+                    ViewChange(time: now, observer: index, state: view?.state, incarnation: view?.incarnation))
             }
         }
     }

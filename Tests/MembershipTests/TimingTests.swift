@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Membership
 
 @Suite("Timing formulas")
@@ -43,7 +44,8 @@ struct TimingTests {
     @Test func suspicionMinimumAndMaximumForTheLANProfile() {
         let config = MembershipConfig.lan
         for (n, minimum) in [(3, 4 * second), (10, 4 * second), (100, 8 * second)] {
-            let computed = Timing.suspicionTimeout(suspicionMult: config.suspicionMult, members: n, interval: config.probeInterval)
+            let computed = Timing.suspicionTimeout(
+                suspicionMult: config.suspicionMult, members: n, interval: config.probeInterval)
             #expect(computed == minimum)
             #expect(Int64(config.suspicionMaxTimeoutMult) * computed == 6 * minimum)
         }
@@ -53,7 +55,8 @@ struct TimingTests {
 
     /// k = 0: the timer is the minimum and confirmations change nothing (n = 3: 4 s).
     @Test func noConfirmationsExpected() {
-        var suspicion = Suspicion(from: "node-a", expected: 0, minimum: 4 * second, maximum: 24 * second, start: 10 * second)
+        var suspicion = Suspicion(
+            from: "node-a", expected: 0, minimum: 4 * second, maximum: 24 * second, start: 10 * second)
         #expect(suspicion.deadline == 14 * second)
         let confirmed1 = suspicion.confirm(from: "node-b", now: 11 * second)
         #expect(!confirmed1)
@@ -63,15 +66,22 @@ struct TimingTests {
     /// k = 2 (n = 10): starts at 24 s, one confirmation gives 24 − 20 × ln 2 / ln 3 =
     /// 11.381 s (floored to the millisecond), two give the minimum, 4 s.
     @Test func confirmationsShrinkTheTimeout() {
-        #expect(Timing.suspicionTimeout(confirmations: 0, expected: 2, minimum: 4 * second, maximum: 24 * second) == 24 * second)
-        #expect(Timing.suspicionTimeout(confirmations: 1, expected: 2, minimum: 4 * second, maximum: 24 * second) == 11_381 * millisecond)
-        #expect(Timing.suspicionTimeout(confirmations: 2, expected: 2, minimum: 4 * second, maximum: 24 * second) == 4 * second)
+        #expect(
+            Timing.suspicionTimeout(confirmations: 0, expected: 2, minimum: 4 * second, maximum: 24 * second) == 24
+                * second)
+        #expect(
+            Timing.suspicionTimeout(confirmations: 1, expected: 2, minimum: 4 * second, maximum: 24 * second) == 11_381
+                * millisecond)
+        #expect(
+            Timing.suspicionTimeout(confirmations: 2, expected: 2, minimum: 4 * second, maximum: 24 * second) == 4
+                * second)
         // n = 100: 48 s max, 8 s min; SuspicionMult 6 expects k = 4:
         // c = 1: 48 − 40 × ln 2 / ln 5 = 30.772 s; c = 2: 48 − 40 × ln 3 / ln 5 = 20.695 s;
         // c = 3: 48 − 40 × ln 4 / ln 5 = 13.545 s; c = 4: 8 s.
         let expected: [Int64] = [48_000, 30_772, 20_695, 13_545, 8_000]
         for (c, milliseconds) in expected.enumerated() {
-            #expect(Timing.suspicionTimeout(confirmations: c, expected: 4, minimum: 8 * second, maximum: 48 * second)
+            #expect(
+                Timing.suspicionTimeout(confirmations: c, expected: 4, minimum: 8 * second, maximum: 48 * second)
                     == milliseconds * millisecond, "c = \(c)")
         }
     }
@@ -81,22 +91,25 @@ struct TimingTests {
     /// 4 s minimum; n = 4 and 10 run from 24 s (6 × 4 s) through 24 − 20 × ln 2 / ln 3 =
     /// 11.381 s to 4 s; n = 100 from 48 s through 48 − 40 × ln 2 / ln 3 = 22.762 s to 8 s
     /// (memberlist floors to the millisecond).
-    @Test(arguments: [
-        (3, 0, 4_000), (3, 1, 4_000), (3, 2, 4_000),
-        (4, 0, 24_000), (4, 1, 11_381), (4, 2, 4_000),
-        (10, 0, 24_000), (10, 1, 11_381), (10, 2, 4_000),
-        (100, 0, 48_000), (100, 1, 22_762), (100, 2, 8_000),
-    ] as [(Int, Int, Int64)])
+    @Test(
+        arguments: [
+            (3, 0, 4_000), (3, 1, 4_000), (3, 2, 4_000),
+            (4, 0, 24_000), (4, 1, 11_381), (4, 2, 4_000),
+            (10, 0, 24_000), (10, 1, 11_381), (10, 2, 4_000),
+            (100, 0, 48_000), (100, 1, 22_762), (100, 2, 8_000),
+        ] as [(Int, Int, Int64)])
     func lanSuspicionTimeout(n: Int, confirmations: Int, milliseconds: Int64) {
         let bounds = Timing.suspicionBounds(.lan, members: n)
         #expect(bounds.expected == (n < 4 ? 0 : 2))
-        let timeout = Timing.suspicionTimeout(confirmations: confirmations, expected: bounds.expected,
-                                              minimum: bounds.minimum, maximum: bounds.maximum)
+        let timeout = Timing.suspicionTimeout(
+            confirmations: confirmations, expected: bounds.expected,
+            minimum: bounds.minimum, maximum: bounds.maximum)
         #expect(timeout == milliseconds * millisecond)
     }
 
     @Test func suspicionTimerFollowsConfirmations() {
-        var suspicion = Suspicion(from: "node-a", expected: 2, minimum: 4 * second, maximum: 24 * second, start: 100 * second)
+        var suspicion = Suspicion(
+            from: "node-a", expected: 2, minimum: 4 * second, maximum: 24 * second, start: 100 * second)
         #expect(suspicion.deadline == 124 * second)
         let confirmed2 = suspicion.confirm(from: "node-a", now: 101 * second)
         #expect(!confirmed2, "the first reporter is not a confirmation")

@@ -31,7 +31,8 @@ public enum KernelLab {
         }
         let result = try Subprocess.run(URL(fileURLWithPath: path), arguments, mergingStandardError: true)
         guard allowFailure || result.status == 0 else {
-            throw LabError(description: "\(tool) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stdout)")
+            throw LabError(
+                description: "\(tool) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stdout)")
         }
         return result.stdout
     }
@@ -46,18 +47,23 @@ public enum KernelLab {
         let text = try run("ip", ["-n", namespace, "-o", "link", "show", device])
         let words = text.split(whereSeparator: \.isWhitespace)
         guard let index = words.firstIndex(of: "link/ether"), index + 1 < words.count,
-              let mac = MACAddress(String(words[index + 1])) else { throw LabError(description: "no MAC in \(text)") }
+            let mac = MACAddress(String(words[index + 1]))
+        else { throw LabError(description: "no MAC in \(text)") }
         return mac
     }
 
     /// The kernel's `ip neigh` entry for `address` on `device` in `namespace`: MAC and NUD state.
-    public static func neighbour(_ namespace: String, _ address: String,
-                                 device: String) throws -> (mac: MACAddress?, state: String?) {
+    public static func neighbour(
+        _ namespace: String, _ address: String,
+        device: String
+    ) throws -> (mac: MACAddress?, state: String?) {
         let text = try run("ip", ["-n", namespace, "neigh", "show", address, "dev", device])
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         var mac: MACAddress?
         if let index = words.firstIndex(of: "lladdr"), index + 1 < words.count { mac = MACAddress(words[index + 1]) }
-        let states: Set<String> = ["INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "PERMANENT", "NOARP"]
+        let states: Set<String> = [
+            "INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "PERMANENT", "NOARP",
+        ]
         return (mac, words.last { states.contains($0) })
     }
 
@@ -92,19 +98,24 @@ public enum KernelLab {
         // setns(2) is not in Swift's Glibc module; take it from libc by name.
         guard let symbol = dlsym(nil, "setns") else { throw LabError(description: "setns not found") }
         let setns = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-        guard setns(fd, 0x4000_0000 /* CLONE_NEWNET */) == 0 else { throw LabError(description: "setns: errno \(errno)") }
+        let cloneNewNet: Int32 = 0x4000_0000  // CLONE_NEWNET: enter the namespace's network stack
+        guard setns(fd, cloneNewNet) == 0 else {
+            throw LabError(description: "setns: errno \(errno)")
+        }
     }
 
     /// Runs `body` on a fresh thread that has entered namespace `name`, and returns its result;
     /// the thread ends with it. Sockets and pcap handles opened there stay in the namespace.
-    public static func inNamespace<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) throws -> T {
+    public static func inNamespace<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) throws -> T
+    {
         let done = DispatchSemaphore(value: 0)
         let result = ResultBox<T>()
         let thread = Thread {
-            result.set(Result {
-                try enterNamespace(name)
-                return try body()
-            })
+            result.set(
+                Result {
+                    try enterNamespace(name)
+                    return try body()
+                })
             done.signal()
         }
         thread.start()

@@ -19,11 +19,17 @@ struct ExternalDecoderTests {
         #expect(result.status == 0, "tcpdump failed: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         try #require(lines.count == 3, "tcpdump printed:\n\(result.stdout)\(result.stderr)")
-        #expect(lines[0].contains("00:50:56:00:3b:99 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42"), "\(lines[0])")
+        #expect(
+            lines[0].contains("00:50:56:00:3b:99 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42"), "\(lines[0])"
+        )
         #expect(lines[0].contains("Request who-has 10.200.200.120 tell 10.200.200.50"), "\(lines[0])")
-        #expect(lines[1].contains("00:50:56:00:3b:6f > 00:50:56:00:3b:99, ethertype ARP (0x0806), length 42"), "\(lines[1])")
+        #expect(
+            lines[1].contains("00:50:56:00:3b:6f > 00:50:56:00:3b:99, ethertype ARP (0x0806), length 42"), "\(lines[1])"
+        )
         #expect(lines[1].contains("Reply 10.200.200.120 is-at 00:50:56:00:3b:6f"), "\(lines[1])")
-        #expect(lines[2].contains("00:50:56:00:3b:99 > 00:50:56:00:3b:6f, ethertype IPv4 (0x0800), length 46"), "\(lines[2])")
+        #expect(
+            lines[2].contains("00:50:56:00:3b:99 > 00:50:56:00:3b:6f, ethertype IPv4 (0x0800), length 46"),
+            "\(lines[2])")
         #expect(lines[2].contains("10.200.200.50.40000 > 10.200.200.120.80: UDP, length 4"), "\(lines[2])")
         #expect(result.stderr.contains("link-type EN10MB"), "\(result.stderr)")
     }
@@ -48,17 +54,20 @@ struct ExternalDecoderTests {
         let path = scratch.path("arp.pcap").path
         try writeStandardTrace(to: path)
 
-        let result = try Subprocess.run(tshark, [
-            "-r", path, "-T", "fields",
-            "-e", "frame.time_epoch", "-e", "eth.src", "-e", "arp.src.proto_ipv4",
-        ])
+        let result = try Subprocess.run(
+            tshark,
+            [
+                "-r", path, "-T", "fields",
+                "-e", "frame.time_epoch", "-e", "eth.src", "-e", "arp.src.proto_ipv4",
+            ])
         #expect(result.status == 0, "tshark failed: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines == [
-            "0.000000000\t00:50:56:00:3b:99\t10.200.200.50",
-            "20.000000123\t00:50:56:00:3b:6f\t10.200.200.120",
-            "1700000000.999999999\t00:50:56:00:3b:99\t",
-        ], "tshark printed:\n\(result.stdout)\(result.stderr)")
+        #expect(
+            lines == [
+                "0.000000000\t00:50:56:00:3b:99\t10.200.200.50",
+                "20.000000123\t00:50:56:00:3b:6f\t10.200.200.120",
+                "1700000000.999999999\t00:50:56:00:3b:99\t",
+            ], "tshark printed:\n\(result.stdout)\(result.stderr)")
     }
 
     @Test("the reader reads pcapng (converted by tshark) with the same records")
@@ -91,7 +100,8 @@ struct ExternalDecoderTests {
         let result = try Subprocess.run(tshark, ["-r", input, "-w", output, "-F", "pcap"])
         #expect(result.status == 0, "tshark failed: \(result.stderr)")
         let magic = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)).prefix(4))
-        try #require(magic == withUnsafeBytes(of: UInt32(0xa1b2_c3d4)) { Array($0) }, "not a microsecond pcap: \(magic)")
+        try #require(
+            magic == withUnsafeBytes(of: UInt32(0xa1b2_c3d4)) { Array($0) }, "not a microsecond pcap: \(magic)")
 
         let records = try PcapFileReader(path: output).readAll()
         #expect(records.map(\.timestampNanoseconds) == [0, 20_000_000_000, 1_700_000_000_999_999_000])

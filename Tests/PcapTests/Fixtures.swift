@@ -4,7 +4,7 @@ import Foundation
 /// tshark) can be checked against what the bytes are known to say.
 enum Frames {
     static let speakerMAC: [UInt8] = [0x00, 0x50, 0x56, 0x00, 0x3b, 0x6f]  // answers for .120
-    static let clientMAC: [UInt8] = [0x00, 0x50, 0x56, 0x00, 0x3b, 0x99]   // asks for .120
+    static let clientMAC: [UInt8] = [0x00, 0x50, 0x56, 0x00, 0x3b, 0x99]  // asks for .120
     static let broadcastMAC: [UInt8] = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
     static let serviceIP: [UInt8] = [10, 200, 200, 120]
     static let clientIP: [UInt8] = [10, 200, 200, 50]
@@ -15,8 +15,8 @@ enum Frames {
         senderMAC: [UInt8], senderIP: [UInt8], targetMAC: [UInt8], targetIP: [UInt8]
     ) -> [UInt8] {
         var frame: [UInt8] = []
-        frame += destination + source + [0x08, 0x06]          // Ethernet, type ARP
-        frame += [0x00, 0x01, 0x08, 0x00, 6, 4]                // htype 1, ptype IPv4, hlen, plen
+        frame += destination + source + [0x08, 0x06]  // Ethernet, type ARP
+        frame += [0x00, 0x01, 0x08, 0x00, 6, 4]  // htype 1, ptype IPv4, hlen, plen
         frame += [UInt8(operation >> 8), UInt8(operation & 0xff)]
         frame += senderMAC + senderIP + targetMAC + targetIP
         return frame
@@ -39,10 +39,10 @@ enum Frames {
     /// Ethernet + IPv4 + UDP 10.200.200.50:40000 -> 10.200.200.120:80 with 4 payload bytes.
     static let ipv4UDP: [UInt8] = {
         var frame: [UInt8] = []
-        frame += speakerMAC + clientMAC + [0x08, 0x00]             // client -> speaker, IPv4
-        frame += [0x45, 0x00, 0x00, 32, 0x00, 0x01, 0x40, 0x00]   // v4 IHL5, total 32, DF
-        frame += [64, 17, 0x00, 0x00] + clientIP + serviceIP       // TTL 64, UDP, no checksum
-        frame += [0x9c, 0x40, 0x00, 80, 0x00, 12, 0x00, 0x00]     // 40000 -> 80, len 12
+        frame += speakerMAC + clientMAC + [0x08, 0x00]  // client -> speaker, IPv4
+        frame += [0x45, 0x00, 0x00, 32, 0x00, 0x01, 0x40, 0x00]  // v4 IHL5, total 32, DF
+        frame += [64, 17, 0x00, 0x00] + clientIP + serviceIP  // TTL 64, UDP, no checksum
+        frame += [0x9c, 0x40, 0x00, 80, 0x00, 12, 0x00, 0x00]  // 40000 -> 80, len 12
         frame += [0xde, 0xad, 0xbe, 0xef]
         return frame
     }()

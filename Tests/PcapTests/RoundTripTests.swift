@@ -71,15 +71,15 @@ struct RoundTripTests {
         #if _endian(little)
         #expect(Array(file[0..<4]) == [0x4d, 0x3c, 0xb2, 0xa1])
         #endif
-        #expect(u16(4) == 2)          // version major
-        #expect(u16(6) == 4)          // version minor
-        #expect(u32(16) == 65535)     // snaplen
-        #expect(u32(20) == 1)         // LINKTYPE_ETHERNET
+        #expect(u16(4) == 2)  // version major
+        #expect(u16(6) == 4)  // version minor
+        #expect(u32(16) == 65535)  // snaplen
+        #expect(u32(20) == 1)  // LINKTYPE_ETHERNET
         // First record header: seconds, then the fraction field holding nanoseconds.
         #expect(u32(24) == 20)
         #expect(u32(28) == 123)
-        #expect(u32(32) == 42)        // caplen
-        #expect(u32(36) == 42)        // len
+        #expect(u32(32) == 42)  // caplen
+        #expect(u32(36) == 42)  // len
         #expect(Array(file[40...]) == Frames.arpReply)
     }
 
@@ -102,8 +102,8 @@ struct RoundTripTests {
         func u32(_ offset: Int) -> UInt32 {
             file[offset..<offset + 4].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
         }
-        #expect(u32(16) == 64)        // file header snaplen
-        #expect(u32(24 + 8) == 64)    // first record caplen
+        #expect(u32(16) == 64)  // file header snaplen
+        #expect(u32(24 + 8) == 64)  // first record caplen
         #expect(u32(24 + 12) == 100)  // first record len
 
         let reader = try PcapFileReader(path: path)
@@ -201,7 +201,8 @@ struct RoundTripTests {
         while let record = try reader.next() {
             if record.timestampNanoseconds != Int64(seen) * 1_000_003
                 || record.bytes[41] != UInt8(truncatingIfNeeded: seen)
-                || record.bytes.count != 42 {
+                || record.bytes.count != 42
+            {
                 ordered = false
             }
             seen += 1

@@ -14,10 +14,16 @@ struct TimestampTests {
         var bytes: [UInt8] = []
         func u32(_ value: UInt32) { bytes += withUnsafeBytes(of: value.littleEndian, Array.init) }
         u32(nanosecond ? 0xa1b2_3c4d : 0xa1b2_c3d4)
-        bytes += [2, 0, 4, 0]                  // version 2.4
-        u32(0); u32(0); u32(65535); u32(1)     // thiszone, sigfigs, snaplen, Ethernet
+        bytes += [2, 0, 4, 0]  // version 2.4
+        u32(0)
+        u32(0)
+        u32(65535)
+        u32(1)  // thiszone, sigfigs, snaplen, Ethernet
         for (seconds, fraction) in stamps {
-            u32(seconds); u32(fraction); u32(14); u32(14)
+            u32(seconds)
+            u32(fraction)
+            u32(14)
+            u32(14)
             bytes += [UInt8](repeating: 0xff, count: 6) + [0, 1, 2, 3, 4, 5, 0x08, 0x06]
         }
         return Data(bytes)

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Scenario
 
 /// The allocation examples users copy (`Scenarios/allocation/`) run and pass, and bad pool
@@ -24,9 +25,12 @@ struct AllocationScenarioTests {
     func refusalShown() throws {
         let path = Repository.root.appendingPathComponent("Scenarios/allocation/v0.9.4-config-reload.yaml").path
         let report = try ScenarioRunner.run(try ScenarioLoader().load(path), output: OutputOptions(directory: nil))
-        #expect(report.humanView.contains {
-            $0.contains(#"config refused: new config not compatible with assigned IPs: service "default/first" cannot own "10.0.0.100" under new config"#)
-        })
+        #expect(
+            report.humanView.contains {
+                $0.contains(
+                    #"config refused: new config not compatible with assigned IPs: service "default/first" cannot own "10.0.0.100" under new config"#
+                )
+            })
     }
 
     /// A current scenario with one IPAddressPool whose addresses a test replaces.
@@ -62,10 +66,14 @@ struct AllocationScenarioTests {
     }
 
     static let badPools: [(what: String, entry: String, extra: String, message: String, line: Int, column: Int)] = [
-        ("overlapping CIDR", "10.0.0.128/25", "",
-         #"CIDR "10.0.0.128/25" in pool "second" overlaps with already defined CIDR "10.0.0.0/24""#, 13, 5),
-        ("range start after end", "10.0.1.9-10.0.1.1", "",
-         #"invalid IP range "10.0.1.9-10.0.1.1": start IP "10.0.1.9" is after the end IP "10.0.1.1""#, 13, 5),
+        (
+            "overlapping CIDR", "10.0.0.128/25", "",
+            #"CIDR "10.0.0.128/25" in pool "second" overlaps with already defined CIDR "10.0.0.0/24""#, 13, 5
+        ),
+        (
+            "range start after end", "10.0.1.9-10.0.1.1", "",
+            #"invalid IP range "10.0.1.9-10.0.1.1": start IP "10.0.1.9" is after the end IP "10.0.1.1""#, 13, 5
+        ),
         ("malformed CIDR", "10.0.1.0/33", "", #"invalid CIDR "10.0.1.0/33""#, 13, 5),
         ("unknown field", "10.0.1.0/24", "  avoidBugyIPs: true", "avoidBugyIPs", 14, 3),
     ]
@@ -78,8 +86,10 @@ struct AllocationScenarioTests {
             Issue.record("\(what): the scenario should not load")
         } catch {
             #expect(error.description.contains(message), "\(what): \(error)")
-            #expect(error.location.file == "lab/pools.yaml" && error.location.line == line && error.location.column == column,
-                    "\(what): \(error.location)")
+            #expect(
+                error.location.file == "lab/pools.yaml" && error.location.line == line
+                    && error.location.column == column,
+                "\(what): \(error.location)")
         }
     }
 
@@ -119,7 +129,8 @@ struct AllocationScenarioTests {
     @Test("a v0.9.4 scenario with an IPAddressPool is refused, naming the version")
     func versionMismatch() throws {
         var lab = Self.poolLab("10.0.1.0/24")
-        lab.files["lab/scenario.yaml"] = lab.files["lab/scenario.yaml"]!.replacingOccurrences(of: "version: current", with: "version: v0.9.4")
+        lab.files["lab/scenario.yaml"] = lab.files["lab/scenario.yaml"]!.replacingOccurrences(
+            of: "version: current", with: "version: v0.9.4")
         do {
             _ = try ScenarioLoader(files: MemoryFiles(lab.files)).load(lab.path)
             Issue.record("should not load")

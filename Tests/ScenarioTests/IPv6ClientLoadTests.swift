@@ -1,5 +1,6 @@
 import Testing
 import Wire
+
 @testable import Scenario
 @testable import Simulation
 
@@ -11,7 +12,9 @@ struct IPv6ClientLoadTests {
 
     @Test func anIPv6ClientProbesABracketedTarget() throws {
         var lab = try Lab()
-        try lab.change(Self.probeLine, """
+        try lab.change(
+            Self.probeLine,
+            """
                 ipv6: "2001:db8::50"
                 probe: {target: "[2001:db8:0:1::200]:80", every: 100ms}
               - name: legacy
@@ -35,10 +38,13 @@ struct IPv6ClientLoadTests {
         #expect(error?.message.contains("has none; give it ipv6:") == true, "\(String(describing: error))")
     }
 
-    @Test("malformed targets are errors at the value", arguments: [
-        "[2001:db8::200]", "2001:db8::200:80", "[2001:db8::200]80", "[10.0.0.1]:80", "[2001:db8::zz]:80", "[2001:db8::200]:0",
-        "[2001:db8::200:80",
-    ])
+    @Test(
+        "malformed targets are errors at the value",
+        arguments: [
+            "[2001:db8::200]", "2001:db8::200:80", "[2001:db8::200]80", "[10.0.0.1]:80", "[2001:db8::zz]:80",
+            "[2001:db8::200]:0",
+            "[2001:db8::200:80",
+        ])
     func malformedTarget(text: String) throws {
         var lab = try Lab()
         try lab.change(Self.probeLine, "    ipv6: \"2001:db8::50\"\n    probe: {target: \"\(text)\", every: 100ms}\n")
@@ -47,7 +53,8 @@ struct IPv6ClientLoadTests {
         #expect(error?.message.contains("[IPv6]:PORT") == true, "\(String(describing: error))")
     }
 
-    @Test("ipv6 must be a global unicast address", arguments: ["fe80::1", "ff02::1", "::", "10.200.200.60", "nonsense"])
+    @Test(
+        "ipv6 must be a global unicast address", arguments: ["fe80::1", "ff02::1", "::", "10.200.200.60", "nonsense"])
     func invalidClientAddress(text: String) throws {
         var lab = try Lab()
         try lab.change(Self.probeLine, "    ipv6: \"\(text)\"\n" + Self.probeLine)
@@ -58,14 +65,18 @@ struct IPv6ClientLoadTests {
 
     @Test func maxDowntimeAndClientARPTakeIPv6() throws {
         var lab = try Lab()
-        try lab.change(Self.probeLine, "    ipv6: \"2001:db8::50\"\n    probe: {target: \"[2001:db8::200]:80\", every: 100ms}\n")
-        try lab.change("  - externalIP: {service: default/nginx, ip: 10.200.200.120}\n", """
+        try lab.change(
+            Self.probeLine, "    ipv6: \"2001:db8::50\"\n    probe: {target: \"[2001:db8::200]:80\", every: 100ms}\n")
+        try lab.change(
+            "  - externalIP: {service: default/nginx, ip: 10.200.200.120}\n",
+            """
               - maxDowntime: {client: outside, target: "[2001:db8::200]:80", max: 2s}
               - clientARP: {client: outside, ip: "2001:db8::200", node: worker-1, by: 5s}
 
             """)
         let kinds = try lab.load().expectations.map(\.kind)
-        guard case let .maxDowntime(_, target, port, _) = kinds[1], case let .clientARP(_, ip, _, _, _) = kinds[2] else {
+        guard case .maxDowntime(_, let target, let port, _) = kinds[1], case .clientARP(_, let ip, _, _, _) = kinds[2]
+        else {
             Issue.record("\(kinds)")
             return
         }
@@ -75,8 +86,9 @@ struct IPv6ClientLoadTests {
 
     @Test func clientARPForAnIPv6AddressNeedsAnIPv6Client() throws {
         var lab = try Lab()
-        try lab.change("  - externalIP: {service: default/nginx, ip: 10.200.200.120}\n",
-                       "  - clientARP: {client: outside, ip: \"2001:db8::200\", node: worker-1, by: 5s}\n")
+        try lab.change(
+            "  - externalIP: {service: default/nginx, ip: 10.200.200.120}\n",
+            "  - clientARP: {client: outside, ip: \"2001:db8::200\", node: worker-1, by: 5s}\n")
         let error = lab.error()
         expectLocation(error, file: Lab.scenarioPath, try position(of: "\"2001:db8::200\"", in: lab.scenario))
         #expect(error?.message.contains("no ipv6 address") == true, "\(String(describing: error))")

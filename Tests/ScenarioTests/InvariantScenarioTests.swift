@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import Wire
+
 @testable import Scenario
 
 /// Every example scenario users copy satisfies the invariants, and they are really checked.
@@ -31,6 +32,8 @@ struct InvariantScenarioTests {
         #expect(shared.map(\.ip) == [.v4(IPv4Address(10, 0, 0, 100))])
         #expect(shared.first?.services == ["default/dns-tcp", "default/dns-udp"])
         let externalIPs = report.results.filter { $0.expectation.kind.name == "externalIP" && $0.passed }.map(\.message)
-        #expect(externalIPs.filter { $0.contains("EXTERNAL-IP 10.0.0.100 at the end") }.count == 2, "both hold it at the end: \(externalIPs)")
+        #expect(
+            externalIPs.filter { $0.contains("EXTERNAL-IP 10.0.0.100 at the end") }.count == 2,
+            "both hold it at the end: \(externalIPs)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Scenario
 
 @Suite("JSONValue serialisation")
@@ -13,57 +14,75 @@ struct JSONValueTests {
 
     @Test("object keys keep the order they were written in")
     func keyOrder() throws {
-        let value = JSONValue.object([("zeta", .int(1)), ("alpha", .string("a")), ("mid", .null), ("beta", .bool(false))])
-        #expect(value.serialized() == """
-            {
-              "zeta": 1,
-              "alpha": "a",
-              "mid": null,
-              "beta": false
-            }
+        let value = JSONValue.object([
+            ("zeta", .int(1)), ("alpha", .string("a")), ("mid", .null), ("beta", .bool(false)),
+        ])
+        #expect(
+            value.serialized() == """
+                {
+                  "zeta": 1,
+                  "alpha": "a",
+                  "mid": null,
+                  "beta": false
+                }
 
-            """)
-        let keys = ["\"zeta\"", "\"alpha\"", "\"mid\"", "\"beta\""].compactMap { value.serialized().range(of: $0)?.lowerBound }
+                """)
+        let keys = ["\"zeta\"", "\"alpha\"", "\"mid\"", "\"beta\""].compactMap {
+            value.serialized().range(of: $0)?.lowerBound
+        }
         #expect(keys.count == 4 && keys == keys.sorted())
         // Same pairs in another order are a different document.
-        #expect(value != JSONValue.object([("alpha", .string("a")), ("zeta", .int(1)), ("mid", .null), ("beta", .bool(false))]))
+        #expect(
+            value
+                != JSONValue.object([
+                    ("alpha", .string("a")), ("zeta", .int(1)), ("mid", .null), ("beta", .bool(false)),
+                ]))
     }
 
     @Test("nested values, empty containers and verbatim numbers")
     func nesting() throws {
         let value = JSONValue.object([
-            ("t", .number("21.500000001")), ("seed", .int(UInt64.max)), ("list", .array([.int(-3), .object([]), .array([])])),
+            ("t", .number("21.500000001")), ("seed", .int(UInt64.max)),
+            ("list", .array([.int(-3), .object([]), .array([])])),
             ("ok", .bool(true)),
         ])
-        #expect(value.serialized() == """
-            {
-              "t": 21.500000001,
-              "seed": 18446744073709551615,
-              "list": [
-                -3,
-                {},
-                []
-              ],
-              "ok": true
-            }
+        #expect(
+            value.serialized() == """
+                {
+                  "t": 21.500000001,
+                  "seed": 18446744073709551615,
+                  "list": [
+                    -3,
+                    {},
+                    []
+                  ],
+                  "ok": true
+                }
 
-            """)
+                """)
         let parsed = try #require(try Self.parse(value) as? [String: Any])
         #expect((parsed["list"] as? [Any])?.count == 3)
         #expect(parsed["ok"] as? Bool == true)
     }
 
-    @Test("strings escape quotes, backslashes and every control character", arguments: [
-        "plain", "quote \" and backslash \\", "line\nbreak\r\n", "tab\there", "\u{00}\u{01}\u{07}\u{08}\u{0B}\u{0C}\u{1B}\u{1F}",
-        "DEL \u{7F} and é, ✓, 🐳", "</script>", "",
-    ])
+    @Test(
+        "strings escape quotes, backslashes and every control character",
+        arguments: [
+            "plain", "quote \" and backslash \\", "line\nbreak\r\n", "tab\there",
+            "\u{00}\u{01}\u{07}\u{08}\u{0B}\u{0C}\u{1B}\u{1F}",
+            "DEL \u{7F} and é, ✓, 🐳", "</script>", "",
+        ])
     func escaping(text: String) throws {
         let serialized = JSONValue.string(text).serialized()
         #expect(serialized.hasSuffix("\n"))
         let body = serialized.dropLast()
-        #expect(!body.unicodeScalars.contains { $0.value < 0x20 }, "no raw control character may appear: \(body.debugDescription)")
+        #expect(
+            !body.unicodeScalars.contains { $0.value < 0x20 },
+            "no raw control character may appear: \(body.debugDescription)")
         #expect(try Self.parse(.string(text)) as? String == text, "round trip through JSONSerialization: \(body)")
-        #expect(try Self.parse(.object([(text, .string(text))])) as? [String: String] == [text: text], "keys are escaped too")
+        #expect(
+            try Self.parse(.object([(text, .string(text))])) as? [String: String] == [text: text],
+            "keys are escaped too")
     }
 
     @Test("control characters use the JSON escapes")

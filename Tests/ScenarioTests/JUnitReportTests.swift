@@ -1,8 +1,9 @@
-import XMLCheck
 import Engine
 import Foundation
 import Simulation
 import Testing
+import XMLCheck
+
 @testable import Scenario
 
 @Suite("JUnit XML report")
@@ -25,8 +26,10 @@ struct JUnitReportTests {
         let failing = try Self.run(try Self.failingLab())
         #expect(passing.passed)
         #expect(!failing.passed)
-        let xml = JUnitReport.xml([JUnitSuite(report: passing, wallNanoseconds: 1_234_567_890),
-                                   JUnitSuite(report: failing, wallNanoseconds: 2_469_135_780)])
+        let xml = JUnitReport.xml([
+            JUnitSuite(report: passing, wallNanoseconds: 1_234_567_890),
+            JUnitSuite(report: failing, wallNanoseconds: 2_469_135_780),
+        ])
         let root = try XMLTree.parse(xml)
         #expect(JUnitShape.problems(root) == [])
         #expect(root.name == "testsuites")
@@ -42,15 +45,19 @@ struct JUnitReportTests {
         #expect(suites.map { $0["failures"] } == ["0", "1"])
         #expect(suites.map { $0["time"] } == ["1.235", "2.469"])
         let properties = Dictionary(uniqueKeysWithValues: suites[0].all("property").map { ($0["name"]!, $0["value"]!) })
-        #expect(properties == ["seed": "7", "file": "lab/scenario.yaml", "metallb": "v0.9.4", "duration": "10s",
-                               "replay": "sim run lab/scenario.yaml --seed 7"])
+        #expect(
+            properties == [
+                "seed": "7", "file": "lab/scenario.yaml", "metallb": "v0.9.4", "duration": "10s",
+                "replay": "sim run lab/scenario.yaml --seed 7",
+            ])
 
         let cases = suites[0].children("testcase")
-        #expect(cases.map { $0["name"] } == [
-            "owner 10.200.200.120 announced by worker-1 at 5s",
-            "externalIP default/nginx is 10.200.200.120",
-            "invariant sharingRules", "invariant announcedInPool", "invariant clientMACsOnSegment",
-        ])
+        #expect(
+            cases.map { $0["name"] } == [
+                "owner 10.200.200.120 announced by worker-1 at 5s",
+                "externalIP default/nginx is 10.200.200.120",
+                "invariant sharingRules", "invariant announcedInPool", "invariant clientMACsOnSegment",
+            ])
         #expect(Set(cases.compactMap { $0["classname"] }) == ["lab.scenario"])
         #expect(cases.allSatisfy { $0["time"] == "0" && $0.children.isEmpty })
     }
@@ -71,11 +78,12 @@ struct JUnitReportTests {
         #expect(message.contains("worker-2"), "names what was expected: \(message)")
         #expect(message.contains("announced by worker-1"), "names what was seen: \(message)")
         #expect(failure["type"] == "owner")
-        #expect(failure.text == """
-            \(message)
-            expectation at \(result.expectation.location)
-            replay: sim run lab/scenario.yaml --seed 7
-            """)
+        #expect(
+            failure.text == """
+                \(message)
+                expectation at \(result.expectation.location)
+                replay: sim run lab/scenario.yaml --seed 7
+                """)
         #expect(result.expectation.location.description.hasPrefix("lab/scenario.yaml:"))
     }
 
@@ -85,8 +93,10 @@ struct JUnitReportTests {
         #expect(report.passed)
         let index = try #require(report.invariants.firstIndex { $0.name == PoolInvariant.name })
         report.invariants[index].violations = [
-            InvariantViolation(time: .seconds(3), message: "worker-1 started announcing 203.0.113.9, which lies in no configured pool"),
-            InvariantViolation(time: .seconds(4), message: "worker-2 started announcing 203.0.113.9, which lies in no configured pool"),
+            InvariantViolation(
+                time: .seconds(3), message: "worker-1 started announcing 203.0.113.9, which lies in no configured pool"),
+            InvariantViolation(
+                time: .seconds(4), message: "worker-2 started announcing 203.0.113.9, which lies in no configured pool"),
         ]
         #expect(!report.passed, "a violated invariant fails the run even when every expectation holds")
         #expect(report.results.allSatisfy { $0.passed })
@@ -96,7 +106,10 @@ struct JUnitReportTests {
         let testcase = try #require(root.all("testcase").first { $0["name"] == "invariant announcedInPool" })
         let failure = try #require(testcase.children("failure").first)
         #expect(failure["type"] == "invariant")
-        #expect(failure["message"] == "2 violations, the first at 3s: worker-1 started announcing 203.0.113.9, which lies in no configured pool")
+        #expect(
+            failure["message"]
+                == "2 violations, the first at 3s: worker-1 started announcing 203.0.113.9, which lies in no configured pool"
+        )
         #expect(failure.text.contains("\n4s: worker-2 started announcing 203.0.113.9"))
         #expect(failure.text.hasSuffix("replay: sim run lab/scenario.yaml --seed 7"))
     }
@@ -138,7 +151,8 @@ struct JUnitReportTests {
         #expect(XMLText.attribute("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;")
         #expect(XMLText.content("a < b && \"c\"\td\n") == "a &lt; b &amp;&amp; \"c\"\td\n")
         #expect(XMLText.content("\r\u{0}\u{1F}\u{FFFE}\u{7F}é") == "&#13;\u{FFFD}\u{FFFD}\u{FFFD}\u{7F}é")
-        let root = try XMLTree.parse("<r a=\"\(XMLText.attribute("x\r\ny\u{8}"))\">\(XMLText.content("1 < 2 & \r"))</r>")
+        let root = try XMLTree.parse(
+            "<r a=\"\(XMLText.attribute("x\r\ny\u{8}"))\">\(XMLText.content("1 < 2 & \r"))</r>")
         #expect(root["a"] == "x\r\ny\u{FFFD}")
         #expect(root.text == "1 < 2 & \r")
     }
@@ -146,20 +160,22 @@ struct JUnitReportTests {
     /// The shape check used above can fail: a report CI systems would misread is rejected.
     @Test("the JUnit shape check rejects missing attributes and counts that disagree")
     func shapeCheckFails() throws {
-        let bad = try XMLTree.parse("""
+        let bad = try XMLTree.parse(
+            """
             <testsuites tests="3"><testsuite name="s" tests="2" failures="0" errors="0" time="1,5">
             <testcase name="a" time="0"><failure>no message</failure></testcase>
             <testcase classname="c" name="b" time="0"><stdout/></testcase>
             </testsuite></testsuites>
             """)
-        #expect(JUnitShape.problems(bad) == [
-            "testsuite[0]: time=\"1,5\" is not an xs:decimal of seconds",
-            "testsuite[0]/testcase[0]: <testcase> lacks the required attribute classname",
-            "testsuite[0]/testcase[0]: <failure> lacks the required attribute message",
-            "testsuite[0]/testcase[1]: <testcase> may not hold <stdout>",
-            "testsuite[0]: failures=\"0\" but 1 test cases fail",
-            "testsuites: tests=\"3\" but the suites add up to 2",
-        ])
+        #expect(
+            JUnitShape.problems(bad) == [
+                "testsuite[0]: time=\"1,5\" is not an xs:decimal of seconds",
+                "testsuite[0]/testcase[0]: <testcase> lacks the required attribute classname",
+                "testsuite[0]/testcase[0]: <failure> lacks the required attribute message",
+                "testsuite[0]/testcase[1]: <testcase> may not hold <stdout>",
+                "testsuite[0]: failures=\"0\" but 1 test cases fail",
+                "testsuites: tests=\"3\" but the suites add up to 2",
+            ])
     }
 
     @Test("class names follow the file; seconds have three decimals")

@@ -4,6 +4,7 @@ import Speaker
 import TestSupport
 import Testing
 import Wire
+
 @testable import Scenario
 
 /// What `sim live --scenario FILE --node NAME` hands the real speaker process: node NAME's
@@ -14,13 +15,16 @@ struct LiveScenarioViewTests {
         try ScenarioLoader(files: RecordingDisk()).load("Scenarios/seed-nginx-migration.yaml")
     }
 
-    @Test("the seed cluster: worker-2's speaker gets the nginx service with the address MetalLB's controller allocated and the pod's node as its only endpoint")
+    @Test(
+        "the seed cluster: worker-2's speaker gets the nginx service with the address MetalLB's controller allocated and the pod's node as its only endpoint"
+    )
     func seedView() throws {
         let view = try LiveScenarioView.of(try Self.seed(), node: "worker-2")
         #expect(view.configuration.node == "worker-2")
         #expect(view.configuration.address == IPv4Address(10, 200, 200, 12))
         #expect(view.configuration.rules == .v0_9_4)
-        #expect(view.configuration.speakerAddresses.map(\.description)
+        #expect(
+            view.configuration.speakerAddresses.map(\.description)
                 == ["10.200.200.10", "10.200.200.11", "10.200.200.12", "10.200.200.13"])
         let nginx = try #require(view.services.first { $0.0 == "default/nginx" }?.1)
         #expect(nginx.ingress == [.v4(IPv4Address(10, 200, 200, 120))])

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Scenario
 
 @Suite("Kubernetes manifests")
@@ -50,11 +51,13 @@ struct ManifestTests {
         let scenario = try lab.load()
         let warnings = scenario.warnings
         #expect(warnings.count == 3, "\(warnings)")
-        for (index, (kind, apiVersion)) in [("Secret", "v1"), ("ServiceAccount", "v1"), ("DaemonSet", "apps/v1")].enumerated()
+        for (index, (kind, apiVersion)) in [("Secret", "v1"), ("ServiceAccount", "v1"), ("DaemonSet", "apps/v1")]
+            .enumerated()
         where index < warnings.count {
             let warning = warnings[index]
             let place = try position(of: "kind: \(kind)", in: Self.installExtras)
-            #expect(warning.location.file == "lab/install.yaml" && warning.location.line == place.line
+            #expect(
+                warning.location.file == "lab/install.yaml" && warning.location.line == place.line
                     && warning.location.column == place.column, "\(warning)")
             #expect(warning.message.contains("\(apiVersion) \(kind)"), "\(warning)")
             #expect(warning.description.contains("warning"), "\(warning)")
@@ -137,7 +140,7 @@ struct ManifestTests {
         let scenario = try lab.load()
         #expect(scenario.manifests.filter { $0.kind == "Service" }.count == 1)
         let located = try #require(scenario.manifests.first { $0.kind == "Service" })
-        guard case let .service(service) = located.object else {
+        guard case .service(let service) = located.object else {
             Issue.record("the Service manifest decoded as \(located.object)")
             return
         }
@@ -148,8 +151,11 @@ struct ManifestTests {
         #expect(service.selector.matchLabels == ["app": "nginx"])
         #expect(service.meta.labels == ["app": "nginx"])
         #expect(service.ports.count == 1)
-        #expect(service.ports.first.map { $0.port == 8080 && $0.nodePort == 30080 && $0.protocol == "TCP" && $0.targetPort == "80" } == true,
-                "\(service.ports)")
+        #expect(
+            service.ports.first.map {
+                $0.port == 8080 && $0.nodePort == 30080 && $0.protocol == "TCP" && $0.targetPort == "80"
+            } == true,
+            "\(service.ports)")
         #expect(scenario.warnings.isEmpty)
 
         let report = try ScenarioRunner.run(scenario, output: OutputOptions(directory: nil))
@@ -222,7 +228,8 @@ struct ManifestTests {
     func deployment() throws {
         var lab = try Lab()
         lab.files["lab/deployment.yaml"] = Self.kubectlDeployment
-        try lab.change("""
+        try lab.change(
+            """
               - apiVersion: v1
                 kind: Pod
                 metadata: {name: nginx, labels: {app: nginx}}
@@ -232,7 +239,7 @@ struct ManifestTests {
         try lab.change("owner: {ip: 10.200.200.120, node: worker-1}", "owner: {ip: 10.200.200.120, node: worker-2}")
         let scenario = try lab.load()
         let located = try #require(scenario.manifests.first { $0.kind == "Deployment" })
-        guard case let .deployment(deployment) = located.object else {
+        guard case .deployment(let deployment) = located.object else {
             Issue.record("the Deployment manifest decoded as \(located.object)")
             return
         }
@@ -254,8 +261,9 @@ struct ManifestTests {
         try lab.change("spec: {nodeName: worker-1, containers:", "spec: {nodeNmae: worker-1, containers:")
         let error = lab.error()
         expectLocation(error, file: Lab.scenarioPath, try position(of: "nodeNmae", in: lab.scenario))
-        #expect(error?.message.contains("\"nodeNmae\"") == true && error?.message.contains("nodeName") == true,
-                "\(String(describing: error))")
+        #expect(
+            error?.message.contains("\"nodeNmae\"") == true && error?.message.contains("nodeName") == true,
+            "\(String(describing: error))")
     }
 }
 
@@ -273,14 +281,15 @@ struct YAMLSyntaxErrorTests {
     @Test("in the second document of a manifest file: nothing is silently dropped")
     func manifestSecondDocument() throws {
         var lab = try Lab()
-        let text = try Repository.text("Fixtures/manifests/nginx-service.yaml") + """
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: web, labels: {app: nginx}
-            spec: {nodeName: worker-2, containers: [{name: nginx, image: nginx}]}
+        let text =
+            try Repository.text("Fixtures/manifests/nginx-service.yaml") + """
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, labels: {app: nginx}
+                spec: {nodeName: worker-2, containers: [{name: nginx, image: nginx}]}
 
-            """
+                """
         lab.files["lab/service.yaml"] = text
         let error = lab.error()
         expectLocation(error, file: "lab/service.yaml", try position(of: "spec: {nodeName: worker-2", in: text))
@@ -290,8 +299,9 @@ struct YAMLSyntaxErrorTests {
     @Test("inside the v0.9.4 config block: mapped onto the manifest's line and column")
     func configBlock() throws {
         var lab = try Lab()
-        let text = try replacingOnce(try Repository.text("Fixtures/manifests/metallb-v0.9.4-config.yaml"),
-                                     "protocol: layer2\n", "protocol: layer2: x\n")
+        let text = try replacingOnce(
+            try Repository.text("Fixtures/manifests/metallb-v0.9.4-config.yaml"),
+            "protocol: layer2\n", "protocol: layer2: x\n")
         lab.files["lab/config.yaml"] = text
         let error = lab.error()
         expectLocation(error, file: "lab/config.yaml", try position(of: ": x", in: text))
@@ -301,8 +311,9 @@ struct YAMLSyntaxErrorTests {
     @Test("a value error inside the v0.9.4 config block points at the value in the manifest")
     func configBlockValue() throws {
         var lab = try Lab()
-        let text = try replacingOnce(try Repository.text("Fixtures/manifests/metallb-v0.9.4-config.yaml"),
-                                     "10.200.200.120-10.200.200.122", "10.0.0.5-10.0.0.x")
+        let text = try replacingOnce(
+            try Repository.text("Fixtures/manifests/metallb-v0.9.4-config.yaml"),
+            "10.200.200.120-10.200.200.122", "10.0.0.5-10.0.0.x")
         lab.files["lab/config.yaml"] = text
         let error = lab.error()
         expectLocation(error, file: "lab/config.yaml", try position(of: "10.0.0.5-10.0.0.x", in: text))

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Scenario
 
 /// Reading back why a run failed from its report, as `sim sweep` does for each seed's child
@@ -21,15 +22,22 @@ struct ReportFailuresTests {
                                {"t": 13, "message": "again"}]}]}
             """#
         let failures = try #require(ReportFailures.read(Data(report.utf8)))
-        #expect(failures == [
-            .init(kind: "failover", message: "expected failover within 14s"),
-            .init(kind: "invariant announcedInPool", message: "2 violations, the first at 12.000000005s: 10.9.9.9 is in no pool"),
-        ])
+        #expect(
+            failures == [
+                .init(kind: "failover", message: "expected failover within 14s"),
+                .init(
+                    kind: "invariant announcedInPool",
+                    message: "2 violations, the first at 12.000000005s: 10.9.9.9 is in no pool"),
+            ])
     }
 
     @Test func anInvariantAloneIsAFailure() throws {
-        let report = #"{"expectations": [], "invariants": [{"name": "clientMACsOnSegment", "passed": false, "violations": [{"t": 1.5, "message": "m"}]}]}"#
-        #expect(ReportFailures.read(Data(report.utf8)) == [.init(kind: "invariant clientMACsOnSegment", message: "1 violation, the first at 1.5s: m")])
+        let report =
+            #"{"expectations": [], "invariants": [{"name": "clientMACsOnSegment", "passed": false, "violations": [{"t": 1.5, "message": "m"}]}]}"#
+        #expect(
+            ReportFailures.read(Data(report.utf8)) == [
+                .init(kind: "invariant clientMACsOnSegment", message: "1 violation, the first at 1.5s: m")
+            ])
     }
 
     @Test func aReportOfARealFailingRunNamesTheExpectation() throws {
@@ -42,7 +50,10 @@ struct ReportFailuresTests {
             let report = try ScenarioRunner.run(scenario, output: OutputOptions(directory: nil))
             let read = try #require(ReportFailures.read(Data(report.json.serialized().utf8)))
             #expect(read.isEmpty == report.passed, "seed \(seed)")
-            if !read.isEmpty { failing = read; break }
+            if !read.isEmpty {
+                failing = read
+                break
+            }
         }
         let failures = try #require(failing, "no seed from 1 to 20 fails the 14 s window")
         #expect(failures.map(\.kind) == ["failover"])

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Scenario
 
 /// A FileSource over the repository that records which files were read.
@@ -23,37 +24,45 @@ struct SeedScenarioLoadTests {
         #expect(scenario.version.rawValue == "v0.9.4")
         #expect(scenario.seed == 1)
         #expect(scenario.world.nodes.map(\.name) == ["master", "worker-1", "worker-2", "worker-3"])
-        #expect(scenario.world.nodes.map(\.mac.description)
+        #expect(
+            scenario.world.nodes.map(\.mac.description)
                 == ["00:50:56:00:3b:10", "00:50:56:00:3b:6f", "00:50:56:00:3b:70", "00:50:56:00:3b:71"])
-        #expect(scenario.world.nodes.map(\.ip.description) == ["10.200.200.10", "10.200.200.11", "10.200.200.12", "10.200.200.13"])
+        #expect(
+            scenario.world.nodes.map(\.ip.description) == [
+                "10.200.200.10", "10.200.200.11", "10.200.200.12", "10.200.200.13",
+            ])
         #expect(scenario.world.nodes[0].roles == ["control-plane"])
         #expect(scenario.world.clients.count == 1)
         let client = try #require(scenario.world.clients.first)
-        #expect(client.name == "outside" && client.mac.description == "00:50:56:00:3b:99" && client.ip.description == "10.200.200.50")
+        #expect(
+            client.name == "outside" && client.mac.description == "00:50:56:00:3b:99"
+                && client.ip.description == "10.200.200.50")
         #expect(client.probe?.target.description == "10.200.200.120" && client.probe?.port == 8080)
         #expect(client.probe?.every.nanoseconds == 100_000_000)
         #expect(scenario.world.interfaceName == "ens192")
 
         var pools: [(name: String, cidrs: [String])] = []
-        var services: [String] = [], pods: [(String, String?)] = []
+        var services: [String] = []
+        var pods: [(String, String?)] = []
         for located in scenario.manifests {
             switch located.object {
-            case let .metalLBConfigMap(list): pools += list.map { ($0.pool.name, $0.pool.cidrs.map(\.description)) }
-            case let .service(service): services.append(service.key)
-            case let .pod(pod): pods.append((pod.key, pod.nodeName))
+            case .metalLBConfigMap(let list): pools += list.map { ($0.pool.name, $0.pool.cidrs.map(\.description)) }
+            case .service(let service): services.append(service.key)
+            case .pod(let pod): pods.append((pod.key, pod.nodeName))
             default: break
             }
         }
         #expect(pools.count == 1)
         #expect(pools.first?.name == "default")
-        #expect(pools.first?.cidrs == ["10.200.200.120/31", "10.200.200.122/32"],
-                "v0.9.4 summarises 10.200.200.120-10.200.200.122 into CIDRs")
+        #expect(
+            pools.first?.cidrs == ["10.200.200.120/31", "10.200.200.122/32"],
+            "v0.9.4 summarises 10.200.200.120-10.200.200.122 into CIDRs")
         #expect(services == ["default/nginx"])
         #expect(pods.map(\.0) == ["default/nginx"] && pods.first?.1 == "worker-1")
 
         let move = try #require(scenario.timeline.first { if case .movePod = $0.action { true } else { false } })
         #expect(move.at.nanoseconds == 20_000_000_000)
-        if case let .movePod(pod, to) = move.action { #expect(pod == "nginx" && to == "worker-3") }
+        if case .movePod(let pod, let to) = move.action { #expect(pod == "nginx" && to == "worker-3") }
         #expect(!scenario.expectations.isEmpty)
         #expect(scenario.output.pcap == "trace.pcap" && scenario.output.perNode)
         #expect(scenario.warnings.isEmpty, "\(scenario.warnings)")
@@ -71,7 +80,8 @@ struct SeedScenarioLoadTests {
         let seed = "Scenarios/seed-nginx-migration.yaml"
         let files = [
             seed: try Repository.text(seed),
-            "Fixtures/manifests/metallb-v0.9.4-config.yaml": try Repository.text("Fixtures/manifests/metallb-v0.9.4-config.yaml"),
+            "Fixtures/manifests/metallb-v0.9.4-config.yaml": try Repository.text(
+                "Fixtures/manifests/metallb-v0.9.4-config.yaml"),
             "Fixtures/manifests/nginx-service.yaml": try Repository.text("Fixtures/manifests/nginx-service.yaml"),
         ]
         try Self.checkSeed(try ScenarioLoader(files: MemoryFiles(files)).load(seed))
@@ -87,7 +97,8 @@ struct BuiltInScenarioTests {
             let compiled = Data(text.utf8)
             if disk != compiled {
                 let firstDifference = zip(disk, compiled).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-                Issue.record("""
+                Issue.record(
+                    """
                     BuiltInScenario.files[\"\(path)\"] differs from \(path) on disk: \(compiled.count) bytes compiled in, \
                     \(disk.count) on disk, first difference at byte \(firstDifference.map(String.init) ?? "\(min(disk.count, compiled.count)) (one is a prefix of the other)")
                     """)

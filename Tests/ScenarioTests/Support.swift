@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Scenario
 
 /// A small scenario in memory (`lab/scenario.yaml` and the manifests beside it) that tests
@@ -97,9 +98,12 @@ func position(ofValue value: String, after prefix: String, in text: String) thro
 }
 
 /// Checks an error's location exactly.
-func expectLocation(_ error: ScenarioError?, file: String, _ place: (line: Int, column: Int),
-                    sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+func expectLocation(
+    _ error: ScenarioError?, file: String, _ place: (line: Int, column: Int),
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
     guard let error else { return }
-    #expect(error.location.file == file && error.location.line == place.line && error.location.column == place.column,
-            "expected \(file):\(place.line):\(place.column), got \(error)", sourceLocation: sourceLocation)
+    #expect(
+        error.location.file == file && error.location.line == place.line && error.location.column == place.column,
+        "expected \(file):\(place.line):\(place.column), got \(error)", sourceLocation: sourceLocation)
 }

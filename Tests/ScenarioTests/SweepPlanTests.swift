@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Scenario
 
 /// `--seeds A-B` and `--shard I/N`: which seeds a sweep (or one shard of it) runs.
@@ -9,15 +10,18 @@ struct SweepPlanTests {
         #expect(try SweepPlan(seeds: "1-5").seeds == [1, 2, 3, 4, 5])
         #expect(try SweepPlan(seeds: "7").seeds == [7])
         #expect(try SweepPlan(seeds: "0-0").seeds == [0])
-        #expect(try SweepPlan(seeds: "18446744073709551613-18446744073709551615").seeds
+        #expect(
+            try SweepPlan(seeds: "18446744073709551613-18446744073709551615").seeds
                 == [18_446_744_073_709_551_613, 18_446_744_073_709_551_614, .max])
         #expect(try SweepPlan(seeds: "10-200").seedCount == 191)
     }
 
-    @Test("the N shards of a range are disjoint, cover it, and are spread over it", arguments: [
-        ("1-200", 1), ("1-200", 3), ("1-200", 7), ("5-5", 4), ("0-9", 10), ("100-137", 16), ("3-4", 5),
-        ("18446744073709551600-18446744073709551615", 6),
-    ])
+    @Test(
+        "the N shards of a range are disjoint, cover it, and are spread over it",
+        arguments: [
+            ("1-200", 1), ("1-200", 3), ("1-200", 7), ("5-5", 4), ("0-9", 10), ("100-137", 16), ("3-4", 5),
+            ("18446744073709551600-18446744073709551615", 6),
+        ])
     func shardsPartition(range: String, count: Int) throws {
         let all = try SweepPlan(seeds: range).seeds
         var union: [UInt64] = []
@@ -42,13 +46,17 @@ struct SweepPlanTests {
         #expect(try SweepPlan(seeds: "1-2", shard: "4/5").seeds == [])
     }
 
-    @Test("bad ranges and shards are usage errors naming the option", arguments: [
-        ("20-10", nil, "--seeds"), ("", nil, "--seeds"), ("1-", nil, "--seeds"), ("-5", nil, "--seeds"), ("a-b", nil, "--seeds"),
-        ("1-2-3", nil, "--seeds"), (" 1-2", nil, "--seeds"), ("1-18446744073709551616", nil, "--seeds"),
-        ("0-1000000", nil, "at most 1000000"),
-        ("1-10", "3/3", "--shard"), ("1-10", "0/0", "--shard"), ("1-10", "1", "--shard"), ("1-10", "-1/3", "--shard"),
-        ("1-10", "1/3/4", "--shard"), ("1-10", "x/3", "--shard"),
-    ] as [(String, String?, String)])
+    @Test(
+        "bad ranges and shards are usage errors naming the option",
+        arguments: [
+            ("20-10", nil, "--seeds"), ("", nil, "--seeds"), ("1-", nil, "--seeds"), ("-5", nil, "--seeds"),
+            ("a-b", nil, "--seeds"),
+            ("1-2-3", nil, "--seeds"), (" 1-2", nil, "--seeds"), ("1-18446744073709551616", nil, "--seeds"),
+            ("0-1000000", nil, "at most 1000000"),
+            ("1-10", "3/3", "--shard"), ("1-10", "0/0", "--shard"), ("1-10", "1", "--shard"),
+            ("1-10", "-1/3", "--shard"),
+            ("1-10", "1/3/4", "--shard"), ("1-10", "x/3", "--shard"),
+        ] as [(String, String?, String)])
     func badUsage(seeds: String, shard: String?, fragment: String) {
         do {
             let plan = try SweepPlan(seeds: seeds, shard: shard)

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Testing
+
 @testable import Scenario
 
 /// Timeline values the seed draws (`{between: [LOW, HIGH]}`, `{oneOf: [...]}`) and the
@@ -41,7 +42,8 @@ struct TimelineDrawTests {
         let loaded = try lab.load()
         var times: [Int64] = []
         for seed in UInt64(1)...300 {
-            var a = loaded, b = try lab.load()
+            var a = loaded
+            var b = try lab.load()
             a.seed = seed
             b.seed = seed
             let at = try Self.entry(a, "kill").at
@@ -58,7 +60,8 @@ struct TimelineDrawTests {
 
     @Test("both bounds can be drawn")
     func boundsAreInclusive() throws {
-        let lab = try Self.lab("""
+        let lab = try Self.lab(
+            """
               - id: kill
                 at: {between: [10s, 10.000000001s]}
                 powerOff: {node: worker-1}
@@ -69,7 +72,9 @@ struct TimelineDrawTests {
 
             """)
         var lab2 = lab
-        try lab2.change("- file: service.yaml\n", """
+        try lab2.change(
+            "- file: service.yaml\n",
+            """
             - file: service.yaml
               - apiVersion: apps/v1
                 kind: Deployment
@@ -78,14 +83,20 @@ struct TimelineDrawTests {
 
             """)
         let loaded = try lab2.load()
-        var ats: Set<Int64> = [], replicas: Set<Int> = [], ppms: Set<UInt32> = [], spans: Set<Int64> = []
+        var ats: Set<Int64> = []
+        var replicas: Set<Int> = []
+        var ppms: Set<UInt32> = []
+        var spans: Set<Int64> = []
         for seed in UInt64(1)...64 {
             var scenario = loaded
             scenario.seed = seed
             ats.insert(try Self.entry(scenario, "kill").at.nanoseconds)
             for entry in scenario.timeline {
-                if case let .scale(_, count) = entry.action { replicas.insert(count) }
-                if case let .loss(ppm, span) = entry.action { ppms.insert(ppm); spans.insert(span.nanoseconds) }
+                if case .scale(_, let count) = entry.action { replicas.insert(count) }
+                if case .loss(let ppm, let span) = entry.action {
+                    ppms.insert(ppm)
+                    spans.insert(span.nanoseconds)
+                }
             }
         }
         #expect(ats == [10_000_000_000, 10_000_000_001])
@@ -97,7 +108,8 @@ struct TimelineDrawTests {
     @Test("equal bounds always give that value")
     func equalBounds() throws {
         for seed in UInt64(1)...20 {
-            let scenario = try Self.scenario("""
+            let scenario = try Self.scenario(
+                """
                   - id: kill
                     at: {between: [5s, 5s]}
                     powerOff: {node: worker-1}
@@ -109,7 +121,8 @@ struct TimelineDrawTests {
 
     @Test("oneOf draws every choice, for names and booleans, and records what it drew in order")
     func oneOfCoversEveryChoice() throws {
-        let lab = try Self.lab("""
+        let lab = try Self.lab(
+            """
               - id: stop
                 at: 3s
                 stopSpeaker: {node: {oneOf: [worker-1, worker-2]}, graceful: {oneOf: [true, false]}}
@@ -121,11 +134,15 @@ struct TimelineDrawTests {
             var scenario = loaded
             scenario.seed = seed
             let entry = try Self.entry(scenario, "stop")
-            guard case let .stopSpeaker(node, graceful) = entry.action else {
+            guard case .stopSpeaker(let node, let graceful) = entry.action else {
                 Issue.record("not a stopSpeaker: \(entry.action)")
                 continue
             }
-            #expect(entry.drawn == [DrawnField(field: "node", value: .name(node)), DrawnField(field: "graceful", value: .flag(graceful))])
+            #expect(
+                entry.drawn == [
+                    DrawnField(field: "node", value: .name(node)),
+                    DrawnField(field: "graceful", value: .flag(graceful)),
+                ])
             #expect(entry.at == .seconds(3))
             seen.insert("\(node) \(graceful)")
         }
@@ -135,11 +152,12 @@ struct TimelineDrawTests {
     /// The label is part of the contract: changing it would change every old sweep's draws.
     @Test("each draw comes from the stream timeline/<id or position>/<field> of the root seed")
     func streamLabel() throws {
-        let scenario = try Self.scenario(Self.ranged + """
-              - at: {between: [1s, 2s]}
-                powerOn: {node: worker-1}
+        let scenario = try Self.scenario(
+            Self.ranged + """
+                  - at: {between: [1s, 2s]}
+                    powerOn: {node: worker-1}
 
-            """, seed: 12345)
+                """, seed: 12345)
         var kill = RandomStream(rootSeed: 12345, subsystem: "timeline/kill/at")
         #expect(try Self.entry(scenario, "kill").at.nanoseconds == kill.uniform(in: 10_000_000_000...20_000_000_000))
         var second = RandomStream(rootSeed: 12345, subsystem: "timeline/1/at")
@@ -182,7 +200,8 @@ struct TimelineDrawTests {
 
     @Test("drawn times reorder the timeline; entries at equal times keep their written order")
     func drawnTimesAreSorted() throws {
-        let lab = try Self.lab("""
+        let lab = try Self.lab(
+            """
               - at: {between: [1s, 9s]}
                 powerOff: {node: worker-1}
               - at: 5s
@@ -192,7 +211,8 @@ struct TimelineDrawTests {
 
             """)
         let loaded = try lab.load()
-        var before = 0, after = 0
+        var before = 0
+        var after = 0
         for seed in UInt64(1)...40 {
             var scenario = loaded
             scenario.seed = seed
@@ -227,7 +247,9 @@ struct TimelineDrawTests {
             let added = Array(scenario.expectations.prefix(4))
             #expect(added[0].time == .at(kill - .seconds(1)))
             #expect(added[1].time == .during(kill + .seconds(1), .seconds(30)))
-            guard case let .failover(_, after, _, _) = added[2].kind, case let .clientARP(_, _, _, _, by) = added[3].kind else {
+            guard case .failover(_, let after, _, _) = added[2].kind,
+                case .clientARP(_, _, _, _, let by) = added[3].kind
+            else {
                 Issue.record("unexpected kinds: \(added.map(\.kind.name))")
                 continue
             }
@@ -238,7 +260,8 @@ struct TimelineDrawTests {
 
     @Test("the report lists what was drawn; a scenario without draws has no such field")
     func reportRecordsDraws() throws {
-        let drawn = try Self.scenario("""
+        let drawn = try Self.scenario(
+            """
               - id: kill
                 at: {between: [3s, 4s]}
                 stopSpeaker: {node: {oneOf: [worker-1, worker-2]}, graceful: false}
@@ -246,8 +269,9 @@ struct TimelineDrawTests {
             """, seed: 3)
         let report = try ScenarioRunner.run(drawn, output: OutputOptions(directory: nil))
         let entry = try Self.entry(drawn, "kill")
-        guard case let .stopSpeaker(node, _) = entry.action else { throw HarnessFailure("not a stopSpeaker") }
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(report.json.serialized().utf8)) as? [String: Any])
+        guard case .stopSpeaker(let node, _) = entry.action else { throw HarnessFailure("not a stopSpeaker") }
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(report.json.serialized().utf8)) as? [String: Any])
         let list = try #require(root["drawn"] as? [[String: Any]], "\(root.keys.sorted())")
         #expect(list.count == 1)
         let item = try #require(list.first)
@@ -260,9 +284,12 @@ struct TimelineDrawTests {
         #expect(Set(values.keys) == ["at", "node"])
         #expect(values["node"] as? String == node)
         #expect((values["at"] as? NSNumber)?.doubleValue == Double(entry.at.secondsText))
-        #expect(report.humanView.contains { $0.contains("drawn: kill (stopSpeaker): at \(entry.at), node \(node)") }, "\(report.humanView)")
+        #expect(
+            report.humanView.contains { $0.contains("drawn: kill (stopSpeaker): at \(entry.at), node \(node)") },
+            "\(report.humanView)")
 
-        let plain = try Self.scenario("""
+        let plain = try Self.scenario(
+            """
               - at: 3s
                 stopSpeaker: {node: worker-1, graceful: false}
 
@@ -275,9 +302,12 @@ struct TimelineDrawTests {
     func everyDrawableFieldApplies() {
         let samples: [TimelineAction] = [
             .movePod(pod: "p", to: "a"), .scale(deployment: "d", replicas: 1), .setPodReady(pod: "p", ready: true),
-            .powerOff(node: "a"), .powerOn(node: "a"), .startSpeaker(node: "a"), .stopSpeaker(node: "a", graceful: true),
-            .linkDown(node: "a", interface: nil), .linkUp(node: "a", interface: "eth1"), .loss(ppm: 1, for: .seconds(1)),
-            .label(node: "a", key: "k", value: "v"), .unlabel(node: "a", key: "k"), .setCondition(node: "a", type: "T", status: "True"),
+            .powerOff(node: "a"), .powerOn(node: "a"), .startSpeaker(node: "a"),
+            .stopSpeaker(node: "a", graceful: true),
+            .linkDown(node: "a", interface: nil), .linkUp(node: "a", interface: "eth1"),
+            .loss(ppm: 1, for: .seconds(1)),
+            .label(node: "a", key: "k", value: "v"), .unlabel(node: "a", key: "k"),
+            .setCondition(node: "a", type: "T", status: "True"),
         ]
         // Two values per field, both different from the samples': each must show in the result.
         let values: [String: (DrawnValue, DrawnValue)] = [
@@ -292,9 +322,12 @@ struct TimelineDrawTests {
                 let first = action.replacing(field, with: one).map { "\($0)" }
                 let second = action.replacing(field, with: two).map { "\($0)" }
                 #expect(first != nil && second != nil, "\(action.name).\(field)")
-                #expect(first != "\(action)" && first != second, "\(action.name).\(field): \(String(describing: first)), \(String(describing: second))")
+                #expect(
+                    first != "\(action)" && first != second,
+                    "\(action.name).\(field): \(String(describing: first)), \(String(describing: second))")
                 // A value of the wrong type is not taken.
-                #expect(action.replacing(field, with: field == "node" || field == "to" ? .flag(true) : .name("b")) == nil)
+                #expect(
+                    action.replacing(field, with: field == "node" || field == "to" ? .flag(true) : .name("b")) == nil)
             }
             #expect(action.replacing("nonsense", with: .name("b")) == nil)
         }
@@ -313,42 +346,59 @@ struct TimelineDrawTests {
     }
 
     static let badCases: [BadCase] = [
-        BadCase(timeline: "  - at: {between: [20s, 10s]}\n    powerOff: {node: worker-1}\n",
-                at: "[20s, 10s]", fragments: ["timeline[0].at.between", "must not be more than"]),
-        BadCase(timeline: "  - at: {between: [10s]}\n    powerOff: {node: worker-1}\n",
-                at: "[10s]", fragments: ["two bounds"]),
-        BadCase(timeline: "  - at: {between: [1s, soon]}\n    powerOff: {node: worker-1}\n",
-                at: "soon", fragments: ["timeline[0].at.between[1]", "duration"]),
-        BadCase(timeline: "  - at: 1s\n    powerOff: {node: {oneOf: []}}\n",
-                at: "[]", fragments: ["powerOff.node.oneOf", "at least one"]),
-        BadCase(timeline: "  - at: 1s\n    powerOff: {node: {between: [worker-1, worker-2]}}\n",
-                at: "{between", fragments: ["powerOff.node", "oneOf"]),
-        BadCase(timeline: "  - at: 1s\n    powerOff: {node: {oneOf: [worker-1, worker-9]}}\n",
-                at: "worker-9", fragments: ["no node named \"worker-9\""]),
-        BadCase(timeline: "  - at: 1s\n    stopSpeaker: {node: worker-1, graceful: {oneOf: [true, maybe]}}\n",
-                at: "maybe", fragments: ["stopSpeaker.graceful.oneOf[1]", "true or false"]),
-        BadCase(timeline: "  - at: 1s\n    powerOff: {node: {oneof: [worker-1]}}\n",
-                at: "oneof", fragments: ["oneOf", "between"]),
-        BadCase(timeline: "  - at: {between: [1s, 2s]}\n    delete: {kind: Pod, name: nginx}\n",
-                at: "{between", fragments: ["delete happens at a fixed time"]),
-        BadCase(timeline: "  - at: 1s\n    loss: {percent: {between: [5%, 1%]}, for: 1s}\n",
-                at: "[5%, 1%]", fragments: ["loss.percent.between", "5%", "1%"]),
-        BadCase(timeline: "  - id: kill\n    at: 1s\n    powerOff: {node: worker-1}\n  - id: kill\n    at: 2s\n    powerOn: {node: worker-1}\n",
-                at: "kill", occurrence: 2, fragments: ["\"kill\" is already used at lab/scenario.yaml:"]),
-        BadCase(timeline: "  - id: kill me\n    at: 1s\n    powerOff: {node: worker-1}\n",
-                at: "kill me", fragments: ["timeline[0].id"]),
-        BadCase(timeline: "  - id: kill\n    at: 1s\n    powerOff: {node: worker-1}\n",
-                expect: "  - failover: {ip: 10.200.200.120, after: {timeOf: kil}, within: 5s}\n",
-                at: "kil}", fragments: ["failover.after.timeOf", "no timeline entry has id \"kil\"", "kill"]),
-        BadCase(timeline: "  - id: kill\n    at: {between: [1s, 8s]}\n    powerOff: {node: worker-1}\n",
-                expect: "  - during: [{timeOf: kill}, 5s]\n    owner: {ip: 10.200.200.120, node: worker-2}\n",
-                at: "[{timeOf", fragments: ["T1 must not be after T2 for any drawn time"]),
-        BadCase(timeline: "  - id: kill\n    at: {between: [1s, 8s]}\n    powerOff: {node: worker-1}\n",
-                expect: "  - at: {timeOf: kill, minus: 2s}\n    owner: {ip: 10.200.200.120, node: worker-2}\n",
-                at: "2s}", fragments: ["before the start"]),
-        BadCase(timeline: "  - id: kill\n    at: 1s\n    powerOff: {node: worker-1}\n",
-                expect: "  - at: {timeOf: kill, plus: 1s, minus: 1s}\n    owner: {ip: 10.200.200.120, node: worker-2}\n",
-                at: "{timeOf", fragments: ["plus or minus, not both"]),
+        BadCase(
+            timeline: "  - at: {between: [20s, 10s]}\n    powerOff: {node: worker-1}\n",
+            at: "[20s, 10s]", fragments: ["timeline[0].at.between", "must not be more than"]),
+        BadCase(
+            timeline: "  - at: {between: [10s]}\n    powerOff: {node: worker-1}\n",
+            at: "[10s]", fragments: ["two bounds"]),
+        BadCase(
+            timeline: "  - at: {between: [1s, soon]}\n    powerOff: {node: worker-1}\n",
+            at: "soon", fragments: ["timeline[0].at.between[1]", "duration"]),
+        BadCase(
+            timeline: "  - at: 1s\n    powerOff: {node: {oneOf: []}}\n",
+            at: "[]", fragments: ["powerOff.node.oneOf", "at least one"]),
+        BadCase(
+            timeline: "  - at: 1s\n    powerOff: {node: {between: [worker-1, worker-2]}}\n",
+            at: "{between", fragments: ["powerOff.node", "oneOf"]),
+        BadCase(
+            timeline: "  - at: 1s\n    powerOff: {node: {oneOf: [worker-1, worker-9]}}\n",
+            at: "worker-9", fragments: ["no node named \"worker-9\""]),
+        BadCase(
+            timeline: "  - at: 1s\n    stopSpeaker: {node: worker-1, graceful: {oneOf: [true, maybe]}}\n",
+            at: "maybe", fragments: ["stopSpeaker.graceful.oneOf[1]", "true or false"]),
+        BadCase(
+            timeline: "  - at: 1s\n    powerOff: {node: {oneof: [worker-1]}}\n",
+            at: "oneof", fragments: ["oneOf", "between"]),
+        BadCase(
+            timeline: "  - at: {between: [1s, 2s]}\n    delete: {kind: Pod, name: nginx}\n",
+            at: "{between", fragments: ["delete happens at a fixed time"]),
+        BadCase(
+            timeline: "  - at: 1s\n    loss: {percent: {between: [5%, 1%]}, for: 1s}\n",
+            at: "[5%, 1%]", fragments: ["loss.percent.between", "5%", "1%"]),
+        BadCase(
+            timeline:
+                "  - id: kill\n    at: 1s\n    powerOff: {node: worker-1}\n  - id: kill\n    at: 2s\n    powerOn: {node: worker-1}\n",
+            at: "kill", occurrence: 2, fragments: ["\"kill\" is already used at lab/scenario.yaml:"]),
+        BadCase(
+            timeline: "  - id: kill me\n    at: 1s\n    powerOff: {node: worker-1}\n",
+            at: "kill me", fragments: ["timeline[0].id"]),
+        BadCase(
+            timeline: "  - id: kill\n    at: 1s\n    powerOff: {node: worker-1}\n",
+            expect: "  - failover: {ip: 10.200.200.120, after: {timeOf: kil}, within: 5s}\n",
+            at: "kil}", fragments: ["failover.after.timeOf", "no timeline entry has id \"kil\"", "kill"]),
+        BadCase(
+            timeline: "  - id: kill\n    at: {between: [1s, 8s]}\n    powerOff: {node: worker-1}\n",
+            expect: "  - during: [{timeOf: kill}, 5s]\n    owner: {ip: 10.200.200.120, node: worker-2}\n",
+            at: "[{timeOf", fragments: ["T1 must not be after T2 for any drawn time"]),
+        BadCase(
+            timeline: "  - id: kill\n    at: {between: [1s, 8s]}\n    powerOff: {node: worker-1}\n",
+            expect: "  - at: {timeOf: kill, minus: 2s}\n    owner: {ip: 10.200.200.120, node: worker-2}\n",
+            at: "2s}", fragments: ["before the start"]),
+        BadCase(
+            timeline: "  - id: kill\n    at: 1s\n    powerOff: {node: worker-1}\n",
+            expect: "  - at: {timeOf: kill, plus: 1s, minus: 1s}\n    owner: {ip: 10.200.200.120, node: worker-2}\n",
+            at: "{timeOf", fragments: ["plus or minus, not both"]),
     ]
 
     @Test("bad draws and references are refused at their location", arguments: badCases)
@@ -361,7 +411,8 @@ struct TimelineDrawTests {
         let linesBefore = lab.scenario[..<start].filter { $0 == "\n" }.count
         expectLocation(error, file: Lab.scenarioPath, (inTail.line + linesBefore, inTail.column))
         for fragment in bad.fragments {
-            #expect(error?.message.contains(fragment) == true, "expected \"\(fragment)\" in: \(String(describing: error))")
+            #expect(
+                error?.message.contains(fragment) == true, "expected \"\(fragment)\" in: \(String(describing: error))")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Scenario
 
 /// Node labels set by the timeline: Kubernetes allows an empty value, and the label that keeps
@@ -22,13 +23,15 @@ struct TimelineLabelTests {
         try ScenarioLoader(files: MemoryFiles(["lab/s.yaml": scenario(action)])).load("lab/s.yaml")
     }
 
-    @Test("an empty value is a value", arguments: [
-        #"label: {node: worker-1, key: node.kubernetes.io/exclude-from-external-load-balancers, value: ""}"#,
-        #"label: {node: worker-1, key: node.kubernetes.io/exclude-from-external-load-balancers}"#,
-    ])
+    @Test(
+        "an empty value is a value",
+        arguments: [
+            #"label: {node: worker-1, key: node.kubernetes.io/exclude-from-external-load-balancers, value: ""}"#,
+            #"label: {node: worker-1, key: node.kubernetes.io/exclude-from-external-load-balancers}"#,
+        ])
     func emptyValue(_ action: String) throws {
         let loaded = try Self.load(action)
-        guard case let .label(node, key, value)? = loaded.timeline.first?.action else {
+        guard case .label(let node, let key, let value)? = loaded.timeline.first?.action else {
             Issue.record("not a label action: \(String(describing: loaded.timeline.first?.action))")
             return
         }
@@ -70,21 +73,25 @@ struct ExpectationTimeTests {
         return try ScenarioLoader(files: MemoryFiles(["lab/s.yaml": text])).load("lab/s.yaml")
     }
 
-    @Test("externalIP and event take at", arguments: [
-        "externalIP: {service: default/web, ip: pending}",
-        "event: {service: default/web, reason: AllocationFailed}",
-    ])
+    @Test(
+        "externalIP and event take at",
+        arguments: [
+            "externalIP: {service: default/web, ip: pending}",
+            "event: {service: default/web, reason: AllocationFailed}",
+        ])
     func accepted(_ expectation: String) throws {
         let scenario = try Self.load(expectation)
         #expect(scenario.expectations.first?.time == .at(.seconds(5)))
     }
 
-    @Test("whole-run kinds refuse at, pointing at it", arguments: [
-        ("maxDowntime: {client: outside, target: \"198.51.100.200:80\", max: 1s}", "maxDowntime"),
-        ("maxAnnouncers: {ip: 198.51.100.200, max: 1}", "maxAnnouncers"),
-        ("failover: {ip: 198.51.100.200, after: 1s, within: 2s}", "failover"),
-        ("clientARP: {client: outside, ip: 198.51.100.200, node: worker-1, by: 2s}", "clientARP"),
-    ])
+    @Test(
+        "whole-run kinds refuse at, pointing at it",
+        arguments: [
+            ("maxDowntime: {client: outside, target: \"198.51.100.200:80\", max: 1s}", "maxDowntime"),
+            ("maxAnnouncers: {ip: 198.51.100.200, max: 1}", "maxAnnouncers"),
+            ("failover: {ip: 198.51.100.200, after: 1s, within: 2s}", "failover"),
+            ("clientARP: {client: outside, ip: 198.51.100.200, node: worker-1, by: 2s}", "clientARP"),
+        ])
     func refused(_ expectation: String, _ kind: String) {
         do {
             _ = try Self.load(expectation)

@@ -1,9 +1,10 @@
-import TestSupport
-import XMLCheck
 import Engine
 import Foundation
+import TestSupport
 import Testing
 import Wire
+import XMLCheck
+
 @testable import Scenario
 
 @Suite("timeline.svg")
@@ -32,7 +33,8 @@ struct TimelineSVGTests {
     func ticks() {
         #expect(Self.minute.ticks.map(Self.minute.label) == ["0s", "10s", "20s", "30s", "40s", "50s", "60s"])
         let three = TimelineScale(runEnd: .seconds(180))
-        #expect(three.ticks.map(three.label) == ["0s", "20s", "40s", "60s", "80s", "100s", "120s", "140s", "160s", "180s"])
+        #expect(
+            three.ticks.map(three.label) == ["0s", "20s", "40s", "60s", "80s", "100s", "120s", "140s", "160s", "180s"])
         let short = TimelineScale(runEnd: SimTime(nanoseconds: 1_500_000_000))
         #expect(short.ticks.map(short.label) == ["0s", "0.2s", "0.4s", "0.6s", "0.8s", "1s", "1.2s", "1.4s"])
         let hour = TimelineScale(runEnd: .seconds(3_600))
@@ -44,18 +46,26 @@ struct TimelineSVGTests {
     /// A chart written by hand: every drawn coordinate can be worked out from it.
     static let chart = TimelineChart(
         title: "lab <1> & \"2\"", runEnd: .seconds(60),
-        blocks: [TimelineChart.Block(
-            ip: .v4(IPv4Address(192, 0, 2, 1)), services: ["ns/<svc>"],
-            lanes: [
-                TimelineChart.Lane(node: "node-a", announced: [.init(from: .seconds(10), to: .seconds(20))],
-                                   gratuitous: [.seconds(10), SimTime(nanoseconds: 11_100_000_000)]),
-                TimelineChart.Lane(node: "node-b&c", announced: [], gratuitous: []),
-            ],
-            clients: [TimelineChart.ClientLane(client: "outside", port: 80,
-                                               downtime: [.init(from: .seconds(12), to: .seconds(15))])])],
-        markers: [TimelineChart.Marker(time: .seconds(10), label: "powerOff node-a"),
-                  TimelineChart.Marker(time: .seconds(10), label: "heal"),
-                  TimelineChart.Marker(time: .seconds(59), label: String(repeating: "x", count: 40))])
+        blocks: [
+            TimelineChart.Block(
+                ip: .v4(IPv4Address(192, 0, 2, 1)), services: ["ns/<svc>"],
+                lanes: [
+                    TimelineChart.Lane(
+                        node: "node-a", announced: [.init(from: .seconds(10), to: .seconds(20))],
+                        gratuitous: [.seconds(10), SimTime(nanoseconds: 11_100_000_000)]),
+                    TimelineChart.Lane(node: "node-b&c", announced: [], gratuitous: []),
+                ],
+                clients: [
+                    TimelineChart.ClientLane(
+                        client: "outside", port: 80,
+                        downtime: [.init(from: .seconds(12), to: .seconds(15))])
+                ])
+        ],
+        markers: [
+            TimelineChart.Marker(time: .seconds(10), label: "powerOff node-a"),
+            TimelineChart.Marker(time: .seconds(10), label: "heal"),
+            TimelineChart.Marker(time: .seconds(59), label: String(repeating: "x", count: 40)),
+        ])
 
     @Test("the SVG parses, with a lane per node and bars, ticks and bands where the times say")
     func rendering() throws {
@@ -96,7 +106,10 @@ struct TimelineSVGTests {
         let root = try XMLTree.parse(TimelineSVG.render(Self.chart))
         // The legend's sample line is a marker group too, without a label.
         let markers = root.all("g").filter { $0["class"] == "marker" && !$0.children("text").isEmpty }
-        #expect(markers.compactMap { $0.children("text").first?.text } == ["powerOff node-a", "heal", String(repeating: "x", count: 40)])
+        #expect(
+            markers.compactMap { $0.children("text").first?.text } == [
+                "powerOff node-a", "heal", String(repeating: "x", count: 40),
+            ])
         #expect(markers.compactMap { $0.children("line").first?["x1"] } == ["336.66", "336.66", "1153.33"])
         #expect(markers.last?.children("text").first?["text-anchor"] == "end")
     }
@@ -114,15 +127,18 @@ struct TimelineSVGTests {
         #expect(block.lanes.map(\.node) == scenario.world.nodes.map(\.name))
         #expect(block.clients.map(\.client) == ["outside"])
         // The same spans the JSON report's announcements give.
-        guard case let .object(fields) = report.json, case let .array(announcements)? = fields.first(where: { $0.0 == "announcements" })?.1 else {
+        guard case .object(let fields) = report.json,
+            case .array(let announcements)? = fields.first(where: { $0.0 == "announcements" })?.1
+        else {
             Issue.record("report.json has no announcements array")
             return
         }
         var starts: [String: [String]] = [:]
-        for case let .object(entry) in announcements {
+        for case .object(let entry) in announcements {
             let values = Dictionary(uniqueKeysWithValues: entry)
-            guard case let .string(node)? = values["node"], case let .number(t)? = values["t"],
-                  case .string("start")? = values["action"] else { continue }
+            guard case .string(let node)? = values["node"], case .number(let t)? = values["t"],
+                case .string("start")? = values["action"]
+            else { continue }
             starts[node, default: []].append(t)
         }
         for lane in block.lanes {

@@ -1,6 +1,7 @@
 import Engine
 import Testing
 import Wire
+
 @testable import Simulation
 
 // The IPv6 client in a world with MetalLB's NDP responder and kube-proxy: what ndisc_solicit
@@ -22,15 +23,19 @@ struct ClientHostIPv6Tests {
         world.run(until: .seconds(1))
         let ndp = ndpMessages(trace.segment)
         let solicitation = try #require(ndp.first { $0.ethernet.source == client.mac })
-        #expect(solicitation.message == .neighborSolicitation(target: vip6, options: [.sourceLinkLayerAddress(client.mac)]))
+        #expect(
+            solicitation.message == .neighborSolicitation(target: vip6, options: [.sourceLinkLayerAddress(client.mac)]))
         #expect(solicitation.ip.destination == IPv6Address("ff02::1:ff00:200")!)
         #expect(solicitation.ethernet.destination == MACAddress(0x33, 0x33, 0xff, 0x00, 0x02, 0x00))
         #expect(solicitation.ip.source == clientIPv6, "the queued SYN's source address")
         #expect(solicitation.ip.hopLimit == 255)
 
         let answer = try #require(ndp.first { $0.time > solicitation.time && $0.ethernet.source == node.mac })
-        #expect(answer.message == .neighborAdvertisement(router: false, solicited: true, override: false, target: vip6,
-                                                         options: [.targetLinkLayerAddress(node.mac)]))
+        #expect(
+            answer.message
+                == .neighborAdvertisement(
+                    router: false, solicited: true, override: false, target: vip6,
+                    options: [.targetLinkLayerAddress(node.mac)]))
         #expect(answer.ethernet.destination == client.mac)
         #expect(answer.ip.source == IPv6Address.linkLocal(for: node.mac))
         #expect(client.ndNeighbours.entry(for: vip6)?.mac == node.mac)
@@ -79,10 +84,11 @@ struct ClientHostIPv6Tests {
         let fromClient = ndpMessages(trace.segment).filter { $0.ethernet.source == client.mac }
         let unicast = fromClient.filter { $0.time >= probeStart && $0.time < failed.time }
         #expect(unicast.count == 3)
-        #expect(unicast.allSatisfy {
-            $0.ethernet.destination == node.mac && $0.ip.destination == vip6 && $0.ip.source == client.linkLocal
-                && $0.message.sourceLinkLayerAddress == client.mac
-        })
+        #expect(
+            unicast.allSatisfy {
+                $0.ethernet.destination == node.mac && $0.ip.destination == vip6 && $0.ip.source == client.linkLocal
+                    && $0.message.sourceLinkLayerAddress == client.mac
+            })
         let answersToProbes = ndpMessages(trace.segment).filter {
             $0.ethernet.source == node.mac && $0.time > probeStart && $0.time <= failed.time + .milliseconds(1)
         }
@@ -103,11 +109,14 @@ struct ClientHostIPv6Tests {
         let node = world.nodes[0]
         let client = world.clients[0]
         let other = IPv6Address("2001:db8::300")!
-        let na = NDPMessage.neighborAdvertisement(router: false, solicited: false, override: true, target: other,
-                                                  options: [.targetLinkLayerAddress(node.mac)])
-        world.inject(EthernetFrame.ndp(na, destination: IPv6Address.allNodes.multicastMAC, source: node.mac,
-                                       ipSource: IPv6Address.linkLocal(for: node.mac), ipDestination: .allNodes),
-                     from: node.port, at: .seconds(2))
+        let na = NDPMessage.neighborAdvertisement(
+            router: false, solicited: false, override: true, target: other,
+            options: [.targetLinkLayerAddress(node.mac)])
+        world.inject(
+            EthernetFrame.ndp(
+                na, destination: IPv6Address.allNodes.multicastMAC, source: node.mac,
+                ipSource: IPv6Address.linkLocal(for: node.mac), ipDestination: .allNodes),
+            from: node.port, at: .seconds(2))
         world.run(until: .seconds(3))
         #expect(client.ndNeighbours.entry(for: other) == nil)
         #expect(client.ndNeighbours.entry(for: vip6)?.state == .reachable)
@@ -123,11 +132,14 @@ struct ClientHostIPv6Tests {
         world.run(until: .seconds(5))
         let owner = try #require(client.ndNeighbours.entry(for: vip6)?.mac)
         let newOwner = try #require(world.nodes.first { $0.mac != owner })
-        let na = NDPMessage.neighborAdvertisement(router: false, solicited: false, override: true, target: vip6,
-                                                  options: [.targetLinkLayerAddress(newOwner.mac)])
-        world.inject(EthernetFrame.ndp(na, destination: IPv6Address.allNodes.multicastMAC, source: newOwner.mac,
-                                       ipSource: IPv6Address.linkLocal(for: newOwner.mac), ipDestination: .allNodes),
-                     from: newOwner.port, at: .ms(5_050))
+        let na = NDPMessage.neighborAdvertisement(
+            router: false, solicited: false, override: true, target: vip6,
+            options: [.targetLinkLayerAddress(newOwner.mac)])
+        world.inject(
+            EthernetFrame.ndp(
+                na, destination: IPv6Address.allNodes.multicastMAC, source: newOwner.mac,
+                ipSource: IPv6Address.linkLocal(for: newOwner.mac), ipDestination: .allNodes),
+            from: newOwner.port, at: .ms(5_050))
         world.run(until: .seconds(7))
         let moved = try #require(world.recorder.clientARP.first { $0.ip == .v6(vip6) && $0.mac == newOwner.mac })
         #expect(moved.time == .ms(5_050) + world.config.latency)

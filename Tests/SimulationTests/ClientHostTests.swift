@@ -1,6 +1,7 @@
 import Engine
 import Testing
 import Wire
+
 @testable import Simulation
 
 // The client host around its neighbour table: the parts of arp_process and of the queue
@@ -10,8 +11,9 @@ import Wire
 struct ClientHostNeighbourTests {
     /// A broadcast ARP reply for `ip` claiming `mac`, put on the wire from node-a's port.
     func broadcastReply(in world: World, ip: IPv4Address, mac: MACAddress) -> [UInt8] {
-        let packet = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                               targetHardwareAddress: world.clients[0].mac, targetProtocolAddress: world.clients[0].ip)
+        let packet = ARPPacket(
+            operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+            targetHardwareAddress: world.clients[0].mac, targetProtocolAddress: world.clients[0].ip)
         return EthernetFrame.arp(packet, destination: .broadcast, source: mac)
     }
 
@@ -37,8 +39,9 @@ struct ClientHostNeighbourTests {
         }
         #expect(syns.map(\.time) == [arrival], "the queued SYN leaves as soon as the address is known")
         #expect(client.neighbours.entry(for: unannouncedIP)?.mac == somebody)
-        #expect(client.neighbours.entry(for: unannouncedIP)?.state == .delay,
-                "the released packet went out through the STALE entry, which puts it in DELAY")
+        #expect(
+            client.neighbours.entry(for: unannouncedIP)?.state == .delay,
+            "the released packet went out through the STALE entry, which puts it in DELAY")
 
         // Nobody confirms: PROBE 5 s after the release, unicast to the cached address.
         world.run(until: .seconds(19))
@@ -56,9 +59,11 @@ struct ClientHostNeighbourTests {
         let world = bareWorld(nodes: 1, clients: 1)
         let node = world.nodes[0]
         let client = world.clients[0]
-        let packet = ARPPacket(operation: .request, senderHardwareAddress: node.mac, senderProtocolAddress: node.ip,
-                               targetHardwareAddress: .zero, targetProtocolAddress: client.ip)
-        world.inject(EthernetFrame.arp(packet, destination: .broadcast, source: node.mac), from: node.port, at: .seconds(1))
+        let packet = ARPPacket(
+            operation: .request, senderHardwareAddress: node.mac, senderProtocolAddress: node.ip,
+            targetHardwareAddress: .zero, targetProtocolAddress: client.ip)
+        world.inject(
+            EthernetFrame.arp(packet, destination: .broadcast, source: node.mac), from: node.port, at: .seconds(1))
         world.run(until: .seconds(2))
         #expect(client.neighbours.entry(for: node.ip)?.state == .stale)
         #expect(client.neighbours.entry(for: node.ip)?.mac == node.mac)
@@ -71,21 +76,26 @@ struct ClientHostNeighbourTests {
         // with a unicast reply at 10 s and the entry is REACHABLE.
         let (specA, specB) = (nodeSpec(0), nodeSpec(1))
         let probe = WorldConfig.ProbeSpec(target: specA.ip, port: 80, every: .seconds(10))
-        let world = World(config: WorldConfig(seed: 1, duration: .seconds(60), nodes: [specA, specB],
-                                              clients: [clientSpec(0, probe: probe)]))
+        let world = World(
+            config: WorldConfig(
+                seed: 1, duration: .seconds(60), nodes: [specA, specB],
+                clients: [clientSpec(0, probe: probe)]))
         let client = world.clients[0]
         world.run(until: .ms(10_100))
         #expect(client.neighbours.entry(for: specA.ip)?.state == .reachable)
         #expect(client.neighbours.entry(for: specA.ip)?.mac == specA.mac)
 
         // 200 ms later (inside the 1 s locktime) that address asks for the client from a new MAC.
-        let moved = ARPPacket(operation: .request, senderHardwareAddress: specB.mac, senderProtocolAddress: specA.ip,
-                              targetHardwareAddress: .zero, targetProtocolAddress: client.ip)
-        world.inject(EthernetFrame.arp(moved, destination: .broadcast, source: specB.mac), from: world.nodes[1].port,
-                     at: .ms(10_200))
+        let moved = ARPPacket(
+            operation: .request, senderHardwareAddress: specB.mac, senderProtocolAddress: specA.ip,
+            targetHardwareAddress: .zero, targetProtocolAddress: client.ip)
+        world.inject(
+            EthernetFrame.arp(moved, destination: .broadcast, source: specB.mac), from: world.nodes[1].port,
+            at: .ms(10_200))
         world.run(until: .ms(10_300))
-        #expect(client.neighbours.entry(for: specA.ip)?.mac == specB.mac,
-                "a request for our own address always overrides (neigh_event_ns)")
+        #expect(
+            client.neighbours.entry(for: specA.ip)?.mac == specB.mac,
+            "a request for our own address always overrides (neigh_event_ns)")
         #expect(client.neighbours.entry(for: specA.ip)?.state == .stale)
     }
 }

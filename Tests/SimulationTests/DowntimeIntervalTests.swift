@@ -1,6 +1,7 @@
 import Engine
 import Testing
 import Wire
+
 @testable import Simulation
 
 @Suite("DowntimeInterval.intervals")
@@ -10,9 +11,10 @@ struct DowntimeIntervalTests {
     func probes(_ pattern: String, start: SimTime = .seconds(1), every: SimDuration = .seconds(1)) -> [ProbeRecord] {
         pattern.enumerated().map { index, mark in
             let sent = start + every * Int64(index)
-            return ProbeRecord(client: "client-0", target: .v4(vip), port: 80, sentAt: sent,
-                               answeredAt: mark == "A" ? sent + .milliseconds(1) : nil,
-                               answeredBy: mark == "A" ? macA : nil)
+            return ProbeRecord(
+                client: "client-0", target: .v4(vip), port: 80, sentAt: sent,
+                answeredAt: mark == "A" ? sent + .milliseconds(1) : nil,
+                answeredBy: mark == "A" ? macA : nil)
         }
     }
 
@@ -30,11 +32,12 @@ struct DowntimeIntervalTests {
         // Sent at 1 2 3 4 5 6 7 8 9 10
         //         A A U U A U A A U A
         let result = DowntimeInterval.intervals(of: probes("AAUUAUAAUA"), runEnd: .seconds(20), timeout: .seconds(1))
-        #expect(result == [
-            interval(.seconds(3), .seconds(5)),
-            interval(.seconds(6), .seconds(7)),
-            interval(.seconds(9), .seconds(10)),
-        ])
+        #expect(
+            result == [
+                interval(.seconds(3), .seconds(5)),
+                interval(.seconds(6), .seconds(7)),
+                interval(.seconds(9), .seconds(10)),
+            ])
         #expect(result.map(\.duration) == [.seconds(2), .seconds(1), .seconds(1)])
     }
 
@@ -50,8 +53,9 @@ struct DowntimeIntervalTests {
 
     @Test func probesStillWithinTheirTimeoutAtTheEndAreLeftOut() {
         // Sent at 1..5; the run ends at 5.5 s with a 1 s timeout: the probe at 5 s is undecided.
-        let undecidedOnly = DowntimeInterval.intervals(of: probes("AAAAU"), runEnd: .ms(5_500),
-                                                       timeout: .seconds(1))
+        let undecidedOnly = DowntimeInterval.intervals(
+            of: probes("AAAAU"), runEnd: .ms(5_500),
+            timeout: .seconds(1))
         #expect(undecidedOnly.isEmpty, "an unanswered probe that may still be answered is not downtime")
 
         // A run of decided losses followed by an undecided one ends at the run end all the same.

@@ -2,6 +2,7 @@ import Cluster
 import Engine
 import Testing
 import Wire
+
 @testable import IPAM
 @testable import Simulation
 
@@ -65,11 +66,12 @@ struct SharingInvariantTests {
             record(2, "default/b", held([sharedIP], key: "k", backend: "app=b", ports: [tcp443])),
             record(2, "default/c", held([sharedIP], key: "k", ports: [udp80])),
         ])
-        #expect(different.violations.map(\.message) == [
-            "192.0.2.200 held by default/b and default/a: different backends (Local app=b and Local app=a)",
-            "192.0.2.200 held by default/c and default/a: different backends (Cluster and Local app=a)",
-            "192.0.2.200 held by default/c and default/b: different backends (Cluster and Local app=b)",
-        ])
+        #expect(
+            different.violations.map(\.message) == [
+                "192.0.2.200 held by default/b and default/a: different backends (Local app=b and Local app=a)",
+                "192.0.2.200 held by default/c and default/a: different backends (Cluster and Local app=a)",
+                "192.0.2.200 held by default/c and default/b: different backends (Cluster and Local app=b)",
+            ])
         let same = SharingInvariant.check([
             record(1, "default/a", held([sharedIP], key: "k", backend: "app=a", ports: [tcp80])),
             record(2, "default/b", held([sharedIP], key: "k", backend: "app=a", ports: [tcp443])),
@@ -100,55 +102,79 @@ struct SharingInvariantTests {
             record(1, "default/v6", held([otherIP], ports: [tcp80])),
             record(2, "default/dual", held([sharedIP, otherIP], ports: [tcp80])),
         ])
-        #expect(result.violations.map(\.message) == [
-            "192.0.2.200 held by default/dual and default/v4: neither has a sharing key",
-            "192.0.2.201 held by default/dual and default/v6: neither has a sharing key",
-        ])
+        #expect(
+            result.violations.map(\.message) == [
+                "192.0.2.200 held by default/dual and default/v4: neither has a sharing key",
+                "192.0.2.201 held by default/dual and default/v6: neither has a sharing key",
+            ])
     }
 }
 
 @Suite("Invariant: announced addresses lie in a configured pool")
 struct PoolInvariantTests {
-    static let pool24 = AddressPool(name: "main", cidrs: [IPv4CIDR(network: IPv4Address(192, 0, 2, 0), prefixLength: 24)])
-    static let pool32 = AddressPool(name: "narrow", cidrs: [IPv4CIDR(network: IPv4Address(192, 0, 2, 200), prefixLength: 32)])
+    static let pool24 = AddressPool(
+        name: "main", cidrs: [IPv4CIDR(network: IPv4Address(192, 0, 2, 0), prefixLength: 24)])
+    static let pool32 = AddressPool(
+        name: "narrow", cidrs: [IPv4CIDR(network: IPv4Address(192, 0, 2, 200), prefixLength: 32)])
 
     static func start(_ seconds: Int64, _ ip: IPAddress, by node: String = "node-a") -> AnnouncementRecord {
         AnnouncementRecord(time: .seconds(seconds), ip: ip, node: node, action: .start)
     }
 
     @Test func anAnnouncementIsJudgedByTheConfigurationInForceWhenItStarts() {
-        let configs = [PoolConfigRecord(time: .seconds(0), pools: [Self.pool24]),
-                       PoolConfigRecord(time: .seconds(10), pools: [Self.pool32])]
-        let result = PoolInvariant.check(announcements: [
-            Self.start(1, otherIP),
-            // Still announced after the narrowing at 10 s: only starts are judged.
-            AnnouncementRecord(time: .seconds(12), ip: otherIP, node: "node-a", action: .stop),
-            Self.start(10, sharedIP, by: "node-b"),
-            Self.start(11, otherIP, by: "node-b"),
-        ].sorted { $0.time < $1.time }, configs: configs)
+        let configs = [
+            PoolConfigRecord(time: .seconds(0), pools: [Self.pool24]),
+            PoolConfigRecord(time: .seconds(10), pools: [Self.pool32]),
+        ]
+        let result = PoolInvariant.check(
+            announcements: [
+                Self.start(1, otherIP),
+                // Still announced after the narrowing at 10 s: only starts are judged.
+                AnnouncementRecord(time: .seconds(12), ip: otherIP, node: "node-a", action: .stop),
+                Self.start(10, sharedIP, by: "node-b"),
+                Self.start(11, otherIP, by: "node-b"),
+            ].sorted { $0.time < $1.time }, configs: configs)
         #expect(result.checked == 3)
-        #expect(result.violations == [InvariantViolation(
-            time: .seconds(11), message: "node-b started announcing 192.0.2.201, which lies in no configured pool (narrow 192.0.2.200/32)")])
+        #expect(
+            result.violations == [
+                InvariantViolation(
+                    time: .seconds(11),
+                    message:
+                        "node-b started announcing 192.0.2.201, which lies in no configured pool (narrow 192.0.2.200/32)"
+                )
+            ])
     }
 
     /// A speaker taking over just after a pool change elects from its informers, which still
     /// hold the old addresses for two watch delays: that start is MetalLB's behaviour, not a
     /// violation; one after the lag is.
     @Test func aStartWithinTheInformersLagMayUseTheReplacedConfiguration() {
-        let configs = [PoolConfigRecord(time: .seconds(0), pools: [Self.pool24]),
-                       PoolConfigRecord(time: .seconds(10), pools: [Self.pool32])]
+        let configs = [
+            PoolConfigRecord(time: .seconds(0), pools: [Self.pool24]),
+            PoolConfigRecord(time: .seconds(10), pools: [Self.pool32]),
+        ]
         let lag = SimDuration.milliseconds(10)
-        let inside = AnnouncementRecord(time: .seconds(10) + .milliseconds(9), ip: otherIP, node: "node-b", action: .start)
-        let after = AnnouncementRecord(time: .seconds(10) + .milliseconds(11), ip: otherIP, node: "node-c", action: .start)
+        let inside = AnnouncementRecord(
+            time: .seconds(10) + .milliseconds(9), ip: otherIP, node: "node-b", action: .start)
+        let after = AnnouncementRecord(
+            time: .seconds(10) + .milliseconds(11), ip: otherIP, node: "node-c", action: .start)
         #expect(PoolInvariant.check(announcements: [inside], configs: configs, lag: lag).passed)
-        #expect(PoolInvariant.check(announcements: [inside], configs: configs).violations.count == 1, "no lag, no allowance")
-        #expect(PoolInvariant.check(announcements: [after], configs: configs, lag: lag).violations.map(\.time) == [after.time])
+        #expect(
+            PoolInvariant.check(announcements: [inside], configs: configs).violations.count == 1, "no lag, no allowance"
+        )
+        #expect(
+            PoolInvariant.check(announcements: [after], configs: configs, lag: lag).violations.map(\.time) == [
+                after.time
+            ])
     }
 
     @Test func anAnnouncementBeforeAnyConfigurationIsAViolation() {
-        let result = PoolInvariant.check(announcements: [Self.start(0, sharedIP)],
-                                         configs: [PoolConfigRecord(time: .seconds(1), pools: [Self.pool24])])
-        #expect(result.violations.map(\.message) == ["node-a started announcing 192.0.2.200 before any pool was configured"])
+        let result = PoolInvariant.check(
+            announcements: [Self.start(0, sharedIP)],
+            configs: [PoolConfigRecord(time: .seconds(1), pools: [Self.pool24])])
+        #expect(
+            result.violations.map(\.message) == ["node-a started announcing 192.0.2.200 before any pool was configured"]
+        )
     }
 
     /// The world: a speaker that announces an address its service's pool does not hold (here
@@ -162,9 +188,10 @@ struct PoolInvariantTests {
         world.speakersSync(services: ["default/web"])
         world.run(until: .seconds(6))
         let result = try #require(world.checkInvariants().first { $0.name == PoolInvariant.name })
-        #expect(result.violations.map(\.message) == [
-            "node-a started announcing 198.51.100.7, which lies in no configured pool (pool 192.0.2.200/32)",
-        ])
+        #expect(
+            result.violations.map(\.message) == [
+                "node-a started announcing 198.51.100.7, which lies in no configured pool (pool 192.0.2.200/32)"
+            ])
         #expect(result.violations.first?.time == .seconds(5))
     }
 }
@@ -178,25 +205,29 @@ struct ClientMACInvariantTests {
     }
 
     @Test func onlyUsableEntriesWithAnUnknownMACViolate() {
-        let result = ClientMACInvariant.check([
-            Self.entry(1, nil, .incomplete),
-            Self.entry(2, macA, .reachable),
-            Self.entry(3, Self.rogue, .stale),
-            Self.entry(4, Self.rogue, .delay),
-            Self.entry(5, nil, .failed),
-        ], segmentMACs: [macA, clientMAC])
+        let result = ClientMACInvariant.check(
+            [
+                Self.entry(1, nil, .incomplete),
+                Self.entry(2, macA, .reachable),
+                Self.entry(3, Self.rogue, .stale),
+                Self.entry(4, Self.rogue, .delay),
+                Self.entry(5, nil, .failed),
+            ], segmentMACs: [macA, clientMAC])
         #expect(result.checked == 3)
         #expect(result.violations.map(\.time) == [.seconds(3), .seconds(4)])
-        #expect(result.violations.first?.message
-            == "client-0's entry for 192.0.2.200 is STALE with 02:00:00:00:99:99, the MAC of no host on the segment")
+        #expect(
+            result.violations.first?.message
+                == "client-0's entry for 192.0.2.200 is STALE with 02:00:00:00:99:99, the MAC of no host on the segment"
+        )
     }
 
     /// The world: a forged gratuitous request for the VIP from a MAC no host has overrides the
     /// client's entry at once (a gratuitous frame skips the locktime), and the invariant says so.
     @Test func aForgedGratuitousRequestIsCaught() throws {
         let world = try clusterWorld()
-        let forged = ARPPacket(operation: .request, senderHardwareAddress: Self.rogue, senderProtocolAddress: vip,
-                               targetHardwareAddress: .zero, targetProtocolAddress: vip)
+        let forged = ARPPacket(
+            operation: .request, senderHardwareAddress: Self.rogue, senderProtocolAddress: vip,
+            targetHardwareAddress: .zero, targetProtocolAddress: vip)
         world.inject(EthernetFrame.arp(forged, destination: .broadcast, source: Self.rogue), from: 0, at: .seconds(10))
         world.run(until: .seconds(9))
         #expect(world.checkInvariants().allSatisfy { $0.passed }, "before the forged frame")
@@ -204,7 +235,9 @@ struct ClientMACInvariantTests {
         let result = try #require(world.checkInvariants().first { $0.name == ClientMACInvariant.name })
         let first = try #require(result.violations.first)
         #expect(first.time.nanoseconds == SimTime.seconds(10).nanoseconds + world.config.latency.nanoseconds)
-        #expect(first.message.hasPrefix("client-0's entry for 192.0.2.200 is STALE with 02:00:00:00:99:99"), "\(first.message)")
+        #expect(
+            first.message.hasPrefix("client-0's entry for 192.0.2.200 is STALE with 02:00:00:00:99:99"),
+            "\(first.message)")
     }
 }
 
@@ -216,18 +249,21 @@ struct ControlRecordTests {
         let world = try clusterWorld()
         let other = IPv4Address(192, 0, 2, 210)
         world.at(.seconds(10)) { world in
-            try? world.applyMetalLBConfig([AddressPool(name: "other", cidrs: [IPv4CIDR(network: other, prefixLength: 32)])])
+            try? world.applyMetalLBConfig([
+                AddressPool(name: "other", cidrs: [IPv4CIDR(network: other, prefixLength: 32)])
+            ])
         }
         world.run(until: .seconds(20))
         let changes = world.recorder.allocations.map { record in
             "\(record.time) \(record.service) \(record.assignment.map { "\($0.ips) from \($0.pool)" } ?? "nothing")"
         }
         let delay = world.config.watchDelay
-        #expect(changes == [
-            "\(SimTime.zero + delay) default/web [\(IPAddress.v4(vip))] from pool",
-            "10s default/web nothing",
-            "\(SimTime.seconds(10) + delay) default/web [\(IPAddress.v4(other))] from other",
-        ])
+        #expect(
+            changes == [
+                "\(SimTime.zero + delay) default/web [\(IPAddress.v4(vip))] from pool",
+                "10s default/web nothing",
+                "\(SimTime.seconds(10) + delay) default/web [\(IPAddress.v4(other))] from other",
+            ])
         #expect(world.recorder.poolConfigs.map(\.time) == [.zero, .seconds(10)])
         #expect(world.checkInvariants().allSatisfy { $0.passed }, "\(world.checkInvariants())")
     }
@@ -243,7 +279,8 @@ struct ControlRecordTests {
         var sent: [String] = []
         for (time, ethernet, packet) in arpPackets(trace.segment)
         where ethernet.destination == .broadcast && packet.operation == .reply && packet.senderProtocolAddress == vip
-            && packet.targetProtocolAddress == vip {
+            && packet.targetProtocolAddress == vip
+        {
             sent.append("\(time) \(nodeOfMAC[ethernet.source] ?? "\(ethernet.source)")")
         }
         #expect(rounds.map { "\($0.time) \($0.node)" } == sent)

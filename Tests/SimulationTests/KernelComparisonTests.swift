@@ -86,8 +86,9 @@ final class NamespacePair {
             let address = linkLayerAddress(interface: dev, protocol: 0)
             for frame in frames {
                 let sent = address.withUnsafeBytes { raw in
-                    sendto(fd, frame, frame.count, 0, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),
-                           socklen_t(raw.count))
+                    sendto(
+                        fd, frame, frame.count, 0, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),
+                        socklen_t(raw.count))
                 }
                 guard sent == frame.count else { throw LabError(description: "sendto: errno \(errno)") }
             }
@@ -221,16 +222,19 @@ struct KernelComparisonTests {
         func modelState(_ driver: NeighbourDriver) -> (MACAddress?, String?) { (driver.mac, driver.state?.rawValue) }
 
         // A REACHABLE entry for .50 with M1, updated now.
-        try lab.ip(["-n", lab.a, "neigh", "replace", vipOne.description, "lladdr", m1.description, "dev", lab.devA,
-                    "nud", "reachable"])
+        try lab.ip([
+            "-n", lab.a, "neigh", "replace", vipOne.description, "lladdr", m1.description, "dev", lab.devA,
+            "nud", "reachable",
+        ])
         var one = NeighbourDriver(ip: vipOne, parameters: parameters)
         one.makeReachable(mac: m1, at: .seconds(1))
         var kernel = try lab.neighbour(vipOne)
         #expect(kernel.mac == m1 && kernel.state == "REACHABLE")
 
         // 1. MetalLB's gratuitous reply (tha ff:ff:ff:ff:ff:ff), broadcast, from M2.
-        let metalLBReply = ARPPacket(operation: .reply, senderHardwareAddress: m2, senderProtocolAddress: vipOne,
-                                     targetHardwareAddress: .broadcast, targetProtocolAddress: vipOne)
+        let metalLBReply = ARPPacket(
+            operation: .reply, senderHardwareAddress: m2, senderProtocolAddress: vipOne,
+            targetHardwareAddress: .broadcast, targetProtocolAddress: vipOne)
         try lab.sendFromB([frame(metalLBReply, to: .broadcast)])
         one.receive(metalLBReply, unicast: false, at: .ms(1_100))
         kernel = try lab.neighbour(vipOne)
@@ -238,8 +242,9 @@ struct KernelComparisonTests {
         #expect(kernel.mac == modelState(one).0 && kernel.state == modelState(one).1)
 
         // 2. An ordinary reply, unicast to A, from M2: not gratuitous, inside locktime.
-        let ordinary = ARPPacket(operation: .reply, senderHardwareAddress: m2, senderProtocolAddress: vipOne,
-                                 targetHardwareAddress: macA, targetProtocolAddress: clientAddress)
+        let ordinary = ARPPacket(
+            operation: .reply, senderHardwareAddress: m2, senderProtocolAddress: vipOne,
+            targetHardwareAddress: macA, targetProtocolAddress: clientAddress)
         try lab.sendFromB([frame(ordinary, to: macA)])
         one.receive(ordinary, unicast: true, at: .ms(1_200))
         kernel = try lab.neighbour(vipOne)
@@ -247,8 +252,9 @@ struct KernelComparisonTests {
         #expect(kernel.mac == modelState(one).0 && kernel.state == modelState(one).1)
 
         // 3. A reply with tha == sha (arping -A), broadcast: gratuitous, overrides, STALE.
-        let arpingReply = ARPPacket(operation: .reply, senderHardwareAddress: m2, senderProtocolAddress: vipOne,
-                                    targetHardwareAddress: m2, targetProtocolAddress: vipOne)
+        let arpingReply = ARPPacket(
+            operation: .reply, senderHardwareAddress: m2, senderProtocolAddress: vipOne,
+            targetHardwareAddress: m2, targetProtocolAddress: vipOne)
         try lab.sendFromB([frame(arpingReply, to: .broadcast)])
         one.receive(arpingReply, unicast: false, at: .ms(1_300))
         kernel = try lab.neighbour(vipOne)
@@ -256,12 +262,15 @@ struct KernelComparisonTests {
         #expect(kernel.mac == modelState(one).0 && kernel.state == modelState(one).1)
 
         // 4. A gratuitous request (MetalLB's first frame of each round) on a fresh entry for .51.
-        try lab.ip(["-n", lab.a, "neigh", "replace", vipTwo.description, "lladdr", m1.description, "dev", lab.devA,
-                    "nud", "reachable"])
+        try lab.ip([
+            "-n", lab.a, "neigh", "replace", vipTwo.description, "lladdr", m1.description, "dev", lab.devA,
+            "nud", "reachable",
+        ])
         var two = NeighbourDriver(ip: vipTwo, parameters: parameters)
         two.makeReachable(mac: m1, at: .seconds(1))
-        let garp = ARPPacket(operation: .request, senderHardwareAddress: m2, senderProtocolAddress: vipTwo,
-                             targetHardwareAddress: .broadcast, targetProtocolAddress: vipTwo)
+        let garp = ARPPacket(
+            operation: .request, senderHardwareAddress: m2, senderProtocolAddress: vipTwo,
+            targetHardwareAddress: .broadcast, targetProtocolAddress: vipTwo)
         try lab.sendFromB([frame(garp, to: .broadcast)])
         two.receive(garp, unicast: false, at: .ms(1_100))
         kernel = try lab.neighbour(vipTwo)
@@ -282,7 +291,7 @@ struct KernelComparisonTests {
             try lab.udpFromA(to: absent)
         }
         let requests = frames.filter { frame in
-            guard let decoded = try? EthernetFrame.decode(frame.bytes), case let .arp(packet) = decoded.payload else {
+            guard let decoded = try? EthernetFrame.decode(frame.bytes), case .arp(let packet) = decoded.payload else {
                 return false
             }
             return packet.operation == .request && packet.targetProtocolAddress == absent
@@ -325,14 +334,16 @@ struct KernelComparisonTests {
         // anARPRequestForTheClientsOwnAddressCreatesAStaleEntryForItsSender (neigh_event_ns
         // creates the entry, whatever arp_accept says)...
         let asker = IPv4Address(192, 0, 2, 70)
-        let ask = ARPPacket(operation: .request, senderHardwareAddress: m2, senderProtocolAddress: asker,
-                            targetHardwareAddress: .zero, targetProtocolAddress: clientAddress)
+        let ask = ARPPacket(
+            operation: .request, senderHardwareAddress: m2, senderProtocolAddress: asker,
+            targetHardwareAddress: .zero, targetProtocolAddress: clientAddress)
         try lab.sendFromB([frame(ask, to: .broadcast)])
         var kernel = try lab.neighbour(asker)
         #expect(kernel.mac == m2 && kernel.state == "STALE")
         // ...anARPRequestForTheClientsOwnAddressOverridesInsideLocktime (and always overrides).
-        let askAgain = ARPPacket(operation: .request, senderHardwareAddress: m1, senderProtocolAddress: asker,
-                                 targetHardwareAddress: .zero, targetProtocolAddress: clientAddress)
+        let askAgain = ARPPacket(
+            operation: .request, senderHardwareAddress: m1, senderProtocolAddress: asker,
+            targetHardwareAddress: .zero, targetProtocolAddress: clientAddress)
         try lab.sendFromB([frame(askAgain, to: .broadcast)])
         kernel = try lab.neighbour(asker)
         #expect(kernel.mac == m1 && kernel.state == "STALE", "inside the 10 s locktime, yet replaced")
@@ -341,8 +352,9 @@ struct KernelComparisonTests {
         let pending = IPv4Address(192, 0, 2, 61)
         try lab.udpFromA(to: pending)
         #expect(try lab.neighbour(pending).state == "INCOMPLETE")
-        let broadcastAnswer = ARPPacket(operation: .reply, senderHardwareAddress: m2, senderProtocolAddress: pending,
-                                        targetHardwareAddress: macA, targetProtocolAddress: clientAddress)
+        let broadcastAnswer = ARPPacket(
+            operation: .reply, senderHardwareAddress: m2, senderProtocolAddress: pending,
+            targetHardwareAddress: macA, targetProtocolAddress: clientAddress)
         try lab.sendFromB([frame(broadcastAnswer, to: .broadcast)])
         kernel = try lab.neighbour(pending)
         #expect(kernel.mac == m2 && kernel.state == "DELAY", "the queued datagram went out through the STALE entry")
@@ -351,7 +363,7 @@ struct KernelComparisonTests {
         try lab.sysctl(lab.a, "net/ipv4/neigh/\(lab.devA)/mcast_solicit", "0")
         let silent = IPv4Address(192, 0, 2, 62)
         let requests = try lab.captureARPOnB(seconds: 1.5) { try lab.udpFromA(to: silent) }.filter { frame in
-            guard case let .arp(packet)? = try? EthernetFrame.decode(frame.bytes).payload else { return false }
+            guard case .arp(let packet)? = try? EthernetFrame.decode(frame.bytes).payload else { return false }
             return packet.targetProtocolAddress == silent
         }
         #expect(requests.isEmpty, "no request at all with mcast_solicit 0")
@@ -361,8 +373,9 @@ struct KernelComparisonTests {
         // gratuitousARPCreatesAStaleEntryWithArpAcceptOn.
         try lab.sysctl(lab.a, "net/ipv4/conf/\(lab.devA)/arp_accept", "1")
         let announced = IPv4Address(192, 0, 2, 80)
-        let garp = ARPPacket(operation: .request, senderHardwareAddress: m2, senderProtocolAddress: announced,
-                             targetHardwareAddress: .broadcast, targetProtocolAddress: announced)
+        let garp = ARPPacket(
+            operation: .request, senderHardwareAddress: m2, senderProtocolAddress: announced,
+            targetHardwareAddress: .broadcast, targetProtocolAddress: announced)
         try lab.sendFromB([frame(garp, to: .broadcast)])
         kernel = try lab.neighbour(announced)
         #expect(kernel.mac == m2 && kernel.state == "STALE")
@@ -372,8 +385,10 @@ struct KernelComparisonTests {
         // created (`used`) under 5 s ago, so neigh_timer_handler takes it to DELAY.
         try lab.sysctl(lab.a, "net/ipv4/neigh/\(lab.devA)/base_reachable_time_ms", "1000")
         let expiring = IPv4Address(192, 0, 2, 90)
-        try lab.ip(["-n", lab.a, "neigh", "replace", expiring.description, "lladdr", m1.description, "dev", lab.devA,
-                    "nud", "reachable"])
+        try lab.ip([
+            "-n", lab.a, "neigh", "replace", expiring.description, "lladdr", m1.description, "dev", lab.devA,
+            "nud", "reachable",
+        ])
         usleep(2_500_000)
         kernel = try lab.neighbour(expiring)
         #expect(kernel.state == "DELAY", "REACHABLE ended after the reachable time, got \(kernel.state ?? "none")")

@@ -1,6 +1,7 @@
 import Cluster
 import Testing
 import Wire
+
 @testable import Simulation
 
 /// kube-proxy's lookup, as the simulated nodes make it for every SYN: the LoadBalancer service
@@ -11,24 +12,28 @@ struct KubeProxyRulesTests {
     static func cluster(ingress: [IPAddress]) -> ClusterState {
         var cluster = ClusterState()
         let selector = LabelSelector(["app": "web"])
-        var loadBalancer = Service(meta: ObjectMeta(name: "nginx"), type: .loadBalancer,
-                                   ports: [ServicePort(port: 80)], selector: selector)
+        var loadBalancer = Service(
+            meta: ObjectMeta(name: "nginx"), type: .loadBalancer,
+            ports: [ServicePort(port: 80)], selector: selector)
         loadBalancer.ingress = ingress
         // The same address on a ClusterIP service is no LoadBalancer rule.
-        var clusterOnly = Service(meta: ObjectMeta(name: "internal"), type: .clusterIP,
-                               ports: [ServicePort(port: 81)], selector: selector)
+        var clusterOnly = Service(
+            meta: ObjectMeta(name: "internal"), type: .clusterIP,
+            ports: [ServicePort(port: 81)], selector: selector)
         clusterOnly.ingress = ingress
         cluster.services[loadBalancer.key] = loadBalancer
         cluster.services[clusterOnly.key] = clusterOnly
         for (index, ready) in [true, false, true].enumerated() {
-            let pod = Pod(meta: ObjectMeta(name: "web-\(index)", labels: ["app": "web"]), nodeName: "node-\(index)", ready: ready)
+            let pod = Pod(
+                meta: ObjectMeta(name: "web-\(index)", labels: ["app": "web"]), nodeName: "node-\(index)", ready: ready)
             cluster.pods[pod.key] = pod
         }
         return cluster
     }
 
     @Test func findsTheServiceByAddressPortAndProtocolInBothFamilies() {
-        let v4 = IPAddress("10.200.200.120")!, v6 = IPAddress("2001:db8::120")!
+        let v4 = IPAddress("10.200.200.120")!
+        let v6 = IPAddress("2001:db8::120")!
         let cluster = Self.cluster(ingress: [v4, v6])
         var rules = KubeProxyRules()
         for address in [v4, v6] {

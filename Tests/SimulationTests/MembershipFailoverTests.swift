@@ -4,6 +4,7 @@ import IPAM
 import Membership
 import Testing
 import Wire
+
 @testable import Simulation
 
 /// Memberlist at packet level inside the simulated world: four speakers gossip over UDP 7946
@@ -25,7 +26,8 @@ struct MembershipFailoverTests {
         var result: [String: SimTime] = [:]
         for record in world.recorder.membership
         where record.event.kind == .leave && record.event.member.name == member && record.observer != member
-            && record.time >= after {
+            && record.time >= after
+        {
             if result[record.observer] == nil { result[record.observer] = record.time }
         }
         return result
@@ -60,18 +62,22 @@ struct MembershipFailoverTests {
         let survivors = world.nodes.map(\.name).filter { $0 != owner }
         #expect(Set(seen.keys) == Set(survivors), "every survivor should declare \(owner) dead: \(seen)")
         for (observer, time) in seen {
-            #expect(time >= earliest && time <= latest, "\(observer) declared \(owner) dead at \(time), outside [\(earliest), \(latest)]")
+            #expect(
+                time >= earliest && time <= latest,
+                "\(observer) declared \(owner) dead at \(time), outside [\(earliest), \(latest)]")
         }
 
         // The new announcer starts only once its own memberlist has dropped the old owner.
         let next = try soleAnnouncer(world, at: .seconds(60))
         #expect(next != owner)
-        let started = try #require(world.recorder.announcements.first {
-            $0.ip == .v4(vip) && $0.node == next && $0.action == .start && $0.time > Self.powerOffAt
-        })
+        let started = try #require(
+            world.recorder.announcements.first {
+                $0.ip == .v4(vip) && $0.node == next && $0.action == .start && $0.time > Self.powerOffAt
+            })
         let deadAtNext = try #require(seen[next])
-        #expect(started.time >= deadAtNext && started.time <= deadAtNext + .milliseconds(10),
-                "\(next) started announcing at \(started.time); its memberlist dropped \(owner) at \(deadAtNext)")
+        #expect(
+            started.time >= deadAtNext && started.time <= deadAtNext + .milliseconds(10),
+            "\(next) started announcing at \(started.time); its memberlist dropped \(owner) at \(deadAtNext)")
     }
 
     @Test func aGracefulSpeakerStopIsSeenAtOnce() throws {
@@ -101,7 +107,9 @@ struct MembershipFailoverTests {
         #expect(seen.count == 3)
         let minimum = Timing.suspicionBounds(.lan, members: 4).minimum
         for (observer, time) in seen {
-            #expect(time - Self.powerOffAt >= .nanoseconds(minimum), "\(observer) declared the crashed speaker dead too early, at \(time)")
+            #expect(
+                time - Self.powerOffAt >= .nanoseconds(minimum),
+                "\(observer) declared the crashed speaker dead too early, at \(time)")
         }
         // Nobody announced while the survivors still counted the crashed speaker alive.
         let firstDeparture = try #require(seen.values.min())
@@ -134,8 +142,9 @@ struct MembershipFailoverTests {
         let world = try clusterWorld(nodeCount: 3, trace: sink)
         world.run(until: .seconds(5))
         let datagrams = sink.segment.compactMap { frame -> (IPv4Header, UDPHeader)? in
-            guard let decoded = try? EthernetFrame.decode(frame.bytes), case let .ipv4Other(ip) = decoded.payload,
-                  ip.protocol == .udp, let udp = try? UDPHeader.parse(Array(frame.bytes[decoded.dataRange])) else { return nil }
+            guard let decoded = try? EthernetFrame.decode(frame.bytes), case .ipv4Other(let ip) = decoded.payload,
+                ip.protocol == .udp, let udp = try? UDPHeader.parse(Array(frame.bytes[decoded.dataRange]))
+            else { return nil }
             return (ip, udp)
         }
         #expect(!datagrams.isEmpty)
@@ -146,4 +155,3 @@ struct MembershipFailoverTests {
         }
     }
 }
-

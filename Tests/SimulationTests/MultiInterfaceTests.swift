@@ -4,6 +4,7 @@ import IPAM
 import Layer2
 import Testing
 import Wire
+
 @testable import Simulation
 
 /// A node with two NICs on the same segment: MetalLB runs a responder on each, so both MACs
@@ -15,17 +16,23 @@ struct MultiInterfaceTests {
     func world(interfaces: [String] = [], extra: WorldConfig.InterfaceSpec? = nil, trace: TraceSink? = nil) -> World {
         var node = nodeSpec(0)
         node.extraInterfaces = [extra ?? WorldConfig.InterfaceSpec(name: "ens224", mac: Self.secondMAC)]
-        let config = WorldConfig(seed: 9, duration: .seconds(120), version: .current, nodes: [node],
-                                 clients: [clientSpec(0, probe: .init(target: vip, port: 80, every: .seconds(1)))])
+        let config = WorldConfig(
+            seed: 9, duration: .seconds(120), version: .current, nodes: [node],
+            clients: [clientSpec(0, probe: .init(target: vip, port: 80, every: .seconds(1)))])
         let world = World(config: config, trace: trace)
         var resources = MetalLBResources()
-        resources.ipAddressPools["pool"] = (AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)]), [:])
+        resources.ipAddressPools["pool"] = (
+            AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)]), [:]
+        )
         resources.l2Advertisements["l2"] = L2Advertisement(name: "l2", interfaces: interfaces)
         world.applyMetalLBResources(resources)
-        world.applyService(Service(meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
-                                   selector: LabelSelector(["app": "web"])))
-        world.applyPod(Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
-                       startsReady: true)
+        world.applyService(
+            Service(
+                meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+                selector: LabelSelector(["app": "web"])))
+        world.applyPod(
+            Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
+            startsReady: true)
         return world
     }
 
@@ -53,7 +60,8 @@ struct MultiInterfaceTests {
 
     @Test func anInterfaceEnslavedToABondGetsNoResponder() {
         let trace = RecordingTrace(wantsInterfaceFrames: false)
-        let world = world(extra: WorldConfig.InterfaceSpec(name: "ens224", mac: Self.secondMAC, master: "bond0"), trace: trace)
+        let world = world(
+            extra: WorldConfig.InterfaceSpec(name: "ens224", mac: Self.secondMAC, master: "bond0"), trace: trace)
         world.run(until: .seconds(10))
         #expect(vipClaimers(trace) == [nodeSpec(0).mac])
     }
@@ -68,8 +76,9 @@ struct MultiInterfaceTests {
         let world = world(trace: trace)
         let primary = nodeSpec(0).mac
         world.run(until: .seconds(8))
-        try #require(world.clients[0].neighbours.entry(for: vip)?.mac == Self.secondMAC,
-                     "the client's entry points at the NIC about to go down")
+        try #require(
+            world.clients[0].neighbours.entry(for: vip)?.mac == Self.secondMAC,
+            "the client's entry points at the NIC about to go down")
         world.setLink(node: "node-a", interface: "ens224", up: false)
         world.run(until: .seconds(120))
         #expect(!world.segment.linkUp[Int(world.nodes[0].ports[1])], "the second NIC is down")

@@ -1,6 +1,7 @@
 import Engine
 import Testing
 import Wire
+
 @testable import Simulation
 
 // The Neighbor Discovery table against Linux's nd_tbl. The state machine is the one the ARP
@@ -23,7 +24,10 @@ struct NDAdvertisementTests {
         driver.advance(to: .seconds(20))
         #expect(driver.sent.map(\.time) == [.seconds(10), .seconds(11), .seconds(12)])
         #expect(driver.sent.allSatisfy { $0.solicitation.unicastTo == nil && $0.solicitation.ip == peerIPv6 })
-        #expect(driver.transitions == [.init(time: .seconds(10), state: .incomplete), .init(time: .seconds(13), state: .failed)])
+        #expect(
+            driver.transitions == [
+                .init(time: .seconds(10), state: .incomplete), .init(time: .seconds(13), state: .failed),
+            ])
         #expect(driver.dropped == [.seconds(13)])
     }
 
@@ -56,8 +60,9 @@ struct NDAdvertisementTests {
         var table = NDNeighbourTable(parameters: NeighbourParameters(), random: RandomStream(seed: 1))
         for (solicited, override) in [(false, true), (true, false), (true, true), (false, false)] {
             var effects = NDNeighbourTable.Effects()
-            table.advertisementReceived(advertisement(for: vip6, solicited: solicited, override: override, mac: macA),
-                                        now: .seconds(1), effects: &effects)
+            table.advertisementReceived(
+                advertisement(for: vip6, solicited: solicited, override: override, mac: macA),
+                now: .seconds(1), effects: &effects)
             #expect(table.entry(for: vip6) == nil, "S=\(solicited) O=\(override) created an entry")
             #expect(effects.solicitations.isEmpty && effects.timer == nil && !effects.releaseQueue)
         }
@@ -172,8 +177,9 @@ struct NDUnreachabilityTests {
 
         let (mac, effects) = driver.resolve(at: delay + .seconds(9))
         #expect(mac == nil)
-        #expect(effects.solicitations == [NDNeighbourTable.Solicitation(ip: peerIPv6, unicastTo: nil)],
-                "re-resolution goes to the solicited-node group")
+        #expect(
+            effects.solicitations == [NDNeighbourTable.Solicitation(ip: peerIPv6, unicastTo: nil)],
+            "re-resolution goes to the solicited-node group")
         driver.receive(advertisement(solicited: true, override: false, mac: macB), at: delay + .milliseconds(9_001))
         #expect(driver.state == .reachable)
         #expect(driver.mac == macB)

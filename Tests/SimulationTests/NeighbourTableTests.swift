@@ -1,6 +1,7 @@
 import Engine
 import Testing
 import Wire
+
 @testable import Simulation
 
 // The NeighbourTable against the Linux neighbour cache. Each test names the kernel rule it
@@ -24,14 +25,16 @@ struct NeighbourResolutionTests {
         let (mac, effects) = driver.resolve(at: t0)
         #expect(mac == nil, "nothing to send to yet: the packet waits in the queue")
         #expect(driver.state == .incomplete)
-        #expect(effects.solicitations == [NeighbourTable.Solicitation(ip: peerIP, unicastTo: nil)],
-                "the first request goes out at once, broadcast")
+        #expect(
+            effects.solicitations == [NeighbourTable.Solicitation(ip: peerIP, unicastTo: nil)],
+            "the first request goes out at once, broadcast")
         #expect(effects.timer?.time == t0 + .seconds(1))
 
         driver.advance(to: t0 + .seconds(10))
         #expect(driver.sent.map(\.time) == [t0, t0 + .seconds(1), t0 + .seconds(2)])
         #expect(driver.sent.allSatisfy { $0.solicitation.unicastTo == nil && $0.solicitation.ip == peerIP })
-        #expect(driver.transitions == [.init(time: t0, state: .incomplete), .init(time: t0 + .seconds(3), state: .failed)])
+        #expect(
+            driver.transitions == [.init(time: t0, state: .incomplete), .init(time: t0 + .seconds(3), state: .failed)])
         #expect(driver.dropped == [t0 + .seconds(3)])
         #expect(driver.released.isEmpty)
     }
@@ -145,8 +148,9 @@ struct NeighbourReachabilityTests {
         #expect(driver.loopedAt == nil, "the REACHABLE timer re-armed itself for the instant it fired at")
         #expect(driver.state == .stale)
         let staleAt = driver.transitions.last?.time
-        #expect(staleAt.map { $0 >= t + reachable && $0 <= t + reachable + .milliseconds(500) } == true,
-                "STALE at the end of the reachable time, not \(String(describing: staleAt))")
+        #expect(
+            staleAt.map { $0 >= t + reachable && $0 <= t + reachable + .milliseconds(500) } == true,
+            "STALE at the end of the reachable time, not \(String(describing: staleAt))")
         #expect(driver.mac == macA, "STALE keeps the address")
         #expect(driver.sent.count == 1, "no request on the way to STALE")
     }
@@ -242,11 +246,12 @@ struct NeighbourReachabilityTests {
         let probes = driver.sent.dropFirst()  // the first is the INCOMPLETE broadcast at 1 s
         #expect(probes.map(\.time) == [.seconds(25), .seconds(26), .seconds(27)])
         #expect(probes.allSatisfy { $0.solicitation.unicastTo == macA }, "PROBE asks the cached MAC, unicast")
-        #expect(Array(driver.transitions.suffix(3)) == [
-            .init(time: .seconds(20), state: .delay),
-            .init(time: .seconds(25), state: .probe),
-            .init(time: .seconds(28), state: .failed),
-        ])
+        #expect(
+            Array(driver.transitions.suffix(3)) == [
+                .init(time: .seconds(20), state: .delay),
+                .init(time: .seconds(25), state: .probe),
+                .init(time: .seconds(28), state: .failed),
+            ])
         #expect(driver.dropped == [.seconds(28)])
     }
 
@@ -292,9 +297,10 @@ struct NeighbourReachabilityTests {
         let a = NeighbourTable(parameters: NeighbourParameters(), random: RandomStream(seed: 99))
         let b = NeighbourTable(parameters: NeighbourParameters(), random: RandomStream(seed: 99))
         #expect(a.reachableTime == b.reachableTime)
-        let distinct = Set((UInt64(0)..<20).map {
-            NeighbourTable(parameters: NeighbourParameters(), random: RandomStream(seed: $0)).reachableTime
-        })
+        let distinct = Set(
+            (UInt64(0)..<20).map {
+                NeighbourTable(parameters: NeighbourParameters(), random: RandomStream(seed: $0)).reachableTime
+            })
         #expect(distinct.count > 1, "the reachable time does depend on the seed")
     }
 
@@ -363,13 +369,15 @@ struct NeighbourUpdateTests {
     @Test func metalLBStyleReplyWithBroadcastTargetMACIsNotGratuitousInsideLocktime() {
         var driver = NeighbourDriver()
         driver.makeReachable(mac: macA, at: .seconds(10))
-        driver.receive(gratuitousReply(for: peerIP, mac: macB, tha: .broadcast), unicast: false,
-                       at: .ms(10_300))
+        driver.receive(
+            gratuitousReply(for: peerIP, mac: macB, tha: .broadcast), unicast: false,
+            at: .ms(10_300))
         #expect(driver.mac == macA)
         #expect(driver.state == .reachable)
         // After locktime the same frame does replace it, as an ordinary broadcast reply: STALE.
-        driver.receive(gratuitousReply(for: peerIP, mac: macB, tha: .broadcast), unicast: false,
-                       at: .ms(11_300))
+        driver.receive(
+            gratuitousReply(for: peerIP, mac: macB, tha: .broadcast), unicast: false,
+            at: .ms(11_300))
         #expect(driver.mac == macB)
         #expect(driver.state == .stale)
     }
@@ -411,7 +419,8 @@ struct NeighbourUpdateTests {
         parameters.arpAccept = true
         var table = NeighbourTable(parameters: parameters, random: RandomStream(seed: 1))
         var effects = NeighbourTable.Effects()
-        table.arpReceived(gratuitousRequest(for: peerIP, mac: macA), unicastToUs: false, now: .seconds(1), effects: &effects)
+        table.arpReceived(
+            gratuitousRequest(for: peerIP, mac: macA), unicastToUs: false, now: .seconds(1), effects: &effects)
         #expect(table.entry(for: peerIP)?.state == .stale)
         #expect(table.entry(for: peerIP)?.mac == macA)
     }
@@ -450,7 +459,8 @@ struct NeighbourUpdateTests {
         driver.receive(reply(from: peerIP, mac: macA), unicast: true, at: .seconds(20))
         driver.advance(to: .seconds(10) + reachable + .seconds(1))
         #expect(driver.state == .reachable, "confirmed moved to 20 s, so still reachable")
-        #expect(driver.lastTimer.map { $0.time >= .seconds(20) + reachable } == true,
-                "next look at confirmed + reachable time")
+        #expect(
+            driver.lastTimer.map { $0.time >= .seconds(20) + reachable } == true,
+            "next look at confirmed + reachable time")
     }
 }

@@ -3,6 +3,7 @@ import Engine
 import IPAM
 import Testing
 import Wire
+
 @testable import Simulation
 
 /// Kubernetes' side of a node failure: kubelet status updates stop, the node lifecycle
@@ -11,18 +12,25 @@ import Wire
 @Suite("Simulation: the node lifecycle controller")
 struct NodeLifecycleTests {
     /// Four workers and a two-replica Deployment behind `default/web`.
-    func deploymentWorld(version: MetalLBVersion = .current, replicas: Int = 2,
-                         lifecycle: NodeLifecycleTiming = NodeLifecycleTiming()) throws -> World {
-        let config = WorldConfig(seed: 3, duration: .seconds(600), version: version, nodeLifecycle: lifecycle,
-                                 nodes: (0..<4).map(nodeSpec), clients: [clientSpec(0)])
+    func deploymentWorld(
+        version: MetalLBVersion = .current, replicas: Int = 2,
+        lifecycle: NodeLifecycleTiming = NodeLifecycleTiming()
+    ) throws -> World {
+        let config = WorldConfig(
+            seed: 3, duration: .seconds(600), version: version, nodeLifecycle: lifecycle,
+            nodes: (0..<4).map(nodeSpec), clients: [clientSpec(0)])
         let world = World(config: config)
         try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)])])
         let labels = ["app": "web"]
-        world.applyDeployment(Deployment(meta: ObjectMeta(name: "web"), replicas: replicas, selector: LabelSelector(labels),
-                                         podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 0),
-                              startsReady: true)
-        world.applyService(Service(meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
-                                   selector: LabelSelector(labels)))
+        world.applyDeployment(
+            Deployment(
+                meta: ObjectMeta(name: "web"), replicas: replicas, selector: LabelSelector(labels),
+                podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 0),
+            startsReady: true)
+        world.applyService(
+            Service(
+                meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+                selector: LabelSelector(labels)))
         return world
     }
 
@@ -48,9 +56,11 @@ struct NodeLifecycleTests {
     @Test func aRebootedNodesPodsTurnReadyAfterTheirOwnDelayFromTheLastBoot() throws {
         let world = try deploymentWorld()
         let labels = ["app": "slow"]
-        world.applyDeployment(Deployment(meta: ObjectMeta(name: "slow"), replicas: 1, selector: LabelSelector(labels),
-                                         podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 10),
-                              startsReady: true)
+        world.applyDeployment(
+            Deployment(
+                meta: ObjectMeta(name: "slow"), replicas: 1, selector: LabelSelector(labels),
+                podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 10),
+            startsReady: true)
         world.run(until: .seconds(10))
         let pod = try #require(world.cluster.pods.values.first { $0.meta.labels == labels })
         let node = try #require(pod.nodeName)
@@ -82,8 +92,10 @@ struct NodeLifecycleTests {
         let notReady = try #require(changes(of: victim, in: world).first { $0.1 == "NotReady" }?.0)
         // The last status update went out at most 10 s before the power-off; the monitor looks
         // every 5 s: NotReady between 40 s after the last update and 5 s later than 50 s.
-        #expect(notReady > .seconds(10) + .seconds(40) - .seconds(10) && notReady <= .seconds(10) + .seconds(40) + .seconds(5),
-                "NotReady at \(notReady)")
+        #expect(
+            notReady > .seconds(10) + .seconds(40) - .seconds(10)
+                && notReady <= .seconds(10) + .seconds(40) + .seconds(5),
+            "NotReady at \(notReady)")
         #expect(world.cluster.nodes[victim]?.ready == false)
         #expect(world.cluster.nodes[victim]?.noExecuteTaints == ["node.kubernetes.io/unreachable"])
         let service = try #require(world.cluster.services["default/web"])
@@ -146,10 +158,13 @@ struct NodeLifecycleTests {
         let evicted = try #require(changes(of: victim, in: world).first { $0.1.hasPrefix("evicted ") }?.0)
         #expect(world.recorder.announcers(of: vip, at: .seconds(11)).isEmpty)
         #expect(world.recorder.announcers(of: vip, at: evicted - .milliseconds(1)).isEmpty)
-        let next = try #require(world.recorder.announcements.first { $0.ip == .v4(vip) && $0.action == .start && $0.time > .seconds(10) })
+        let next = try #require(
+            world.recorder.announcements.first { $0.ip == .v4(vip) && $0.action == .start && $0.time > .seconds(10) })
         #expect(next.node != victim)
         // The replacement starts, turns Ready after the pod start-up delay, and speakers see it.
-        #expect(next.time > evicted && next.time < evicted + .seconds(5), "re-announced at \(next.time), evicted at \(evicted)")
+        #expect(
+            next.time > evicted && next.time < evicted + .seconds(5),
+            "re-announced at \(next.time), evicted at \(evicted)")
     }
 }
 
@@ -157,14 +172,18 @@ struct NodeLifecycleTests {
 @Suite("Simulation: current election eligibility")
 struct EligibilityTests {
     func world() throws -> World {
-        let config = WorldConfig(seed: 5, duration: .seconds(120), version: .current,
-                                 nodes: (0..<3).map(nodeSpec), clients: [clientSpec(0)])
+        let config = WorldConfig(
+            seed: 5, duration: .seconds(120), version: .current,
+            nodes: (0..<3).map(nodeSpec), clients: [clientSpec(0)])
         let world = World(config: config)
         try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)])])
-        world.applyService(Service(meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
-                                   selector: LabelSelector(["app": "web"])))
-        world.applyPod(Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
-                       startsReady: true)
+        world.applyService(
+            Service(
+                meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+                selector: LabelSelector(["app": "web"])))
+        world.applyPod(
+            Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
+            startsReady: true)
         return world
     }
 
@@ -199,9 +218,12 @@ struct EligibilityTests {
             world.setLabel(node: node.name, key: "zone", value: index == 2 ? "edge" : "core")
         }
         var resources = MetalLBResources()
-        resources.ipAddressPools["pool"] = (AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)]), [:])
-        resources.l2Advertisements["edge-only"] = L2Advertisement(name: "edge-only",
-                                                                  nodeSelectors: [ResourceSelector(matchLabels: ["zone": "edge"])])
+        resources.ipAddressPools["pool"] = (
+            AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)]), [:]
+        )
+        resources.l2Advertisements["edge-only"] = L2Advertisement(
+            name: "edge-only",
+            nodeSelectors: [ResourceSelector(matchLabels: ["zone": "edge"])])
         world.applyMetalLBResources(resources)
         world.run(until: .seconds(10))
         #expect(world.recorder.announcers(of: vip, at: .seconds(10)) == ["node-c"])

@@ -1,6 +1,7 @@
 import Engine
 import Testing
 import Wire
+
 @testable import Simulation
 
 // The segment is one learning switch (IEEE 802.1D transparent bridging): it learns each
@@ -48,9 +49,11 @@ struct SegmentForwardingTests {
     @Test func learnedEntriesAgeOut() {
         var segment = segment(aging: .seconds(10))
         _ = segment.forward(inertFrame(to: .broadcast, from: host2), ingress: 2, now: .seconds(1))
-        #expect(segment.forward(inertFrame(to: host2, from: host0), ingress: 0, now: .seconds(11) - .nanoseconds(1)) == 2)
-        #expect(segment.forward(inertFrame(to: host2, from: host0), ingress: 0, now: .seconds(11)) == nil,
-                "aged out after fdbAging: flooded")
+        #expect(
+            segment.forward(inertFrame(to: host2, from: host0), ingress: 0, now: .seconds(11) - .nanoseconds(1)) == 2)
+        #expect(
+            segment.forward(inertFrame(to: host2, from: host0), ingress: 0, now: .seconds(11)) == nil,
+            "aged out after fdbAging: flooded")
     }
 
     @Test func broadcastAndMulticastAlwaysFlood() {
@@ -136,8 +139,9 @@ struct SegmentDeliveryTests {
         let clients = world.clients
         // Everyone has spoken, so every MAC is learned.
         for (index, client) in clients.enumerated() {
-            world.inject(inertFrame(to: clients[(index + 1) % 4].mac, from: client.mac, tag: 1), from: client.port,
-                         at: .seconds(1) + .milliseconds(Int64(index)))
+            world.inject(
+                inertFrame(to: clients[(index + 1) % 4].mac, from: client.mac, tag: 1), from: client.port,
+                at: .seconds(1) + .milliseconds(Int64(index)))
         }
         world.inject(inertFrame(to: .broadcast, from: clients[1].mac, tag: 2), from: clients[1].port, at: .seconds(2))
         world.run(until: .seconds(3))

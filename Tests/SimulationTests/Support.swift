@@ -3,6 +3,7 @@ import Engine
 import IPAM
 import Testing
 import Wire
+
 @testable import Simulation
 
 // Addresses used throughout: documentation space only (RFC 5737 192.0.2.0/24, and locally
@@ -25,27 +26,32 @@ extension SimTime {
 
 /// A plain ARP reply from `ip`/`mac` to the client (Linux or MetalLB answering a request).
 func reply(from ip: IPv4Address, mac: MACAddress) -> ARPPacket {
-    ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
-              targetHardwareAddress: clientMAC, targetProtocolAddress: clientIP)
+    ARPPacket(
+        operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+        targetHardwareAddress: clientMAC, targetProtocolAddress: clientIP)
 }
 
 /// An ARP request from `ip`/`mac` asking for some other address (not the client's).
-func request(from ip: IPv4Address, mac: MACAddress, asking target: IPv4Address = IPv4Address(192, 0, 2, 1)) -> ARPPacket {
-    ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
-              targetHardwareAddress: .zero, targetProtocolAddress: target)
+func request(from ip: IPv4Address, mac: MACAddress, asking target: IPv4Address = IPv4Address(192, 0, 2, 1)) -> ARPPacket
+{
+    ARPPacket(
+        operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+        targetHardwareAddress: .zero, targetProtocolAddress: target)
 }
 
 /// A gratuitous request: spa == tpa.
 func gratuitousRequest(for ip: IPv4Address, mac: MACAddress) -> ARPPacket {
-    ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
-              targetHardwareAddress: .broadcast, targetProtocolAddress: ip)
+    ARPPacket(
+        operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+        targetHardwareAddress: .broadcast, targetProtocolAddress: ip)
 }
 
 /// A gratuitous-looking reply with spa == tpa and the given target hardware address:
 /// MetalLB sends tha = ff:ff:ff:ff:ff:ff, arping -A sends tha = sha.
 func gratuitousReply(for ip: IPv4Address, mac: MACAddress, tha: MACAddress) -> ARPPacket {
-    ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
-              targetHardwareAddress: tha, targetProtocolAddress: ip)
+    ARPPacket(
+        operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+        targetHardwareAddress: tha, targetProtocolAddress: ip)
 }
 
 // MARK: driving a NeighbourTable the way a host does
@@ -108,7 +114,8 @@ struct CacheDriver<Address: NeighbourAddress> {
         var firedAtSameInstant = 0
         var lastFire: SimTime?
         while let next = timers.indices.min(by: { lhs, rhs in
-            let l = timers[lhs], r = timers[rhs]
+            let l = timers[lhs]
+            let r = timers[rhs]
             return l.request.time != r.request.time ? l.request.time < r.request.time : l.order < r.order
         }), inclusive ? timers[next].request.time <= end : timers[next].request.time < end {
             let timer = timers.remove(at: next).request
@@ -201,7 +208,9 @@ final class RecordingTrace: TraceSink {
 /// Decoded ARP packets of a list of frames, with their Ethernet header.
 func arpPackets(_ frames: [RecordingTrace.Frame]) -> [(time: SimTime, ethernet: EthernetHeader, arp: ARPPacket)] {
     frames.compactMap { frame in
-        guard let decoded = try? EthernetFrame.decode(frame.bytes), case let .arp(packet) = decoded.payload else { return nil }
+        guard let decoded = try? EthernetFrame.decode(frame.bytes), case .arp(let packet) = decoded.payload else {
+            return nil
+        }
         return (frame.time, decoded.ethernet, packet)
     }
 }
@@ -221,41 +230,54 @@ func inertFrame(to destination: MACAddress, from source: MACAddress, tag: UInt8 
 
 func nodeSpec(_ index: Int) -> WorldConfig.NodeSpec {
     let letter = Character(UnicodeScalar(UInt8(ascii: "a") + UInt8(index)))
-    return WorldConfig.NodeSpec(name: "node-\(letter)", mac: MACAddress(0x02, 0x00, 0x00, 0x00, 0x00, UInt8(0x10 + index)),
-                                ip: IPv4Address(192, 0, 2, UInt8(11 + index)))
+    return WorldConfig.NodeSpec(
+        name: "node-\(letter)", mac: MACAddress(0x02, 0x00, 0x00, 0x00, 0x00, UInt8(0x10 + index)),
+        ip: IPv4Address(192, 0, 2, UInt8(11 + index)))
 }
 
-func clientSpec(_ index: Int, probe: WorldConfig.ProbeSpec? = nil,
-                neighbour: NeighbourParameters = NeighbourParameters()) -> WorldConfig.ClientSpec {
-    WorldConfig.ClientSpec(name: "client-\(index)", mac: MACAddress(0x02, 0x00, 0x00, 0x00, 0x01, UInt8(index)),
-                           ip: IPv4Address(192, 0, 2, UInt8(100 + index)), probe: probe, neighbour: neighbour)
+func clientSpec(
+    _ index: Int, probe: WorldConfig.ProbeSpec? = nil,
+    neighbour: NeighbourParameters = NeighbourParameters()
+) -> WorldConfig.ClientSpec {
+    WorldConfig.ClientSpec(
+        name: "client-\(index)", mac: MACAddress(0x02, 0x00, 0x00, 0x00, 0x01, UInt8(index)),
+        ip: IPv4Address(192, 0, 2, UInt8(100 + index)), probe: probe, neighbour: neighbour)
 }
 
 /// A world of `nodeCount` nodes and one client probing `probeTarget` on port 80, with a
 /// MetalLB pool holding only the VIP, one LoadBalancer service `default/web` on port 80 and
 /// one Ready pod on node-a.
-func clusterWorld(seed: UInt64 = 7, nodeCount: Int = 1, probeTarget: IPv4Address? = vip,
-                  probeEvery: SimDuration = .seconds(1), latency: SimDuration = .microseconds(50),
-                  lossPPM: UInt32 = 0, trace: TraceSink? = nil) throws -> World {
+func clusterWorld(
+    seed: UInt64 = 7, nodeCount: Int = 1, probeTarget: IPv4Address? = vip,
+    probeEvery: SimDuration = .seconds(1), latency: SimDuration = .microseconds(50),
+    lossPPM: UInt32 = 0, trace: TraceSink? = nil
+) throws -> World {
     let probe = probeTarget.map { WorldConfig.ProbeSpec(target: $0, port: 80, every: probeEvery) }
-    let config = WorldConfig(seed: seed, duration: .seconds(60), latency: latency, lossPPM: lossPPM,
-                             nodes: (0..<nodeCount).map(nodeSpec), clients: [clientSpec(0, probe: probe)])
+    let config = WorldConfig(
+        seed: seed, duration: .seconds(60), latency: latency, lossPPM: lossPPM,
+        nodes: (0..<nodeCount).map(nodeSpec), clients: [clientSpec(0, probe: probe)])
     let world = World(config: config, trace: trace)
     try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)])])
-    world.applyService(Service(meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
-                               selector: LabelSelector(["app": "web"])))
-    world.applyPod(Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
-                   startsReady: true)
+    world.applyService(
+        Service(
+            meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+            selector: LabelSelector(["app": "web"])))
+    world.applyPod(
+        Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
+        startsReady: true)
     return world
 }
 
 /// A world without a cluster: `clients` clients (no probes) and `nodes` nodes, for switch tests.
 /// Memberlist is off, so the only frames are the ones a test injects.
-func bareWorld(seed: UInt64 = 1, nodes: Int = 0, clients: Int, latency: SimDuration = .microseconds(50),
-               lossPPM: UInt32 = 0, fdbAging: SimDuration = .seconds(300), trace: TraceSink? = nil) -> World {
-    let config = WorldConfig(seed: seed, duration: .seconds(60), latency: latency, lossPPM: lossPPM,
-                             fdbAging: fdbAging, membership: nil, nodes: (0..<nodes).map(nodeSpec),
-                             clients: (0..<clients).map { clientSpec($0) })
+func bareWorld(
+    seed: UInt64 = 1, nodes: Int = 0, clients: Int, latency: SimDuration = .microseconds(50),
+    lossPPM: UInt32 = 0, fdbAging: SimDuration = .seconds(300), trace: TraceSink? = nil
+) -> World {
+    let config = WorldConfig(
+        seed: seed, duration: .seconds(60), latency: latency, lossPPM: lossPPM,
+        fdbAging: fdbAging, membership: nil, nodes: (0..<nodes).map(nodeSpec),
+        clients: (0..<clients).map { clientSpec($0) })
     return World(config: config, trace: trace)
 }
 
@@ -273,9 +295,11 @@ let peerIPv6 = IPv6Address("2001:db8::50")!
 let vip6 = IPv6Address("2001:db8::200")!
 
 /// A Neighbor Advertisement for `target` with the given flags and Target Link-Layer Address.
-func advertisement(for target: IPv6Address = peerIPv6, solicited: Bool, override: Bool, mac: MACAddress?) -> NDPMessage {
-    .neighborAdvertisement(router: false, solicited: solicited, override: override, target: target,
-                           options: mac.map { [.targetLinkLayerAddress($0)] } ?? [])
+func advertisement(for target: IPv6Address = peerIPv6, solicited: Bool, override: Bool, mac: MACAddress?) -> NDPMessage
+{
+    .neighborAdvertisement(
+        router: false, solicited: solicited, override: override, target: target,
+        options: mac.map { [.targetLinkLayerAddress($0)] } ?? [])
 }
 
 extension CacheDriver where Address == IPv6Address {
@@ -302,25 +326,32 @@ extension CacheDriver where Address == IPv6Address {
 /// Like `clusterWorld`, for IPv6: the pool holds only `vip6`, `default/web` is an IPv6
 /// service on port 80, and client-0 (with `clientIPv6`) probes `[vip6]:80` every `probeEvery`.
 /// With another `probePort` the SYNs match no kube-proxy rule and go unanswered.
-func clusterWorldIPv6(nodeCount: Int = 1, probePort: UInt16 = 80, probeEvery: SimDuration = .milliseconds(100),
-                      duration: SimDuration = .seconds(120), trace: TraceSink? = nil) throws -> World {
+func clusterWorldIPv6(
+    nodeCount: Int = 1, probePort: UInt16 = 80, probeEvery: SimDuration = .milliseconds(100),
+    duration: SimDuration = .seconds(120), trace: TraceSink? = nil
+) throws -> World {
     let probe = WorldConfig.ProbeSpec(target: .v6(vip6), port: probePort, every: probeEvery)
     var client = clientSpec(0, probe: probe)
     client.ipv6 = clientIPv6
     let config = WorldConfig(seed: 7, duration: duration, nodes: (0..<nodeCount).map(nodeSpec), clients: [client])
     let world = World(config: config, trace: trace)
     try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [.v6(IPv6CIDR(network: vip6, prefixLength: 128))])])
-    world.applyService(Service(meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
-                               selector: LabelSelector(["app": "web"]), ipFamilies: [.ipv6]))
-    world.applyPod(Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
-                   startsReady: true)
+    world.applyService(
+        Service(
+            meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+            selector: LabelSelector(["app": "web"]), ipFamilies: [.ipv6]))
+    world.applyPod(
+        Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
+        startsReady: true)
     return world
 }
 
 /// Decoded Neighbor Discovery messages of a list of frames, with their Ethernet and IPv6 headers.
-func ndpMessages(_ frames: [RecordingTrace.Frame]) -> [(time: SimTime, ethernet: EthernetHeader, ip: IPv6Header, message: NDPMessage)] {
+func ndpMessages(_ frames: [RecordingTrace.Frame]) -> [(
+    time: SimTime, ethernet: EthernetHeader, ip: IPv6Header, message: NDPMessage
+)] {
     frames.compactMap { frame in
-        guard let decoded = try? EthernetFrame.decode(frame.bytes), case let .ipv6NDP(ip, message) = decoded.payload
+        guard let decoded = try? EthernetFrame.decode(frame.bytes), case .ipv6NDP(let ip, let message) = decoded.payload
         else { return nil }
         return (frame.time, decoded.ethernet, ip, message)
     }

@@ -4,6 +4,7 @@ import IPAM
 import TestSupport
 import Testing
 import Wire
+
 @testable import Simulation
 
 @Suite("World: timing, loss, determinism")
@@ -22,8 +23,9 @@ struct WorldDeliveryTests {
         var receptions = 0
         for record in trace.interface where Segment.source(of: record.bytes) != macOfPort[record.port] {
             receptions += 1
-            #expect(sentAt[record.bytes]?.contains(record.time - latency) == true,
-                    "a frame received on port \(record.port) at \(record.time) was not sent \(latency) before")
+            #expect(
+                sentAt[record.bytes]?.contains(record.time - latency) == true,
+                "a frame received on port \(record.port) at \(record.time) was not sent \(latency) before")
         }
         #expect(receptions > 10, "the run carried ARP and TCP traffic")
         // The sender's own capture shows the frame at the instant it entered the switch.
@@ -57,8 +59,9 @@ struct WorldDeliveryTests {
     @Test func totalLossOnABareSegmentDeliversNoneOfTheFloods() {
         let world = bareWorld(nodes: 2, clients: 3, lossPPM: 1_000_000)
         for index in 0..<50 {
-            world.inject(inertFrame(to: .broadcast, from: MACAddress(0x02, 0, 0, 0, 0xCC, UInt8(index))),
-                         from: world.clients[0].port, at: .ms(Int64(10 * (index + 1))))
+            world.inject(
+                inertFrame(to: .broadcast, from: MACAddress(0x02, 0, 0, 0, 0xCC, UInt8(index))),
+                from: world.clients[0].port, at: .ms(Int64(10 * (index + 1))))
         }
         world.run(until: .seconds(2))
         #expect(world.recorder.framesOnSegment == 50)
@@ -68,8 +71,9 @@ struct WorldDeliveryTests {
     @Test func partialLossDropsWholeFramesSomeOfTheTime() {
         let world = bareWorld(nodes: 2, clients: 3, lossPPM: 500_000)
         for index in 0..<200 {
-            world.inject(inertFrame(to: .broadcast, from: MACAddress(0x02, 0, 0, 0, 0xCC, UInt8(index))),
-                         from: world.clients[0].port, at: .ms(Int64(10 * (index + 1))))
+            world.inject(
+                inertFrame(to: .broadcast, from: MACAddress(0x02, 0, 0, 0, 0xCC, UInt8(index))),
+                from: world.clients[0].port, at: .ms(Int64(10 * (index + 1))))
         }
         world.run(until: .seconds(3))
         let delivered = world.recorder.framesDelivered
@@ -80,8 +84,9 @@ struct WorldDeliveryTests {
     /// A lossy run with a failover in the middle, returned with its trace.
     func lossyFailoverRun(seed: UInt64) throws -> (World, RecordingTrace) {
         let trace = RecordingTrace()
-        let world = try clusterWorld(seed: seed, nodeCount: 3, probeEvery: .milliseconds(500), lossPPM: 200_000,
-                                     trace: trace)
+        let world = try clusterWorld(
+            seed: seed, nodeCount: 3, probeEvery: .milliseconds(500), lossPPM: 200_000,
+            trace: trace)
         world.run(until: .seconds(5))
         let owner = try #require(world.recorder.announcers(of: vip, at: .seconds(5)).first)
         world.at(.seconds(10)) { world in world.stopSpeaker(node: owner) }
@@ -111,8 +116,9 @@ struct WorldHostTests {
     /// An ARP request from client-0 for `target`, broadcast.
     func arpRequest(in world: World, for target: IPv4Address) -> [UInt8] {
         let client = world.clients[0]
-        let packet = ARPPacket(operation: .request, senderHardwareAddress: client.mac, senderProtocolAddress: client.ip,
-                               targetHardwareAddress: .zero, targetProtocolAddress: target)
+        let packet = ARPPacket(
+            operation: .request, senderHardwareAddress: client.mac, senderProtocolAddress: client.ip,
+            targetHardwareAddress: .zero, targetProtocolAddress: target)
         return EthernetFrame.arp(packet, destination: .broadcast, source: client.mac)
     }
 
@@ -135,11 +141,13 @@ struct WorldHostTests {
         #expect(answers.first?.arp.senderHardwareAddress == node.mac)
         #expect(answers.first?.arp.targetHardwareAddress == client.mac)
         #expect(answers.first?.arp.targetProtocolAddress == client.ip)
-        #expect(!fromNode.contains { $0.time >= .seconds(3) && $0.arp.senderProtocolAddress == vip },
-                "a stopped speaker sends nothing for the VIP, not even its gratuitous rounds")
-        #expect(world.recorder.announcements.contains {
-            $0.node == "node-a" && $0.ip == .v4(vip) && $0.action == .stop && $0.time == .seconds(3)
-        })
+        #expect(
+            !fromNode.contains { $0.time >= .seconds(3) && $0.arp.senderProtocolAddress == vip },
+            "a stopped speaker sends nothing for the VIP, not even its gratuitous rounds")
+        #expect(
+            world.recorder.announcements.contains {
+                $0.node == "node-a" && $0.ip == .v4(vip) && $0.action == .stop && $0.time == .seconds(3)
+            })
         #expect(world.recorder.announcers(of: vip, at: .seconds(5)).isEmpty)
         #expect(!node.isSpeakerRunning)
     }
@@ -162,15 +170,17 @@ struct WorldHostTests {
         var syns: [UInt16: TCPHeader] = [:]
         var synAcks = 0
         for frame in trace.segment {
-            guard let decoded = try? EthernetFrame.decode(frame.bytes), case let .ipv4TCP(ip, tcp) = decoded.payload else {
+            guard let decoded = try? EthernetFrame.decode(frame.bytes), case .ipv4TCP(let ip, let tcp) = decoded.payload
+            else {
                 continue
             }
             let ipStart = EthernetHeader.length
             let segment = Array(frame.bytes[(ipStart + ip.headerLength)..<(ipStart + Int(ip.totalLength))])
             #expect(ip.verifyChecksum(), "IPv4 header checksum of \(tcp)")
             #expect(referenceChecksum(Array(frame.bytes[ipStart..<(ipStart + ip.headerLength)])) == 0)
-            #expect(TCPHeader.verifyChecksum(source: ip.source, destination: ip.destination, segment: segment),
-                    "TCP checksum of \(tcp)")
+            #expect(
+                TCPHeader.verifyChecksum(source: ip.source, destination: ip.destination, segment: segment),
+                "TCP checksum of \(tcp)")
             if tcp.flags == [.syn] {
                 syns[tcp.sourcePort] = tcp
             } else if tcp.flags.contains([.syn, .ack]) {
@@ -201,10 +211,12 @@ struct WorldHostTests {
         #expect(history.map(\.time) == [.seconds(10), .seconds(13)])
         #expect(history.allSatisfy { $0.mac == nil && $0.client == client.name })
         let requests = arpPackets(trace.segment).filter {
-            $0.ethernet.source == client.mac && $0.arp.operation == .request && $0.arp.targetProtocolAddress == unannouncedIP
+            $0.ethernet.source == client.mac && $0.arp.operation == .request
+                && $0.arp.targetProtocolAddress == unannouncedIP
         }
         #expect(requests.map(\.time) == [.seconds(10), .seconds(11), .seconds(12)])
-        #expect(requests.allSatisfy { $0.ethernet.destination == .broadcast && $0.arp.senderProtocolAddress == client.ip })
+        #expect(
+            requests.allSatisfy { $0.ethernet.destination == .broadcast && $0.arp.senderProtocolAddress == client.ip })
         let tcpFromClient = trace.segment.filter {
             Segment.source(of: $0.bytes) == client.mac && $0.bytes[12] == 0x08 && $0.bytes[13] == 0x00
         }

@@ -28,7 +28,9 @@ struct SpeakerMembershipTests {
         #expect(net.announcers(of: Self.vip).count == 1)
     }
 
-    @Test("the owner's power loss: the others take over once memberlist declares it dead, not before the suspicion timeout (memberlist state.go suspectNode, suspicion.go)")
+    @Test(
+        "the owner's power loss: the others take over once memberlist declares it dead, not before the suspicion timeout (memberlist state.go suspectNode, suspicion.go)"
+    )
     func failoverAfterDeath() throws {
         var net = SpeakerNet(count: 3, rules: .current)
         net.run(until: 2 * Self.second)
@@ -50,7 +52,9 @@ struct SpeakerMembershipTests {
         #expect(start - fault <= 15 * Self.second)
     }
 
-    @Test("SIGTERM: the speaker leaves memberlist and exits once the leave is out; the others take over within a gossip round or two, long before a suspicion could expire")
+    @Test(
+        "SIGTERM: the speaker leaves memberlist and exits once the leave is out; the others take over within a gossip round or two, long before a suspicion could expire"
+    )
     func gracefulLeave() throws {
         var net = SpeakerNet(count: 3, rules: .current)
         net.run(until: 2 * Self.second)
@@ -69,21 +73,24 @@ struct SpeakerMembershipTests {
         let start = try #require(net.startTime(of: successor, announcing: Self.vip))
         #expect(start - stop < Self.second)
         let left = net.records.contains {
-            if case let .member(event) = $0.record { return event.kind == .leave && event.member.name == owner }
+            if case .member(let event) = $0.record { return event.kind == .leave && event.member.name == owner }
             return false
         }
         #expect(left)
     }
 
-    @Test("a burst of membership events in one instant queues one ForceSync", arguments: [SpeakerController.Rules.current, .v0_9_4])
+    @Test(
+        "a burst of membership events in one instant queues one ForceSync",
+        arguments: [SpeakerController.Rules.current, .v0_9_4])
     func oneForceSyncPerInstant(rules: SpeakerController.Rules) {
-        var speaker = Speaker(configuration: SpeakerConfiguration(
-            node: "node-0", address: IPv4Address(192, 0, 2, 10),
-            interfaces: [L2Interface(name: "eth0", hardwareAddress: MACAddress(2, 0, 0, 0, 0, 1))],
-            rules: rules, membership: .lan, speakerAddresses: [IPv4Address(192, 0, 2, 11)]),
+        var speaker = Speaker(
+            configuration: SpeakerConfiguration(
+                node: "node-0", address: IPv4Address(192, 0, 2, 10),
+                interfaces: [L2Interface(name: "eth0", hardwareAddress: MACAddress(2, 0, 0, 0, 0, 1))],
+                rules: rules, membership: .lan, speakerAddresses: [IPv4Address(192, 0, 2, 11)]),
             generator: RandomStream(seed: 3), now: 0)
         var arms: [SpeakerTimer] = []
-        while let output = speaker.poll() { if case let .arm(timer, _) = output { arms.append(timer) } }
+        while let output = speaker.poll() { if case .arm(let timer, _) = output { arms.append(timer) } }
         #expect(arms == [.firstJoin, .rejoin, .memberlist])
         // The first memberlist call reports this node's own join: one ForceSync.
         speaker.handleTimeout(.firstJoin, now: 5_000_000)
@@ -91,14 +98,16 @@ struct SpeakerMembershipTests {
         arms = []
         var datagrams = 0
         while let output = speaker.poll() {
-            if case let .arm(timer, _) = output { arms.append(timer) }
+            if case .arm(let timer, _) = output { arms.append(timer) }
             if case .datagram = output { datagrams += 1 }
         }
         #expect(arms.filter { $0 == .forceSync }.count == 1)
         #expect(datagrams >= 1, "the join's push/pull to the other speaker")
     }
 
-    @Test("a Node change makes v0.9.4 rejoin whichever Node it was (its informer watches every Node); current only for its own Node (speaker/main.go, node controller)", arguments: [SpeakerController.Rules.current, .v0_9_4])
+    @Test(
+        "a Node change makes v0.9.4 rejoin whichever Node it was (its informer watches every Node); current only for its own Node (speaker/main.go, node controller)",
+        arguments: [SpeakerController.Rules.current, .v0_9_4])
     func rejoinOnNodeChange(rules: SpeakerController.Rules) {
         var net = SpeakerNet(count: 2, rules: rules)
         // node-1 never answers: node-0 stays alone and keeps trying.

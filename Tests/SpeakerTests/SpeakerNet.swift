@@ -49,9 +49,10 @@ struct SpeakerNet {
     /// Starts (or restarts) node `index`'s speaker now, its informers listing `informer`.
     mutating func start(_ index: Int, resync: Bool = false, informer: OrderedDictionary<String, ServiceView> = [:]) {
         generations[index] += 1
-        speakers[index] = Speaker(configuration: configurations[index],
-                                  generator: RandomStream(seed: UInt64(index * 1000 + generations[index])),
-                                  now: now, informer: informer, resyncWhenInformersSync: resync)
+        speakers[index] = Speaker(
+            configuration: configurations[index],
+            generator: RandomStream(seed: UInt64(index * 1000 + generations[index])),
+            now: now, informer: informer, resyncWhenInformersSync: resync)
         carryOut(index)
     }
 
@@ -73,15 +74,17 @@ struct SpeakerNet {
         let name = configurations[index].node
         while let output = speakers[index]?.poll() {
             switch output {
-            case let .transmit(frame):
+            case .transmit(let frame):
                 transmitted.append((now, name, frame))
-            case let .datagram(datagram):
+            case .datagram(let datagram):
                 guard !isolated.contains(index) else { continue }
-                schedule(.datagram(to: datagram.destination, from: configurations[index].address,
-                                   port: datagram.port, payload: datagram.payload), at: now + latency)
-            case let .record(record):
+                schedule(
+                    .datagram(
+                        to: datagram.destination, from: configurations[index].address,
+                        port: datagram.port, payload: datagram.payload), at: now + latency)
+            case .record(let record):
                 records.append((now, name, record))
-            case let .arm(timer, time):
+            case .arm(let timer, let time):
                 schedule(.timer(node: index, generation: generations[index], timer), at: time)
             case .exited:
                 speakers[index] = nil
@@ -96,17 +99,21 @@ struct SpeakerNet {
 
     /// Runs every event up to `end` included.
     mutating func run(until end: Int64) {
-        while let next = queue.indices.min(by: { (queue[$0].time, queue[$0].sequence) < (queue[$1].time, queue[$1].sequence) }),
-              queue[next].time <= end {
+        while let next = queue.indices.min(by: {
+            (queue[$0].time, queue[$0].sequence) < (queue[$1].time, queue[$1].sequence)
+        }),
+            queue[next].time <= end
+        {
             let (time, _, event) = queue.remove(at: next)
             now = time
             switch event {
-            case let .timer(index, generation, timer):
+            case .timer(let index, let generation, let timer):
                 guard generation == generations[index] else { continue }
                 drive(index) { $0.handleTimeout(timer, now: $1) }
-            case let .datagram(destination, source, port, payload):
+            case .datagram(let destination, let source, let port, let payload):
                 guard let index = configurations.firstIndex(where: { $0.address == destination }),
-                      !isolated.contains(index) else { continue }
+                    !isolated.contains(index)
+                else { continue }
                 drive(index) { $0.handleDatagram(payload, from: source, port: port, now: $1) }
             }
         }
@@ -131,11 +138,14 @@ struct SpeakerNet {
         records.last { $0.node == node && $0.record == .startedAnnouncing(ip) }?.time
     }
 
-    static func view(_ ip: String, endpoints: [String], rules: SpeakerController.Rules,
-                     nodes: [String]) -> ServiceView {
+    static func view(
+        _ ip: String, endpoints: [String], rules: SpeakerController.Rules,
+        nodes: [String]
+    ) -> ServiceView {
         let address = IPAddress.v4(IPv4Address(ip)!)
         let name = "default/svc-\(ip)"
-        return ServiceView(name: name, isLoadBalancer: true, ingress: [address], poolProtocol: .layer2,
-                           readyEndpointNodes: endpoints, eligibleNodes: nodes)
+        return ServiceView(
+            name: name, isLoadBalancer: true, ingress: [address], poolProtocol: .layer2,
+            readyEndpointNodes: endpoints, eligibleNodes: nodes)
     }
 }

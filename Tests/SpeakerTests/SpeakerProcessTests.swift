@@ -14,11 +14,15 @@ struct SpeakerProcessTests {
     static let vip = IPAddress.v4(IPv4Address(192, 0, 2, 100))
     static let eth0 = L2Interface(name: "eth0", hardwareAddress: MACAddress(2, 0, 0, 0, 0, 1))
 
-    static func single(_ rules: SpeakerController.Rules, interfaces: [L2Interface] = [eth0],
-                       selection: SpeakerConfiguration.InterfaceSelection = .metallb) -> Speaker {
-        Speaker(configuration: SpeakerConfiguration(node: "node-0", address: IPv4Address(192, 0, 2, 10),
-                                                    interfaces: interfaces, rules: rules, interfaceSelection: selection),
-                generator: RandomStream(seed: 1), now: 0)
+    static func single(
+        _ rules: SpeakerController.Rules, interfaces: [L2Interface] = [eth0],
+        selection: SpeakerConfiguration.InterfaceSelection = .metallb
+    ) -> Speaker {
+        Speaker(
+            configuration: SpeakerConfiguration(
+                node: "node-0", address: IPv4Address(192, 0, 2, 10),
+                interfaces: interfaces, rules: rules, interfaceSelection: selection),
+            generator: RandomStream(seed: 1), now: 0)
     }
 
     static func drain(_ speaker: inout Speaker) -> [SpeakerOutput] {
@@ -31,7 +35,9 @@ struct SpeakerProcessTests {
         SpeakerNet.view("192.0.2.100", endpoints: endpoints, rules: .current, nodes: ["node-0"])
     }
 
-    @Test("winning a service: the start is recorded, then the immediate round (request and reply), counted once, then the 1.1 s ticker (MetalLB internal/layer2/announcer.go SetBalancer)")
+    @Test(
+        "winning a service: the start is recorded, then the immediate round (request and reply), counted once, then the 1.1 s ticker (MetalLB internal/layer2/announcer.go SetBalancer)"
+    )
     func winningOrder() throws {
         var speaker = Self.single(.current)
         #expect(Self.drain(&speaker).isEmpty, "without memberlist a new process arms nothing")
@@ -40,7 +46,10 @@ struct SpeakerProcessTests {
         try #require(outputs.count == 5)
         #expect(outputs[0] == .record(.startedAnnouncing(Self.vip)))
         for output in outputs[1...2] {
-            guard case let .transmit(frame) = output else { Issue.record("expected a frame, got \(output)"); continue }
+            guard case .transmit(let frame) = output else {
+                Issue.record("expected a frame, got \(output)")
+                continue
+            }
             #expect(frame.purpose == .gratuitous(Self.vip))
             #expect(frame.interface == 0)
         }
@@ -58,7 +67,7 @@ struct SpeakerProcessTests {
         while true {
             for output in Self.drain(&speaker) {
                 if case .record(.gratuitousRound) = output { rounds.append(now) }
-                if case let .arm(timer, time) = output { pending.append((timer, time)) }
+                if case .arm(let timer, let time) = output { pending.append((timer, time)) }
             }
             guard let next = pending.min(by: { $0.1 < $1.1 }) else { break }
             pending.removeAll { $0 == next }
@@ -83,21 +92,30 @@ struct SpeakerProcessTests {
         speaker.handleServices([("default/svc", Self.view())], now: 0)
         _ = Self.drain(&speaker)
         let asker = MACAddress(2, 0, 0, 0, 0, 0x99)
-        let request = ARPPacket(operation: .request, senderHardwareAddress: asker,
-                                senderProtocolAddress: IPv4Address(192, 0, 2, 1), targetHardwareAddress: .zero,
-                                targetProtocolAddress: IPv4Address(192, 0, 2, 100))
+        let request = ARPPacket(
+            operation: .request, senderHardwareAddress: asker,
+            senderProtocolAddress: IPv4Address(192, 0, 2, 1), targetHardwareAddress: .zero,
+            targetProtocolAddress: IPv4Address(192, 0, 2, 100))
         speaker.handleFrame(EthernetFrame.arp(request, destination: .broadcast, source: asker), interface: 0, now: 10)
         let outputs = Self.drain(&speaker)
         try #require(outputs.count == 1)
-        guard case let .transmit(frame) = outputs[0] else { Issue.record("no reply"); return }
+        guard case .transmit(let frame) = outputs[0] else {
+            Issue.record("no reply")
+            return
+        }
         #expect(frame.purpose == .reply)
         let reply = try EthernetFrame.decode(frame.bytes)
-        guard case let .arp(packet) = reply.payload else { Issue.record("not ARP"); return }
+        guard case .arp(let packet) = reply.payload else {
+            Issue.record("not ARP")
+            return
+        }
         #expect(packet.senderHardwareAddress == Self.eth0.hardwareAddress)
         #expect(reply.ethernet.destination == asker)
     }
 
-    @Test("current skips veth* when it scans interfaces (announcedInterfacesToExclude in MetalLB internal/layer2/announcer.go); an interface the driver names is used whatever its name")
+    @Test(
+        "current skips veth* when it scans interfaces (announcedInterfacesToExclude in MetalLB internal/layer2/announcer.go); an interface the driver names is used whatever its name"
+    )
     func interfaceSelection() {
         let veth = L2Interface(name: "veth0", hardwareAddress: MACAddress(2, 0, 0, 0, 0, 7))
         var scanned = Self.single(.current, interfaces: [veth])
@@ -119,7 +137,9 @@ struct SpeakerProcessTests {
         #expect(Self.drain(&speaker).isEmpty)
     }
 
-    @Test("ForceSync re-runs the election from what the informers delivered, not from newer API state (MetalLB speaker/main.go ForceSync over the informer's store)")
+    @Test(
+        "ForceSync re-runs the election from what the informers delivered, not from newer API state (MetalLB speaker/main.go ForceSync over the informer's store)"
+    )
     func forceSyncFromInformer() {
         var net = SpeakerNet(count: 2, rules: .current)
         let nodes = ["node-0", "node-1"]

@@ -7,7 +7,8 @@ public enum ExternalTool {
     /// `name` on PATH or in the sbin folders (where tcpdump and `ip` live when PATH lacks them).
     public static func path(_ name: String) -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        let directories = path.split(separator: ":").map(String.init)
+        let directories =
+            path.split(separator: ":").map(String.init)
             + ["/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin", "/bin", "/usr/local/bin"]
         return directories.map { URL(fileURLWithPath: $0).appendingPathComponent(name) }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
@@ -17,7 +18,8 @@ public enum ExternalTool {
     public static func find(_ name: String, package: String) throws -> URL {
         guard let url = path(name) else {
             let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-            throw HarnessError("""
+            throw HarnessError(
+                """
                 \(name) is required by these tests (they check lbsim's output with it) but was not \
                 found on PATH (\(path)). Install it: apt-get install \(package); CI installs it
                 """)

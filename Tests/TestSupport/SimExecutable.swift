@@ -46,15 +46,19 @@ public enum SimExecutable {
         for directory in directories {
             let candidate = directory.appendingPathComponent("sim")
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate.path) {
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+                !isDirectory.boolValue,
+                FileManager.default.isExecutableFile(atPath: candidate.path)
+            {
                 return .success(candidate)
             }
         }
-        return .failure(HarnessError("""
-            no executable named `sim` next to the test bundle (looked in: \
-            \(directories.map(\.path).joined(separator: ", "))). Build it with the tests: \
-            swift build --build-tests [--scratch-path DIR], then swift test [--scratch-path DIR]
-            """))
+        return .failure(
+            HarnessError(
+                """
+                no executable named `sim` next to the test bundle (looked in: \
+                \(directories.map(\.path).joined(separator: ", "))). Build it with the tests: \
+                swift build --build-tests [--scratch-path DIR], then swift test [--scratch-path DIR]
+                """))
     }
 }

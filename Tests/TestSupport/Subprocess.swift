@@ -12,8 +12,10 @@ public enum Subprocess {
     ///
     /// Output goes to files outside `directory`, not pipes, so a chatty child cannot block on a
     /// full pipe and the child's working directory holds only what the child writes.
-    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, input: Data? = nil,
-                           mergingStandardError: Bool = false, timeout: TimeInterval = 300) throws -> ProcessResult {
+    public static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, input: Data? = nil,
+        mergingStandardError: Bool = false, timeout: TimeInterval = 300
+    ) throws -> ProcessResult {
         let capture = FileManager.default.temporaryDirectory
             .appendingPathComponent("lbsim-test-capture-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
@@ -49,7 +51,9 @@ public enum Subprocess {
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
             _ = finished.wait(timeout: .now() + 10)
-            throw HarnessError("`\(command)` (in \(directory?.path ?? FileManager.default.currentDirectoryPath)) did not finish within \(Int(timeout)) s")
+            throw HarnessError(
+                "`\(command)` (in \(directory?.path ?? FileManager.default.currentDirectoryPath)) did not finish within \(Int(timeout)) s"
+            )
         }
         try? out.close()
         try? err.close()

@@ -39,7 +39,8 @@ public final class TemporaryDirectory: Sendable {
     public func snapshot(_ relative: String) throws -> [String: Data] {
         let base = path(relative).resolvingSymlinksInPath()
         var result: [String: Data] = [:]
-        guard let enumerator = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let enumerator = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             throw HarnessError("cannot list \(base.path)")
         }
         for case let file as URL in enumerator {

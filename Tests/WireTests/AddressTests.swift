@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Wire
 
 @Suite("MACAddress")
@@ -160,11 +161,12 @@ struct IPv4CIDRTests {
             IPv4CIDR.summarize(first: IPv4Address(first)!, last: IPv4Address(last)!).map(\.description)
         }
         #expect(summary("10.0.0.0", "10.0.0.255") == ["10.0.0.0/24"])
-        #expect(summary("10.0.0.1", "10.0.0.254") == [
-            "10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/30", "10.0.0.8/29", "10.0.0.16/28", "10.0.0.32/27",
-            "10.0.0.64/26", "10.0.0.128/26", "10.0.0.192/27", "10.0.0.224/28", "10.0.0.240/29",
-            "10.0.0.248/30", "10.0.0.252/31", "10.0.0.254/32",
-        ])
+        #expect(
+            summary("10.0.0.1", "10.0.0.254") == [
+                "10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/30", "10.0.0.8/29", "10.0.0.16/28", "10.0.0.32/27",
+                "10.0.0.64/26", "10.0.0.128/26", "10.0.0.192/27", "10.0.0.224/28", "10.0.0.240/29",
+                "10.0.0.248/30", "10.0.0.252/31", "10.0.0.254/32",
+            ])
         #expect(summary("0.0.0.1", "255.255.255.255").count == 32)
         #expect(summary("0.0.0.0", "255.255.255.254").count == 32)
     }
@@ -177,7 +179,8 @@ struct IPv4CIDRTests {
             let first = rng.u32()
             // Mix narrow ranges with wide ones so both short and long summaries occur.
             let widest = UInt32.max - first
-            let span = iteration % 2 == 0
+            let span =
+                iteration % 2 == 0
                 ? min(UInt32.random(in: 0...1_000, using: &rng), widest)
                 : UInt32.random(in: 0...widest, using: &rng)
             let last = first + span
@@ -193,7 +196,8 @@ struct IPv4CIDRTests {
                     let previous = blocks[index - 1]
                     #expect(previous < block)
                     #expect(!previous.overlaps(block))
-                    let mergeable = previous.prefixLength == block.prefixLength && previous.prefixLength > 0
+                    let mergeable =
+                        previous.prefixLength == block.prefixLength && previous.prefixLength > 0
                         && previous.network.rawValue & ~IPv4CIDR.mask(previous.prefixLength - 1) == 0
                     #expect(!mergeable, "\(previous) and \(block) should have been one block")
                 }

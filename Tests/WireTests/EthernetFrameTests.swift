@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Wire
 
 @Suite("EthernetFrame")
@@ -68,7 +69,7 @@ struct EthernetFrameTests {
         #expect(frame.count == 60)
         #expect(Array(frame[54...]) == [0, 0, 0, 0, 0, 0])
         let decoded = try EthernetFrame.decode(frame)
-        guard case let .ipv4TCP(ip, tcp) = decoded.payload else {
+        guard case .ipv4TCP(let ip, let tcp) = decoded.payload else {
             Issue.record("expected IPv4/TCP, got \(decoded.payload)")
             return
         }
@@ -78,7 +79,8 @@ struct EthernetFrameTests {
         #expect(ip.verifyChecksum())
         #expect(tcp.flags == .syn)
         #expect(decoded.dataRange == 54..<54, "padding is not payload")
-        #expect(TCPHeader.verifyChecksum(source: ip.source, destination: ip.destination, segment: Array(frame[34..<54])))
+        #expect(
+            TCPHeader.verifyChecksum(source: ip.source, destination: ip.destination, segment: Array(frame[34..<54])))
     }
 
     @Test func fullHeaderBuilderReplacesLengthProtocolAndChecksum() throws {
@@ -92,7 +94,7 @@ struct EthernetFrameTests {
             tcp: TCPHeader(sourcePort: 5, destinationPort: 6, flags: [.psh, .ack]), payload: payload)
         #expect(frame.count == 14 + 24 + 20 + 5)
         let decoded = try EthernetFrame.decode(frame)
-        guard case let .ipv4TCP(parsedIP, _) = decoded.payload else {
+        guard case .ipv4TCP(let parsedIP, _) = decoded.payload else {
             Issue.record("expected IPv4/TCP, got \(decoded.payload)")
             return
         }
@@ -113,7 +115,7 @@ struct EthernetFrameTests {
         #expect(decoded.payload == .arp(Self.request))
         #expect(decoded.dataRange == 42..<42)
         let gratuitous = try EthernetFrame.decode(Captured.gratuitousReply)
-        guard case let .arp(packet) = gratuitous.payload else {
+        guard case .arp(let packet) = gratuitous.payload else {
             Issue.record("expected ARP, got \(gratuitous.payload)")
             return
         }
@@ -124,7 +126,7 @@ struct EthernetFrameTests {
     @Test func decodesCapturedTCP() throws {
         let decoded = try EthernetFrame.decode(Captured.tcpPSH)
         #expect(decoded.ethernet.etherType == .ipv4)
-        guard case let .ipv4TCP(ip, tcp) = decoded.payload else {
+        guard case .ipv4TCP(let ip, let tcp) = decoded.payload else {
             Issue.record("expected IPv4/TCP, got \(decoded.payload)")
             return
         }
@@ -138,7 +140,7 @@ struct EthernetFrameTests {
 
     @Test func decodesOtherIPv4AndOtherEtherTypes() throws {
         let udp = try EthernetFrame.decode(Captured.udpWithOptions)
-        guard case let .ipv4Other(ip) = udp.payload else {
+        guard case .ipv4Other(let ip) = udp.payload else {
             Issue.record("expected IPv4 other, got \(udp.payload)")
             return
         }
@@ -148,7 +150,7 @@ struct EthernetFrameTests {
         #expect(Array(Captured.udpWithOptions[udp.dataRange].suffix(5)) == Array("lbsim".utf8))
 
         let icmp = try EthernetFrame.decode(Captured.icmpUnreachable)
-        guard case let .ipv4Other(icmpIP) = icmp.payload else {
+        guard case .ipv4Other(let icmpIP) = icmp.payload else {
             Issue.record("expected IPv4 other, got \(icmp.payload)")
             return
         }
@@ -158,7 +160,7 @@ struct EthernetFrameTests {
         // A Router Solicitation (ICMPv6 133) is IPv6 but not one of the two NDP messages the
         // responder deals in.
         let ipv6 = try EthernetFrame.decode(Captured.ipv6RouterSolicitation)
-        guard case let .ipv6Other(header) = ipv6.payload else {
+        guard case .ipv6Other(let header) = ipv6.payload else {
             Issue.record("expected IPv6 other, got \(ipv6.payload)")
             return
         }
@@ -265,7 +267,7 @@ struct EthernetFrameTests {
                     identification: identification, timeToLive: ttl, tcp: tcp, payload: payload)
                 #expect(frame.count == max(60, 14 + 20 + tcp.headerLength + payload.count))
                 let decoded = try EthernetFrame.decode(frame)
-                guard case let .ipv4TCP(ip, parsedTCP) = decoded.payload else {
+                guard case .ipv4TCP(let ip, let parsedTCP) = decoded.payload else {
                     Issue.record("expected IPv4/TCP, got \(decoded.payload)")
                     continue
                 }

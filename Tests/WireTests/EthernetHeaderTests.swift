@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Wire
 
 @Suite("EtherType")
@@ -32,7 +33,9 @@ struct EthernetHeaderTests {
     ]
 
     @Test(arguments: captured)
-    func parsesCapturedFrame(name: String, frame: [UInt8], destination: MACAddress, source: MACAddress, type: EtherType) throws {
+    func parsesCapturedFrame(name: String, frame: [UInt8], destination: MACAddress, source: MACAddress, type: EtherType)
+        throws
+    {
         let header = try EthernetHeader.parse(frame)
         #expect(header.destination == destination, "\(name)")
         #expect(header.source == source, "\(name)")
@@ -45,7 +48,9 @@ struct EthernetHeaderTests {
     }
 
     @Test(arguments: captured)
-    func emitsCapturedHeaderByteForByte(name: String, frame: [UInt8], destination: MACAddress, source: MACAddress, type: EtherType) {
+    func emitsCapturedHeaderByteForByte(
+        name: String, frame: [UInt8], destination: MACAddress, source: MACAddress, type: EtherType
+    ) {
         var bytes: [UInt8] = [0xAA]  // emit appends; what is already there stays
         EthernetHeader(destination: destination, source: source, etherType: type).emit(into: &bytes)
         #expect(bytes.count == 1 + EthernetHeader.length)
@@ -61,7 +66,8 @@ struct EthernetHeaderTests {
     @Test func randomRoundTrip() throws {
         var rng = SplitMix64(seed: 0x4554_4845)
         for _ in 0..<5_000 {
-            let header = EthernetHeader(destination: rng.mac(), source: rng.mac(), etherType: EtherType(rawValue: rng.u16()))
+            let header = EthernetHeader(
+                destination: rng.mac(), source: rng.mac(), etherType: EtherType(rawValue: rng.u16()))
             var bytes: [UInt8] = []
             header.emit(into: &bytes)
             #expect(bytes.count == 14)

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Wire
 
 @Suite("IPFamily")
@@ -34,8 +35,8 @@ struct IPAddressTests {
         #expect(address.description == printed)
         #expect(IPAddress(printed) == address)
         switch address {
-        case let .v4(inner): #expect(inner == IPv4Address(text))
-        case let .v6(inner): #expect(inner == IPv6Address(text))
+        case .v4(let inner): #expect(inner == IPv4Address(text))
+        case .v6(let inner): #expect(inner == IPv6Address(text))
         }
     }
 
@@ -56,11 +57,16 @@ struct IPAddressTests {
     }
 
     @Test func orderingPutsIPv4First() {
-        let texts = ["2001:db8::1", "10.0.0.2", "::", "255.255.255.255", "0.0.0.0", "::ffff:0.0.0.1",
-                     "10.0.0.10", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::1", "9.255.255.255"]
+        let texts = [
+            "2001:db8::1", "10.0.0.2", "::", "255.255.255.255", "0.0.0.0", "::ffff:0.0.0.1",
+            "10.0.0.10", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::1", "9.255.255.255",
+        ]
         let sorted = texts.map { IPAddress($0)! }.sorted().map(\.description)
-        #expect(sorted == ["0.0.0.0", "9.255.255.255", "10.0.0.2", "10.0.0.10", "255.255.255.255",
-                           "::", "::1", "::ffff:0.0.0.1", "2001:db8::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"])
+        #expect(
+            sorted == [
+                "0.0.0.0", "9.255.255.255", "10.0.0.2", "10.0.0.10", "255.255.255.255",
+                "::", "::1", "::ffff:0.0.0.1", "2001:db8::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            ])
         let topV4 = IPAddress.v4(.broadcast)
         let bottomV6 = IPAddress.v6(.unspecified)
         #expect(topV4 < bottomV6)
@@ -68,19 +74,20 @@ struct IPAddressTests {
         #expect(!(topV4 < topV4))
     }
 
-    @Test(arguments: [
-        ("10.0.0.1", "10.0.0.2"),
-        ("10.0.0.255", "10.0.1.0"),
-        ("0.255.255.255", "1.0.0.0"),
-        ("255.255.255.254", "255.255.255.255"),
-        ("255.255.255.255", nil),
-        ("::", "::1"),
-        ("2001:db8::ffff", "2001:db8::1:0"),
-        ("::ffff:ffff:ffff:ffff", "0:0:0:1::"),
-        ("1:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2::"),
-        ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
-        ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("10.0.0.1", "10.0.0.2"),
+            ("10.0.0.255", "10.0.1.0"),
+            ("0.255.255.255", "1.0.0.0"),
+            ("255.255.255.254", "255.255.255.255"),
+            ("255.255.255.255", nil),
+            ("::", "::1"),
+            ("2001:db8::ffff", "2001:db8::1:0"),
+            ("::ffff:ffff:ffff:ffff", "0:0:0:1::"),
+            ("1:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2::"),
+            ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+            ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", nil),
+        ] as [(String, String?)])
     func next(text: String, expected: String?) throws {
         let address = try #require(IPAddress(text))
         #expect(address.next?.description == expected)
@@ -123,7 +130,8 @@ struct IPAddressTests {
             // Low words near the carry are the interesting ones.
             let low = rng.bool() ? UInt64.max - UInt64(rng.u8() % 3) : UInt64.random(in: .min ... .max, using: &rng)
             let v6 = IPv6Address(high: high, low: low)
-            let expected6: IPAddress? = low == .max
+            let expected6: IPAddress? =
+                low == .max
                 ? (high == .max ? nil : .v6(IPv6Address(high: high + 1, low: 0)))
                 : .v6(IPv6Address(high: high, low: low + 1))
             #expect(IPAddress.v6(v6).next == expected6)
@@ -189,10 +197,15 @@ struct IPPrefixTests {
     }
 
     @Test func orderingPutsIPv4First() {
-        let texts = ["2001:db8::/32", "10.0.0.0/8", "::/0", "10.0.0.0/16", "255.255.255.255/32", "2001:db8::/48", "0.0.0.0/0"]
+        let texts = [
+            "2001:db8::/32", "10.0.0.0/8", "::/0", "10.0.0.0/16", "255.255.255.255/32", "2001:db8::/48", "0.0.0.0/0",
+        ]
         let sorted = texts.map { IPPrefix($0)! }.sorted().map(\.description)
-        #expect(sorted == ["0.0.0.0/0", "10.0.0.0/8", "10.0.0.0/16", "255.255.255.255/32",
-                           "::/0", "2001:db8::/32", "2001:db8::/48"])
+        #expect(
+            sorted == [
+                "0.0.0.0/0", "10.0.0.0/8", "10.0.0.0/16", "255.255.255.255/32",
+                "::/0", "2001:db8::/32", "2001:db8::/48",
+            ])
     }
 
     @Test(arguments: [

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Wire
 
 extension SplitMix64 {
@@ -15,14 +16,17 @@ extension SplitMix64 {
     }
 
     fileprivate mutating func ipv6() -> IPv6Address {
-        IPv6Address(high: UInt64.random(in: .min ... .max, using: &self), low: UInt64.random(in: .min ... .max, using: &self))
+        IPv6Address(
+            high: UInt64.random(in: .min ... .max, using: &self), low: UInt64.random(in: .min ... .max, using: &self))
     }
 }
 
 /// RFC 5952 section 4 written a second way, to check `description` against: list every
 /// maximal run of zero groups, keep the longest (earliest on a tie) if it is two or more.
 private func referenceCanonical(_ address: IPv6Address) -> String {
-    let groups = (0..<8).map { UInt16(truncatingIfNeeded: ($0 < 4 ? address.high : address.low) >> UInt64(48 - 16 * ($0 % 4))) }
+    let groups = (0..<8).map {
+        UInt16(truncatingIfNeeded: ($0 < 4 ? address.high : address.low) >> UInt64(48 - 16 * ($0 % 4)))
+    }
     var runs: [(start: Int, length: Int)] = []
     for start in 0..<8 where groups[start] == 0 && (start == 0 || groups[start - 1] != 0) {
         runs.append((start, groups[start...].prefix(while: { $0 == 0 }).count))
@@ -31,7 +35,8 @@ private func referenceCanonical(_ address: IPv6Address) -> String {
     guard let best = runs.filter({ $0.length >= 2 }).min(by: { ($1.length, $0.start) < ($0.length, $1.start) }) else {
         return text.joined(separator: ":")
     }
-    return text[..<best.start].joined(separator: ":") + "::" + text[(best.start + best.length)...].joined(separator: ":")
+    return text[..<best.start].joined(separator: ":") + "::"
+        + text[(best.start + best.length)...].joined(separator: ":")
 }
 
 /// The full form with every group four digits: `2001:0db8:0000:...`.
@@ -189,8 +194,11 @@ struct IPv6AddressTests {
     }
 
     @Test func ordering() {
-        let sorted = ["::", "::1", "::2", "::ffff:ffff:ffff:ffff", "0:0:0:1::", "1::", "2001:db8::", "2001:db8::1", "fe80::1", "ffff::"]
-            .map { IPv6Address($0)! }
+        let sorted = [
+            "::", "::1", "::2", "::ffff:ffff:ffff:ffff", "0:0:0:1::", "1::", "2001:db8::", "2001:db8::1", "fe80::1",
+            "ffff::",
+        ]
+        .map { IPv6Address($0)! }
         for (index, address) in sorted.enumerated() {
             for other in sorted[(index + 1)...] {
                 #expect(address < other, "\(address) < \(other)")
@@ -307,8 +315,10 @@ struct IPv6CIDRTests {
         ("::", "::ffff:ffff:ffff:ffff", ["::/64"]),
         ("::ffff:ffff:ffff:ffff", "0:0:0:1::", ["::ffff:ffff:ffff:ffff/128", "0:0:0:1::/128"]),
         ("::ffff:ffff:ffff:fffe", "0:0:0:1::1", ["::ffff:ffff:ffff:fffe/127", "0:0:0:1::/127"]),
-        ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-         ["ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"]),
+        (
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            ["ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"]
+        ),
         ("2001:db8::", "2001:db8:0:1:ffff:ffff:ffff:ffff", ["2001:db8::/63"]),
         ("2001:db8::", "2001:db8:0:2::", ["2001:db8::/63", "2001:db8:0:2::/128"]),
     ])
@@ -335,16 +345,19 @@ struct IPv6CIDRTests {
     @Test func summarizeMatchesIPv4WithinA96() {
         var rng = SplitMix64(seed: 0x3936_7634)
         for iteration in 0..<1_000 {
-            let base = IPv6Address(high: UInt64.random(in: .min ... .max, using: &rng),
-                                   low: UInt64(rng.u32()) << 32)
+            let base = IPv6Address(
+                high: UInt64.random(in: .min ... .max, using: &rng),
+                low: UInt64(rng.u32()) << 32)
             let start = rng.u32()
-            let span = iteration % 2 == 0
+            let span =
+                iteration % 2 == 0
                 ? min(UInt32.random(in: 0...1_000, using: &rng), .max - start)
                 : UInt32.random(in: 0...(.max - start), using: &rng)
             let end = start + span
             let v4 = IPv4CIDR.summarize(first: IPv4Address(rawValue: start), last: IPv4Address(rawValue: end))
-            let v6 = IPv6CIDR.summarize(first: IPv6Address(high: base.high, low: base.low | UInt64(start)),
-                                        last: IPv6Address(high: base.high, low: base.low | UInt64(end)))
+            let v6 = IPv6CIDR.summarize(
+                first: IPv6Address(high: base.high, low: base.low | UInt64(start)),
+                last: IPv6Address(high: base.high, low: base.low | UInt64(end)))
             #expect(v6.map(\.prefixLength) == v4.map { $0.prefixLength + 96 })
             #expect(v6.map { UInt32(truncatingIfNeeded: $0.network.low) } == v4.map(\.network.rawValue))
             #expect(v6.allSatisfy { $0.network.high == base.high && $0.network.low >> 32 == base.low >> 32 })
@@ -364,7 +377,9 @@ struct IPv6CIDRTests {
             case 1:
                 // Narrow: a few thousand addresses, often across the word boundary.
                 let (low, carry) = a.low.addingReportingOverflow(UInt64.random(in: 0...5_000, using: &rng))
-                b = carry && a.high == .max ? IPv6Address(high: .max, low: .max)
+                b =
+                    carry && a.high == .max
+                    ? IPv6Address(high: .max, low: .max)
                     : IPv6Address(high: a.high &+ (carry ? 1 : 0), low: low)
             case 2: b = IPv6Address(high: a.high, low: UInt64.random(in: .min ... .max, using: &rng))
             default: b = IPv6Address(high: a.high &+ 1, low: UInt64.random(in: .min ... .max, using: &rng))
@@ -382,7 +397,8 @@ struct IPv6CIDRTests {
                 #expect(previous.last.successor == block.first, "contiguous and ascending")
                 #expect(previous < block)
                 #expect(!previous.overlaps(block))
-                let merged = previous.prefixLength > 0
+                let merged =
+                    previous.prefixLength > 0
                     ? IPv6CIDR(network: previous.network, prefixLength: previous.prefixLength - 1) : nil
                 let mergeable = previous.prefixLength == block.prefixLength && merged?.network == previous.network
                 #expect(!mergeable, "\(previous) and \(block) should have been one block")

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Wire
 
 @Suite("InternetChecksum")
@@ -27,8 +28,9 @@ struct InternetChecksumTests {
             for _ in 0..<8 {
                 let bytes = rng.bytes(length)
                 let initial = rng.bool() ? UInt32(rng.u16()) : rng.u32()
-                #expect(InternetChecksum.checksum(bytes, initial: initial) == referenceChecksum(bytes, initial: initial),
-                        "length \(length)")
+                #expect(
+                    InternetChecksum.checksum(bytes, initial: initial) == referenceChecksum(bytes, initial: initial),
+                    "length \(length)")
             }
         }
         // All ones: the worst case for carries.
@@ -71,7 +73,8 @@ struct InternetChecksumTests {
             let length = Int(rng.u16())
             var bytes: [UInt8] = source.octets + destination.octets
             bytes += [0, proto.rawValue, UInt8(length >> 8), UInt8(length & 0xFF)]
-            let sum = InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: proto, length: length)
+            let sum = InternetChecksum.pseudoHeaderSum(
+                source: source, destination: destination, protocol: proto, length: length)
             #expect(sum <= 0xFFFF)
             #expect(~UInt16(truncatingIfNeeded: sum) == referenceChecksum(bytes))
         }
@@ -88,17 +91,22 @@ struct InternetChecksumTests {
     @Test func ipv6PseudoHeaderSumMatchesItsBytes() {
         var state: UInt64 = 0x1234_5678
         func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state
         }
         for _ in 0..<1000 {
-            let source = IPv6Address(high: next(), low: next()), destination = IPv6Address(high: next(), low: next())
+            let source = IPv6Address(high: next(), low: next())
+            let destination = IPv6Address(high: next(), low: next())
             let length = Int(next() % 0x1_0000_0000)
             let proto: IPProtocol = next() % 2 == 0 ? .tcp : .icmpv6
             var bytes = source.octets + destination.octets
-            bytes += [UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+            bytes += [
+                UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF),
+            ]
             bytes += [0, 0, 0, proto.rawValue]
-            #expect(InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: proto, length: length)
+            #expect(
+                InternetChecksum.pseudoHeaderSum(
+                    source: source, destination: destination, protocol: proto, length: length)
                     == InternetChecksum.sum(bytes))
         }
     }

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Wire
 
 /// Neighbor Discovery on the wire (RFC 4861 over RFC 8200): golden bytes whose checksums were
@@ -11,12 +12,15 @@ struct NDPTests {
     static let solicitor = MACAddress(0x02, 0, 0, 0, 0, 1)
     static let announcer = MACAddress(0x02, 0, 0, 0, 0, 2)
 
-    static let solicitation = NDPMessage.neighborSolicitation(target: target, options: [.sourceLinkLayerAddress(solicitor)])
-    static let advertisement = NDPMessage.neighborAdvertisement(router: false, solicited: false, override: true, target: target,
-                                                                options: [.targetLinkLayerAddress(announcer)])
+    static let solicitation = NDPMessage.neighborSolicitation(
+        target: target, options: [.sourceLinkLayerAddress(solicitor)])
+    static let advertisement = NDPMessage.neighborAdvertisement(
+        router: false, solicited: false, override: true, target: target,
+        options: [.targetLinkLayerAddress(announcer)])
 
     @Test func goldenSolicitation() {
-        let bytes = Self.solicitation.encoded(source: IPv6Address("fe80::1")!, destination: IPv6Address("ff02::1:ff00:200")!)
+        let bytes = Self.solicitation.encoded(
+            source: IPv6Address("fe80::1")!, destination: IPv6Address("ff02::1:ff00:200")!)
         #expect(bytes == hex("870047630000000020010db80000000000000000000002000101020000000001"))
     }
 
@@ -34,24 +38,29 @@ struct NDPTests {
     /// RFC 4291 appendix A: 52:54:00:ab:cd:ef -> fe80::5054:ff:feab:cdef (the same as the
     /// captured router solicitation in the frame tests, which Linux sent from it).
     @Test func linkLocalFromMAC() {
-        #expect(IPv6Address.linkLocal(for: MACAddress(0x52, 0x54, 0x00, 0xab, 0xcd, 0xef)) == IPv6Address("fe80::5054:ff:feab:cdef"))
-        #expect(IPv6Address.linkLocal(for: MACAddress(0x02, 0, 0x5e, 0x10, 0, 0x12)) == IPv6Address("fe80::5eff:fe10:12"))
+        #expect(
+            IPv6Address.linkLocal(for: MACAddress(0x52, 0x54, 0x00, 0xab, 0xcd, 0xef))
+                == IPv6Address("fe80::5054:ff:feab:cdef"))
+        #expect(
+            IPv6Address.linkLocal(for: MACAddress(0x02, 0, 0x5e, 0x10, 0, 0x12)) == IPv6Address("fe80::5eff:fe10:12"))
     }
 
     @Test(arguments: [
         solicitation,
         advertisement,
-        NDPMessage.neighborAdvertisement(router: true, solicited: true, override: false, target: IPv6Address("fe80::9")!,
-                                         options: [.targetLinkLayerAddress(announcer), .other(type: 14, value: [1, 2, 3, 4, 5, 6])]),
+        NDPMessage.neighborAdvertisement(
+            router: true, solicited: true, override: false, target: IPv6Address("fe80::9")!,
+            options: [.targetLinkLayerAddress(announcer), .other(type: 14, value: [1, 2, 3, 4, 5, 6])]),
         NDPMessage.neighborSolicitation(target: IPv6Address("2001:db8::1")!, options: []),
     ])
     func roundTripsThroughAFrame(message: NDPMessage) throws {
         let source = IPv6Address("fe80::1")!
         let destination = message.target.solicitedNodeMulticast
-        let frame = EthernetFrame.ndp(message, destination: destination.multicastMAC, source: Self.solicitor,
-                                      ipSource: source, ipDestination: destination)
+        let frame = EthernetFrame.ndp(
+            message, destination: destination.multicastMAC, source: Self.solicitor,
+            ipSource: source, ipDestination: destination)
         let decoded = try EthernetFrame.decode(frame)
-        guard case let .ipv6NDP(header, parsed) = decoded.payload else {
+        guard case .ipv6NDP(let header, let parsed) = decoded.payload else {
             Issue.record("expected NDP, got \(decoded.payload)")
             return
         }
@@ -59,10 +68,14 @@ struct NDPTests {
         #expect(header.hopLimit == 255 && header.source == source && header.destination == destination)
         #expect(Int(header.payloadLength) == decoded.dataRange.count)
         let body = Array(frame[decoded.dataRange])
-        #expect(body.withUnsafeBytes { NDPMessage.verifyChecksum(source: source, destination: destination, message: $0) })
+        #expect(
+            body.withUnsafeBytes { NDPMessage.verifyChecksum(source: source, destination: destination, message: $0) })
         var corrupted = body
         corrupted[5] ^= 0x20
-        #expect(!corrupted.withUnsafeBytes { NDPMessage.verifyChecksum(source: source, destination: destination, message: $0) })
+        #expect(
+            !corrupted.withUnsafeBytes {
+                NDPMessage.verifyChecksum(source: source, destination: destination, message: $0)
+            })
     }
 
     @Test func everyTruncationOfAnAdvertisementThrowsNeverTraps() throws {
@@ -77,10 +90,13 @@ struct NDPTests {
     }
 
     @Test func malformedMessagesAreRejected() throws {
-        var body = Self.solicitation.encoded(source: IPv6Address("fe80::1")!, destination: IPv6Address("ff02::1:ff00:200")!)
+        var body = Self.solicitation.encoded(
+            source: IPv6Address("fe80::1")!, destination: IPv6Address("ff02::1:ff00:200")!)
         var zeroLength = body
         zeroLength[25] = 0
-        #expect(throws: WireError.malformed(header: "NDP option", reason: "option type 1 has length 0")) { try NDPMessage.parse(zeroLength) }
+        #expect(throws: WireError.malformed(header: "NDP option", reason: "option type 1 has length 0")) {
+            try NDPMessage.parse(zeroLength)
+        }
         var longOption = body
         longOption[25] = 2
         #expect(throws: WireError.self) { try NDPMessage.parse(longOption) }
@@ -95,8 +111,9 @@ struct NDPTests {
 
     @Test func rfc4861ValidityRulesThatNeedTheIPv6Header() {
         let header = { (hop: UInt8, source: String, destination: String) in
-            IPv6Header(payloadLength: 32, nextHeader: .icmpv6, hopLimit: hop, source: IPv6Address(source)!,
-                       destination: IPv6Address(destination)!)
+            IPv6Header(
+                payloadLength: 32, nextHeader: .icmpv6, hopLimit: hop, source: IPv6Address(source)!,
+                destination: IPv6Address(destination)!)
         }
         #expect(throws: Never.self) { try Self.solicitation.validate(in: header(255, "fe80::1", "ff02::1:ff00:200")) }
         #expect(throws: WireError.self, "routed: hop limit below 255") {
@@ -107,15 +124,21 @@ struct NDPTests {
         }
         let dad = NDPMessage.neighborSolicitation(target: Self.target, options: [])
         #expect(throws: Never.self) { try dad.validate(in: header(255, "::", "ff02::1:ff00:200")) }
-        #expect(throws: WireError.self, "DAD goes to the solicited-node group") { try dad.validate(in: header(255, "::", "ff02::1")) }
-        let solicited = NDPMessage.neighborAdvertisement(router: false, solicited: true, override: false, target: Self.target, options: [])
-        #expect(throws: WireError.self, "a solicited NA is unicast") { try solicited.validate(in: header(255, "fe80::2", "ff02::1")) }
+        #expect(throws: WireError.self, "DAD goes to the solicited-node group") {
+            try dad.validate(in: header(255, "::", "ff02::1"))
+        }
+        let solicited = NDPMessage.neighborAdvertisement(
+            router: false, solicited: true, override: false, target: Self.target, options: [])
+        #expect(throws: WireError.self, "a solicited NA is unicast") {
+            try solicited.validate(in: header(255, "fe80::2", "ff02::1"))
+        }
         #expect(throws: Never.self) { try Self.advertisement.validate(in: header(255, "fe80::2", "ff02::1")) }
     }
 
     @Test func ipv6HeaderRoundTripAndErrors() throws {
-        let header = IPv6Header(trafficClass: 0xb8, flowLabel: 0xabcde, payloadLength: 4, nextHeader: .udp, hopLimit: 64,
-                                source: IPv6Address("2001:db8::1")!, destination: IPv6Address("2001:db8::2")!)
+        let header = IPv6Header(
+            trafficClass: 0xb8, flowLabel: 0xabcde, payloadLength: 4, nextHeader: .udp, hopLimit: 64,
+            source: IPv6Address("2001:db8::1")!, destination: IPv6Address("2001:db8::2")!)
         var bytes: [UInt8] = []
         header.emit(into: &bytes)
         bytes += [1, 2, 3, 4]

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import Wire
 
 @Suite("TCPFlags")
@@ -60,7 +61,8 @@ struct TCPHeaderTests {
             name: "SYN-ACK",
             frame: Captured.tcpSYNACK,
             header: TCPHeader(
-                sourcePort: 80, destinationPort: 44622, sequenceNumber: 2_266_909_891, acknowledgmentNumber: 503_982_203,
+                sourcePort: 80, destinationPort: 44622, sequenceNumber: 2_266_909_891,
+                acknowledgmentNumber: 503_982_203,
                 flags: [.syn, .ack], window: 65160, checksum: 0x9211,
                 options: hex("0204 05b4 0402 080a a7a7 2133 b435 cb01 0103 030a")),
             payload: [], source: Captured.ipB, destination: Captured.ipA),
@@ -104,7 +106,9 @@ struct TCPHeaderTests {
     func verifiesRealChecksum(_ c: Case) {
         #expect(TCPHeader.verifyChecksum(source: c.source, destination: c.destination, segment: c.segment))
         // The pseudo header matters: the same bytes to another address fail.
-        #expect(!TCPHeader.verifyChecksum(source: c.source, destination: IPv4Address(10, 200, 200, 121), segment: c.segment))
+        #expect(
+            !TCPHeader.verifyChecksum(source: c.source, destination: IPv4Address(10, 200, 200, 121), segment: c.segment)
+        )
     }
 
     @Test(arguments: cases)
@@ -123,8 +127,9 @@ struct TCPHeaderTests {
             for bit in 0..<8 {
                 var flipped = c.segment
                 flipped[byte] ^= 1 << bit
-                #expect(!TCPHeader.verifyChecksum(source: c.source, destination: c.destination, segment: flipped),
-                        "byte \(byte) bit \(bit)")
+                #expect(
+                    !TCPHeader.verifyChecksum(source: c.source, destination: c.destination, segment: flipped),
+                    "byte \(byte) bit \(bit)")
             }
         }
     }
@@ -180,7 +185,8 @@ struct TCPHeaderTests {
     func rejectsDataOffsetBelowFive(dataOffset: UInt8) {
         var segment = Self.cases[0].segment
         segment[12] = dataOffset << 4
-        #expect(throws: WireError.malformed(header: "TCP", reason: "data offset \(dataOffset), below the minimum of 5")) {
+        #expect(throws: WireError.malformed(header: "TCP", reason: "data offset \(dataOffset), below the minimum of 5"))
+        {
             try TCPHeader.parse(segment)
         }
     }

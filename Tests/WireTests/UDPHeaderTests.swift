@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Wire
 
 /// UDP datagrams captured with tcpdump on the receiving end of a veth pair between two
@@ -12,7 +13,8 @@ enum CapturedUDP {
     /// `192.0.2.10.7946 > 192.0.2.20.7946: [udp sum ok] UDP, length 23`, payload
     /// `ping from lbsim node-a!` (odd length), IPv4 id 11880 (0x2e68), DF, ttl 64,
     /// header checksum 0x8833, UDP checksum 0xf093.
-    static let ping = hex("""
+    static let ping = hex(
+        """
         5254 00ab cdef 5254 0012 3456 0800 4500
         0033 2e68 4000 4011 8833 c000 020a c000
         0214 1f0a 1f0a 001f f093 7069 6e67 2066
@@ -21,7 +23,8 @@ enum CapturedUDP {
         """)
     /// The answer: `192.0.2.20.7946 > 192.0.2.10.7946: [udp sum ok] UDP, length 21`,
     /// payload `ack from lbsim node-b`, IPv4 id 4665 (0x1239), UDP checksum 0x57d0.
-    static let ack = hex("""
+    static let ack = hex(
+        """
         5254 0012 3456 5254 00ab cdef 0800 4500
         0031 1239 4000 4011 a464 c000 0214 c000
         020a 1f0a 1f0a 001d 57d0 6163 6b20 6672
@@ -81,9 +84,13 @@ struct UDPHeaderTests {
     func verifiesRealChecksum(_ c: Case) {
         #expect(UDPHeader.verifyChecksum(source: c.source.ip, destination: c.destination.ip, datagram: c.datagram))
         // The pseudo header counts: the same bytes addressed elsewhere fail.
-        #expect(!UDPHeader.verifyChecksum(source: c.source.ip, destination: IPv4Address(192, 0, 2, 21), datagram: c.datagram))
+        #expect(
+            !UDPHeader.verifyChecksum(
+                source: c.source.ip, destination: IPv4Address(192, 0, 2, 21), datagram: c.datagram))
         // Ethernet padding after the datagram is not covered.
-        #expect(UDPHeader.verifyChecksum(source: c.source.ip, destination: c.destination.ip, datagram: c.datagram + [0, 0, 0, 7]))
+        #expect(
+            UDPHeader.verifyChecksum(
+                source: c.source.ip, destination: c.destination.ip, datagram: c.datagram + [0, 0, 0, 7]))
     }
 
     @Test(arguments: cases)
@@ -111,8 +118,9 @@ struct UDPHeaderTests {
                 var flipped = c.datagram
                 flipped[byte] ^= 1 << bit
                 if byte == 6 || byte == 7, flipped[6] == 0, flipped[7] == 0 { continue }
-                #expect(!UDPHeader.verifyChecksum(source: c.source.ip, destination: c.destination.ip, datagram: flipped),
-                        "byte \(byte) bit \(bit)")
+                #expect(
+                    !UDPHeader.verifyChecksum(source: c.source.ip, destination: c.destination.ip, datagram: flipped),
+                    "byte \(byte) bit \(bit)")
             }
         }
     }
@@ -133,8 +141,9 @@ struct UDPHeaderTests {
         let withZeroPayload = UInt16(probe[6]) << 8 | UInt16(probe[7])
         let word = withZeroPayload == 0xFFFF ? 0 : withZeroPayload
         var bytes: [UInt8] = []
-        header.emit(into: &bytes, source: CapturedUDP.ipA, destination: CapturedUDP.ipB,
-                    payload: [UInt8(word >> 8), UInt8(word & 0xFF)])
+        header.emit(
+            into: &bytes, source: CapturedUDP.ipA, destination: CapturedUDP.ipB,
+            payload: [UInt8(word >> 8), UInt8(word & 0xFF)])
         #expect(bytes[6] == 0xFF && bytes[7] == 0xFF)
         #expect(referenceChecksum(bytes, initial: pseudoSum(bytes.count)) == 0)
         #expect(UDPHeader.verifyChecksum(source: CapturedUDP.ipA, destination: CapturedUDP.ipB, datagram: bytes))
@@ -142,7 +151,8 @@ struct UDPHeaderTests {
     }
 
     private func pseudoSum(_ length: Int) -> UInt32 {
-        InternetChecksum.pseudoHeaderSum(source: CapturedUDP.ipA, destination: CapturedUDP.ipB, protocol: .udp, length: length)
+        InternetChecksum.pseudoHeaderSum(
+            source: CapturedUDP.ipA, destination: CapturedUDP.ipB, protocol: .udp, length: length)
     }
 
     @Test func seededRoundTrip() throws {
@@ -151,7 +161,8 @@ struct UDPHeaderTests {
             let payload = rng.bytes(Int.random(in: 0...300, using: &rng))
             let source = rng.ipv4()
             let destination = rng.ipv4()
-            var header = UDPHeader(sourcePort: rng.u16(), destinationPort: rng.u16(), length: rng.u16(), checksum: rng.u16())
+            var header = UDPHeader(
+                sourcePort: rng.u16(), destinationPort: rng.u16(), length: rng.u16(), checksum: rng.u16())
             var datagram: [UInt8] = []
             header.emit(into: &datagram, source: source, destination: destination, payload: payload)
             #expect(datagram.count == UDPHeader.length + payload.count)
@@ -167,7 +178,8 @@ struct UDPHeaderTests {
             zeroed[6] = 0
             zeroed[7] = 0
             let reference = referenceChecksum(
-                zeroed, initial: InternetChecksum.pseudoHeaderSum(
+                zeroed,
+                initial: InternetChecksum.pseudoHeaderSum(
                     source: source, destination: destination, protocol: .udp, length: datagram.count))
             #expect(parsed.checksum == (reference == 0 ? 0xFFFF : reference))
         }
@@ -221,7 +233,9 @@ struct UDPHeaderTests {
         let udp = try UDPHeader.parse(Array(frame[34...]))
         #expect(udp.length == 11)
         // The padding is outside Length, so it does not disturb the checksum.
-        #expect(UDPHeader.verifyChecksum(source: CapturedUDP.ipA, destination: CapturedUDP.ipB, datagram: Array(frame[34...])))
+        #expect(
+            UDPHeader.verifyChecksum(
+                source: CapturedUDP.ipA, destination: CapturedUDP.ipB, datagram: Array(frame[34...])))
     }
 
     /// tcpdump reads a frame the builder made, written into a pcap by hand (nanosecond magic
@@ -237,10 +251,10 @@ struct UDPHeaderTests {
         file.appendLittleEndian(UInt32(0xA1B2_3C4D))  // nanosecond-resolution magic
         file.appendLittleEndian(UInt16(2))
         file.appendLittleEndian(UInt16(4))
-        file.appendLittleEndian(UInt32(0))       // thiszone
-        file.appendLittleEndian(UInt32(0))       // sigfigs
-        file.appendLittleEndian(UInt32(65535))   // snaplen
-        file.appendLittleEndian(UInt32(1))       // LINKTYPE_ETHERNET
+        file.appendLittleEndian(UInt32(0))  // thiszone
+        file.appendLittleEndian(UInt32(0))  // sigfigs
+        file.appendLittleEndian(UInt32(65535))  // snaplen
+        file.appendLittleEndian(UInt32(1))  // LINKTYPE_ETHERNET
         file.appendLittleEndian(UInt32(1_700_000_000))
         file.appendLittleEndian(UInt32(123_456_789))
         file.appendLittleEndian(UInt32(frame.count))
@@ -256,7 +270,10 @@ struct UDPHeaderTests {
         #expect(brief.contains("IP 192.0.2.10.7946 > 192.0.2.20.7947: UDP, length \(payload.count)"), "\(brief)")
         let verbose = try Subprocess.run(tcpdump, ["-nn", "-vv", "-r", url.path]).stdout
         #expect(verbose.contains("[udp sum ok] UDP, length \(payload.count)"), "\(verbose)")
-        #expect(verbose.contains("ttl 64, id 16962, offset 0, flags [DF], proto UDP (17), length \(20 + 8 + payload.count)"), "\(verbose)")
+        #expect(
+            verbose.contains(
+                "ttl 64, id 16962, offset 0, flags [DF], proto UDP (17), length \(20 + 8 + payload.count)"),
+            "\(verbose)")
         #expect(!verbose.contains("bad"), "\(verbose)")
 
         // A corrupted copy is reported as such, so the check above can fail.
@@ -268,8 +285,8 @@ struct UDPHeaderTests {
     }
 }
 
-private extension Array where Element == UInt8 {
-    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
+extension Array where Element == UInt8 {
+    fileprivate mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
         var little = value.littleEndian
         Swift.withUnsafeBytes(of: &little) { append(contentsOf: $0) }
     }

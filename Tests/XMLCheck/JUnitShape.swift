@@ -21,7 +21,9 @@ public enum JUnitShape {
         func decimal(_ element: XMLTree, _ attribute: String, where path: String) {
             guard let text = element[attribute] else { return }
             let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-            if !(1...2).contains(parts.count) || parts.contains(where: { $0.isEmpty || !$0.allSatisfy(\.isASCII) || !$0.allSatisfy(\.isNumber) }) {
+            if !(1...2).contains(parts.count)
+                || parts.contains(where: { $0.isEmpty || !$0.allSatisfy(\.isASCII) || !$0.allSatisfy(\.isNumber) })
+            {
                 problems.append("\(path): \(attribute)=\"\(text)\" is not an xs:decimal of seconds")
             }
         }
@@ -34,7 +36,9 @@ public enum JUnitShape {
         guard root.name == "testsuites" else { return ["the root element is <\(root.name)>, not <testsuites>"] }
         allowOnly(root, ["testsuite"], where: "testsuites")
         decimal(root, "time", where: "testsuites")
-        var totalTests = 0, totalFailures = 0, totalErrors = 0
+        var totalTests = 0
+        var totalFailures = 0
+        var totalErrors = 0
         for (index, suite) in root.children("testsuite").enumerated() {
             let path = "testsuite[\(index)]"
             require(suite, ["name", "tests", "failures", "errors", "time"], where: path)
@@ -45,7 +49,9 @@ public enum JUnitShape {
                 problems.append("\(path): <properties> must come before the test cases")
             }
             for property in suite.children("properties").flatMap({ $0.children }) {
-                if property.name != "property" { problems.append("\(path): <properties> may not hold <\(property.name)>") }
+                if property.name != "property" {
+                    problems.append("\(path): <properties> may not hold <\(property.name)>")
+                }
                 require(property, ["name", "value"], where: "\(path)/properties")
             }
             let cases = suite.children("testcase")

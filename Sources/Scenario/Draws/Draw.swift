@@ -37,8 +37,8 @@ public struct Draw: Sendable {
     /// Every value the draw can give that validation must accept: each choice, or both bounds.
     public var extremes: [DrawnValue] {
         switch rule {
-        case let .oneOf(values): return values
-        case let .between(kind, range): return [kind.value(range.lowerBound), kind.value(range.upperBound)]
+        case .oneOf(let values): return values
+        case .between(let kind, let range): return [kind.value(range.lowerBound), kind.value(range.upperBound)]
         }
     }
 
@@ -49,9 +49,9 @@ public struct Draw: Sendable {
     public func value(seed: UInt64, entry: String) -> DrawnValue {
         var stream = RandomStream(rootSeed: seed, .timelineDraw(entry: entry, field: field))
         switch rule {
-        case let .oneOf(values):
+        case .oneOf(let values):
             return values[Int(stream.uniform(below: UInt64(values.count)))]
-        case let .between(kind, range):
+        case .between(let kind, let range):
             return kind.value(stream.uniform(in: range))
         }
     }
@@ -67,11 +67,11 @@ public enum DrawnValue: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .duration(value): return value.description
-        case let .percent(ppm): return DrawnValue.percentText(ppm) + "%"
-        case let .integer(value): return String(value)
-        case let .name(value): return value
-        case let .flag(value): return value ? "true" : "false"
+        case .duration(let value): return value.description
+        case .percent(let ppm): return DrawnValue.percentText(ppm) + "%"
+        case .integer(let value): return String(value)
+        case .name(let value): return value
+        case .flag(let value): return value ? "true" : "false"
         }
     }
 

@@ -26,8 +26,10 @@ public struct SweepPlan: Sendable, Hashable {
     public init(seeds: String, shard: String? = nil) throws(UsageError) {
         let parts = seeds.split(separator: "-", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let first = SweepPlan.number(parts[0]),
-              let last = SweepPlan.number(parts[parts.count - 1]) else {
-            throw UsageError(description: "--seeds: expected a range A-B such as 1-200, or one seed, found \"\(seeds)\"")
+            let last = SweepPlan.number(parts[parts.count - 1])
+        else {
+            throw UsageError(
+                description: "--seeds: expected a range A-B such as 1-200, or one seed, found \"\(seeds)\"")
         }
         guard first <= last else {
             throw UsageError(description: "--seeds: the range \(seeds) is empty; write the smaller seed first")
@@ -39,14 +41,21 @@ public struct SweepPlan: Sendable, Hashable {
         if let shard {
             let parts = shard.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let index = SweepPlan.number(parts[0]), let count = SweepPlan.number(parts[1]),
-                  count >= 1, index < count, count <= UInt64(Int.max) else {
-                throw UsageError(description: "--shard: expected I/N with 0 <= I < N (shards are numbered from 0, like a Kubernetes Indexed Job's JOB_COMPLETION_INDEX), found \"\(shard)\"")
+                count >= 1, index < count, count <= UInt64(Int.max)
+            else {
+                throw UsageError(
+                    description:
+                        "--shard: expected I/N with 0 <= I < N (shards are numbered from 0, like a Kubernetes Indexed Job's JOB_COMPLETION_INDEX), found \"\(shard)\""
+                )
             }
             self.shard = Int(index)
             self.shards = Int(count)
         }
         guard seedCount <= UInt64(SweepPlan.maximumSeeds) else {
-            throw UsageError(description: "--seeds: \(seeds)\(shard.map { " --shard \($0)" } ?? "") is \(seedCount) seeds; at most \(SweepPlan.maximumSeeds) run in one sweep (split it with --shard I/N)")
+            throw UsageError(
+                description:
+                    "--seeds: \(seeds)\(shard.map { " --shard \($0)" } ?? "") is \(seedCount) seeds; at most \(SweepPlan.maximumSeeds) run in one sweep (split it with --shard I/N)"
+            )
         }
     }
 

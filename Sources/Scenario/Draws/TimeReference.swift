@@ -27,13 +27,13 @@ extension Expectation {
             switch (reference.slot, expectation.time, expectation.kind) {
             case (.at, _, _):
                 expectation.time = .at(time)
-            case let (.duringStart, .during(_, end), _):
+            case (.duringStart, .during(_, let end), _):
                 expectation.time = .during(time, end)
-            case let (.duringEnd, .during(start, _), _):
+            case (.duringEnd, .during(let start, _), _):
                 expectation.time = .during(start, time)
-            case let (.failoverAfter, _, .failover(ip, _, within, to)):
+            case (.failoverAfter, _, .failover(let ip, _, let within, let to)):
                 expectation.kind = .failover(ip: ip, after: time, within: within, to: to)
-            case let (.clientARPBy, _, .clientARP(client, ip, mac, describedAs, _)):
+            case (.clientARPBy, _, .clientARP(let client, let ip, let mac, let describedAs, _)):
                 expectation.kind = .clientARP(client: client, ip: ip, mac: mac, describedAs: describedAs, by: time)
             default:
                 continue
@@ -51,7 +51,9 @@ struct TimeReferenceReader {
     let entries: [String: ClosedRange<SimTime>]
     var references: [TimeReference] = []
 
-    mutating func time(_ node: YAMLNode, _ what: String, slot: TimeReference.Slot) throws(ScenarioError) -> ClosedRange<SimTime> {
+    mutating func time(_ node: YAMLNode, _ what: String, slot: TimeReference.Slot) throws(ScenarioError) -> ClosedRange<
+        SimTime
+    > {
         guard case .mapping = node.kind else {
             let time = SimTime.zero + (try node.duration(what))
             return time...time
@@ -65,13 +67,18 @@ struct TimeReferenceReader {
         try f.finish()
         guard let range = entries[id] else {
             let known = entries.keys.sorted()
-            throw ScenarioError(idNode.location, "\(what).timeOf: no timeline entry has id \"\(id)\"\(known.isEmpty ? " (give one an id: NAME)" : " (ids: \(known.joined(separator: ", ")))")")
+            throw ScenarioError(
+                idNode.location,
+                "\(what).timeOf: no timeline entry has id \"\(id)\"\(known.isEmpty ? " (give one an id: NAME)" : " (ids: \(known.joined(separator: ", ")))")"
+            )
         }
         if plus != nil, minus != nil { throw ScenarioError(node.location, "\(what): give plus or minus, not both") }
         let offset = plus ?? minus.map { .zero - $0 } ?? .zero
         guard range.lowerBound + offset >= .zero else {
-            throw ScenarioError(minusNode?.location ?? node.location,
-                                "\(what): \(id) can be as early as \(range.lowerBound), so minus \(minus ?? .zero) would be before the start")
+            throw ScenarioError(
+                minusNode?.location ?? node.location,
+                "\(what): \(id) can be as early as \(range.lowerBound), so minus \(minus ?? .zero) would be before the start"
+            )
         }
         references.append(TimeReference(slot: slot, entry: id, offset: offset, location: node.location))
         return (range.lowerBound + offset)...(range.upperBound + offset)

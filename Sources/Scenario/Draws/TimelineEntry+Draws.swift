@@ -16,7 +16,7 @@ extension TimelineEntry {
         var times: [SimTime] = [at]
         for draw in draws where draw.field == "at" {
             times = draw.extremes.compactMap { value in
-                if case let .duration(offset) = value { return SimTime.zero + offset }
+                if case .duration(let offset) = value { return SimTime.zero + offset }
                 return nil
             }
         }
@@ -46,7 +46,7 @@ extension TimelineEntry {
     }
 
     private mutating func set(_ field: String, to value: DrawnValue) {
-        if field == "at", case let .duration(offset) = value {
+        if field == "at", case .duration(let offset) = value {
             at = .zero + offset
         } else if let changed = action.replacing(field, with: value) {
             action = changed
@@ -69,21 +69,26 @@ extension TimelineAction {
     /// argument of that type.
     func replacing(_ field: String, with value: DrawnValue) -> TimelineAction? {
         switch (self, field, value) {
-        case let (.movePod(pod, _), "to", .name(node)): return .movePod(pod: pod, to: node)
-        case let (.scale(deployment, _), "replicas", .integer(replicas)): return .scale(deployment: deployment, replicas: replicas)
-        case let (.setPodReady(pod, _), "ready", .flag(ready)): return .setPodReady(pod: pod, ready: ready)
-        case let (.powerOff, "node", .name(node)): return .powerOff(node: node)
-        case let (.powerOn, "node", .name(node)): return .powerOn(node: node)
-        case let (.startSpeaker, "node", .name(node)): return .startSpeaker(node: node)
-        case let (.stopSpeaker(_, graceful), "node", .name(node)): return .stopSpeaker(node: node, graceful: graceful)
-        case let (.stopSpeaker(node, _), "graceful", .flag(graceful)): return .stopSpeaker(node: node, graceful: graceful)
-        case let (.linkDown(_, interface), "node", .name(node)): return .linkDown(node: node, interface: interface)
-        case let (.linkUp(_, interface), "node", .name(node)): return .linkUp(node: node, interface: interface)
-        case let (.loss(_, span), "percent", .percent(ppm)): return .loss(ppm: ppm, for: span)
-        case let (.loss(ppm, _), "for", .duration(span)): return .loss(ppm: ppm, for: span)
-        case let (.label(_, key, labelValue), "node", .name(node)): return .label(node: node, key: key, value: labelValue)
-        case let (.unlabel(_, key), "node", .name(node)): return .unlabel(node: node, key: key)
-        case let (.setCondition(_, type, status), "node", .name(node)): return .setCondition(node: node, type: type, status: status)
+        case (.movePod(let pod, _), "to", .name(let node)): return .movePod(pod: pod, to: node)
+        case (.scale(let deployment, _), "replicas", .integer(let replicas)):
+            return .scale(deployment: deployment, replicas: replicas)
+        case (.setPodReady(let pod, _), "ready", .flag(let ready)): return .setPodReady(pod: pod, ready: ready)
+        case (.powerOff, "node", .name(let node)): return .powerOff(node: node)
+        case (.powerOn, "node", .name(let node)): return .powerOn(node: node)
+        case (.startSpeaker, "node", .name(let node)): return .startSpeaker(node: node)
+        case (.stopSpeaker(_, let graceful), "node", .name(let node)):
+            return .stopSpeaker(node: node, graceful: graceful)
+        case (.stopSpeaker(let node, _), "graceful", .flag(let graceful)):
+            return .stopSpeaker(node: node, graceful: graceful)
+        case (.linkDown(_, let interface), "node", .name(let node)): return .linkDown(node: node, interface: interface)
+        case (.linkUp(_, let interface), "node", .name(let node)): return .linkUp(node: node, interface: interface)
+        case (.loss(_, let span), "percent", .percent(let ppm)): return .loss(ppm: ppm, for: span)
+        case (.loss(let ppm, _), "for", .duration(let span)): return .loss(ppm: ppm, for: span)
+        case (.label(_, let key, let labelValue), "node", .name(let node)):
+            return .label(node: node, key: key, value: labelValue)
+        case (.unlabel(_, let key), "node", .name(let node)): return .unlabel(node: node, key: key)
+        case (.setCondition(_, let type, let status), "node", .name(let node)):
+            return .setCondition(node: node, type: type, status: status)
         default: return nil
         }
     }

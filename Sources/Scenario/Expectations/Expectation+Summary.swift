@@ -7,25 +7,25 @@ extension Expectation {
     public var summary: String {
         let what: String
         switch kind {
-        case let .owner(ip, node):
+        case .owner(let ip, let node):
             what = "\(ip) announced by \(node ?? "nobody")"
-        case let .externalIP(service, ips):
+        case .externalIP(let service, let ips):
             what = "\(service) is \(ips.isEmpty ? "<pending>" : ips.map(\.description).joined(separator: ","))"
-        case let .event(service, reason, message):
+        case .event(let service, let reason, let message):
             what = "\(service) \(reason)\(message.map { " \"\($0)\"" } ?? "")"
-        case let .failover(ip, after, within, to):
+        case .failover(let ip, let after, let within, let to):
             what = "\(ip) after \(after) within \(within)\(to.map { " to \($0)" } ?? "")"
-        case let .maxDowntime(client, target, port, max):
+        case .maxDowntime(let client, let target, let port, let max):
             what = "\(client) to \(WorldConfig.ProbeSpec.endpointText(target, port: port)) at most \(max)"
-        case let .clientARP(client, ip, _, describedAs, by):
+        case .clientARP(let client, let ip, _, let describedAs, let by):
             what = "\(client) \(ip) is \(describedAs) by \(by)"
-        case let .maxAnnouncers(ip, max, grace):
+        case .maxAnnouncers(let ip, let max, let grace):
             what = "\(ip) at most \(max) (grace \(grace))"
         }
         switch time {
         case .end: return "\(kind.name) \(what)"
-        case let .at(t): return "\(kind.name) \(what) at \(t)"
-        case let .during(a, b): return "\(kind.name) \(what) during [\(a), \(b)]"
+        case .at(let t): return "\(kind.name) \(what) at \(t)"
+        case .during(let a, let b): return "\(kind.name) \(what) during [\(a), \(b)]"
         }
     }
 }

@@ -12,12 +12,12 @@ struct Fields {
     private var known: [String] = []
 
     init(_ node: YAMLNode, _ what: String) throws(ScenarioError) {
-        guard case let .mapping(pairs) = node.kind else {
+        guard case .mapping(let pairs) = node.kind else {
             throw ScenarioError(node.location, "\(what): expected a mapping, found \(node.kindName)")
         }
         var converted: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
         for pair in pairs {
-            guard case let .scalar(text, _) = pair.key.kind else {
+            guard case .scalar(let text, _) = pair.key.kind else {
                 throw ScenarioError(pair.key.location, "\(what): keys must be plain names")
             }
             converted.append((text, pair.key, pair.value))
@@ -62,8 +62,9 @@ struct Fields {
     func finish() throws(ScenarioError) {
         for pair in pairs where !used.contains(pair.key) {
             let allowed = known.sorted().joined(separator: ", ")
-            throw ScenarioError(pair.keyNode.location,
-                                "unknown field \"\(pair.key)\" in \(what); expected one of: \(allowed)")
+            throw ScenarioError(
+                pair.keyNode.location,
+                "unknown field \"\(pair.key)\" in \(what); expected one of: \(allowed)")
         }
     }
 }

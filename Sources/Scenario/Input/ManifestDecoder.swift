@@ -21,20 +21,26 @@ struct ManifestDecoder {
             top.accept(["binaryData", "immutable"] + KubernetesFields.topLevel)
             try top.finish()
             guard meta.namespace == "metallb-system", meta.name == "config" else {
-                warnings.append(ScenarioWarning(location: document.location,
-                                                message: "ConfigMap \(meta.key) is not MetalLB's (metallb-system/config): skipped"))
+                warnings.append(
+                    ScenarioWarning(
+                        location: document.location,
+                        message: "ConfigMap \(meta.key) is not MetalLB's (metallb-system/config): skipped"))
                 return nil
             }
-            guard let data else { throw ScenarioError(document.location, "ConfigMap metallb-system/config has no data") }
+            guard let data else {
+                throw ScenarioError(document.location, "ConfigMap metallb-system/config has no data")
+            }
             var dataFields = try Fields(data, "ConfigMap data")
             let config = try dataFields.required("config")
             try dataFields.finish()
             let pools = try MetalLBConfigDecoder.decodeV094(config, sourceLines: sourceLines, warnings: &warnings)
-            return LocatedObject(object: .metalLBConfigMap(pools: pools), location: document.location, kind: kind, name: meta.key)
+            return LocatedObject(
+                object: .metalLBConfigMap(pools: pools), location: document.location, kind: kind, name: meta.key)
         case ("metallb.io/v1beta1", "IPAddressPool"):
             let meta = try objectMeta(top.required("metadata"), what)
             let pool = try MetalLBConfigDecoder.decodeIPAddressPool(
-                name: meta.name, labels: meta.labels, nameLocation: metaNameLocation(document) ?? document.location, spec: top.required("spec"))
+                name: meta.name, labels: meta.labels, nameLocation: metaNameLocation(document) ?? document.location,
+                spec: top.required("spec"))
             top.accept(KubernetesFields.topLevel)
             try top.finish()
             return LocatedObject(object: .ipAddressPool(pool), location: document.location, kind: kind, name: meta.key)
@@ -47,7 +53,8 @@ struct ManifestDecoder {
                     advertisement.ipAddressPools = try list.stringList("spec.ipAddressPools")
                 }
                 if let list = spec.optional("ipAddressPoolSelectors") {
-                    advertisement.ipAddressPoolSelectors = try MetalLBConfigDecoder.selectors(list, "ipAddressPoolSelectors")
+                    advertisement.ipAddressPoolSelectors = try MetalLBConfigDecoder.selectors(
+                        list, "ipAddressPoolSelectors")
                 }
                 if let list = spec.optional("nodeSelectors") {
                     advertisement.nodeSelectors = try MetalLBConfigDecoder.selectors(list, "nodeSelectors")
@@ -59,8 +66,9 @@ struct ManifestDecoder {
             }
             top.accept(KubernetesFields.topLevel)
             try top.finish()
-            return LocatedObject(object: .l2Advertisement(advertisement),
-                                 location: document.location, kind: kind, name: meta.key)
+            return LocatedObject(
+                object: .l2Advertisement(advertisement),
+                location: document.location, kind: kind, name: meta.key)
         case ("v1", "Service"):
             let meta = try objectMeta(top.required("metadata"), what)
             let service = try decodeService(meta: meta, spec: top.required("spec"))
@@ -74,8 +82,9 @@ struct ManifestDecoder {
             try top.finish()
             let pod = Pod(meta: meta, nodeName: spec.nodeName, ready: false, readinessDelaySeconds: spec.readinessDelay)
             guard let nodeNameLocation = spec.nodeNameLocation else {
-                throw ScenarioError(document.location,
-                                    "Pod \(meta.key) has no spec.nodeName: give it one, or use a Deployment for the scheduler to place")
+                throw ScenarioError(
+                    document.location,
+                    "Pod \(meta.key) has no spec.nodeName: give it one, or use a Deployment for the scheduler to place")
             }
             var object = LocatedObject(object: .pod(pod), location: document.location, kind: kind, name: meta.key)
             object.fieldLocations["spec.nodeName"] = nodeNameLocation
@@ -85,7 +94,8 @@ struct ManifestDecoder {
             let deployment = try decodeDeployment(meta: meta, spec: top.required("spec"))
             top.accept(KubernetesFields.topLevel)
             try top.finish()
-            return LocatedObject(object: .deployment(deployment), location: document.location, kind: kind, name: meta.key)
+            return LocatedObject(
+                object: .deployment(deployment), location: document.location, kind: kind, name: meta.key)
         case ("v1", "Node"):
             let meta = try objectMeta(top.required("metadata"), what, namespaced: false)
             if let specNode = top.optional("spec") {
@@ -98,32 +108,40 @@ struct ManifestDecoder {
             }
             top.accept(KubernetesFields.topLevel)
             try top.finish()
-            return LocatedObject(object: .node(name: meta.name, labels: meta.labels), location: document.location,
-                                 kind: kind, name: meta.name)
+            return LocatedObject(
+                object: .node(name: meta.name, labels: meta.labels), location: document.location,
+                kind: kind, name: meta.name)
         case ("v1", "Namespace"):
             let meta = try objectMeta(top.required("metadata"), what, namespaced: false)
             top.accept(["spec"] + KubernetesFields.topLevel)
             try top.finish()
-            return LocatedObject(object: .namespace(name: meta.name, labels: meta.labels), location: document.location,
-                                 kind: kind, name: meta.name)
+            return LocatedObject(
+                object: .namespace(name: meta.name, labels: meta.labels), location: document.location,
+                kind: kind, name: meta.name)
         default:
-            warnings.append(ScenarioWarning(location: document.location,
-                                            message: "\(apiVersion) \(kind) is not simulated: skipped"))
+            warnings.append(
+                ScenarioWarning(
+                    location: document.location,
+                    message: "\(apiVersion) \(kind) is not simulated: skipped"))
             return nil
         }
     }
 
     /// Where `metadata.name` was written in a manifest document.
     private func metaNameLocation(_ document: YAMLNode) -> SourceLocation? {
-        guard case let .mapping(pairs) = document.kind,
-              let meta = pairs.first(where: { if case .scalar("metadata", _) = $0.key.kind { true } else { false } })?.value,
-              case let .mapping(metaPairs) = meta.kind,
-              let name = metaPairs.first(where: { if case .scalar("name", _) = $0.key.kind { true } else { false } })?.value
+        guard case .mapping(let pairs) = document.kind,
+            let meta = pairs.first(where: { if case .scalar("metadata", _) = $0.key.kind { true } else { false } })?
+                .value,
+            case .mapping(let metaPairs) = meta.kind,
+            let name = metaPairs.first(where: { if case .scalar("name", _) = $0.key.kind { true } else { false } })?
+                .value
         else { return nil }
         return name.location
     }
 
-    private func objectMeta(_ node: YAMLNode, _ kind: String, namespaced: Bool = true) throws(ScenarioError) -> ObjectMeta {
+    private func objectMeta(_ node: YAMLNode, _ kind: String, namespaced: Bool = true) throws(ScenarioError)
+        -> ObjectMeta
+    {
         var fields = try Fields(node, "\(kind) metadata")
         let name = try fields.required("name").string("metadata.name")
         try checkDNSName(name, at: fields.optional("name")!.location)
@@ -142,10 +160,14 @@ struct ManifestDecoder {
     }
 
     private func checkDNSName(_ name: String, at location: SourceLocation) throws(ScenarioError) {
-        let valid = name.count <= 253 && name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." }
+        let valid =
+            name.count <= 253
+            && name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." }
             && name.first != "-" && name.last != "-"
         if !valid {
-            throw ScenarioError(location, "metadata.name: \"\(name)\" is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')")
+            throw ScenarioError(
+                location,
+                "metadata.name: \"\(name)\" is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')")
         }
     }
 
@@ -155,7 +177,9 @@ struct ManifestDecoder {
         if let typeNode = spec.optional("type") {
             let text = try typeNode.string("spec.type")
             guard let value = ServiceType(rawValue: text) else {
-                throw ScenarioError(typeNode.location, "spec.type: expected ClusterIP, NodePort, LoadBalancer or ExternalName, found \"\(text)\"")
+                throw ScenarioError(
+                    typeNode.location,
+                    "spec.type: expected ClusterIP, NodePort, LoadBalancer or ExternalName, found \"\(text)\"")
             }
             type = value
         }
@@ -176,7 +200,8 @@ struct ManifestDecoder {
                 let nodePort = try f.optional("nodePort")?.int("nodePort", in: 1...65535)
                 f.accept(KubernetesFields.servicePort)
                 try f.finish()
-                ports.append(ServicePort(name: name, protocol: proto, port: port, targetPort: target, nodePort: nodePort))
+                ports.append(
+                    ServicePort(name: name, protocol: proto, port: port, targetPort: target, nodePort: nodePort))
             }
         }
         let selector = try spec.optional("selector")?.stringMap("spec.selector") ?? [:]
@@ -185,7 +210,8 @@ struct ManifestDecoder {
             let text = try ipNode.scalarText("spec.loadBalancerIP")
             if !text.isEmpty {
                 guard let ip = IPAddress(text) else {
-                    throw ScenarioError(ipNode.location, "spec.loadBalancerIP: expected an IPv4 or IPv6 address, found \"\(text)\"")
+                    throw ScenarioError(
+                        ipNode.location, "spec.loadBalancerIP: expected an IPv4 or IPv6 address, found \"\(text)\"")
                 }
                 lbIP = ip
             }
@@ -194,7 +220,8 @@ struct ManifestDecoder {
         if let p = spec.optional("externalTrafficPolicy") {
             let text = try p.string("spec.externalTrafficPolicy")
             guard let value = ExternalTrafficPolicy(rawValue: text) else {
-                throw ScenarioError(p.location, "spec.externalTrafficPolicy: expected Cluster or Local, found \"\(text)\"")
+                throw ScenarioError(
+                    p.location, "spec.externalTrafficPolicy: expected Cluster or Local, found \"\(text)\"")
             }
             policy = value
         }
@@ -203,7 +230,8 @@ struct ManifestDecoder {
             let text = try c.scalarText("spec.clusterIP")
             if text != "None" && !text.isEmpty {
                 guard let ip = IPAddress(text) else {
-                    throw ScenarioError(c.location, "spec.clusterIP: expected an IPv4 or IPv6 address or None, found \"\(text)\"")
+                    throw ScenarioError(
+                        c.location, "spec.clusterIP: expected an IPv4 or IPv6 address or None, found \"\(text)\"")
                 }
                 clusterIP = ip.description
             }
@@ -215,7 +243,9 @@ struct ManifestDecoder {
             families = []
             for text in list {
                 guard let family = IPFamily(rawValue: text), !families.contains(family) else {
-                    throw ScenarioError(familiesNode.location, "spec.ipFamilies: expected one or two different families of IPv4 and IPv6, found \(list)")
+                    throw ScenarioError(
+                        familiesNode.location,
+                        "spec.ipFamilies: expected one or two different families of IPv4 and IPv6, found \(list)")
                 }
                 families.append(family)
             }
@@ -225,12 +255,16 @@ struct ManifestDecoder {
         if let policyNode = spec.optional("ipFamilyPolicy") {
             let text = try policyNode.string("spec.ipFamilyPolicy")
             guard let value = IPFamilyPolicy(rawValue: text) else {
-                throw ScenarioError(policyNode.location, "spec.ipFamilyPolicy: expected SingleStack, PreferDualStack or RequireDualStack, found \"\(text)\"")
+                throw ScenarioError(
+                    policyNode.location,
+                    "spec.ipFamilyPolicy: expected SingleStack, PreferDualStack or RequireDualStack, found \"\(text)\"")
             }
             familyPolicy = value
         }
         if familyPolicy == .singleStack && families.count == 2, let familiesNode {
-            throw ScenarioError(familiesNode.location, "spec.ipFamilies: two families need ipFamilyPolicy PreferDualStack or RequireDualStack")
+            throw ScenarioError(
+                familiesNode.location,
+                "spec.ipFamilies: two families need ipFamilyPolicy PreferDualStack or RequireDualStack")
         }
         for unsupported in ["loadBalancerClass", "loadBalancerSourceRanges", "externalIPs", "externalName"] {
             if let value = spec.optional(unsupported) {
@@ -239,9 +273,10 @@ struct ManifestDecoder {
         }
         spec.accept(KubernetesFields.serviceSpec)
         try spec.finish()
-        return Service(meta: meta, type: type, clusterIP: clusterIP, ports: ports, selector: LabelSelector(selector),
-                       loadBalancerIP: lbIP, externalTrafficPolicy: policy, ipFamilies: families,
-                       ipFamilyPolicy: familyPolicy)
+        return Service(
+            meta: meta, type: type, clusterIP: clusterIP, ports: ports, selector: LabelSelector(selector),
+            loadBalancerIP: lbIP, externalTrafficPolicy: policy, ipFamilies: families,
+            ipFamilyPolicy: familyPolicy)
     }
 
     struct PodSpec {
@@ -276,13 +311,15 @@ struct ManifestDecoder {
         }
         for unsupported in ["affinity", "topologySpreadConstraints"] {
             if let value = spec.optional(unsupported) {
-                throw ScenarioError(value.location, "spec.\(unsupported) is not simulated yet; use nodeName or nodeSelector")
+                throw ScenarioError(
+                    value.location, "spec.\(unsupported) is not simulated yet; use nodeName or nodeSelector")
             }
         }
         spec.accept(KubernetesFields.podSpec)
         try spec.finish()
-        return PodSpec(nodeName: nodeName, nodeNameLocation: nodeNameNode?.location, nodeSelector: nodeSelector,
-                       readinessDelay: readiness)
+        return PodSpec(
+            nodeName: nodeName, nodeNameLocation: nodeNameNode?.location, nodeSelector: nodeSelector,
+            readinessDelay: readiness)
     }
 
     private func decodeDeployment(meta: ObjectMeta, spec node: YAMLNode) throws(ScenarioError) -> Deployment {
@@ -309,7 +346,8 @@ struct ManifestDecoder {
         try spec.finish()
         var nodeSelector = podSpec.nodeSelector
         if let name = podSpec.nodeName { nodeSelector["kubernetes.io/hostname"] = name }
-        return Deployment(meta: meta, replicas: replicas, selector: LabelSelector(matchLabels), podLabels: labels,
-                          nodeSelector: nodeSelector, readinessDelaySeconds: podSpec.readinessDelay)
+        return Deployment(
+            meta: meta, replicas: replicas, selector: LabelSelector(matchLabels), podLabels: labels,
+            nodeSelector: nodeSelector, readinessDelaySeconds: podSpec.readinessDelay)
     }
 }

@@ -26,13 +26,19 @@ public struct LocatedPool: Sendable {
 enum MetalLBConfigDecoder {
     /// Parses the `config` key of ConfigMap `metallb-system/config` (v0.9.4). The value is YAML
     /// inside a string; for a `|` block its lines are mapped back onto the manifest's lines.
-    static func decodeV094(_ config: YAMLNode, sourceLines: [Substring],
-                           warnings: inout [ScenarioWarning]) throws(ScenarioError) -> [LocatedPool] {
+    static func decodeV094(
+        _ config: YAMLNode, sourceLines: [Substring],
+        warnings: inout [ScenarioWarning]
+    ) throws(ScenarioError) -> [LocatedPool] {
         let text = try config.scalarText("data.config")
         let lineOffset = config.isBlockScalar ? config.location.line : config.location.line - 1
         let columnOffset = config.isBlockScalar ? blockIndent(after: config.location.line, in: sourceLines) : 0
-        guard let root = try YAMLNode.parseAll(text, file: config.location.file, lineOffset: lineOffset,
-                                               columnOffset: columnOffset).first else { return [] }
+        guard
+            let root = try YAMLNode.parseAll(
+                text, file: config.location.file, lineOffset: lineOffset,
+                columnOffset: columnOffset
+            ).first
+        else { return [] }
         var top = try Fields(root, "MetalLB config")
         var pools: [LocatedPool] = []
         if let list = top.optional("address-pools") {
@@ -49,8 +55,10 @@ enum MetalLBConfigDecoder {
         return pools
     }
 
-    private static func decodeV094Pool(_ node: YAMLNode, number: Int,
-                                       warnings: inout [ScenarioWarning]) throws(ScenarioError) -> LocatedPool {
+    private static func decodeV094Pool(
+        _ node: YAMLNode, number: Int,
+        warnings: inout [ScenarioWarning]
+    ) throws(ScenarioError) -> LocatedPool {
         var fields = try Fields(node, "address pool #\(number)")
         guard let nameNode = fields.optional("name") else {
             throw ScenarioError(node.location, "parsing address pool #\(number): missing pool name")
@@ -64,7 +72,8 @@ enum MetalLBConfigDecoder {
             }
             proto = value
         } else {
-            throw ScenarioError(node.location, "parsing address pool #\(number): address pool is missing the protocol field")
+            throw ScenarioError(
+                node.location, "parsing address pool #\(number): address pool is missing the protocol field")
         }
         let avoid = try fields.optional("avoid-buggy-ips")?.bool("avoid-buggy-ips") ?? false
         let autoAssign = try fields.optional("auto-assign")?.bool("auto-assign") ?? true
@@ -81,26 +90,39 @@ enum MetalLBConfigDecoder {
                 locations += Array(repeating: entry.location, count: parsed.count)
             } catch .rangeStartAfterEnd {
                 // v0.9.4 did not check the order: a reversed range summarises to no prefix.
-                warnings.append(ScenarioWarning(location: entry.location,
-                                                message: "range \"\(text)\" in pool \"\(name)\" starts after it ends: MetalLB v0.9.4 accepts it and it contributes no addresses (current rejects it)"))
+                warnings.append(
+                    ScenarioWarning(
+                        location: entry.location,
+                        message:
+                            "range \"\(text)\" in pool \"\(name)\" starts after it ends: MetalLB v0.9.4 accepts it and it contributes no addresses (current rejects it)"
+                    ))
             } catch {
-                throw ScenarioError(entry.location,
-                                    "parsing address pool #\(number): invalid CIDR \"\(text)\" in pool \"\(name)\": \(error)")
+                throw ScenarioError(
+                    entry.location,
+                    "parsing address pool #\(number): invalid CIDR \"\(text)\" in pool \"\(name)\": \(error)")
             }
         }
-        if let ads = fields.optional("bgp-advertisements"), proto == .layer2, !(try ads.list("bgp-advertisements")).isEmpty {
-            throw ScenarioError(ads.location,
-                                "parsing address pool #\(number): cannot have bgp-advertisements configuration element in a layer2 address pool")
+        if let ads = fields.optional("bgp-advertisements"), proto == .layer2,
+            !(try ads.list("bgp-advertisements")).isEmpty
+        {
+            throw ScenarioError(
+                ads.location,
+                "parsing address pool #\(number): cannot have bgp-advertisements configuration element in a layer2 address pool"
+            )
         }
         try fields.finish()
-        return LocatedPool(pool: AddressPool(name: name, protocol: proto, cidrs: cidrs, avoidBuggyIPs: avoid,
-                                             autoAssign: autoAssign),
-                           nameLocation: nameNode.location, cidrLocations: locations)
+        return LocatedPool(
+            pool: AddressPool(
+                name: name, protocol: proto, cidrs: cidrs, avoidBuggyIPs: avoid,
+                autoAssign: autoAssign),
+            nameLocation: nameNode.location, cidrLocations: locations)
     }
 
     /// Decodes an IPAddressPool's spec (current MetalLB).
-    static func decodeIPAddressPool(name: String, labels: [String: String], nameLocation: SourceLocation,
-                                    spec node: YAMLNode) throws(ScenarioError) -> LocatedPool {
+    static func decodeIPAddressPool(
+        name: String, labels: [String: String], nameLocation: SourceLocation,
+        spec node: YAMLNode
+    ) throws(ScenarioError) -> LocatedPool {
         var spec = try Fields(node, "IPAddressPool spec")
         let addressesNode = try spec.required("addresses")
         var cidrs: [IPPrefix] = []
@@ -116,7 +138,9 @@ enum MetalLBConfigDecoder {
                 cidrs += parsed
                 locations += Array(repeating: entry.location, count: parsed.count)
             } catch {
-                throw ScenarioError(entry.location, "parsing address pool \(name): invalid CIDR \"\(text)\" in pool \"\(name)\": \(error)")
+                throw ScenarioError(
+                    entry.location,
+                    "parsing address pool \(name): invalid CIDR \"\(text)\" in pool \"\(name)\": \(error)")
             }
         }
         let autoAssign = try spec.optional("autoAssign")?.bool("spec.autoAssign") ?? true
@@ -126,14 +150,18 @@ enum MetalLBConfigDecoder {
             allocation = try decodeServiceAllocation(allocationNode, pool: name)
         }
         try spec.finish()
-        return LocatedPool(pool: AddressPool(name: name, protocol: .layer2, cidrs: cidrs, avoidBuggyIPs: avoid,
-                                             autoAssign: autoAssign, serviceAllocation: allocation),
-                           labels: labels, nameLocation: nameLocation, cidrLocations: locations)
+        return LocatedPool(
+            pool: AddressPool(
+                name: name, protocol: .layer2, cidrs: cidrs, avoidBuggyIPs: avoid,
+                autoAssign: autoAssign, serviceAllocation: allocation),
+            labels: labels, nameLocation: nameLocation, cidrLocations: locations)
     }
 
     /// `spec.serviceAllocation`: priority, namespaces, namespaceSelectors, serviceSelectors,
     /// with MetalLB's duplicate checks.
-    private static func decodeServiceAllocation(_ node: YAMLNode, pool: String) throws(ScenarioError) -> ServiceAllocation {
+    private static func decodeServiceAllocation(_ node: YAMLNode, pool: String) throws(ScenarioError)
+        -> ServiceAllocation
+    {
         var fields = try Fields(node, "spec.serviceAllocation")
         let priority = try fields.optional("priority")?.int("serviceAllocation.priority", in: 0...Int(Int32.max)) ?? 0
         var namespaces: [String] = []
@@ -141,24 +169,30 @@ enum MetalLBConfigDecoder {
             for item in try list.list("serviceAllocation.namespaces") {
                 let namespace = try item.string("serviceAllocation.namespaces entry")
                 if namespaces.contains(namespace) {
-                    throw ScenarioError(item.location, "parsing address pool \(pool): duplicate definition in namespaces field")
+                    throw ScenarioError(
+                        item.location, "parsing address pool \(pool): duplicate definition in namespaces field")
                 }
                 namespaces.append(namespace)
             }
         }
-        let namespaceSelectors = try fields.optional("namespaceSelectors").map { node throws(ScenarioError) in
-            try selectors(node, "namespaceSelectors", pool: pool)
-        } ?? []
-        let serviceSelectors = try fields.optional("serviceSelectors").map { node throws(ScenarioError) in
-            try selectors(node, "serviceSelectors", pool: pool)
-        } ?? []
+        let namespaceSelectors =
+            try fields.optional("namespaceSelectors").map { node throws(ScenarioError) in
+                try selectors(node, "namespaceSelectors", pool: pool)
+            } ?? []
+        let serviceSelectors =
+            try fields.optional("serviceSelectors").map { node throws(ScenarioError) in
+                try selectors(node, "serviceSelectors", pool: pool)
+            } ?? []
         try fields.finish()
-        return ServiceAllocation(priority: priority, namespaces: namespaces, namespaceSelectors: namespaceSelectors,
-                                 serviceSelectors: serviceSelectors)
+        return ServiceAllocation(
+            priority: priority, namespaces: namespaces, namespaceSelectors: namespaceSelectors,
+            serviceSelectors: serviceSelectors)
     }
 
     /// A list of `metav1.LabelSelector`s, refusing duplicates as MetalLB does.
-    static func selectors(_ node: YAMLNode, _ what: String, pool: String? = nil) throws(ScenarioError) -> [ResourceSelector] {
+    static func selectors(_ node: YAMLNode, _ what: String, pool: String? = nil) throws(ScenarioError)
+        -> [ResourceSelector]
+    {
         var result: [ResourceSelector] = []
         for item in try node.list(what) {
             let selector = try labelSelector(item, what)
@@ -184,15 +218,19 @@ enum MetalLBConfigDecoder {
                 let operatorNode = try e.required("operator")
                 let text = try operatorNode.string("operator")
                 guard let op = ResourceSelector.Requirement.Operator(rawValue: text) else {
-                    throw ScenarioError(operatorNode.location, "operator: expected In, NotIn, Exists or DoesNotExist, found \"\(text)\"")
+                    throw ScenarioError(
+                        operatorNode.location, "operator: expected In, NotIn, Exists or DoesNotExist, found \"\(text)\""
+                    )
                 }
                 let valuesNode = e.optional("values")
                 let values = try valuesNode?.stringList("values") ?? []
                 switch op {
                 case .in where values.isEmpty, .notIn where values.isEmpty:
-                    throw ScenarioError(valuesNode?.location ?? item.location, "values: must be non-empty for operator \(text)")
+                    throw ScenarioError(
+                        valuesNode?.location ?? item.location, "values: must be non-empty for operator \(text)")
                 case .exists where !values.isEmpty, .doesNotExist where !values.isEmpty:
-                    throw ScenarioError(valuesNode?.location ?? item.location, "values: must be empty for operator \(text)")
+                    throw ScenarioError(
+                        valuesNode?.location ?? item.location, "values: must be empty for operator \(text)")
                 default: break
                 }
                 try e.finish()

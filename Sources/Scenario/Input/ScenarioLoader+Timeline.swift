@@ -4,13 +4,16 @@ import Wire
 
 /// The `timeline:` list: one action per entry, each with its arguments checked strictly.
 extension ScenarioLoader {
-    static let timelineActions = "apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, partition, heal, loss, label, unlabel, setCondition"
+    static let timelineActions =
+        "apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, partition, heal, loss, label, unlabel, setCondition"
 
     /// One entry. `at` and the arguments in `TimelineAction.drawableFields` may be left to the
     /// seed (`{between: [10s, 20s]}`, `{oneOf: [worker-1, worker-2]}`); `ids` collects the
     /// entries' `id`s, which must be unique.
-    func decodeTimelineEntry(_ item: YAMLNode, index: Int, scenarioFile: String, decoder: inout ManifestDecoder,
-                             ids: inout [String: SourceLocation]) throws(ScenarioError) -> TimelineEntry {
+    func decodeTimelineEntry(
+        _ item: YAMLNode, index: Int, scenarioFile: String, decoder: inout ManifestDecoder,
+        ids: inout [String: SourceLocation]
+    ) throws(ScenarioError) -> TimelineEntry {
         let what = "timeline[\(index)]"
         var f = try Fields(item, what)
         var draws = DrawReader()
@@ -20,18 +23,28 @@ extension ScenarioLoader {
         if let idNode = f.optional("id") {
             let text = try idNode.string("\(what).id")
             guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-                throw ScenarioError(idNode.location, "\(what).id: expected a name of letters, digits, '-', '_' and '.', found \"\(text)\"")
+                throw ScenarioError(
+                    idNode.location,
+                    "\(what).id: expected a name of letters, digits, '-', '_' and '.', found \"\(text)\"")
             }
-            if let first = ids[text] { throw ScenarioError(idNode.location, "\(what).id: \"\(text)\" is already used at \(first)") }
+            if let first = ids[text] {
+                throw ScenarioError(idNode.location, "\(what).id: \"\(text)\" is already used at \(first)")
+            }
             ids[text] = idNode.location
             id = text
         }
         let actions = f.keys.filter { $0 != "at" && $0 != "id" }
         guard actions.count == 1, let name = actions.first else {
-            throw ScenarioError(item.location, "\(what): expected `at` and exactly one action (\(Self.timelineActions)), found \(actions.isEmpty ? "none" : actions.joined(separator: ", "))")
+            throw ScenarioError(
+                item.location,
+                "\(what): expected `at` and exactly one action (\(Self.timelineActions)), found \(actions.isEmpty ? "none" : actions.joined(separator: ", "))"
+            )
         }
         if ["apply", "delete"].contains(name), !draws.draws.isEmpty {
-            throw ScenarioError(atNode.location, "\(what).at: \(name) happens at a fixed time (the objects are checked in timeline order, which a drawn time could change); draw the times of faults instead")
+            throw ScenarioError(
+                atNode.location,
+                "\(what).at: \(name) happens at a fixed time (the objects are checked in timeline order, which a drawn time could change); draw the times of faults instead"
+            )
         }
         let node = try f.required(name)
         let action: TimelineAction
@@ -39,7 +52,9 @@ extension ScenarioLoader {
         case "apply":
             if case .sequence = node.kind {
                 var objects: [LocatedObject] = []
-                for object in try node.list("apply") { objects += try loadManifestEntry(object, scenarioFile: scenarioFile, decoder: &decoder) }
+                for object in try node.list("apply") {
+                    objects += try loadManifestEntry(object, scenarioFile: scenarioFile, decoder: &decoder)
+                }
                 action = .apply(objects)
             } else {
                 action = .apply(try loadManifestEntry(node, scenarioFile: scenarioFile, decoder: &decoder))
@@ -52,7 +67,9 @@ extension ScenarioLoader {
             try a.finish()
             guard let kind = DeletableKind(rawValue: kindText) else {
                 let deletable = DeletableKind.allCases.map(\.rawValue)
-                throw ScenarioError(node.location, "delete.kind: expected one of \(deletable.joined(separator: ", ")), found \"\(kindText)\"")
+                throw ScenarioError(
+                    node.location,
+                    "delete.kind: expected one of \(deletable.joined(separator: ", ")), found \"\(kindText)\"")
             }
             action = .delete(kind: kind, name: objectName, namespace: namespace)
         case "movePod":
@@ -89,9 +106,10 @@ extension ScenarioLoader {
         case "stopSpeaker":
             var a = try Fields(node, "\(what).stopSpeaker")
             let nodeName = try draws.name(a.required("node"), "stopSpeaker.node", field: "node")
-            let graceful = try a.optional("graceful").map { node throws(ScenarioError) in
-                try draws.flag(node, "stopSpeaker.graceful", field: "graceful")
-            } ?? true
+            let graceful =
+                try a.optional("graceful").map { node throws(ScenarioError) in
+                    try draws.flag(node, "stopSpeaker.graceful", field: "graceful")
+                } ?? true
             try a.finish()
             action = .stopSpeaker(node: nodeName, graceful: graceful)
         case "loss":
@@ -139,21 +157,28 @@ extension ScenarioLoader {
             let status = try statusNode.string("setCondition.status")
             try a.finish()
             guard type != "Ready" else {
-                throw ScenarioError(typeNode.location, "setCondition.type: Ready belongs to the kubelet and the node lifecycle controller; use powerOff, linkDown or partition to make a node NotReady")
+                throw ScenarioError(
+                    typeNode.location,
+                    "setCondition.type: Ready belongs to the kubelet and the node lifecycle controller; use powerOff, linkDown or partition to make a node NotReady"
+                )
             }
             guard ["True", "False", "Unknown"].contains(status) else {
-                throw ScenarioError(statusNode.location, "setCondition.status: expected \"True\", \"False\" or \"Unknown\", found \"\(status)\"")
+                throw ScenarioError(
+                    statusNode.location,
+                    "setCondition.status: expected \"True\", \"False\" or \"Unknown\", found \"\(status)\"")
             }
             action = .setCondition(node: nodeName, type: type, status: status)
         default:
-            throw ScenarioError(f.keyLocation(name) ?? item.location,
-                                "\(what): unknown action \"\(name)\"; expected one of \(Self.timelineActions)")
+            throw ScenarioError(
+                f.keyLocation(name) ?? item.location,
+                "\(what): unknown action \"\(name)\"; expected one of \(Self.timelineActions)")
         }
         try f.finish()
-        var entry = TimelineEntry(at: at, action: action, location: item.location, id: id, index: index, draws: draws.draws)
-        if case let .mapping(pairs) = node.kind {
+        var entry = TimelineEntry(
+            at: at, action: action, location: item.location, id: id, index: index, draws: draws.draws)
+        if case .mapping(let pairs) = node.kind {
             for pair in pairs {
-                if case let .scalar(key, _) = pair.key.kind { entry.fieldLocations[key] = pair.value.location }
+                if case .scalar(let key, _) = pair.key.kind { entry.fieldLocations[key] = pair.value.location }
             }
         }
         return entry

@@ -46,22 +46,27 @@ public struct ScenarioLoader {
             if let v = f.optional("ignoreExcludeLB") {
                 ignoreExcludeLB = try v.bool("metallb.ignoreExcludeLB")
                 if version != .current, ignoreExcludeLB {
-                    throw ScenarioError(v.location, "metallb.ignoreExcludeLB: only current MetalLB has the --ignore-exclude-lb flag; v0.9.4 ignores the label anyway")
+                    throw ScenarioError(
+                        v.location,
+                        "metallb.ignoreExcludeLB: only current MetalLB has the --ignore-exclude-lb flag; v0.9.4 ignores the label anyway"
+                    )
                 }
             }
             if let m = f.optional("memberlist") {
                 let text = try m.string("metallb.memberlist")
                 guard let mode = MemberlistMode(rawValue: text) else {
-                    throw ScenarioError(m.location, "metallb.memberlist: expected lan, wan or disabled, found \"\(text)\"")
+                    throw ScenarioError(
+                        m.location, "metallb.memberlist: expected lan, wan or disabled, found \"\(text)\"")
                 }
                 memberlist = mode
             }
             try f.finish()
         }
 
-        var world = WorldConfig(seed: seed, duration: duration, version: version,
-                                membership: memberlist.membership,
-                                nodes: [], clients: [])
+        var world = WorldConfig(
+            seed: seed, duration: duration, version: version,
+            membership: memberlist.membership,
+            nodes: [], clients: [])
         world.ignoreExcludeLB = ignoreExcludeLB
         if let segment = top.optional("segment") {
             var f = try Fields(segment, "segment")
@@ -113,7 +118,8 @@ public struct ScenarioLoader {
         var ids: [String: SourceLocation] = [:]
         if let list = top.optional("timeline") {
             for (index, item) in try list.list("timeline").enumerated() {
-                written.append(try decodeTimelineEntry(item, index: index, scenarioFile: file, decoder: &decoder, ids: &ids))
+                written.append(
+                    try decodeTimelineEntry(item, index: index, scenarioFile: file, decoder: &decoder, ids: &ids))
             }
         }
         // At base values (each draw's first choice or lower bound) until the seed is applied.
@@ -142,9 +148,10 @@ public struct ScenarioLoader {
         }
         try top.finish()
 
-        var scenario = Scenario(file: file, name: name, world: world, memberlist: memberlist,
-                                manifests: manifests, timeline: timeline, expectations: expectations,
-                                output: output, warnings: decoder.warnings)
+        var scenario = Scenario(
+            file: file, name: name, world: world, memberlist: memberlist,
+            manifests: manifests, timeline: timeline, expectations: expectations,
+            output: output, warnings: decoder.warnings)
         if written.contains(where: { !$0.draws.isEmpty }) || expectations.contains(where: { !$0.references.isEmpty }) {
             scenario.drawPlan = DrawPlan(timeline: written, expectations: expectations)
         }
@@ -169,8 +176,10 @@ public struct ScenarioLoader {
         var ips: [IPv4Address: SourceLocation] = [:]
         var ipv6s: [IPv6Address: SourceLocation] = [:]
 
-        mutating func register(name: String, mac: MACAddress, ip: IPv4Address, nameAt: SourceLocation,
-                               macAt: SourceLocation, ipAt: SourceLocation) throws(ScenarioError) {
+        mutating func register(
+            name: String, mac: MACAddress, ip: IPv4Address, nameAt: SourceLocation,
+            macAt: SourceLocation, ipAt: SourceLocation
+        ) throws(ScenarioError) {
             if let first = names[name] { throw ScenarioError(nameAt, "name \"\(name)\" is already used at \(first)") }
             if let first = macs[mac] { throw ScenarioError(macAt, "MAC \(mac) is already used at \(first)") }
             if let first = ips[ip] { throw ScenarioError(ipAt, "IP \(ip) is already used at \(first)") }
@@ -195,12 +204,17 @@ public struct ScenarioLoader {
     private func interfaceName(_ node: YAMLNode) throws(ScenarioError) -> String {
         let name = try node.string("segment.interface")
         guard name.count <= 15, name.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "/" }) else {
-            throw ScenarioError(node.location, "segment.interface: expected a Linux interface name (at most 15 characters, no spaces or '/'), found \"\(name)\"")
+            throw ScenarioError(
+                node.location,
+                "segment.interface: expected a Linux interface name (at most 15 characters, no spaces or '/'), found \"\(name)\""
+            )
         }
         return name
     }
 
-    private func decodeNode(_ node: YAMLNode, index: Int, segmentInterface: String, hosts: inout HostRegistry) throws(ScenarioError) -> WorldConfig.NodeSpec {
+    private func decodeNode(_ node: YAMLNode, index: Int, segmentInterface: String, hosts: inout HostRegistry)
+        throws(ScenarioError) -> WorldConfig.NodeSpec
+    {
         var f = try Fields(node, "nodes[\(index)]")
         let nameNode = try f.required("name")
         let name = try nameNode.string("nodes[\(index)].name")
@@ -212,7 +226,8 @@ public struct ScenarioLoader {
         let labels = try f.optional("labels")?.stringMap("nodes[\(index)].labels") ?? [:]
         let interfacesNode = f.optional("interfaces")
         try f.finish()
-        try hosts.register(name: name, mac: mac, ip: ip, nameAt: nameNode.location, macAt: macNode.location, ipAt: ipNode.location)
+        try hosts.register(
+            name: name, mac: mac, ip: ip, nameAt: nameNode.location, macAt: macNode.location, ipAt: ipNode.location)
         var extra: [WorldConfig.InterfaceSpec] = []
         if let interfacesNode {
             var names: [String: SourceLocation] = [:]
@@ -228,7 +243,10 @@ public struct ScenarioLoader {
                 let master = try i.optional("master")?.string("\(what).master")
                 try i.finish()
                 if ifName == segmentInterface {
-                    throw ScenarioError(ifNameNode.location, "\(what).name: \"\(ifName)\" is the segment's interface, which every node already has (with the node's mac)")
+                    throw ScenarioError(
+                        ifNameNode.location,
+                        "\(what).name: \"\(ifName)\" is the segment's interface, which every node already has (with the node's mac)"
+                    )
                 }
                 if let first = names[ifName] {
                     throw ScenarioError(ifNameNode.location, "\(what).name: \"\(ifName)\" is already used at \(first)")
@@ -241,7 +259,9 @@ public struct ScenarioLoader {
         return WorldConfig.NodeSpec(name: name, mac: mac, ip: ip, roles: roles, labels: labels, extraInterfaces: extra)
     }
 
-    private func decodeClient(_ node: YAMLNode, index: Int, hosts: inout HostRegistry) throws(ScenarioError) -> WorldConfig.ClientSpec {
+    private func decodeClient(_ node: YAMLNode, index: Int, hosts: inout HostRegistry) throws(ScenarioError)
+        -> WorldConfig.ClientSpec
+    {
         let what = "clients[\(index)]"
         var f = try Fields(node, what)
         let nameNode = try f.required("name")
@@ -260,7 +280,10 @@ public struct ScenarioLoader {
             let targetNode = try p.required("target")
             let (target, port) = try ipPort(targetNode, "\(what).probe.target")
             if case .v6 = target, ipv6 == nil {
-                throw ScenarioError(targetNode.location, "\(what).probe.target: \(target) is an IPv6 address, but client \(name) has none; give it ipv6: such as 2001:db8::50")
+                throw ScenarioError(
+                    targetNode.location,
+                    "\(what).probe.target: \(target) is an IPv6 address, but client \(name) has none; give it ipv6: such as 2001:db8::50"
+                )
             }
             let everyNode = try p.required("every")
             let every = try everyNode.duration("\(what).probe.every")
@@ -270,20 +293,30 @@ public struct ScenarioLoader {
             let start = try p.optional("start")?.duration("\(what).probe.start")
             let timeout = try p.optional("timeout")?.duration("\(what).probe.timeout") ?? .seconds(1)
             try p.finish()
-            client.probe = WorldConfig.ProbeSpec(target: target, port: port, every: every, start: start, timeout: timeout)
+            client.probe = WorldConfig.ProbeSpec(
+                target: target, port: port, every: every, start: start, timeout: timeout)
         }
         if let neighNode = f.optional("neighbour") {
             var n = try Fields(neighNode, "\(what).neighbour")
-            if let v = n.optional("baseReachableTime") { client.neighbour.baseReachableTime = try v.duration("baseReachableTime") }
-            if let v = n.optional("delayFirstProbeTime") { client.neighbour.delayFirstProbeTime = try v.duration("delayFirstProbeTime") }
+            if let v = n.optional("baseReachableTime") {
+                client.neighbour.baseReachableTime = try v.duration("baseReachableTime")
+            }
+            if let v = n.optional("delayFirstProbeTime") {
+                client.neighbour.delayFirstProbeTime = try v.duration("delayFirstProbeTime")
+            }
             if let v = n.optional("retransTime") { client.neighbour.retransTime = try v.duration("retransTime") }
             if let v = n.optional("locktime") { client.neighbour.locktime = try v.duration("locktime") }
-            if let v = n.optional("ucastSolicit") { client.neighbour.ucastSolicit = try v.int("ucastSolicit", in: 0...32) }
-            if let v = n.optional("mcastSolicit") { client.neighbour.mcastSolicit = try v.int("mcastSolicit", in: 0...32) }
+            if let v = n.optional("ucastSolicit") {
+                client.neighbour.ucastSolicit = try v.int("ucastSolicit", in: 0...32)
+            }
+            if let v = n.optional("mcastSolicit") {
+                client.neighbour.mcastSolicit = try v.int("mcastSolicit", in: 0...32)
+            }
             try n.finish()
         }
         try f.finish()
-        try hosts.register(name: name, mac: mac, ip: ip, nameAt: nameNode.location, macAt: macNode.location, ipAt: ipNode.location)
+        try hosts.register(
+            name: name, mac: mac, ip: ip, nameAt: nameNode.location, macAt: macNode.location, ipAt: ipNode.location)
         if let ipv6, let ipv6Node { try hosts.registerIPv6(ipv6, at: ipv6Node.location) }
         return client
     }
@@ -292,7 +325,8 @@ public struct ScenarioLoader {
     /// apart from the port's, as in URLs).
     private func ipPort(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> (IPAddress, UInt16) {
         let text = try node.string(what)
-        let address: Substring, portText: Substring
+        let address: Substring
+        let portText: Substring
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             address = text[text.index(after: text.startIndex)..<close]
             let rest = text[text.index(after: close)...]
@@ -302,9 +336,13 @@ public struct ScenarioLoader {
             address = parts.count == 2 ? parts[0] : ""
             portText = parts.count == 2 ? parts[1] : "-"
         }
-        let ip: IPAddress? = text.hasPrefix("[") ? IPv6Address(address).map(IPAddress.v6) : IPv4Address(address).map(IPAddress.v4)
+        let ip: IPAddress? =
+            text.hasPrefix("[") ? IPv6Address(address).map(IPAddress.v6) : IPv4Address(address).map(IPAddress.v4)
         guard let ip, let port = UInt16(portText), port > 0 else {
-            throw ScenarioError(node.location, "\(what): expected IP:PORT such as \"10.200.200.120:8080\" or [IPv6]:PORT such as \"[2001:db8::200]:80\", found \"\(text)\"")
+            throw ScenarioError(
+                node.location,
+                "\(what): expected IP:PORT such as \"10.200.200.120:8080\" or [IPv6]:PORT such as \"[2001:db8::200]:80\", found \"\(text)\""
+            )
         }
         return (ip, port)
     }
@@ -312,7 +350,8 @@ public struct ScenarioLoader {
     private func outputFileName(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> String {
         let name = try node.string(what)
         guard !name.contains("/"), name != ".", name != ".." else {
-            throw ScenarioError(node.location, "\(what): expected a file name inside the output folder, found \"\(name)\"")
+            throw ScenarioError(
+                node.location, "\(what): expected a file name inside the output folder, found \"\(name)\"")
         }
         return name
     }
@@ -320,14 +359,18 @@ public struct ScenarioLoader {
     // MARK: manifests
 
     /// One `manifests` entry: `{file: PATH}` (multi-document) or an inline object.
-    func loadManifestEntry(_ item: YAMLNode, scenarioFile: String,
-                                   decoder: inout ManifestDecoder) throws(ScenarioError) -> [LocatedObject] {
-        if case let .mapping(pairs) = item.kind, pairs.count == 1,
-           case let .scalar(key, _) = pairs[0].key.kind, key == "file" {
+    func loadManifestEntry(
+        _ item: YAMLNode, scenarioFile: String,
+        decoder: inout ManifestDecoder
+    ) throws(ScenarioError) -> [LocatedObject] {
+        if case .mapping(let pairs) = item.kind, pairs.count == 1,
+            case .scalar(let key, _) = pairs[0].key.kind, key == "file"
+        {
             let relative = try pairs[0].value.string("manifests file")
             let path = Paths.resolve(relative, relativeTo: scenarioFile)
             guard let text = files.read(path) else {
-                throw ScenarioError(pairs[0].value.location, "cannot read manifest file \"\(relative)\" (looked for \(path))")
+                throw ScenarioError(
+                    pairs[0].value.location, "cannot read manifest file \"\(relative)\" (looked for \(path))")
             }
             var objects: [LocatedObject] = []
             let saved = decoder.sourceLines
@@ -349,8 +392,10 @@ public struct ScenarioLoader {
     /// One expectation. Its moments (`at`, `during`, `failover.after`, `clientARP.by`) may be
     /// `{timeOf: ID}` (with `plus: D` or `minus: D`), an entry of the timeline by id; `times`
     /// holds each id's earliest and latest time.
-    private func decodeExpectation(_ item: YAMLNode, index: Int, world: WorldConfig,
-                                   times: [String: ClosedRange<SimTime>]) throws(ScenarioError) -> Expectation {
+    private func decodeExpectation(
+        _ item: YAMLNode, index: Int, world: WorldConfig,
+        times: [String: ClosedRange<SimTime>]
+    ) throws(ScenarioError) -> Expectation {
         let what = "expect[\(index)]"
         var f = try Fields(item, what)
         var moments = TimeReferenceReader(entries: times)
@@ -362,14 +407,20 @@ public struct ScenarioLoader {
             let t1 = try moments.time(bounds[0], "during[0]", slot: .duringStart)
             let t2 = try moments.time(bounds[1], "during[1]", slot: .duringEnd)
             guard t1.upperBound <= t2.lowerBound else {
-                throw ScenarioError(during.location, "\(what).during: T1 must not be after T2\(t1.lowerBound != t1.upperBound || t2.lowerBound != t2.upperBound ? " for any drawn time (T1 can be as late as \(t1.upperBound), T2 as early as \(t2.lowerBound))" : "")")
+                throw ScenarioError(
+                    during.location,
+                    "\(what).during: T1 must not be after T2\(t1.lowerBound != t1.upperBound || t2.lowerBound != t2.upperBound ? " for any drawn time (T1 can be as late as \(t1.upperBound), T2 as early as \(t2.lowerBound))" : "")"
+                )
             }
             if case .at = time { throw ScenarioError(during.location, "\(what): give either at or during, not both") }
             time = .during(t1.lowerBound, t2.lowerBound)
         }
         let kinds = f.keys.filter { $0 != "at" && $0 != "during" }
         guard kinds.count == 1, let name = kinds.first else {
-            throw ScenarioError(item.location, "\(what): expected exactly one expectation (owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers), found \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))")
+            throw ScenarioError(
+                item.location,
+                "\(what): expected exactly one expectation (owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers), found \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))"
+            )
         }
         let node = try f.required(name)
         var a = try Fields(node, "\(what).\(name)")
@@ -384,10 +435,14 @@ public struct ScenarioLoader {
         case "externalIP":
             let service = try serviceKey(a.required("service"), "externalIP.service")
             // An address of either family: a dual-stack service lists one of each.
-            func address(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> IPAddress { try node.ipAddress(what) }
+            func address(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> IPAddress {
+                try node.ipAddress(what)
+            }
             var ips: [IPAddress] = []
             if let ipsNode = a.optional("ips") {
-                for (i, ip) in try ipsNode.list("externalIP.ips").enumerated() { ips.append(try address(ip, "externalIP.ips[\(i)]")) }
+                for (i, ip) in try ipsNode.list("externalIP.ips").enumerated() {
+                    ips.append(try address(ip, "externalIP.ips[\(i)]"))
+                }
             } else {
                 let ipNode = try a.required("ip")
                 if try ipNode.string("externalIP.ip") != "pending" { ips = [try address(ipNode, "externalIP.ip")] }
@@ -414,9 +469,15 @@ public struct ScenarioLoader {
             try requireClient(client, clientNode, world)
             let (ip, port) = try ipPort(a.required("target"), "maxDowntime.target")
             let max = try a.required("max").duration("maxDowntime.max")
-            guard world.clients.first(where: { $0.name == client })?.probe.map({ $0.target == ip && $0.port == port }) == true else {
+            guard
+                world.clients.first(where: { $0.name == client })?.probe.map({ $0.target == ip && $0.port == port })
+                    == true
+            else {
                 let endpoint = WorldConfig.ProbeSpec.endpointText(ip, port: port)
-                throw ScenarioError(node.location, "maxDowntime: client \(client) does not probe \(endpoint); give it probe: {target: \"\(endpoint)\", every: 100ms}")
+                throw ScenarioError(
+                    node.location,
+                    "maxDowntime: client \(client) does not probe \(endpoint); give it probe: {target: \"\(endpoint)\", every: 100ms}"
+                )
             }
             kind = .maxDowntime(client: client, target: ip, port: port, max: max)
         case "clientARP":
@@ -426,16 +487,22 @@ public struct ScenarioLoader {
             let ipNode = try a.required("ip")
             let ip = try ipNode.ipAddress("clientARP.ip")
             if case .v6 = ip, world.clients.first(where: { $0.name == client })?.ipv6 == nil {
-                throw ScenarioError(ipNode.location, "clientARP.ip: \(ip) is an IPv6 address, but client \(client) has no ipv6 address, so it keeps no IPv6 neighbour entries")
+                throw ScenarioError(
+                    ipNode.location,
+                    "clientARP.ip: \(ip) is an IPv6 address, but client \(client) has no ipv6 address, so it keeps no IPv6 neighbour entries"
+                )
             }
             let by = try moments.time(a.required("by"), "clientARP.by", slot: .clientARPBy).lowerBound
-            let mac: MACAddress, described: String
+            let mac: MACAddress
+            let described: String
             if let nodeNode = a.optional("node") {
                 let nodeName = try nodeNode.string("clientARP.node")
                 try requireNode(nodeName, nodeNode, world)
                 mac = world.nodes.first { $0.name == nodeName }!.mac
                 described = "\(nodeName)'s MAC \(mac)"
-                if a.optional("mac") != nil { throw ScenarioError(node.location, "clientARP: give node or mac, not both") }
+                if a.optional("mac") != nil {
+                    throw ScenarioError(node.location, "clientARP: give node or mac, not both")
+                }
             } else if let macNode = a.optional("mac") {
                 mac = try macNode.mac("clientARP.mac")
                 described = "\(mac)"
@@ -449,8 +516,10 @@ public struct ScenarioLoader {
             let grace = try a.optional("grace")?.duration("maxAnnouncers.grace") ?? .zero
             kind = .maxAnnouncers(ip: ip, max: max, grace: grace)
         default:
-            throw ScenarioError(f.keyLocation(name) ?? item.location,
-                                "\(what): unknown expectation \"\(name)\"; expected one of owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers")
+            throw ScenarioError(
+                f.keyLocation(name) ?? item.location,
+                "\(what): unknown expectation \"\(name)\"; expected one of owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers"
+            )
         }
         try a.finish()
         try f.finish()
@@ -462,8 +531,9 @@ public struct ScenarioLoader {
         case (_, .during): throw ScenarioError(item.location, "\(what): only owner takes during")
         case (.externalIP, .at), (.event, .at): break
         case (_, .at):
-            throw ScenarioError(f.keyLocation("at") ?? item.location,
-                                "\(what): \(name) is checked over the whole run and takes no at; only owner, externalIP and event do")
+            throw ScenarioError(
+                f.keyLocation("at") ?? item.location,
+                "\(what): \(name) is checked over the whole run and takes no at; only owner, externalIP and event do")
         }
         return Expectation(kind: kind, time: time, location: item.location, references: moments.references)
     }
@@ -472,20 +542,24 @@ public struct ScenarioLoader {
         let text = try node.string(what)
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw ScenarioError(node.location, "\(what): expected NAMESPACE/NAME such as default/nginx, found \"\(text)\"")
+            throw ScenarioError(
+                node.location, "\(what): expected NAMESPACE/NAME such as default/nginx, found \"\(text)\"")
         }
         return text
     }
 
     private func requireNode(_ name: String, _ node: YAMLNode, _ world: WorldConfig) throws(ScenarioError) {
         guard world.nodes.contains(where: { $0.name == name }) else {
-            throw ScenarioError(node.location, "no node named \"\(name)\" (nodes: \(world.nodes.map(\.name).joined(separator: ", ")))")
+            throw ScenarioError(
+                node.location, "no node named \"\(name)\" (nodes: \(world.nodes.map(\.name).joined(separator: ", ")))")
         }
     }
 
     private func requireClient(_ name: String, _ node: YAMLNode, _ world: WorldConfig) throws(ScenarioError) {
         guard world.clients.contains(where: { $0.name == name }) else {
-            throw ScenarioError(node.location, "no client named \"\(name)\" (clients: \(world.clients.map(\.name).joined(separator: ", ")))")
+            throw ScenarioError(
+                node.location,
+                "no client named \"\(name)\" (clients: \(world.clients.map(\.name).joined(separator: ", ")))")
         }
     }
 }

@@ -14,8 +14,10 @@ enum ScenarioValidator {
         func absorb(_ objects: [LocatedObject]) throws(ScenarioError) {
             for object in objects {
                 switch object.object {
-                case let .metalLBConfigMap(newPools): configMap = newPools
-                case let .ipAddressPool(pool): crs.removeAll { $0.pool.name == pool.pool.name }; crs.append(pool)
+                case .metalLBConfigMap(let newPools): configMap = newPools
+                case .ipAddressPool(let pool):
+                    crs.removeAll { $0.pool.name == pool.pool.name }
+                    crs.append(pool)
                 default: continue
                 }
                 try LocatedPool.check(current())
@@ -24,8 +26,8 @@ enum ScenarioValidator {
         try absorb(manifests)
         for entry in timeline {
             switch entry.action {
-            case let .apply(objects): try absorb(objects)
-            case let .delete(.ipAddressPool, name, _): crs.removeAll { $0.pool.name == name }
+            case .apply(let objects): try absorb(objects)
+            case .delete(.ipAddressPool, let name, _): crs.removeAll { $0.pool.name == name }
             case .delete(.configMap, _, _): configMap = configMap.map { _ in [] }
             default: continue
             }
@@ -34,29 +36,38 @@ enum ScenarioValidator {
 
     static func validate(_ scenario: Scenario) throws(ScenarioError) {
         let nodes = Set(scenario.world.nodes.map(\.name))
-        var pods = Set<String>(), deployments = Set<String>(), services = Set<String>()
+        var pods = Set<String>()
+        var deployments = Set<String>()
+        var services = Set<String>()
 
         func check(_ object: LocatedObject) throws(ScenarioError) {
             switch object.object {
-            case let .pod(pod):
+            case .pod(let pod):
                 if let node = pod.nodeName, !nodes.contains(node) {
-                    throw ScenarioError(object.fieldLocations["spec.nodeName"] ?? object.location,
-                                        "Pod \(pod.key) is on node \"\(node)\", which the scenario does not declare (nodes: \(scenario.world.nodes.map(\.name).joined(separator: ", ")))")
+                    throw ScenarioError(
+                        object.fieldLocations["spec.nodeName"] ?? object.location,
+                        "Pod \(pod.key) is on node \"\(node)\", which the scenario does not declare (nodes: \(scenario.world.nodes.map(\.name).joined(separator: ", ")))"
+                    )
                 }
                 pods.insert(pod.meta.name)
-            case let .deployment(deployment):
+            case .deployment(let deployment):
                 deployments.insert(deployment.meta.name)
-            case let .service(service):
+            case .service(let service):
                 services.insert(service.key)
             case .metalLBConfigMap where scenario.version != .v0_9_4:
-                throw ScenarioError(object.location,
-                                    "MetalLB \(scenario.version.rawValue) is configured with IPAddressPool and L2Advertisement resources; the ConfigMap format is v0.9.4's (set metallb.version: v0.9.4)")
+                throw ScenarioError(
+                    object.location,
+                    "MetalLB \(scenario.version.rawValue) is configured with IPAddressPool and L2Advertisement resources; the ConfigMap format is v0.9.4's (set metallb.version: v0.9.4)"
+                )
             case .ipAddressPool where scenario.version == .v0_9_4, .l2Advertisement where scenario.version == .v0_9_4:
-                throw ScenarioError(object.location,
-                                    "MetalLB v0.9.4 has no \(object.kind) resource; it reads ConfigMap metallb-system/config")
-            case let .node(name, _):
+                throw ScenarioError(
+                    object.location,
+                    "MetalLB v0.9.4 has no \(object.kind) resource; it reads ConfigMap metallb-system/config")
+            case .node(let name, _):
                 if !nodes.contains(name) {
-                    throw ScenarioError(object.location, "Node \(name) is not one of the scenario's nodes (\(nodes.sorted().joined(separator: ", ")))")
+                    throw ScenarioError(
+                        object.location,
+                        "Node \(name) is not one of the scenario's nodes (\(nodes.sorted().joined(separator: ", ")))")
                 }
             default:
                 break
@@ -64,7 +75,8 @@ enum ScenarioValidator {
         }
 
         func interfaceNames(of node: String) -> [String] {
-            [scenario.world.interfaceName] + (scenario.world.nodes.first { $0.name == node }?.extraInterfaces.map(\.name) ?? [])
+            [scenario.world.interfaceName]
+                + (scenario.world.nodes.first { $0.name == node }?.extraInterfaces.map(\.name) ?? [])
         }
 
         for object in scenario.manifests { try check(object) }
@@ -73,47 +85,55 @@ enum ScenarioValidator {
         // choice of its drawn arguments.
         for entry in scenario.timeline.flatMap(\.variants) {
             switch entry.action {
-            case let .apply(objects):
+            case .apply(let objects):
                 for object in objects { try check(object) }
-            case let .movePod(pod, to):
+            case .movePod(let pod, let to):
                 guard pods.contains(pod) else {
                     throw ScenarioError(entry.location, "movePod: no pod named \"\(pod)\" exists by then")
                 }
                 guard nodes.contains(to) else {
-                    throw ScenarioError(entry.fieldLocations["to"] ?? entry.location, "movePod: no node named \"\(to)\"")
+                    throw ScenarioError(
+                        entry.fieldLocations["to"] ?? entry.location, "movePod: no node named \"\(to)\"")
                 }
-            case let .setPodReady(pod, _):
-                guard pods.contains(pod) else { throw ScenarioError(entry.location, "setPodReady: no pod named \"\(pod)\"") }
-            case let .scale(deployment, _):
+            case .setPodReady(let pod, _):
+                guard pods.contains(pod) else {
+                    throw ScenarioError(entry.location, "setPodReady: no pod named \"\(pod)\"")
+                }
+            case .scale(let deployment, _):
                 guard deployments.contains(deployment) else {
                     throw ScenarioError(entry.location, "scale: no deployment named \"\(deployment)\"")
                 }
-            case let .powerOff(node), let .powerOn(node), let .stopSpeaker(node, _), let .startSpeaker(node),
-                 let .linkDown(node, _), let .linkUp(node, _), let .label(node, _, _), let .unlabel(node, _),
-                 let .setCondition(node, _, _):
+            case .powerOff(let node), .powerOn(let node), .stopSpeaker(let node, _), .startSpeaker(let node),
+                .linkDown(let node, _), .linkUp(let node, _), .label(let node, _, _), .unlabel(let node, _),
+                .setCondition(let node, _, _):
                 guard nodes.contains(node) else {
-                    throw ScenarioError(entry.fieldLocations["node"] ?? entry.location,
-                                        "\(entry.action.name): no node named \"\(node)\"")
+                    throw ScenarioError(
+                        entry.fieldLocations["node"] ?? entry.location,
+                        "\(entry.action.name): no node named \"\(node)\"")
                 }
                 switch entry.action {
-                case let .linkDown(_, interface?), let .linkUp(_, interface?):
+                case .linkDown(_, let interface?), .linkUp(_, let interface?):
                     guard interfaceNames(of: node).contains(interface) else {
-                        throw ScenarioError(entry.fieldLocations["interface"] ?? entry.location,
-                                            "\(entry.action.name): node \"\(node)\" has no interface \"\(interface)\" (it has \(interfaceNames(of: node).joined(separator: ", ")))")
+                        throw ScenarioError(
+                            entry.fieldLocations["interface"] ?? entry.location,
+                            "\(entry.action.name): node \"\(node)\" has no interface \"\(interface)\" (it has \(interfaceNames(of: node).joined(separator: ", ")))"
+                        )
                     }
                 default: break
                 }
-            case let .partition(groups):
+            case .partition(let groups):
                 let hosts = nodes.union(scenario.world.clients.map(\.name))
                 var seen: Set<String> = []
                 for name in groups.joined() {
                     guard hosts.contains(name) else {
-                        throw ScenarioError(entry.fieldLocations["groups"] ?? entry.location,
-                                            "partition: no node or client named \"\(name)\"")
+                        throw ScenarioError(
+                            entry.fieldLocations["groups"] ?? entry.location,
+                            "partition: no node or client named \"\(name)\"")
                     }
                     guard seen.insert(name).inserted else {
-                        throw ScenarioError(entry.fieldLocations["groups"] ?? entry.location,
-                                            "partition: \"\(name)\" is listed in two groups")
+                        throw ScenarioError(
+                            entry.fieldLocations["groups"] ?? entry.location,
+                            "partition: \"\(name)\" is listed in two groups")
                     }
                 }
             case .delete, .loss, .heal:
@@ -122,9 +142,11 @@ enum ScenarioValidator {
         }
         for expectation in scenario.expectations {
             switch expectation.kind {
-            case let .externalIP(service, _), let .event(service, _, _):
+            case .externalIP(let service, _), .event(let service, _, _):
                 guard services.contains(service) else {
-                    throw ScenarioError(expectation.location, "\(expectation.kind.name): no Service \(service) in the manifests or timeline")
+                    throw ScenarioError(
+                        expectation.location,
+                        "\(expectation.kind.name): no Service \(service) in the manifests or timeline")
                 }
             default:
                 break

@@ -4,7 +4,7 @@ import Wire
 /// Typed reads of scalar values, each failing with the value's location and what was expected.
 extension YAMLNode {
     func scalarText(_ what: String) throws(ScenarioError) -> String {
-        guard case let .scalar(text, _) = kind, !isNull else {
+        guard case .scalar(let text, _) = kind, !isNull else {
             throw ScenarioError(location, "\(what): expected a scalar, found \(kindName)")
         }
         return text
@@ -46,8 +46,10 @@ extension YAMLNode {
     func duration(_ what: String) throws(ScenarioError) -> SimDuration {
         let text = try scalarText(what)
         guard let value = SimDuration(parsing: text) else {
-            throw ScenarioError(location,
-                                "\(what): expected a duration such as 50us, 100ms, 1.1s, 5m or 1h (units ns, us, ms, s, m, h), found \"\(text)\"")
+            throw ScenarioError(
+                location,
+                "\(what): expected a duration such as 50us, 100ms, 1.1s, 5m or 1h (units ns, us, ms, s, m, h), found \"\(text)\""
+            )
         }
         return value
     }
@@ -65,7 +67,8 @@ extension YAMLNode {
     func ipv6Unicast(_ what: String) throws(ScenarioError) -> IPv6Address {
         let text = try scalarText(what)
         guard let value = IPv6Address(text), !value.isMulticast, !value.isLinkLocalUnicast, value != .unspecified else {
-            throw ScenarioError(location, "\(what): expected a global IPv6 address such as 2001:db8::50, found \"\(text)\"")
+            throw ScenarioError(
+                location, "\(what): expected a global IPv6 address such as 2001:db8::50, found \"\(text)\"")
         }
         return value
     }
@@ -81,7 +84,8 @@ extension YAMLNode {
     func mac(_ what: String) throws(ScenarioError) -> MACAddress {
         let text = try scalarText(what)
         guard let value = MACAddress(text), !value.isMulticast, value != .zero else {
-            throw ScenarioError(location, "\(what): expected a unicast MAC address such as 00:50:56:00:3b:6f, found \"\(text)\"")
+            throw ScenarioError(
+                location, "\(what): expected a unicast MAC address such as 00:50:56:00:3b:6f, found \"\(text)\"")
         }
         return value
     }
@@ -114,7 +118,7 @@ extension YAMLNode {
     }
 
     func list(_ what: String) throws(ScenarioError) -> [YAMLNode] {
-        guard case let .sequence(items) = kind else {
+        guard case .sequence(let items) = kind else {
             throw ScenarioError(location, "\(what): expected a list, found \(kindName)")
         }
         return items
@@ -122,7 +126,7 @@ extension YAMLNode {
 
     /// A mapping of string to string (labels, annotations, selectors).
     func stringMap(_ what: String) throws(ScenarioError) -> [String: String] {
-        guard case let .mapping(pairs) = kind else {
+        guard case .mapping(let pairs) = kind else {
             throw ScenarioError(location, "\(what): expected a mapping of strings, found \(kindName)")
         }
         var result: [String: String] = [:]

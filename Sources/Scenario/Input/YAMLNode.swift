@@ -20,7 +20,7 @@ public struct YAMLNode: Sendable {
     /// What a user would call this kind of value, for "expected X, found Y" messages.
     public var kindName: String {
         switch kind {
-        case let .scalar(text, quoted):
+        case .scalar(let text, let quoted):
             if !quoted && (text.isEmpty || text == "~" || text == "null") { return "nothing (null)" }
             return "a scalar"
         case .mapping: return "a mapping"
@@ -29,7 +29,9 @@ public struct YAMLNode: Sendable {
     }
 
     public var isNull: Bool {
-        if case let .scalar(text, quoted) = kind { return !quoted && (text.isEmpty || text == "~" || text == "null") }
+        if case .scalar(let text, let quoted) = kind {
+            return !quoted && (text.isEmpty || text == "~" || text == "null")
+        }
         return false
     }
 
@@ -43,8 +45,10 @@ public struct YAMLNode: Sendable {
     }
 
     /// Parses every document of a multi-document stream (`---` separated), skipping empty ones.
-    public static func parseAll(_ text: String, file: String, lineOffset: Int = 0,
-                                columnOffset: Int = 0) throws(ScenarioError) -> [YAMLNode] {
+    public static func parseAll(
+        _ text: String, file: String, lineOffset: Int = 0,
+        columnOffset: Int = 0
+    ) throws(ScenarioError) -> [YAMLNode] {
         do {
             // Yams' document sequence stops at the first syntax error and keeps it aside:
             // iterate it by hand and raise that error, so a broken document is never taken
@@ -62,65 +66,74 @@ public struct YAMLNode: Sendable {
         } catch let error as YamlError {
             throw translate(error, file: file, lineOffset: lineOffset, columnOffset: columnOffset)
         } catch {
-            throw ScenarioError(SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset),
-                                "could not read YAML: \(error)")
+            throw ScenarioError(
+                SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset),
+                "could not read YAML: \(error)")
         }
     }
 
-    private static func convert(_ node: Yams.Node, file: String, lineOffset: Int,
-                                columnOffset: Int) throws(ScenarioError) -> YAMLNode {
+    private static func convert(
+        _ node: Yams.Node, file: String, lineOffset: Int,
+        columnOffset: Int
+    ) throws(ScenarioError) -> YAMLNode {
         let mark = node.mark
-        let location = SourceLocation(file: file, line: (mark?.line ?? 1) + lineOffset,
-                                      column: (mark?.column ?? 1) + columnOffset)
+        let location = SourceLocation(
+            file: file, line: (mark?.line ?? 1) + lineOffset,
+            column: (mark?.column ?? 1) + columnOffset)
         switch node {
-        case let .scalar(scalar):
-            let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+        case .scalar(let scalar):
+            let quoted =
+                scalar.style == .singleQuoted || scalar.style == .doubleQuoted
                 || scalar.style == .literal || scalar.style == .folded
             var result = YAMLNode(kind: .scalar(scalar.string, quoted: quoted), location: location)
             result.isBlockScalar = scalar.style == .literal || scalar.style == .folded
             return result
-        case let .mapping(mapping):
+        case .mapping(let mapping):
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
             var seen: [String: SourceLocation] = [:]
             for (key, value) in mapping {
                 let k = try convert(key, file: file, lineOffset: lineOffset, columnOffset: columnOffset)
-                if case let .scalar(text, _) = k.kind {
+                if case .scalar(let text, _) = k.kind {
                     if let first = seen[text] {
-                        throw ScenarioError(k.location, "duplicate key \"\(text)\" (first at \(first.line):\(first.column))")
+                        throw ScenarioError(
+                            k.location, "duplicate key \"\(text)\" (first at \(first.line):\(first.column))")
                     }
                     seen[text] = k.location
                 }
                 pairs.append((k, try convert(value, file: file, lineOffset: lineOffset, columnOffset: columnOffset)))
             }
             return YAMLNode(kind: .mapping(pairs), location: location)
-        case let .sequence(sequence):
+        case .sequence(let sequence):
             var items: [YAMLNode] = []
             for item in sequence {
                 items.append(try convert(item, file: file, lineOffset: lineOffset, columnOffset: columnOffset))
             }
             return YAMLNode(kind: .sequence(items), location: location)
-        case let .alias(alias):
+        case .alias(let alias):
             throw ScenarioError(location, "YAML aliases are not supported here (*\(alias.anchor))")
         }
     }
 
-    private static func translate(_ error: YamlError, file: String, lineOffset: Int, columnOffset: Int) -> ScenarioError {
+    private static func translate(_ error: YamlError, file: String, lineOffset: Int, columnOffset: Int) -> ScenarioError
+    {
         func at(_ mark: Mark) -> SourceLocation {
             SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column + columnOffset)
         }
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text): " } ?? ""
             return ScenarioError(at(mark), "invalid YAML: \(detail)\(problem)")
-        case let .reader(problem, offset, _, _):
-            return ScenarioError(SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset),
-                                 "invalid YAML input: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
-        case let .duplicatedKeysInMapping(duplicates, context):
+        case .reader(let problem, let offset, _, _):
+            return ScenarioError(
+                SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset),
+                "invalid YAML input: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
+        case .duplicatedKeysInMapping(let duplicates, let context):
             return ScenarioError(at(context.mark), "duplicate keys \(duplicates.joined(separator: ", "))")
         default:
-            return ScenarioError(SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset),
-                                 "invalid YAML: \(error)")
+            return ScenarioError(
+                SourceLocation(file: file, line: 1 + lineOffset, column: 1 + columnOffset),
+                "invalid YAML: \(error)")
         }
     }
 }

@@ -8,15 +8,21 @@ enum DrawnReport {
     static func fields(_ scenario: Scenario) -> [(String, JSONValue)] {
         let entries = scenario.timeline.filter { !$0.drawn.isEmpty }
         guard !entries.isEmpty else { return [] }
-        return [("drawn", .array(entries.map { entry in
-            .object([
-                ("entry", .string(name(entry))),
-                ("action", .string(entry.action.name)),
-                ("t", ReportBuilder.seconds(entry.at)),
-                ("location", .string(entry.location.description)),
-                ("values", .object(entry.drawn.map { ($0.field, json($0.value)) })),
-            ])
-        }))]
+        return [
+            (
+                "drawn",
+                .array(
+                    entries.map { entry in
+                        .object([
+                            ("entry", .string(name(entry))),
+                            ("action", .string(entry.action.name)),
+                            ("t", ReportBuilder.seconds(entry.at)),
+                            ("location", .string(entry.location.description)),
+                            ("values", .object(entry.drawn.map { ($0.field, json($0.value)) })),
+                        ])
+                    })
+            )
+        ]
     }
 
     /// Lines for `HumanView`'s timeline: one per entry with draws, at its time, before what
@@ -41,11 +47,11 @@ enum DrawnReport {
 
     static func json(_ value: DrawnValue) -> JSONValue {
         switch value {
-        case let .duration(duration): return .number(duration.secondsText)
-        case let .percent(ppm): return .number(DrawnValue.percentText(ppm))
-        case let .integer(number): return .int(number)
-        case let .name(text): return .string(text)
-        case let .flag(flag): return .bool(flag)
+        case .duration(let duration): return .number(duration.secondsText)
+        case .percent(let ppm): return .number(DrawnValue.percentText(ppm))
+        case .integer(let number): return .int(number)
+        case .name(let text): return .string(text)
+        case .flag(let flag): return .bool(flag)
         }
     }
 }

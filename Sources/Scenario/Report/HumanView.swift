@@ -13,7 +13,11 @@ enum HumanView {
         for (index, record) in world.recorder.announcements.enumerated() {
             let node = world.node(named: record.node)
             let verb = record.action == .start ? "announce" : "withdraw"
-            timed.append((record.time, index, "[\(stamp(record.time))] \(verb) \(record.ip) by \(record.node) (\(node?.mac.description ?? "?"))"))
+            timed.append(
+                (
+                    record.time, index,
+                    "[\(stamp(record.time))] \(verb) \(record.ip) by \(record.node) (\(node?.mac.description ?? "?"))"
+                ))
         }
         let serviceIPs = Set(world.cluster.services.values.flatMap(\.ingress))
             .union(world.recorder.announcements.map(\.ip))
@@ -24,27 +28,36 @@ enum HumanView {
             lastMAC[key] = record.mac
             let owner = record.mac.flatMap { macOwner[$0] }.map { " (\($0))" } ?? ""
             let entry = record.mac.map { "lladdr \($0) \(record.state.rawValue)" } ?? record.state.rawValue
-            timed.append((record.time, 100_000 + index,
-                          "[\(stamp(record.time))] \(record.client)$ ip neigh: \(record.ip) dev \(scenario.world.interfaceName) \(entry)\(owner)"))
+            timed.append(
+                (
+                    record.time, 100_000 + index,
+                    "[\(stamp(record.time))] \(record.client)$ ip neigh: \(record.ip) dev \(scenario.world.interfaceName) \(entry)\(owner)"
+                ))
         }
         // A configuration MetalLB refused (v0.9.4's orphan rule) is no Service's event, but
         // it explains why a pending service was not retried: show it in the timeline.
         for (index, rejection) in world.cluster.configRejections.enumerated() {
             let time = SimTime(nanoseconds: rejection.time)
-            timed.append((time, 200_000 + index, "[\(stamp(time))] metallb controller: config refused: \(rejection.message)"))
+            timed.append(
+                (time, 200_000 + index, "[\(stamp(time))] metallb controller: config refused: \(rejection.message)"))
         }
         // Memberlist's verdicts on other members (joins at start-up are left out: every speaker
         // meets every other then), and the node lifecycle controller's.
         for (index, record) in world.recorder.membership.enumerated()
         where record.observer != record.event.member.name && (record.event.kind != .join || record.time > .seconds(1)) {
-            let what = record.event.kind == .leave
+            let what =
+                record.event.kind == .leave
                 ? (record.event.member.state == .left ? "left" : "dead")
                 : "\(record.event.kind)"
-            timed.append((record.time, 300_000 + index,
-                          "[\(stamp(record.time))] \(record.observer) memberlist: \(record.event.member.name) \(what)"))
+            timed.append(
+                (
+                    record.time, 300_000 + index,
+                    "[\(stamp(record.time))] \(record.observer) memberlist: \(record.event.member.name) \(what)"
+                ))
         }
         for (index, record) in world.recorder.nodeConditions.enumerated() {
-            timed.append((record.time, 400_000 + index, "[\(stamp(record.time))] node \(record.node): \(record.change)"))
+            timed.append(
+                (record.time, 400_000 + index, "[\(stamp(record.time))] node \(record.node): \(record.change)"))
         }
         // What the seed drew (`{between: ...}`, `{oneOf: ...}` in the timeline), at its time.
         timed += DrawnReport.timedLines(scenario)
@@ -68,14 +81,18 @@ enum HumanView {
         for service in world.cluster.services.values {
             let external: String
             switch service.type {
-            case .loadBalancer: external = service.ingress.isEmpty ? "<pending>" : service.ingress.map(\.description).joined(separator: ",")
+            case .loadBalancer:
+                external =
+                    service.ingress.isEmpty ? "<pending>" : service.ingress.map(\.description).joined(separator: ",")
             default: external = "<none>"
             }
             let ports = service.ports.map { port in
                 (port.nodePort.map { "\(port.port):\($0)" } ?? "\(port.port)") + "/\(port.protocol)"
             }.joined(separator: ",")
             let name = service.meta.namespace == "default" ? service.meta.name : service.key
-            rows.append([name, service.type.rawValue, service.clusterIP ?? "None", external, ports.isEmpty ? "<none>" : ports])
+            rows.append([
+                name, service.type.rawValue, service.clusterIP ?? "None", external, ports.isEmpty ? "<none>" : ports,
+            ])
         }
         let widths = (0..<5).map { column in rows.map { $0[column].count }.max()! }
         return rows.map { row in

@@ -26,8 +26,11 @@ public indirect enum JSONValue: Sendable, Hashable {
         let pad = String(repeating: "  ", count: indent + 1)
         let closePad = String(repeating: "  ", count: indent)
         switch self {
-        case let .object(pairs):
-            if pairs.isEmpty { out.append("{}"); return }
+        case .object(let pairs):
+            if pairs.isEmpty {
+                out.append("{}")
+                return
+            }
             out.append("{\n")
             for (index, (key, value)) in pairs.enumerated() {
                 out.append(pad)
@@ -37,8 +40,11 @@ public indirect enum JSONValue: Sendable, Hashable {
                 out.append(index == pairs.count - 1 ? "\n" : ",\n")
             }
             out.append(closePad + "}")
-        case let .array(items):
-            if items.isEmpty { out.append("[]"); return }
+        case .array(let items):
+            if items.isEmpty {
+                out.append("[]")
+                return
+            }
             out.append("[\n")
             for (index, item) in items.enumerated() {
                 out.append(pad)
@@ -46,9 +52,9 @@ public indirect enum JSONValue: Sendable, Hashable {
                 out.append(index == items.count - 1 ? "\n" : ",\n")
             }
             out.append(closePad + "]")
-        case let .string(text): JSONValue.writeString(text, into: &out)
-        case let .number(text): out.append(text)
-        case let .bool(value): out.append(value ? "true" : "false")
+        case .string(let text): JSONValue.writeString(text, into: &out)
+        case .number(let text): out.append(text)
+        case .bool(let value): out.append(value ? "true" : "false")
         case .null: out.append("null")
         }
     }

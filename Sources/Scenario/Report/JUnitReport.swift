@@ -32,7 +32,9 @@ public enum JUnitReport {
         let tests = suites.map { testCount($0.report) }.reduce(0, +)
         let failures = suites.map { failureCount($0.report) }.reduce(0, +)
         let wall = suites.map(\.wallNanoseconds).reduce(0, +)
-        lines.append("<testsuites name=\"lbsim\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" time=\"\(seconds(wall))\">")
+        lines.append(
+            "<testsuites name=\"lbsim\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" time=\"\(seconds(wall))\">"
+        )
         for suite in suites { lines += testsuite(suite) }
         lines.append("</testsuites>")
         return lines.joined(separator: "\n") + "\n"
@@ -60,11 +62,15 @@ public enum JUnitReport {
         let scenario = report.scenario
         let className = XMLText.attribute(className(scenario.file))
         let replay = ReplayCommand.text(scenario)
-        var lines = ["  <testsuite name=\"\(XMLText.attribute(scenario.name))\" tests=\"\(testCount(report))\""
-            + " failures=\"\(failureCount(report))\" errors=\"0\" skipped=\"0\" time=\"\(seconds(suite.wallNanoseconds))\">"]
+        var lines = [
+            "  <testsuite name=\"\(XMLText.attribute(scenario.name))\" tests=\"\(testCount(report))\""
+                + " failures=\"\(failureCount(report))\" errors=\"0\" skipped=\"0\" time=\"\(seconds(suite.wallNanoseconds))\">"
+        ]
         lines.append("    <properties>")
-        for (name, value) in [("seed", "\(scenario.seed)"), ("file", scenario.file), ("metallb", scenario.version.rawValue),
-                              ("duration", "\(scenario.duration)"), ("replay", replay)] {
+        for (name, value) in [
+            ("seed", "\(scenario.seed)"), ("file", scenario.file), ("metallb", scenario.version.rawValue),
+            ("duration", "\(scenario.duration)"), ("replay", replay),
+        ] {
             lines.append("      <property name=\"\(name)\" value=\"\(XMLText.attribute(value))\"/>")
         }
         lines.append("    </properties>")
@@ -76,13 +82,15 @@ public enum JUnitReport {
             } else {
                 let text = "\(result.message)\nexpectation at \(result.expectation.location)\nreplay: \(replay)"
                 lines.append(open + ">")
-                lines.append("      <failure message=\"\(XMLText.attribute(result.message))\" type=\"\(result.expectation.kind.name)\">"
-                    + "\(XMLText.content(text))</failure>")
+                lines.append(
+                    "      <failure message=\"\(XMLText.attribute(result.message))\" type=\"\(result.expectation.kind.name)\">"
+                        + "\(XMLText.content(text))</failure>")
                 lines.append("    </testcase>")
             }
         }
         for invariant in report.invariants {
-            let open = "    <testcase classname=\"\(className)\" name=\"invariant \(XMLText.attribute(invariant.name))\" time=\"0\""
+            let open =
+                "    <testcase classname=\"\(className)\" name=\"invariant \(XMLText.attribute(invariant.name))\" time=\"0\""
             guard let first = invariant.violations.first else {
                 lines.append(open + "/>")
                 continue
@@ -91,10 +99,14 @@ public enum JUnitReport {
             let message = "\(count) violation\(count == 1 ? "" : "s"), the first at \(first.time): \(first.message)"
             // The report lists every violation; a CI page shows the first ones.
             var details = invariant.violations.prefix(maxListedViolations).map { "\($0.time): \($0.message)" }
-            if count > maxListedViolations { details.append("... \(count - maxListedViolations) more in the JSON report") }
+            if count > maxListedViolations {
+                details.append("... \(count - maxListedViolations) more in the JSON report")
+            }
             let text = ([invariant.rule] + details + ["replay: \(replay)"]).joined(separator: "\n")
             lines.append(open + ">")
-            lines.append("      <failure message=\"\(XMLText.attribute(message))\" type=\"invariant\">\(XMLText.content(text))</failure>")
+            lines.append(
+                "      <failure message=\"\(XMLText.attribute(message))\" type=\"invariant\">\(XMLText.content(text))</failure>"
+            )
             lines.append("    </testcase>")
         }
         lines.append("  </testsuite>")

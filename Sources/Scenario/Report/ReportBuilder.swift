@@ -7,44 +7,61 @@ import Wire
 enum ReportBuilder {
     static func seconds(_ time: SimTime) -> JSONValue { .number(time.secondsText) }
 
-    static func json(_ scenario: Scenario, world: World, results: [ExpectationResult],
-                     invariants: [InvariantResult], runEnd: SimTime) -> JSONValue {
+    static func json(
+        _ scenario: Scenario, world: World, results: [ExpectationResult],
+        invariants: [InvariantResult], runEnd: SimTime
+    ) -> JSONValue {
         let recorder = world.recorder
         var services: [JSONValue] = []
         for service in world.cluster.services.values where service.type == .loadBalancer {
             let pool = world.controller?.assignment(of: service.key)?.pool
             let events = (world.cluster.events[service.key] ?? []).map { event -> JSONValue in
-                .object([("t", seconds(SimTime(nanoseconds: event.time))), ("type", .string(event.type.rawValue)),
-                         ("reason", .string(event.reason)), ("message", .string(event.message))])
+                .object([
+                    ("t", seconds(SimTime(nanoseconds: event.time))), ("type", .string(event.type.rawValue)),
+                    ("reason", .string(event.reason)), ("message", .string(event.message)),
+                ])
             }
-            services.append(.object([
-                ("service", .string(service.key)),
-                ("ingress", .array(service.ingress.map { .string($0.description) })),
-                ("pool", pool.map(JSONValue.string) ?? .null),
-                ("events", .array(events)),
-            ]))
+            services.append(
+                .object([
+                    ("service", .string(service.key)),
+                    ("ingress", .array(service.ingress.map { .string($0.description) })),
+                    ("pool", pool.map(JSONValue.string) ?? .null),
+                    ("events", .array(events)),
+                ]))
         }
         // Services deleted during the run keep their events in the report.
         for (key, events) in world.cluster.events where world.cluster.services[key] == nil {
-            services.append(.object([
-                ("service", .string(key)), ("ingress", .array([])), ("pool", .null),
-                ("events", .array(events.map { event in
-                    .object([("t", seconds(SimTime(nanoseconds: event.time))), ("type", .string(event.type.rawValue)),
-                             ("reason", .string(event.reason)), ("message", .string(event.message))])
-                })),
-            ]))
+            services.append(
+                .object([
+                    ("service", .string(key)), ("ingress", .array([])), ("pool", .null),
+                    (
+                        "events",
+                        .array(
+                            events.map { event in
+                                .object([
+                                    ("t", seconds(SimTime(nanoseconds: event.time))),
+                                    ("type", .string(event.type.rawValue)),
+                                    ("reason", .string(event.reason)), ("message", .string(event.message)),
+                                ])
+                            })
+                    ),
+                ]))
         }
         let announcements = recorder.announcements.map { record -> JSONValue in
-            .object([("t", seconds(record.time)), ("ip", .string(record.ip.description)),
-                     ("node", .string(record.node)), ("action", .string(record.action.rawValue))])
+            .object([
+                ("t", seconds(record.time)), ("ip", .string(record.ip.description)),
+                ("node", .string(record.node)), ("action", .string(record.action.rawValue)),
+            ])
         }
         // What each speaker's memberlist concluded about the others, and when: the reason an
         // announcement moved (or did not).
         let membership = recorder.membership.filter { $0.observer != $0.event.member.name }.map { record -> JSONValue in
-            .object([("t", seconds(record.time)), ("observer", .string(record.observer)),
-                     ("member", .string(record.event.member.name)), ("event", .string("\(record.event.kind)")),
-                     ("state", .string(record.event.member.state.description)),
-                     ("incarnation", .int(UInt64(record.event.member.incarnation)))])
+            .object([
+                ("t", seconds(record.time)), ("observer", .string(record.observer)),
+                ("member", .string(record.event.member.name)), ("event", .string("\(record.event.kind)")),
+                ("state", .string(record.event.member.state.description)),
+                ("incarnation", .int(UInt64(record.event.member.incarnation))),
+            ])
         }
         let nodeChanges = recorder.nodeConditions.map { record -> JSONValue in
             .object([("t", seconds(record.time)), ("node", .string(record.node)), ("change", .string(record.change))])
@@ -52,9 +69,11 @@ enum ReportBuilder {
         var clients: [JSONValue] = []
         for client in world.clients {
             let arp = recorder.clientARP.filter { $0.client == client.name }.map { record -> JSONValue in
-                .object([("t", seconds(record.time)), ("ip", .string(record.ip.description)),
-                         ("mac", record.mac.map { .string($0.description) } ?? .null),
-                         ("state", .string(record.state.rawValue))])
+                .object([
+                    ("t", seconds(record.time)), ("ip", .string(record.ip.description)),
+                    ("mac", record.mac.map { .string($0.description) } ?? .null),
+                    ("state", .string(record.state.rawValue)),
+                ])
             }
             let probes = recorder.probes.filter { $0.client == client.name }
             let timeout = client.probeSpec?.timeout ?? .seconds(1)
@@ -63,46 +82,67 @@ enum ReportBuilder {
             var fields: [(String, JSONValue)] = [("client", .string(client.name)), ("arp", .array(arp))]
             if let probe = client.probeSpec {
                 fields.append(("maxDowntime", .number(worst.secondsText)))
-                fields.append(("probe", .object([
-                    ("target", .string(probe.targetText)),
-                    ("sent", .int(probes.count)),
-                    ("answered", .int(probes.filter { $0.answeredAt != nil }.count)),
-                ])))
-                fields.append(("downtime", .array(downtime.map {
-                    .object([("from", seconds($0.start)), ("to", seconds($0.end)), ("seconds", .number($0.duration.secondsText))])
-                })))
+                fields.append(
+                    (
+                        "probe",
+                        .object([
+                            ("target", .string(probe.targetText)),
+                            ("sent", .int(probes.count)),
+                            ("answered", .int(probes.filter { $0.answeredAt != nil }.count)),
+                        ])
+                    ))
+                fields.append(
+                    (
+                        "downtime",
+                        .array(
+                            downtime.map {
+                                .object([
+                                    ("from", seconds($0.start)), ("to", seconds($0.end)),
+                                    ("seconds", .number($0.duration.secondsText)),
+                                ])
+                            })
+                    ))
             } else {
                 fields.append(("maxDowntime", .null))
             }
             clients.append(.object(fields))
         }
         let expectations = results.map { result -> JSONValue in
-            .object([("kind", .string(result.expectation.kind.name)), ("passed", .bool(result.passed)),
-                     ("message", .string(result.message)),
-                     ("location", .string(result.expectation.location.description))])
+            .object([
+                ("kind", .string(result.expectation.kind.name)), ("passed", .bool(result.passed)),
+                ("message", .string(result.message)),
+                ("location", .string(result.expectation.location.description)),
+            ])
         }
         let checkedInvariants = invariants.map { invariant -> JSONValue in
-            .object([("name", .string(invariant.name)), ("passed", .bool(invariant.passed)),
-                     ("rule", .string(invariant.rule)), ("subject", .string(invariant.subject)),
-                     ("checked", .int(invariant.checked)),
-                     ("violations", .array(invariant.violations.map {
-                         .object([("t", seconds($0.time)), ("message", .string($0.message))])
-                     }))])
+            .object([
+                ("name", .string(invariant.name)), ("passed", .bool(invariant.passed)),
+                ("rule", .string(invariant.rule)), ("subject", .string(invariant.subject)),
+                ("checked", .int(invariant.checked)),
+                (
+                    "violations",
+                    .array(
+                        invariant.violations.map {
+                            .object([("t", seconds($0.time)), ("message", .string($0.message))])
+                        })
+                ),
+            ])
         }
-        return .object([
-            ("scenario", .string(scenario.name)),
-            ("seed", .int(scenario.seed)),
-            ("passed", .bool(results.allSatisfy(\.passed) && invariants.allSatisfy(\.passed))),
-            ("metallb", .string(scenario.version.rawValue)),
-            ("duration", .number(scenario.duration.secondsText)),
-            ("services", .array(services)),
-            ("announcements", .array(announcements)),
-            ("membership", .array(membership)),
-            ("nodes", .array(nodeChanges)),
-            ("clients", .array(clients)),
-            ("expectations", .array(expectations)),
-            ("invariants", .array(checkedInvariants)),
-            ("frames", .int(recorder.framesOnSegment)),
-        ] + DrawnReport.fields(scenario))
+        return .object(
+            [
+                ("scenario", .string(scenario.name)),
+                ("seed", .int(scenario.seed)),
+                ("passed", .bool(results.allSatisfy(\.passed) && invariants.allSatisfy(\.passed))),
+                ("metallb", .string(scenario.version.rawValue)),
+                ("duration", .number(scenario.duration.secondsText)),
+                ("services", .array(services)),
+                ("announcements", .array(announcements)),
+                ("membership", .array(membership)),
+                ("nodes", .array(nodeChanges)),
+                ("clients", .array(clients)),
+                ("expectations", .array(expectations)),
+                ("invariants", .array(checkedInvariants)),
+                ("frames", .int(recorder.framesOnSegment)),
+            ] + DrawnReport.fields(scenario))
     }
 }

@@ -19,21 +19,24 @@ public enum ReportFailures {
     /// The failures the report lists; nil when the bytes are not a report.
     public static func read(_ data: Data) -> [Failure]? {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let expectations = root["expectations"] as? [[String: Any]] else { return nil }
+            let expectations = root["expectations"] as? [[String: Any]]
+        else { return nil }
         let failedExpectations = expectations.filter { $0["passed"] as? Bool == false }.map { item in
             Failure(kind: item["kind"] as? String ?? "?", message: item["message"] as? String ?? "")
         }
         let invariants = root["invariants"] as? [[String: Any]] ?? []
         let violated = invariants.filter { $0["passed"] as? Bool == false }.map { item in
             let violations = item["violations"] as? [[String: Any]] ?? []
-            let first = violations.first.map { violation in
-                // Times stay the report's text (exact nanoseconds), not a rounded Double.
-                let time = (violation["t"] as? NSNumber)?.stringValue ?? "?"
-                return ", the first at \(time)s: \(violation["message"] as? String ?? "")"
-            } ?? ""
+            let first =
+                violations.first.map { violation in
+                    // Times stay the report's text (exact nanoseconds), not a rounded Double.
+                    let time = (violation["t"] as? NSNumber)?.stringValue ?? "?"
+                    return ", the first at \(time)s: \(violation["message"] as? String ?? "")"
+                } ?? ""
             let count = violations.count
-            return Failure(kind: "invariant \(item["name"] as? String ?? "?")",
-                           message: "\(count) violation\(count == 1 ? "" : "s")\(first)")
+            return Failure(
+                kind: "invariant \(item["name"] as? String ?? "?")",
+                message: "\(count) violation\(count == 1 ? "" : "s")\(first)")
         }
         return failedExpectations + violated
     }

@@ -27,14 +27,16 @@ public struct LiveScenarioView: Sendable {
     public static func of(_ scenario: Scenario, node: String) throws(ScenarioError) -> LiveScenarioView {
         guard scenario.world.nodes.contains(where: { $0.name == node }) else {
             let names = scenario.world.nodes.map(\.name).joined(separator: ", ")
-            throw ScenarioError(SourceLocation(file: scenario.file, line: 1, column: 1),
-                                "no node \(node) in the scenario (its nodes: \(names))")
+            throw ScenarioError(
+                SourceLocation(file: scenario.file, line: 1, column: 1),
+                "no node \(node) in the scenario (its nodes: \(names))")
         }
         let world = World(config: scenario.world, trace: nil)
         ScenarioWorld.apply(scenario.manifests, to: world, initial: true)
         world.run(until: .zero + settleTime)
         let host = world.node(named: node)!
-        return LiveScenarioView(configuration: host.speakerConfiguration, services: world.speakerInformerList(),
-                                nodes: scenario.world.nodes.map { ($0.name, $0.ip.description) })
+        return LiveScenarioView(
+            configuration: host.speakerConfiguration, services: world.speakerInformerList(),
+            nodes: scenario.world.nodes.map { ($0.name, $0.ip.description) })
     }
 }

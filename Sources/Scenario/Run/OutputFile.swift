@@ -28,7 +28,8 @@ public enum OutputFile {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                throw OutputError(description: "cannot create folder \(folder) for \(what) \(path): \(error.localizedDescription)")
+                throw OutputError(
+                    description: "cannot create folder \(folder) for \(what) \(path): \(error.localizedDescription)")
             }
         }
         let (partial, final) = try writePartial(data, for: path, what: what)

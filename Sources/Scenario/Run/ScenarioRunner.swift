@@ -31,7 +31,8 @@ public enum ScenarioRunner {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw OutputError(description: "cannot create output folder \(directory): \(error.localizedDescription)")
+                throw OutputError(
+                    description: "cannot create output folder \(directory): \(error.localizedDescription)")
             }
             var interfacePaths: [Int: String] = [:]
             if scenario.output.perNode {
@@ -40,9 +41,11 @@ public enum ScenarioRunner {
                 }
             }
             do {
-                let filter = try scenario.output.filter.map { expression throws(PcapError) in try BPFFilter(expression) }
-                trace = try PcapTrace(segmentPath: scenario.output.pcap.map { directory + "/" + $0 },
-                                      interfacePaths: interfacePaths, filter: filter)
+                let filter = try scenario.output.filter.map { expression throws(PcapError) in try BPFFilter(expression)
+                }
+                trace = try PcapTrace(
+                    segmentPath: scenario.output.pcap.map { directory + "/" + $0 },
+                    interfacePaths: interfacePaths, filter: filter)
             } catch {
                 throw OutputError(description: "cannot write captures: \(error)")
             }
@@ -56,10 +59,11 @@ public enum ScenarioRunner {
         let results = scenario.expectations.map { ExpectationChecker.check($0, world: world, runEnd: end) }
         let invariants = world.checkInvariants()
         let json = ReportBuilder.json(scenario, world: world, results: results, invariants: invariants, runEnd: end)
-        var report = RunReport(scenario: scenario, results: results, invariants: invariants, json: json,
-                               humanView: HumanView.lines(scenario, world: world),
-                               framesOnSegment: world.recorder.framesOnSegment, events: world.eventCount, files: [],
-                               timeline: TimelineChart(scenario, world: world, runEnd: end))
+        var report = RunReport(
+            scenario: scenario, results: results, invariants: invariants, json: json,
+            humanView: HumanView.lines(scenario, world: world),
+            framesOnSegment: world.recorder.framesOnSegment, events: world.eventCount, files: [],
+            timeline: TimelineChart(scenario, world: world, runEnd: end))
 
         // Everything ran: now, and only now, replace earlier outputs.
         var moves = trace?.files ?? []

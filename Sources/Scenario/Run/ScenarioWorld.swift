@@ -25,26 +25,26 @@ enum ScenarioWorld {
         var resources = world.cluster.metallb
         for located in objects {
             switch located.object {
-            case let .metalLBConfigMap(pools):
+            case .metalLBConfigMap(let pools):
                 resources.configMapPools = pools.map(\.pool)
                 configChanged = true
-            case let .ipAddressPool(located):
+            case .ipAddressPool(let located):
                 resources.ipAddressPools[located.pool.name] = (located.pool, located.labels)
                 configChanged = true
-            case let .l2Advertisement(advertisement):
+            case .l2Advertisement(let advertisement):
                 resources.l2Advertisements[advertisement.name] = advertisement
                 configChanged = true
-            case let .namespace(name, labels):
+            case .namespace(let name, let labels):
                 world.setNamespace(name, labels: labels)
                 // Namespaces are part of current MetalLB's configuration (namespaceSelectors).
                 configChanged = configChanged || world.config.version == .current
-            case let .service(service):
+            case .service(let service):
                 world.applyService(service)
-            case let .pod(pod):
+            case .pod(let pod):
                 world.applyPod(pod, startsReady: initial)
-            case let .deployment(deployment):
+            case .deployment(let deployment):
                 world.applyDeployment(deployment, startsReady: initial)
-            case let .node(name, labels):
+            case .node(let name, let labels):
                 world.label(node: name, labels: labels)
             }
         }
@@ -62,8 +62,8 @@ enum ScenarioWorld {
 
     static func perform(_ action: TimelineAction, in world: World) {
         switch action {
-        case let .apply(objects): apply(objects, to: world, initial: false)
-        case let .delete(kind, name, namespace):
+        case .apply(let objects): apply(objects, to: world, initial: false)
+        case .delete(let kind, let name, let namespace):
             let key = "\(namespace)/\(name)"
             switch kind {
             case .service: world.deleteService(key)
@@ -76,21 +76,21 @@ enum ScenarioWorld {
                 world.setNamespace(name, labels: nil)
                 if world.config.version == .current { changeConfig(in: world) { _ in } }
             }
-        case let .movePod(pod, to): world.movePod(podKey(pod), to: to)
-        case let .scale(deployment, replicas): world.scale(deployment: podKey(deployment), replicas: replicas)
-        case let .setPodReady(pod, ready): world.setPodReady(podKey(pod), ready: ready)
-        case let .powerOff(node): world.powerOff(node: node)
-        case let .powerOn(node): world.powerOn(node: node)
-        case let .stopSpeaker(node, graceful): world.stopSpeaker(node: node, graceful: graceful)
-        case let .startSpeaker(node): world.startSpeaker(node: node)
-        case let .linkDown(node, interface): world.setLink(node: node, interface: interface, up: false)
-        case let .linkUp(node, interface): world.setLink(node: node, interface: interface, up: true)
-        case let .loss(ppm, span): world.addLoss(ppm: ppm, until: world.now + span)
-        case let .partition(groups): world.partition(groups)
+        case .movePod(let pod, let to): world.movePod(podKey(pod), to: to)
+        case .scale(let deployment, let replicas): world.scale(deployment: podKey(deployment), replicas: replicas)
+        case .setPodReady(let pod, let ready): world.setPodReady(podKey(pod), ready: ready)
+        case .powerOff(let node): world.powerOff(node: node)
+        case .powerOn(let node): world.powerOn(node: node)
+        case .stopSpeaker(let node, let graceful): world.stopSpeaker(node: node, graceful: graceful)
+        case .startSpeaker(let node): world.startSpeaker(node: node)
+        case .linkDown(let node, let interface): world.setLink(node: node, interface: interface, up: false)
+        case .linkUp(let node, let interface): world.setLink(node: node, interface: interface, up: true)
+        case .loss(let ppm, let span): world.addLoss(ppm: ppm, until: world.now + span)
+        case .partition(let groups): world.partition(groups)
         case .heal: world.partition([])
-        case let .label(node, key, value): world.setLabel(node: node, key: key, value: value)
-        case let .unlabel(node, key): world.setLabel(node: node, key: key, value: nil)
-        case let .setCondition(node, type, status): world.setCondition(node: node, type: type, status: status)
+        case .label(let node, let key, let value): world.setLabel(node: node, key: key, value: value)
+        case .unlabel(let node, let key): world.setLabel(node: node, key: key, value: nil)
+        case .setCondition(let node, let type, let status): world.setCondition(node: node, type: type, status: status)
         }
     }
 

@@ -70,28 +70,36 @@ struct TimelineChart: Sendable {
         var blocks: [Block] = []
         for ip in addresses.sorted() {
             let lanes = world.nodes.map { node in
-                Lane(node: node.name,
-                     announced: Self.announced(ip, by: node.name, in: recorder.announcements, runEnd: runEnd),
-                     gratuitous: recorder.gratuitous.filter { $0.ip == ip && $0.node == node.name }.map(\.time))
+                Lane(
+                    node: node.name,
+                    announced: Self.announced(ip, by: node.name, in: recorder.announcements, runEnd: runEnd),
+                    gratuitous: recorder.gratuitous.filter { $0.ip == ip && $0.node == node.name }.map(\.time))
             }
             var clients: [ClientLane] = []
             for client in world.clients {
                 guard let probe = client.probeSpec, probe.target == ip else { continue }
-                let probes = recorder.probes.filter { $0.client == client.name && $0.target == probe.target && $0.port == probe.port }
+                let probes = recorder.probes.filter {
+                    $0.client == client.name && $0.target == probe.target && $0.port == probe.port
+                }
                 let downtime = DowntimeInterval.intervals(of: probes, runEnd: runEnd, timeout: probe.timeout)
-                clients.append(ClientLane(client: client.name, port: probe.port,
-                                          downtime: downtime.map { Span(from: $0.start, to: $0.end) }))
+                clients.append(
+                    ClientLane(
+                        client: client.name, port: probe.port,
+                        downtime: downtime.map { Span(from: $0.start, to: $0.end) }))
             }
             blocks.append(Block(ip: ip, services: (services[ip] ?? []).sorted(), lanes: lanes, clients: clients))
         }
         let markers = scenario.timeline.map { Marker(time: $0.at, label: Self.label($0.action)) }
-        self.init(title: "\(scenario.name) (seed \(scenario.seed), MetalLB \(scenario.version.rawValue), \(scenario.duration) simulated)",
-                  runEnd: runEnd, blocks: blocks, markers: markers)
+        self.init(
+            title:
+                "\(scenario.name) (seed \(scenario.seed), MetalLB \(scenario.version.rawValue), \(scenario.duration) simulated)",
+            runEnd: runEnd, blocks: blocks, markers: markers)
     }
 
     /// The stretches during which `node` announced `ip`; one still open at the end of the run
     /// ends there.
-    static func announced(_ ip: IPAddress, by node: String, in records: [AnnouncementRecord], runEnd: SimTime) -> [Span] {
+    static func announced(_ ip: IPAddress, by node: String, in records: [AnnouncementRecord], runEnd: SimTime) -> [Span]
+    {
         var spans: [Span] = []
         var since: SimTime?
         for record in records where record.ip == ip && record.node == node {
@@ -111,29 +119,29 @@ struct TimelineChart: Sendable {
     /// the arguments that say what it struck.
     static func label(_ action: TimelineAction) -> String {
         switch action {
-        case let .powerOff(node), let .powerOn(node), let .startSpeaker(node):
+        case .powerOff(let node), .powerOn(let node), .startSpeaker(let node):
             return "\(action.name) \(node)"
-        case let .stopSpeaker(node, graceful):
+        case .stopSpeaker(let node, let graceful):
             return "\(action.name) \(node)\(graceful ? "" : " (crash)")"
-        case let .linkDown(node, interface), let .linkUp(node, interface):
+        case .linkDown(let node, let interface), .linkUp(let node, let interface):
             return "\(action.name) \(node)\(interface.map { " \($0)" } ?? "")"
-        case let .movePod(pod, to):
+        case .movePod(let pod, let to):
             return "\(action.name) \(pod) to \(to)"
-        case let .scale(deployment, replicas):
+        case .scale(let deployment, let replicas):
             return "\(action.name) \(deployment) to \(replicas)"
-        case let .setPodReady(pod, ready):
+        case .setPodReady(let pod, let ready):
             return "\(action.name) \(pod) \(ready)"
-        case let .partition(groups):
+        case .partition(let groups):
             return "\(action.name) \(groups.map { $0.joined(separator: ",") }.joined(separator: " | "))"
-        case let .loss(ppm, span):
+        case .loss(let ppm, let span):
             return "\(action.name) \(DrawnValue.percent(ppm: ppm)) for \(span)"
-        case let .delete(kind, name, namespace):
+        case .delete(let kind, let name, let namespace):
             return "\(action.name) \(kind.rawValue) \(namespace)/\(name)"
-        case let .label(node, key, value):
+        case .label(let node, let key, let value):
             return "\(action.name) \(node) \(key)=\(value)"
-        case let .unlabel(node, key):
+        case .unlabel(let node, let key):
             return "\(action.name) \(node) \(key)"
-        case let .setCondition(node, type, status):
+        case .setCondition(let node, let type, let status):
             return "\(action.name) \(node) \(type)=\(status)"
         default:
             return action.name

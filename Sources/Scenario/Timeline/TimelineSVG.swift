@@ -22,7 +22,8 @@ enum TimelineSVG {
         let title = XMLText.content(chart.title)
         body.append("<text class=\"title\" x=\"10\" y=\"22\">\(title)</text>")
 
-        let markers = chart.markers.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        let markers = chart.markers.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }
+            .map(\.element)
         let placed = TimelineLabels.place(markers, scale: scale, width: width)
         let rows = (placed.map(\.row).max() ?? -1) + 1
         let plotTop = 44 + rows * 14 + 6
@@ -35,7 +36,8 @@ enum TimelineSVG {
         }
         let plotBottom = max(y - 10, plotTop + 10)
 
-        let left = TimelineScale.plotLeft, right = TimelineScale.plotLeft + TimelineScale.plotWidth
+        let left = TimelineScale.plotLeft
+        let right = TimelineScale.plotLeft + TimelineScale.plotWidth
         body.append("<g class=\"grid\">")
         for tick in scale.ticks {
             let x = TimelineScale.text(scale.x(tick))
@@ -47,10 +49,11 @@ enum TimelineSVG {
         for label in placed {
             let x = TimelineScale.text(scale.x(label.marker.time))
             let baseline = 44 + label.row * 14 + 10
-            body.append("<g class=\"marker\"><title>\(XMLText.content("\(label.marker.label) at \(label.marker.time)"))</title>"
-                + "<line x1=\"\(x)\" y1=\"\(baseline + 3)\" x2=\"\(x)\" y2=\"\(plotBottom)\"/>"
-                + "<text x=\"\(TimelineScale.text(label.textX))\" y=\"\(baseline)\"\(label.anchorEnd ? " text-anchor=\"end\"" : "")>"
-                + "\(XMLText.content(label.marker.label))</text></g>")
+            body.append(
+                "<g class=\"marker\"><title>\(XMLText.content("\(label.marker.label) at \(label.marker.time)"))</title>"
+                    + "<line x1=\"\(x)\" y1=\"\(baseline + 3)\" x2=\"\(x)\" y2=\"\(plotBottom)\"/>"
+                    + "<text x=\"\(TimelineScale.text(label.textX))\" y=\"\(baseline)\"\(label.anchorEnd ? " text-anchor=\"end\"" : "")>"
+                    + "\(XMLText.content(label.marker.label))</text></g>")
         }
         body.append("</g>")
         body.append("<g class=\"axis\">")
@@ -93,8 +96,9 @@ enum TimelineSVG {
         let ip = XMLText.attribute(block.ip.description)
         var out = ["<g class=\"block\" data-ip=\"\(ip)\">"]
         let services = block.services.isEmpty ? "held by no service" : block.services.joined(separator: ", ")
-        out.append("<text class=\"block-title\" x=\"10\" y=\"\(top + 14)\">\(XMLText.content(block.ip.description))"
-            + "<tspan dx=\"8\">\(XMLText.content(services))</tspan></text>")
+        out.append(
+            "<text class=\"block-title\" x=\"10\" y=\"\(top + 14)\">\(XMLText.content(block.ip.description))"
+                + "<tspan dx=\"8\">\(XMLText.content(services))</tspan></text>")
         let lanesTop = top + 22
         let left = TimelineScale.plotLeft
         for (index, lane) in block.lanes.enumerated() {
@@ -102,17 +106,25 @@ enum TimelineSVG {
             let colour = palette[index % palette.count]
             out.append("<g class=\"lane\" data-node=\"\(XMLText.attribute(lane.node))\">")
             if index % 2 == 0 {
-                out.append("<rect class=\"lane-bg\" x=\"\(left)\" y=\"\(laneTop)\" width=\"\(TimelineScale.plotWidth)\" height=\"\(laneHeight)\"/>")
+                out.append(
+                    "<rect class=\"lane-bg\" x=\"\(left)\" y=\"\(laneTop)\" width=\"\(TimelineScale.plotWidth)\" height=\"\(laneHeight)\"/>"
+                )
             }
-            out.append("<text class=\"lane-label\" x=\"\(left - 8)\" y=\"\(laneTop + 14)\" text-anchor=\"end\">\(XMLText.content(lane.node))</text>")
+            out.append(
+                "<text class=\"lane-label\" x=\"\(left - 8)\" y=\"\(laneTop + 14)\" text-anchor=\"end\">\(XMLText.content(lane.node))</text>"
+            )
             for span in lane.announced {
-                out.append(rect("bar", span, y: laneTop + (laneHeight - barHeight) / 2, height: barHeight, scale: scale,
-                                fill: colour, title: "\(lane.node) announces \(block.ip) from \(span.from) to \(span.to)"))
+                out.append(
+                    rect(
+                        "bar", span, y: laneTop + (laneHeight - barHeight) / 2, height: barHeight, scale: scale,
+                        fill: colour, title: "\(lane.node) announces \(block.ip) from \(span.from) to \(span.to)"))
             }
             for time in lane.gratuitous {
                 let x = TimelineScale.text(scale.x(time))
-                out.append("<line class=\"garp\" x1=\"\(x)\" y1=\"\(laneTop + 1)\" x2=\"\(x)\" y2=\"\(laneTop + laneHeight - 1)\">"
-                    + "<title>\(XMLText.content("\(lane.node) sends a gratuitous round for \(block.ip) at \(time)"))</title></line>")
+                out.append(
+                    "<line class=\"garp\" x1=\"\(x)\" y1=\"\(laneTop + 1)\" x2=\"\(x)\" y2=\"\(laneTop + laneHeight - 1)\">"
+                        + "<title>\(XMLText.content("\(lane.node) sends a gratuitous round for \(block.ip) at \(time)"))</title></line>"
+                )
             }
             out.append("</g>")
         }
@@ -120,13 +132,18 @@ enum TimelineSVG {
         for (index, client) in block.clients.enumerated() {
             let laneTop = lanesTop + nodesHeight + index * laneHeight
             out.append("<g class=\"client\" data-client=\"\(XMLText.attribute(client.client))\">")
-            out.append("<text class=\"client-label\" x=\"\(left - 8)\" y=\"\(laneTop + 14)\" text-anchor=\"end\">"
-                + "\(XMLText.content("\(client.client) probes :\(client.port)"))</text>")
+            out.append(
+                "<text class=\"client-label\" x=\"\(left - 8)\" y=\"\(laneTop + 14)\" text-anchor=\"end\">"
+                    + "\(XMLText.content("\(client.client) probes :\(client.port)"))</text>")
             for span in client.downtime {
-                let title = "\(client.client): probes to \(block.ip):\(client.port) unanswered from \(span.from) to \(span.to) (\(span.to - span.from))"
-                out.append(rect("downtime-band", span, y: lanesTop, height: nodesHeight, scale: scale, fill: nil, title: nil))
-                out.append(rect("downtime", span, y: laneTop + (laneHeight - barHeight) / 2, height: barHeight, scale: scale,
-                                fill: nil, title: title))
+                let title =
+                    "\(client.client): probes to \(block.ip):\(client.port) unanswered from \(span.from) to \(span.to) (\(span.to - span.from))"
+                out.append(
+                    rect("downtime-band", span, y: lanesTop, height: nodesHeight, scale: scale, fill: nil, title: nil))
+                out.append(
+                    rect(
+                        "downtime", span, y: laneTop + (laneHeight - barHeight) / 2, height: barHeight, scale: scale,
+                        fill: nil, title: title))
             }
             out.append("</g>")
         }
@@ -135,12 +152,15 @@ enum TimelineSVG {
     }
 
     /// A rectangle over `span`, at least half a pixel wide so that an instant still shows.
-    private static func rect(_ cssClass: String, _ span: TimelineChart.Span, y: Int, height: Int, scale: TimelineScale,
-                             fill: String?, title: String?) -> String {
+    private static func rect(
+        _ cssClass: String, _ span: TimelineChart.Span, y: Int, height: Int, scale: TimelineScale,
+        fill: String?, title: String?
+    ) -> String {
         let x = scale.x(span.from)
         let width = max(scale.x(span.to) - x, 50)
         let fillText = fill.map { " fill=\"\($0)\"" } ?? ""
-        let open = "<rect class=\"\(cssClass)\" x=\"\(TimelineScale.text(x))\" y=\"\(y)\" width=\"\(TimelineScale.text(width))\" height=\"\(height)\"\(fillText)"
+        let open =
+            "<rect class=\"\(cssClass)\" x=\"\(TimelineScale.text(x))\" y=\"\(y)\" width=\"\(TimelineScale.text(width))\" height=\"\(height)\"\(fillText)"
         guard let title else { return open + "/>" }
         return open + "><title>\(XMLText.content(title))</title></rect>"
     }

@@ -61,7 +61,8 @@ struct TimelineScale: Sendable {
     static func text(_ hundredths: Int) -> String {
         let sign = hundredths < 0 ? "-" : ""
         let magnitude = hundredths.magnitude
-        let whole = magnitude / 100, fraction = magnitude % 100
+        let whole = magnitude / 100
+        let fraction = magnitude % 100
         if fraction == 0 { return "\(sign)\(whole)" }
         if fraction % 10 == 0 { return "\(sign)\(whole).\(fraction / 10)" }
         return "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"

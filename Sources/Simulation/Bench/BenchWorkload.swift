@@ -20,14 +20,17 @@ public enum BenchWorkload {
         precondition(hosts >= 3, "the workload needs a client and two speakers")
         func mac(_ index: Int) -> MACAddress { MACAddress(rawValue: UInt64(index + 1)) }
         let nodes = (1..<hosts).map { index in
-            WorldConfig.NodeSpec(name: "node-\(index)", mac: mac(index),
-                                 ip: IPv4Address(rawValue: IPv4Address(10, 0, 0, 0).rawValue + UInt32(index + 1)))
+            WorldConfig.NodeSpec(
+                name: "node-\(index)", mac: mac(index),
+                ip: IPv4Address(rawValue: IPv4Address(10, 0, 0, 0).rawValue + UInt32(index + 1)))
         }
-        let client = WorldConfig.ClientSpec(name: "client", mac: mac(0), ip: IPv4Address(10, 0, 0, 1),
-                                            arping: .init(target: vip, every: .milliseconds(10), start: .milliseconds(1)))
-        return WorldConfig(seed: 1, duration: .seconds(60), version: .v0_9_4, interfaceName: "eth0",
-                           latency: .nanoseconds(1012), watchDelay: .zero, podReadyDelay: .seconds(2),
-                           membership: nil, nodes: nodes, clients: [client])
+        let client = WorldConfig.ClientSpec(
+            name: "client", mac: mac(0), ip: IPv4Address(10, 0, 0, 1),
+            arping: .init(target: vip, every: .milliseconds(10), start: .milliseconds(1)))
+        return WorldConfig(
+            seed: 1, duration: .seconds(60), version: .v0_9_4, interfaceName: "eth0",
+            latency: .nanoseconds(1012), watchDelay: .zero, podReadyDelay: .seconds(2),
+            membership: nil, nodes: nodes, clients: [client])
     }
 
     /// Builds the world with its cluster objects and the fault schedule.
@@ -35,10 +38,13 @@ public enum BenchWorkload {
         let world = World(config: config(hosts: hosts), trace: trace)
         try! world.applyMetalLBConfig([AddressPool(name: "bench", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)])])
         let selector = LabelSelector(["app": "vip"])
-        world.applyService(Service(meta: ObjectMeta(name: "vip"), type: .loadBalancer,
-                                   ports: [ServicePort(port: 80)], selector: selector))
-        world.applyPod(Pod(meta: ObjectMeta(name: "backend", labels: ["app": "vip"]), nodeName: "node-1", ready: true),
-                       startsReady: true)
+        world.applyService(
+            Service(
+                meta: ObjectMeta(name: "vip"), type: .loadBalancer,
+                ports: [ServicePort(port: 80)], selector: selector))
+        world.applyPod(
+            Pod(meta: ObjectMeta(name: "backend", labels: ["app": "vip"]), nodeName: "node-1", ready: true),
+            startsReady: true)
         world.at(.seconds(30)) { world in
             world.setLink(node: "node-1", up: false)
             // Re-created on node-2, ready 2 s later: node-2 wins the election at 32 s.

@@ -26,24 +26,31 @@ public enum ClusterBenchWorkload {
         let client = WorldConfig.ClientSpec(
             name: "outside", mac: MACAddress(rawValue: 0x0200_0001_0000), ip: IPv4Address(10, 1, 255, 1),
             probe: .init(target: IPv4Address(10, 2, 0, 0), port: 80, every: .milliseconds(100)))
-        return WorldConfig(seed: 1, duration: duration, version: .current, interfaceName: "eth0",
-                           membership: .lan, nodes: nodes, clients: [client])
+        return WorldConfig(
+            seed: 1, duration: duration, version: .current, interfaceName: "eth0",
+            membership: .lan, nodes: nodes, clients: [client])
     }
 
     /// Builds the world: the pool, the services and Deployments, and the power failures.
-    public static func world(nodes count: Int, services: Int, duration: SimDuration = .seconds(600),
-                             trace: TraceSink? = nil) -> World {
+    public static func world(
+        nodes count: Int, services: Int, duration: SimDuration = .seconds(600),
+        trace: TraceSink? = nil
+    ) -> World {
         let world = World(config: config(nodes: count, duration: duration), trace: trace)
         let pool = AddressPool(name: "bench", cidrs: [IPv4CIDR(network: IPv4Address(10, 2, 0, 0), prefixLength: 20)])
         try! world.applyMetalLBConfig([pool])
         for index in 0..<services {
             let name = "svc-\(index)"
             let labels = ["app": name]
-            world.applyDeployment(Deployment(meta: ObjectMeta(name: name), replicas: 2, selector: LabelSelector(labels),
-                                             podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 0),
-                                  startsReady: true)
-            world.applyService(Service(meta: ObjectMeta(name: name), type: .loadBalancer,
-                                       ports: [ServicePort(port: 80)], selector: LabelSelector(labels)))
+            world.applyDeployment(
+                Deployment(
+                    meta: ObjectMeta(name: name), replicas: 2, selector: LabelSelector(labels),
+                    podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 0),
+                startsReady: true)
+            world.applyService(
+                Service(
+                    meta: ObjectMeta(name: name), type: .loadBalancer,
+                    ports: [ServicePort(port: 80)], selector: LabelSelector(labels)))
         }
         let workers = world.nodes.dropFirst().map(\.name)
         let failing = stride(from: 0, to: workers.count, by: 10).map { workers[$0] }

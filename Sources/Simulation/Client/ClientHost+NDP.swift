@@ -37,7 +37,7 @@ extension ClientHost {
     /// cluster resolves a client (nodes answer to the Ethernet source, as for IPv4).
     func advertisementReceived(_ message: NDPMessage, in header: IPv6Header, in context: HostContext) {
         guard let ipv6, case .neighborAdvertisement = message, (try? message.validate(in: header)) != nil,
-              header.destination == .allNodes || header.destination == ipv6 || header.destination == linkLocal
+            header.destination == .allNodes || header.destination == ipv6 || header.destination == linkLocal
         else { return }
         var effects = NDNeighbourTable.Effects()
         ndNeighbours.advertisementReceived(message, now: context.now, effects: &effects)
@@ -50,13 +50,16 @@ extension ClientHost {
         carryOut(effects, for: ip, table: \.ndNeighbours, in: context) { solicitation in
             let queued = !(pending[.v6(solicitation.ip)] ?? []).isEmpty
             guard let source = queued ? ipv6 : linkLocal else { return }
-            let message = NDPMessage.neighborSolicitation(target: solicitation.ip,
-                                                          options: [.sourceLinkLayerAddress(mac)])
+            let message = NDPMessage.neighborSolicitation(
+                target: solicitation.ip,
+                options: [.sourceLinkLayerAddress(mac)])
             let group = solicitation.ip.solicitedNodeMulticast
-            context.transmit(EthernetFrame.ndp(message, destination: solicitation.unicastTo ?? group.multicastMAC,
-                                             source: mac, ipSource: source,
-                                             ipDestination: solicitation.unicastTo == nil ? group : solicitation.ip),
-                           from: port)
+            context.transmit(
+                EthernetFrame.ndp(
+                    message, destination: solicitation.unicastTo ?? group.multicastMAC,
+                    source: mac, ipSource: source,
+                    ipDestination: solicitation.unicastTo == nil ? group : solicitation.ip),
+                from: port)
         }
     }
 }

@@ -68,18 +68,19 @@ public final class ClientHost: Host {
             guard let probe else { return }
             sendProbe(probe, in: context)
             context.schedule(.probe, port: port, at: context.now + probe.every)
-        case let .neighbour(.v4(ip), generation):
+        case .neighbour(.v4(let ip), let generation):
             var effects = NeighbourTable.Effects()
             neighbours.timerFired(ip, generation: generation, now: context.now, effects: &effects)
             apply(effects, for: ip, in: context)
-        case let .neighbour(.v6(ip), generation):
+        case .neighbour(.v6(let ip), let generation):
             var effects = NDNeighbourTable.Effects()
             ndNeighbours.timerFired(ip, generation: generation, now: context.now, effects: &effects)
             apply(effects, for: ip, in: context)
         case .arping:
             guard let arping else { return }
-            let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                                    targetHardwareAddress: .zero, targetProtocolAddress: arping.target)
+            let request = ARPPacket(
+                operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                targetHardwareAddress: .zero, targetProtocolAddress: arping.target)
             context.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
             context.schedule(.arping, port: port, at: context.now + arping.every)
         case .speaker, .arpRetransmit:
@@ -91,15 +92,17 @@ public final class ClientHost: Host {
 
     private func sendProbe(_ probe: WorldConfig.ProbeSpec, in context: HostContext) {
         probeCount &+= 1
-        let index = context.recorder.probeSent(ProbeRecord(client: name, target: probe.target, port: probe.port,
-                                                         sentAt: context.now, answeredAt: nil, answeredBy: nil))
+        let index = context.recorder.probeSent(
+            ProbeRecord(
+                client: name, target: probe.target, port: probe.port,
+                sentAt: context.now, answeredAt: nil, answeredBy: nil))
         switch probe.target {
-        case let .v4(target):
+        case .v4(let target):
             var effects = NeighbourTable.Effects()
             let resolved = neighbours.resolve(target, now: context.now, effects: &effects)
             send(index, resolvedTo: resolved, in: context)
             apply(effects, for: target, in: context)
-        case let .v6(target):
+        case .v6(let target):
             var effects = NDNeighbourTable.Effects()
             let resolved = ndNeighbours.resolve(target, now: context.now, effects: &effects)
             send(index, resolvedTo: resolved, in: context)
@@ -124,27 +127,35 @@ public final class ClientHost: Host {
         let record = context.recorder.probes[index]
         let sport = sourcePort(for: index)
         outstanding[sport] = index
-        let syn = TCPHeader(sourcePort: sport, destinationPort: record.port,
-                            sequenceNumber: UInt32(truncatingIfNeeded: RandomStream.fnv1a("\(name)#\(index)")),
-                            acknowledgmentNumber: 0, flags: [.syn], window: 64240, checksum: 0, urgentPointer: 0,
-                            options: [2, 4, 0x05, 0xb4])
-        transmitTCP(syn, to: record.target, via: destination, identification: UInt16(truncatingIfNeeded: index),
-                    in: context)
+        let syn = TCPHeader(
+            sourcePort: sport, destinationPort: record.port,
+            sequenceNumber: UInt32(truncatingIfNeeded: RandomStream.fnv1a("\(name)#\(index)")),
+            acknowledgmentNumber: 0, flags: [.syn], window: 64240, checksum: 0, urgentPointer: 0,
+            options: [2, 4, 0x05, 0xb4])
+        transmitTCP(
+            syn, to: record.target, via: destination, identification: UInt16(truncatingIfNeeded: index),
+            in: context)
     }
 
     /// A TCP segment from this client to `target`, in the target's family (Linux's default TTL
     /// and hop limit, 64).
-    private func transmitTCP(_ tcp: TCPHeader, to target: IPAddress, via destination: MACAddress,
-                             identification: UInt16, in context: HostContext) {
+    private func transmitTCP(
+        _ tcp: TCPHeader, to target: IPAddress, via destination: MACAddress,
+        identification: UInt16, in context: HostContext
+    ) {
         switch target {
-        case let .v4(address):
-            context.transmit(EthernetFrame.ipv4TCP(destination: destination, source: mac, ipSource: ip,
-                                                 ipDestination: address, identification: identification, tcp: tcp),
-                           from: port)
-        case let .v6(address):
+        case .v4(let address):
+            context.transmit(
+                EthernetFrame.ipv4TCP(
+                    destination: destination, source: mac, ipSource: ip,
+                    ipDestination: address, identification: identification, tcp: tcp),
+                from: port)
+        case .v6(let address):
             guard let ipv6 else { return }
-            context.transmit(EthernetFrame.ipv6TCP(destination: destination, source: mac, ipSource: ipv6,
-                                                 ipDestination: address, tcp: tcp), from: port)
+            context.transmit(
+                EthernetFrame.ipv6TCP(
+                    destination: destination, source: mac, ipSource: ipv6,
+                    ipDestination: address, tcp: tcp), from: port)
         }
     }
 
@@ -156,31 +167,35 @@ public final class ClientHost: Host {
         guard destination == mac || destination.isBroadcast || acceptsIPv6Multicast(destination) else { return }
         guard let decoded = try? EthernetFrame.decode(frame) else { return }
         switch decoded.payload {
-        case let .arp(packet):
+        case .arp(let packet):
             if let arping, packet.senderProtocolAddress == arping.target, packet.senderHardwareAddress != arpingAnswer {
                 arpingAnswer = packet.senderHardwareAddress
-                context.recorder.arpingChanged(ArpingRecord(time: context.now, client: name, ip: arping.target,
-                                                          mac: packet.senderHardwareAddress))
+                context.recorder.arpingChanged(
+                    ArpingRecord(
+                        time: context.now, client: name, ip: arping.target,
+                        mac: packet.senderHardwareAddress))
             }
             var effects = NeighbourTable.Effects()
             if packet.operation == .request, packet.targetProtocolAddress == ip {
                 // A request for our own address: the kernel learns the asker and answers.
                 neighbours.requestForUsReceived(packet, now: context.now, effects: &effects)
-                let reply = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                                      targetHardwareAddress: packet.senderHardwareAddress,
-                                      targetProtocolAddress: packet.senderProtocolAddress)
-                context.transmit(EthernetFrame.arp(reply, destination: packet.senderHardwareAddress, source: mac),
-                               from: port)
+                let reply = ARPPacket(
+                    operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+                    targetHardwareAddress: packet.senderHardwareAddress,
+                    targetProtocolAddress: packet.senderProtocolAddress)
+                context.transmit(
+                    EthernetFrame.arp(reply, destination: packet.senderHardwareAddress, source: mac),
+                    from: port)
             } else {
                 neighbours.arpReceived(packet, unicastToUs: destination == mac, now: context.now, effects: &effects)
             }
             apply(effects, for: packet.senderProtocolAddress, in: context)
-        case let .ipv4TCP(ipHeader, tcp):
+        case .ipv4TCP(let ipHeader, let tcp):
             guard ipHeader.destination == ip else { return }
             tcpReceived(tcp, from: .v4(ipHeader.source), by: decoded.ethernet.source, in: context)
-        case let .ipv6NDP(ipHeader, message):
+        case .ipv6NDP(let ipHeader, let message):
             advertisementReceived(message, in: ipHeader, in: context)
-        case let .ipv6TCP(ipHeader, tcp):
+        case .ipv6TCP(let ipHeader, let tcp):
             guard let ipv6, ipHeader.destination == ipv6 else { return }
             tcpReceived(tcp, from: .v6(ipHeader.source), by: decoded.ethernet.source, in: context)
         default:
@@ -206,22 +221,25 @@ public final class ClientHost: Host {
             context.recorder.probeAnswered(index, at: context.now, by: sender)
         }
         switch record.target {
-        case let .v4(target): neighbours.confirm(target, now: context.now)
-        case let .v6(target): ndNeighbours.confirm(target, now: context.now)
+        case .v4(let target): neighbours.confirm(target, now: context.now)
+        case .v6(let target): ndNeighbours.confirm(target, now: context.now)
         }
-        let rst = TCPHeader(sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
-                            sequenceNumber: tcp.acknowledgmentNumber, acknowledgmentNumber: 0, flags: [.rst],
-                            window: 0, checksum: 0, urgentPointer: 0, options: [])
+        let rst = TCPHeader(
+            sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
+            sequenceNumber: tcp.acknowledgmentNumber, acknowledgmentNumber: 0, flags: [.rst],
+            window: 0, checksum: 0, urgentPointer: 0, options: [])
         transmitTCP(rst, to: record.target, via: sender, identification: 0, in: context)
     }
 
     /// Carries out what the ARP table asked for: broadcast (or, when probing, unicast) requests.
     private func apply(_ effects: NeighbourTable.Effects, for ip: IPv4Address, in context: HostContext) {
         carryOut(effects, for: ip, table: \.neighbours, in: context) { solicitation in
-            let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: self.ip,
-                                    targetHardwareAddress: .zero, targetProtocolAddress: solicitation.ip)
-            context.transmit(EthernetFrame.arp(request, destination: solicitation.unicastTo ?? .broadcast, source: mac),
-                           from: port)
+            let request = ARPPacket(
+                operation: .request, senderHardwareAddress: mac, senderProtocolAddress: self.ip,
+                targetHardwareAddress: .zero, targetProtocolAddress: solicitation.ip)
+            context.transmit(
+                EthernetFrame.arp(request, destination: solicitation.unicastTo ?? .broadcast, source: mac),
+                from: port)
         }
     }
 
@@ -230,13 +248,16 @@ public final class ClientHost: Host {
     /// (flushed through the normal output path as the kernel does, which moves a STALE entry
     /// to DELAY like any other send, or dropped when resolution failed), and the entry's
     /// change recorded.
-    func carryOut<Address: NeighbourAddress>(_ effects: NeighbourCache<Address>.Effects, for ip: Address,
-                                             table: ReferenceWritableKeyPath<ClientHost, NeighbourCache<Address>>,
-                                             in context: HostContext,
-                                             solicit: (NeighbourCache<Address>.Solicitation) -> Void) {
+    func carryOut<Address: NeighbourAddress>(
+        _ effects: NeighbourCache<Address>.Effects, for ip: Address,
+        table: ReferenceWritableKeyPath<ClientHost, NeighbourCache<Address>>,
+        in context: HostContext,
+        solicit: (NeighbourCache<Address>.Solicitation) -> Void
+    ) {
         for solicitation in effects.solicitations { solicit(solicitation) }
         if let timer = effects.timer {
-            context.schedule(.neighbour(ip: timer.ip.ipAddress, generation: timer.generation), port: port, at: timer.time)
+            context.schedule(
+                .neighbour(ip: timer.ip.ipAddress, generation: timer.generation), port: port, at: timer.time)
         }
         if effects.releaseQueue, let queued = pending.removeValue(forKey: ip.ipAddress) {
             for index in queued {

@@ -10,8 +10,10 @@ public struct DowntimeInterval: Sendable, Hashable {
     /// Folds a client's probes (in send order) into downtime intervals. A probe still waiting
     /// for its answer when the run ends (sent less than `timeout` before the end) is undecided
     /// and left out, rather than counted as lost.
-    public static func intervals(of probes: [ProbeRecord], runEnd: SimTime,
-                                 timeout: SimDuration) -> [DowntimeInterval] {
+    public static func intervals(
+        of probes: [ProbeRecord], runEnd: SimTime,
+        timeout: SimDuration
+    ) -> [DowntimeInterval] {
         var result: [DowntimeInterval] = []
         var openSince: SimTime?
         for probe in probes where probe.answeredAt != nil || probe.sentAt + timeout <= runEnd {

@@ -20,8 +20,9 @@ extension NeighbourCache where Address == IPv4Address {
         guard var entry = entries[ip] else { return }
         let override = now > entry.updated + parameters.locktime || isGratuitous
         let newState: NeighbourState = (packet.operation == .reply && unicastToUs) ? .reachable : .stale
-        update(&entry, ip: ip, mac: packet.senderHardwareAddress, newState: newState,
-               override: override, now: now, effects: &effects)
+        update(
+            &entry, ip: ip, mac: packet.senderHardwareAddress, newState: newState,
+            override: override, now: now, effects: &effects)
         entries[ip] = entry
     }
 
@@ -31,8 +32,9 @@ extension NeighbourCache where Address == IPv4Address {
         let ip = packet.senderProtocolAddress
         guard ip != .any else { return }
         var entry = entries[ip] ?? newEntry(now: now)
-        update(&entry, ip: ip, mac: packet.senderHardwareAddress, newState: .stale, override: true, now: now,
-               effects: &effects)
+        update(
+            &entry, ip: ip, mac: packet.senderHardwareAddress, newState: .stale, override: true, now: now,
+            effects: &effects)
         entries[ip] = entry
     }
 }

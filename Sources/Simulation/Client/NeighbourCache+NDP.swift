@@ -26,11 +26,13 @@ extension NeighbourCache where Address == IPv6Address {
     /// advertisement are ignored. An advertisement without a Target Link-Layer Address option
     /// can only refresh a valid entry's state with its cached address.
     public mutating func advertisementReceived(_ message: NDPMessage, now: SimTime, effects: inout Effects) {
-        guard case let .neighborAdvertisement(_, solicited, override, target, _) = message,
-              var entry = entries[target], entry.state != .failed else { return }
+        guard case .neighborAdvertisement(_, let solicited, let override, let target, _) = message,
+            var entry = entries[target], entry.state != .failed
+        else { return }
         guard let mac = message.targetLinkLayerAddress ?? (entry.state.isValid ? entry.mac : nil) else { return }
-        update(&entry, ip: target, mac: mac, newState: solicited ? .reachable : .stale, override: override,
-               weakOverride: true, now: now, effects: &effects)
+        update(
+            &entry, ip: target, mac: mac, newState: solicited ? .reachable : .stale, override: override,
+            weakOverride: true, now: now, effects: &effects)
         entries[target] = entry
     }
 }

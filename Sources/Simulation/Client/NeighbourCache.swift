@@ -219,8 +219,9 @@ public struct NeighbourCache<Address: NeighbourAddress>: Sendable {
 
     /// A fresh entry (NUD_NONE, modelled as FAILED with no address).
     func newEntry(now: SimTime) -> Entry {
-        Entry(state: .failed, mac: nil, updated: now, confirmed: now - parameters.baseReachableTime * 2,
-              used: now, probes: 0, timerGeneration: 0)
+        Entry(
+            state: .failed, mac: nil, updated: now, confirmed: now - parameters.baseReachableTime * 2,
+            used: now, probes: 0, timerGeneration: 0)
     }
 
     /// `__neigh_update` for an update carrying a link-layer address. `override` is
@@ -228,8 +229,10 @@ public struct NeighbourCache<Address: NeighbourAddress>: Sendable {
     /// `weakOverride` is NEIGH_UPDATE_F_WEAK_OVERRIDE, which only NDP passes: a different
     /// address without override does not replace the cached one, but turns a REACHABLE
     /// (NUD_CONNECTED) entry STALE, so it gets re-checked before being trusted further.
-    mutating func update(_ entry: inout Entry, ip: Address, mac: MACAddress, newState: NeighbourState,
-                         override: Bool, weakOverride: Bool = false, now: SimTime, effects: inout Effects) {
+    mutating func update(
+        _ entry: inout Entry, ip: Address, mac: MACAddress, newState: NeighbourState,
+        override: Bool, weakOverride: Bool = false, now: SimTime, effects: inout Effects
+    ) {
         let old = entry.state
         var new = newState
         var mac = mac

@@ -188,12 +188,13 @@ extension World {
         let eligible = eligibleNodeSets(pool: pool?.name)
         let ingress = service.ingress
         let electionKey = speakerRules.electionKey(service: key, firstIngress: ingress.first)
-        var view = ServiceView(name: key, isLoadBalancer: service.type == .loadBalancer, ingress: ingress,
-                               poolProtocol: proto,
-                               readyEndpointNodes: viewCache.endpoints!.nodesWithReadyEndpoints(of: service),
-                               externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,
-                               eligibleNodes: eligible.list, eligibleNodeSet: eligible.set,
-                               ranking: electionKey.map(ranking))
+        var view = ServiceView(
+            name: key, isLoadBalancer: service.type == .loadBalancer, ingress: ingress,
+            poolProtocol: proto,
+            readyEndpointNodes: viewCache.endpoints!.nodesWithReadyEndpoints(of: service),
+            externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,
+            eligibleNodes: eligible.list, eligibleNodeSet: eligible.set,
+            ranking: electionKey.map(ranking))
         view.advertisingNodes = eligible.advertising
         view.announceInterfaces = eligible.interfaces
         return view
@@ -211,9 +212,10 @@ extension World {
     private func eligibleNodeSets(pool: String?) -> SpeakerViewCache.Eligible {
         if let cached = viewCache.eligible[pool ?? ""] { return cached }
         let (eligible, advertising, interfaces) = eligibleNodes(pool: pool)
-        let entry = SpeakerViewCache.Eligible(list: eligible, set: Set(eligible),
-                                              advertising: advertising.count == cluster.nodes.count ? nil : Set(advertising),
-                                              interfaces: interfaces)
+        let entry = SpeakerViewCache.Eligible(
+            list: eligible, set: Set(eligible),
+            advertising: advertising.count == cluster.nodes.count ? nil : Set(advertising),
+            interfaces: interfaces)
         viewCache.eligible[pool ?? ""] = entry
         return entry
     }
@@ -227,12 +229,15 @@ extension World {
 
     /// current MetalLB's eligible nodes for a pool, with the nodes its advertisements select
     /// and the interfaces they allow each node.
-    func eligibleNodes(pool: String?) -> (eligible: [String], advertising: [String], interfaces: [String: Set<String>]) {
+    func eligibleNodes(pool: String?) -> (eligible: [String], advertising: [String], interfaces: [String: Set<String>])
+    {
         let ads = advertisements(for: pool)
         let nodes = Array(cluster.nodes.values)
-        return (L2Eligibility.eligibleNodes(nodes, advertisements: ads, ignoreExcludeLB: config.ignoreExcludeLB),
-                L2Eligibility.advertisingNodes(nodes, advertisements: ads),
-                L2Eligibility.announceInterfaces(nodes, advertisements: ads))
+        return (
+            L2Eligibility.eligibleNodes(nodes, advertisements: ads, ignoreExcludeLB: config.ignoreExcludeLB),
+            L2Eligibility.advertisingNodes(nodes, advertisements: ads),
+            L2Eligibility.announceInterfaces(nodes, advertisements: ads)
+        )
     }
 
     /// Records what the controller's allocator holds for `key`, when it changed. Every change
@@ -295,10 +300,12 @@ extension World {
         }
         let delay = config.podReadyDelay + .seconds(Int64(deployment.readinessDelaySeconds))
         while current.count < deployment.replicas {
-            let name = "\(deployment.meta.name)-\(deployment.templateHash)-\(Scheduler.suffix(clusterRandom.next(), length: 5))"
+            let name =
+                "\(deployment.meta.name)-\(deployment.templateHash)-\(Scheduler.suffix(clusterRandom.next(), length: 5))"
             let meta = ObjectMeta(name: name, namespace: deployment.meta.namespace, labels: deployment.podLabels)
             let node = Scheduler.place(nodeSelector: deployment.nodeSelector, in: cluster)
-            let pod = Pod(meta: meta, nodeName: node, ready: false, readinessDelaySeconds: deployment.readinessDelaySeconds)
+            let pod = Pod(
+                meta: meta, nodeName: node, ready: false, readinessDelaySeconds: deployment.readinessDelaySeconds)
             if node == nil {
                 // Unschedulable: the pod stays Pending, never Ready.
                 cluster.pods[pod.key] = pod

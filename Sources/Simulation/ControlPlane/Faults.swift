@@ -37,7 +37,8 @@ extension World {
             let key = pod.key
             at(now + config.podReadyDelay + .seconds(Int64(pod.readinessDelaySeconds))) { world in
                 guard let host = world.node(named: name), host.powered, host.bootGeneration == boot,
-                      world.cluster.pods[key]?.nodeName == name else { return }
+                    world.cluster.pods[key]?.nodeName == name
+                else { return }
                 world.setPodReady(key, ready: true)
             }
         }
@@ -63,9 +64,11 @@ extension World {
     /// a fault to skip silently.
     public func setLink(node name: String, interface: String? = nil, up: Bool) {
         guard let node = node(named: name) else { preconditionFailure("setLink: no node \(name)") }
-        precondition(interface == nil || node.interfaces.contains { $0.name == interface },
-                     "setLink: \(name) has no interface \(interface ?? "")")
-        for (index, port) in node.ports.enumerated() where interface == nil || node.interfaces[index].name == interface {
+        precondition(
+            interface == nil || node.interfaces.contains { $0.name == interface },
+            "setLink: \(name) has no interface \(interface ?? "")")
+        for (index, port) in node.ports.enumerated() where interface == nil || node.interfaces[index].name == interface
+        {
             setLink(port: port, up: up)
         }
     }
@@ -95,10 +98,11 @@ extension World {
         let old = cluster.nodes[node.name]
         cluster.nodes[node.name] = node
         let name = node.name
-        let availabilityChanged = old.map {
-            $0.isNetworkUnavailable != node.isNetworkUnavailable
-                || $0.isExcludedFromLoadBalancers != node.isExcludedFromLoadBalancers
-        } ?? false
+        let availabilityChanged =
+            old.map {
+                $0.isNetworkUnavailable != node.isNetworkUnavailable
+                    || $0.isExcludedFromLoadBalancers != node.isExcludedFromLoadBalancers
+            } ?? false
         at(now + config.watchDelay) { world in
             for host in world.nodes where host.isSpeakerRunning {
                 host.driveSpeaker(in: world.hostContext) { $0.handleNodeChanged(name, now: world.now.nanoseconds) }

@@ -19,8 +19,10 @@ struct KubeProxyRules {
     }
 
     /// The LoadBalancer service that owns `ip` and exposes `port`/`protocol`, if any.
-    mutating func service(forIngress ip: IPAddress, port: Int, protocol proto: String,
-                          in cluster: ClusterState) -> Service? {
+    mutating func service(
+        forIngress ip: IPAddress, port: Int, protocol proto: String,
+        in cluster: ClusterState
+    ) -> Service? {
         if byIngress == nil {
             var index: [IPAddress: [String]] = [:]
             for service in cluster.services.values where service.type == .loadBalancer {
@@ -29,7 +31,9 @@ struct KubeProxyRules {
             byIngress = index
         }
         for key in byIngress?[ip] ?? [] {
-            if let service = cluster.services[key], service.ports.contains(where: { $0.port == port && $0.protocol == proto }) {
+            if let service = cluster.services[key],
+                service.ports.contains(where: { $0.port == port && $0.protocol == proto })
+            {
                 return service
             }
         }

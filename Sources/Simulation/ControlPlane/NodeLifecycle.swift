@@ -19,7 +19,8 @@ extension World {
         var phases = RandomStream(rootSeed: config.seed, .kubelet)
         for node in nodes {
             lastStatusUpdate[node.name] = now
-            let phase = SimDuration(nanoseconds: Int64(phases.uniform(below: UInt64(timing.statusUpdateFrequency.nanoseconds))))
+            let phase = SimDuration(
+                nanoseconds: Int64(phases.uniform(below: UInt64(timing.statusUpdateFrequency.nanoseconds))))
             let name = node.name
             at(now + phase) { world in world.kubeletStatusUpdate(name) }
         }

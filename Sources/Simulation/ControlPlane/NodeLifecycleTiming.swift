@@ -18,8 +18,10 @@ public struct NodeLifecycleTiming: Sendable, Hashable {
     /// The default toleration of pods for the `unreachable` and `not-ready` NoExecute taints.
     public var tolerationSeconds: SimDuration
 
-    public init(statusUpdateFrequency: SimDuration = .seconds(10), monitorPeriod: SimDuration = .seconds(5),
-                gracePeriod: SimDuration = .seconds(40), tolerationSeconds: SimDuration = .seconds(300)) {
+    public init(
+        statusUpdateFrequency: SimDuration = .seconds(10), monitorPeriod: SimDuration = .seconds(5),
+        gracePeriod: SimDuration = .seconds(40), tolerationSeconds: SimDuration = .seconds(300)
+    ) {
         self.statusUpdateFrequency = statusUpdateFrequency
         self.monitorPeriod = monitorPeriod
         self.gracePeriod = gracePeriod

@@ -18,11 +18,15 @@ public enum ClientMACInvariant {
             guard let mac = record.mac else { continue }
             checked += 1
             if !segmentMACs.contains(mac) {
-                violations.append(InvariantViolation(
-                    time: record.time,
-                    message: "\(record.client)'s entry for \(record.ip) is \(record.state.rawValue) with \(mac), the MAC of no host on the segment"))
+                violations.append(
+                    InvariantViolation(
+                        time: record.time,
+                        message:
+                            "\(record.client)'s entry for \(record.ip) is \(record.state.rawValue) with \(mac), the MAC of no host on the segment"
+                    ))
             }
         }
-        return InvariantResult(name: name, rule: rule, subject: "neighbour entry change", checked: checked, violations: violations)
+        return InvariantResult(
+            name: name, rule: rule, subject: "neighbour entry change", checked: checked, violations: violations)
     }
 }

@@ -12,8 +12,9 @@ extension World {
     public func checkInvariants() -> [InvariantResult] {
         [
             SharingInvariant.check(recorder.allocations),
-            PoolInvariant.check(announcements: recorder.announcements, configs: recorder.poolConfigs,
-                                lag: config.watchDelay + config.watchDelay),
+            PoolInvariant.check(
+                announcements: recorder.announcements, configs: recorder.poolConfigs,
+                lag: config.watchDelay + config.watchDelay),
             ClientMACInvariant.check(recorder.clientARP, segmentMACs: segmentMACs),
         ]
     }

@@ -16,8 +16,10 @@ public enum PoolInvariant {
     public static let name = "announcedInPool"
     public static let rule = "every address a speaker starts announcing lies inside a configured pool"
 
-    public static func check(announcements: [AnnouncementRecord], configs: [PoolConfigRecord],
-                             lag: SimDuration = .zero) -> InvariantResult {
+    public static func check(
+        announcements: [AnnouncementRecord], configs: [PoolConfigRecord],
+        lag: SimDuration = .zero
+    ) -> InvariantResult {
         var violations: [InvariantViolation] = []
         var checked = 0
         var current: Int?
@@ -27,21 +29,32 @@ public enum PoolInvariant {
             }
             checked += 1
             guard let index = current else {
-                violations.append(InvariantViolation(
-                    time: record.time, message: "\(record.node) started announcing \(record.ip) before any pool was configured"))
+                violations.append(
+                    InvariantViolation(
+                        time: record.time,
+                        message: "\(record.node) started announcing \(record.ip) before any pool was configured"))
                 continue
             }
             // The configuration in force, and those it replaced within the informers' lag.
             var inForce = index
             while inForce > 0, configs[inForce].time > record.time - lag { inForce -= 1 }
-            guard !configs[inForce...index].contains(where: { $0.pools.contains { $0.contains(record.ip) } }) else { continue }
+            guard !configs[inForce...index].contains(where: { $0.pools.contains { $0.contains(record.ip) } }) else {
+                continue
+            }
             let pools = configs[index].pools
-            let configured = pools.isEmpty ? "no pools"
-                : pools.map { "\($0.name) \($0.cidrs.map(\.description).joined(separator: ","))" }.joined(separator: "; ")
-            violations.append(InvariantViolation(
-                time: record.time,
-                message: "\(record.node) started announcing \(record.ip), which lies in no configured pool (\(configured))"))
+            let configured =
+                pools.isEmpty
+                ? "no pools"
+                : pools.map { "\($0.name) \($0.cidrs.map(\.description).joined(separator: ","))" }.joined(
+                    separator: "; ")
+            violations.append(
+                InvariantViolation(
+                    time: record.time,
+                    message:
+                        "\(record.node) started announcing \(record.ip), which lies in no configured pool (\(configured))"
+                ))
         }
-        return InvariantResult(name: name, rule: rule, subject: "announcement start", checked: checked, violations: violations)
+        return InvariantResult(
+            name: name, rule: rule, subject: "announcement start", checked: checked, violations: violations)
     }
 }

@@ -10,7 +10,8 @@ import Wire
 /// so a bug that lets a conflicting holder in for a moment is caught even if it heals later.
 public enum SharingInvariant {
     public static let name = "sharingRules"
-    public static let rule = "no address is held by two services unless both have the same non-empty sharing key, the same backends, and no common port"
+    public static let rule =
+        "no address is held by two services unless both have the same non-empty sharing key, the same backends, and no common port"
 
     public static func check(_ records: [AllocationRecord]) -> InvariantResult {
         var held: [String: Assignment] = [:]
@@ -27,20 +28,23 @@ public enum SharingInvariant {
                 var list = holders[ip] ?? []
                 for other in list {
                     guard let theirs = held[other], let reason = conflict(assignment, theirs) else { continue }
-                    violations.append(InvariantViolation(
-                        time: record.time, message: "\(ip) held by \(record.service) and \(other): \(reason)"))
+                    violations.append(
+                        InvariantViolation(
+                            time: record.time, message: "\(ip) held by \(record.service) and \(other): \(reason)"))
                 }
                 list.insert(record.service, at: list.firstIndex { $0 > record.service } ?? list.count)
                 holders[ip] = list
             }
         }
-        return InvariantResult(name: name, rule: rule, subject: "allocation change", checked: records.count, violations: violations)
+        return InvariantResult(
+            name: name, rule: rule, subject: "allocation change", checked: records.count, violations: violations)
     }
 
     /// Why two holders of one address may not share it, or nil when they may.
     static func conflict(_ a: Assignment, _ b: Assignment) -> String? {
         if a.sharing.sharing.isEmpty || b.sharing.sharing.isEmpty {
-            return "\(a.sharing.sharing.isEmpty && b.sharing.sharing.isEmpty ? "neither has" : "only one has") a sharing key"
+            return
+                "\(a.sharing.sharing.isEmpty && b.sharing.sharing.isEmpty ? "neither has" : "only one has") a sharing key"
         }
         if a.sharing.sharing != b.sharing.sharing {
             return "sharing keys \"\(a.sharing.sharing)\" and \"\(b.sharing.sharing)\" differ"

@@ -17,7 +17,7 @@ extension NodeHost {
         let datagram: (source: IPv4Address, sourcePort: UInt16, destinationPort: UInt16, payload: [UInt8])? =
             frame.withUnsafeBytes { raw in
                 guard decoded.dataRange.upperBound <= raw.count,
-                      let udp = try? UDPHeader.parse(UnsafeRawBufferPointer(rebasing: raw[decoded.dataRange]))
+                    let udp = try? UDPHeader.parse(UnsafeRawBufferPointer(rebasing: raw[decoded.dataRange]))
                 else { return nil }
                 let start = decoded.dataRange.lowerBound + UDPHeader.length
                 let end = min(decoded.dataRange.lowerBound + Int(udp.length), decoded.dataRange.upperBound)
@@ -28,8 +28,9 @@ extension NodeHost {
         // not modelled (memberlist ignores it anyway).
         guard let datagram, datagram.destinationPort == Self.memberlistPort else { return }
         driveSpeaker(in: context) {
-            $0.handleDatagram(datagram.payload, from: datagram.source, port: datagram.sourcePort,
-                              now: context.now.nanoseconds)
+            $0.handleDatagram(
+                datagram.payload, from: datagram.source, port: datagram.sourcePort,
+                now: context.now.nanoseconds)
         }
     }
 
@@ -37,19 +38,22 @@ extension NodeHost {
 
     func send(_ datagram: NodeNeighbours.Waiting, in context: HostContext) {
         if let destinationMAC = neighbours.mac(of: datagram.destination) {
-            context.transmit(EthernetFrame.ipv4UDP(destination: destinationMAC, source: mac, ipSource: ip,
-                                                 ipDestination: datagram.destination,
-                                                 sourcePort: Self.memberlistPort,
-                                                 destinationPort: datagram.destinationPort,
-                                                 payload: datagram.payload), from: port)
+            context.transmit(
+                EthernetFrame.ipv4UDP(
+                    destination: destinationMAC, source: mac, ipSource: ip,
+                    ipDestination: datagram.destination,
+                    sourcePort: Self.memberlistPort,
+                    destinationPort: datagram.destinationPort,
+                    payload: datagram.payload), from: port)
         } else if neighbours.hold(datagram, now: context.now) {
             solicit(datagram.destination, in: context)
         }
     }
 
     private func solicit(_ target: IPv4Address, in context: HostContext) {
-        let request = ARPPacket(operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                                targetHardwareAddress: .zero, targetProtocolAddress: target)
+        let request = ARPPacket(
+            operation: .request, senderHardwareAddress: mac, senderProtocolAddress: ip,
+            targetHardwareAddress: .zero, targetProtocolAddress: target)
         context.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
         context.schedule(.arpRetransmit(ip: target), port: port, at: context.now + NodeNeighbours.retransmitTime)
     }

@@ -43,9 +43,11 @@ public final class NodeHost: Host {
         ip = spec.ip
         self.port = port
         self.interfaceName = interfaceName
-        interfaces = [L2Interface(name: interfaceName, hardwareAddress: spec.mac)] + spec.extraInterfaces.map {
-            L2Interface(name: $0.name, hardwareAddress: $0.mac, isUp: $0.up, isNoARP: $0.noARP, master: $0.master)
-        }
+        interfaces =
+            [L2Interface(name: interfaceName, hardwareAddress: spec.mac)]
+            + spec.extraInterfaces.map {
+                L2Interface(name: $0.name, hardwareAddress: $0.mac, isUp: $0.up, isNoARP: $0.noARP, master: $0.master)
+            }
         ports = [port]
         speakerSeed = config.seed
         speakerConfiguration = SpeakerConfiguration(
@@ -68,8 +70,9 @@ public final class NodeHost: Host {
         speakerGeneration &+= 1
         let generator = RandomStream(rootSeed: speakerSeed, .memberlist)
             .split("\(name)#\(speakerGeneration)")
-        speaker = Speaker(configuration: speakerConfiguration, generator: generator, now: context.now.nanoseconds,
-                          informer: context.speakerInformerList, resyncWhenInformersSync: resync)
+        speaker = Speaker(
+            configuration: speakerConfiguration, generator: generator, now: context.now.nanoseconds,
+            informer: context.speakerInformerList, resyncWhenInformersSync: resync)
         flushSpeaker(in: context)
     }
 
@@ -94,15 +97,18 @@ public final class NodeHost: Host {
         var exited = false
         while let output = speaker?.poll() {
             switch output {
-            case let .transmit(frame):
+            case .transmit(let frame):
                 context.transmit(frame.bytes, from: ports[frame.interface])
-            case let .datagram(datagram):
-                send(NodeNeighbours.Waiting(destination: datagram.destination, destinationPort: datagram.port,
-                                            payload: datagram.payload), in: context)
-            case let .record(record):
+            case .datagram(let datagram):
+                send(
+                    NodeNeighbours.Waiting(
+                        destination: datagram.destination, destinationPort: datagram.port,
+                        payload: datagram.payload), in: context)
+            case .record(let record):
                 context.recorder.speakerRecord(record, node: name, at: context.now)
-            case let .arm(timer, time):
-                context.schedule(.speaker(timer, generation: speakerGeneration), port: port, at: SimTime(nanoseconds: time))
+            case .arm(let timer, let time):
+                context.schedule(
+                    .speaker(timer, generation: speakerGeneration), port: port, at: SimTime(nanoseconds: time))
             case .exited:
                 exited = true
             }
@@ -115,10 +121,10 @@ public final class NodeHost: Host {
     func timerFired(_ kind: HostTimer, in context: HostContext) {
         guard powered else { return }
         switch kind {
-        case let .speaker(timer, generation):
+        case .speaker(let timer, let generation):
             guard generation == speakerGeneration else { return }
             driveSpeaker(in: context) { $0.handleTimeout(timer, now: context.now.nanoseconds) }
-        case let .arpRetransmit(ip):
+        case .arpRetransmit(let ip):
             retransmitResolution(ip, in: context)
         case .probe, .arping, .neighbour:
             break
@@ -144,7 +150,7 @@ public final class NodeHost: Host {
             return (ethernet.destination, packet)
         }
         switch arp {
-        case let .some(.some((destination, packet))):
+        case .some(.some((let destination, let packet))):
             // In place: calling through the optional would copy the speaker's tables per frame.
             driveSpeaker(in: context) {
                 $0.handleARP(packet, ethernetDestination: destination, interface: index, now: context.now.nanoseconds)
@@ -165,16 +171,20 @@ public final class NodeHost: Host {
     private func receiveIP(_ frame: [UInt8], on index: Int, in context: HostContext) {
         guard let decoded = try? EthernetFrame.decode(frame) else { return }
         switch decoded.payload {
-        case let .ipv6NDP(header, message):
-            driveSpeaker(in: context) { $0.handleNDP(message, in: header, interface: index, now: context.now.nanoseconds) }
-        case let .ipv4Other(header) where header.protocol == .udp && header.destination == ip:
+        case .ipv6NDP(let header, let message):
+            driveSpeaker(in: context) {
+                $0.handleNDP(message, in: header, interface: index, now: context.now.nanoseconds)
+            }
+        case .ipv4Other(let header) where header.protocol == .udp && header.destination == ip:
             receiveDatagram(frame, decoded: decoded, header: header, in: context)
-        case let .ipv4TCP(header, tcp):
-            kubeProxy(tcp, from: .v4(header.source), to: .v4(header.destination), sender: decoded.ethernet.source,
-                      on: index, in: context)
-        case let .ipv6TCP(header, tcp):
-            kubeProxy(tcp, from: .v6(header.source), to: .v6(header.destination), sender: decoded.ethernet.source,
-                      on: index, in: context)
+        case .ipv4TCP(let header, let tcp):
+            kubeProxy(
+                tcp, from: .v4(header.source), to: .v4(header.destination), sender: decoded.ethernet.source,
+                on: index, in: context)
+        case .ipv6TCP(let header, let tcp):
+            kubeProxy(
+                tcp, from: .v6(header.source), to: .v6(header.destination), sender: decoded.ethernet.source,
+                on: index, in: context)
         default:
             break
         }
@@ -193,9 +203,10 @@ public final class NodeHost: Host {
         let request = packet
         let mac = interfaces[index].hardwareAddress
         let port = ports[index]
-        let reply = ARPPacket(operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
-                              targetHardwareAddress: request.senderHardwareAddress,
-                              targetProtocolAddress: request.senderProtocolAddress)
+        let reply = ARPPacket(
+            operation: .reply, senderHardwareAddress: mac, senderProtocolAddress: ip,
+            targetHardwareAddress: request.senderHardwareAddress,
+            targetProtocolAddress: request.senderProtocolAddress)
         context.transmit(EthernetFrame.arp(reply, destination: request.senderHardwareAddress, source: mac), from: port)
     }
 
@@ -206,19 +217,23 @@ public final class NodeHost: Host {
     /// IPv4 and IPv6 alike (iptables and ip6tables hold the same rules for each family's
     /// ingress address); the answer goes to the SYN's Ethernet source, so the node's own
     /// neighbour resolution of the client is not modelled in either family.
-    private func kubeProxy(_ tcp: TCPHeader, from clientAddress: IPAddress, to serviceAddress: IPAddress,
-                           sender source: MACAddress, on index: Int, in context: HostContext) {
+    private func kubeProxy(
+        _ tcp: TCPHeader, from clientAddress: IPAddress, to serviceAddress: IPAddress,
+        sender source: MACAddress, on index: Int, in context: HostContext
+    ) {
         let mac = interfaces[index].hardwareAddress
         let port = ports[index]
         let segment = (source: clientAddress, destination: serviceAddress)
         guard tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
-              let service = context.kubeProxyService(forIngress: segment.destination, port: Int(tcp.destinationPort))
+            let service = context.kubeProxyService(forIngress: segment.destination, port: Int(tcp.destinationPort))
         else { return }
         let local = service.externalTrafficPolicy == .local ? name : nil
         let endpoints = context.kubeProxyEndpoints(of: service, onNode: local)
         // A deterministic initial sequence number: a hash of the connection's 4-tuple.
-        let isn = UInt32(truncatingIfNeeded: RandomStream.fnv1a(
-            "\(segment.destination):\(tcp.destinationPort)>\(segment.source):\(tcp.sourcePort):\(tcp.sequenceNumber)"))
+        let isn = UInt32(
+            truncatingIfNeeded: RandomStream.fnv1a(
+                "\(segment.destination):\(tcp.destinationPort)>\(segment.source):\(tcp.sourcePort):\(tcp.sequenceNumber)"
+            ))
         let serving = !endpoints.isEmpty
         if serving {
             // iptables picks an endpoint at random per connection (here: by the hash). One on a
@@ -226,21 +241,27 @@ public final class NodeHost: Host {
             // the SYN goes there and nothing answers.
             let chosen = endpoints[Int(isn % UInt32(endpoints.count))]
             guard let backend = chosen.nodeName,
-                  context.canForward(to: backend, from: port, isSelf: backend == name) else { return }
+                context.canForward(to: backend, from: port, isSelf: backend == name)
+            else { return }
         }
-        let answer = TCPHeader(sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
-                               sequenceNumber: serving ? isn : 0,
-                               acknowledgmentNumber: tcp.sequenceNumber &+ 1,
-                               flags: serving ? [.syn, .ack] : [.rst, .ack],
-                               window: serving ? 65160 : 0, checksum: 0, urgentPointer: 0,
-                               options: serving ? [2, 4, 0x05, 0xb4] : [])
+        let answer = TCPHeader(
+            sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort,
+            sequenceNumber: serving ? isn : 0,
+            acknowledgmentNumber: tcp.sequenceNumber &+ 1,
+            flags: serving ? [.syn, .ack] : [.rst, .ack],
+            window: serving ? 65160 : 0, checksum: 0, urgentPointer: 0,
+            options: serving ? [2, 4, 0x05, 0xb4] : [])
         switch (segment.destination, segment.source) {
-        case let (.v4(service), .v4(client)):
-            context.transmit(EthernetFrame.ipv4TCP(destination: source, source: mac, ipSource: service,
-                                                 ipDestination: client, identification: 0, tcp: answer), from: port)
-        case let (.v6(service), .v6(client)):
-            context.transmit(EthernetFrame.ipv6TCP(destination: source, source: mac, ipSource: service,
-                                                 ipDestination: client, tcp: answer), from: port)
+        case (.v4(let service), .v4(let client)):
+            context.transmit(
+                EthernetFrame.ipv4TCP(
+                    destination: source, source: mac, ipSource: service,
+                    ipDestination: client, identification: 0, tcp: answer), from: port)
+        case (.v6(let service), .v6(let client)):
+            context.transmit(
+                EthernetFrame.ipv6TCP(
+                    destination: source, source: mac, ipSource: service,
+                    ipDestination: client, tcp: answer), from: port)
         default:
             break
         }

@@ -95,13 +95,13 @@ public final class Recorder {
     /// What a node's speaker process reported.
     func speakerRecord(_ record: SpeakerRecord, node: String, at time: SimTime) {
         switch record {
-        case let .startedAnnouncing(ip):
+        case .startedAnnouncing(let ip):
             announced(AnnouncementRecord(time: time, ip: ip, node: node, action: .start))
-        case let .stoppedAnnouncing(ip):
+        case .stoppedAnnouncing(let ip):
             announced(AnnouncementRecord(time: time, ip: ip, node: node, action: .stop))
-        case let .gratuitousRound(ip, frames):
+        case .gratuitousRound(let ip, let frames):
             gratuitousSent(GratuitousRecord(time: time, node: node, ip: ip, frames: frames))
-        case let .member(event):
+        case .member(let event):
             memberEvent(MembershipRecord(time: time, observer: node, event: event))
         }
     }

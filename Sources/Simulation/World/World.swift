@@ -61,7 +61,8 @@ public final class World {
         clusterRandom = RandomStream(rootSeed: config.seed, .cluster)
         let neighbourRandom = RandomStream(rootSeed: config.seed, .clientNeighbour)
         for spec in config.nodes {
-            let node = NodeHost(spec: spec, port: Int32(hosts.count), interfaceName: config.interfaceName, config: config)
+            let node = NodeHost(
+                spec: spec, port: Int32(hosts.count), interfaceName: config.interfaceName, config: config)
             attach(node)
             for index in node.interfaces.indices.dropFirst() {
                 node.ports.append(Int32(hosts.count))
@@ -75,8 +76,9 @@ public final class World {
             cluster.nodes[spec.name] = Node(name: spec.name, internalIP: spec.ip, roles: spec.roles, labels: labels)
         }
         for spec in config.clients {
-            let client = ClientHost(spec: spec, port: Int32(hosts.count),
-                                    random: neighbourRandom.split(spec.name))
+            let client = ClientHost(
+                spec: spec, port: Int32(hosts.count),
+                random: neighbourRandom.split(spec.name))
             attach(client)
             clients.append(client)
         }
@@ -115,9 +117,9 @@ public final class World {
     @inline(__always)
     private func dispatch(_ event: Event) {
         switch event {
-        case let .deliver(port, frame):
+        case .deliver(let port, let frame):
             deliver(frame, to: Int(port))
-        case let .flood(ingress, frame):
+        case .flood(let ingress, let frame):
             // The hot loop: one event fans out to every port. Read the world's arrays once;
             // receivers only schedule new events, they never change links or hosts here.
             let hosts = self.hosts
@@ -133,9 +135,9 @@ public final class World {
                 hosts[port].receive(frame, in: context)
             }
             recorder.framesDelivered &+= delivered
-        case let .hostTimer(port, kind):
+        case .hostTimer(let port, let kind):
             hosts[Int(port)].timerFired(kind, in: hostContext)
-        case let .call(action):
+        case .call(let action):
             action(self)
         }
     }

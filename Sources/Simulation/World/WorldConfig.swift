@@ -1,6 +1,6 @@
-import Layer2
 import Cluster
 import Engine
+import Layer2
 import Membership
 import Wire
 
@@ -18,8 +18,10 @@ public struct WorldConfig: Sendable {
         /// after the primary one, which is named after the segment's `interface`.
         public var extraInterfaces: [InterfaceSpec]
 
-        public init(name: String, mac: MACAddress, ip: IPv4Address, roles: [String] = [], labels: [String: String] = [:],
-                    extraInterfaces: [InterfaceSpec] = []) {
+        public init(
+            name: String, mac: MACAddress, ip: IPv4Address, roles: [String] = [], labels: [String: String] = [:],
+            extraInterfaces: [InterfaceSpec] = []
+        ) {
             self.name = name
             self.mac = mac
             self.ip = ip
@@ -58,8 +60,10 @@ public struct WorldConfig: Sendable {
         /// first retransmission timeout is 1 s on Linux).
         public var timeout: SimDuration
 
-        public init(target: IPAddress, port: UInt16, every: SimDuration, start: SimDuration? = nil,
-                    timeout: SimDuration = .seconds(1)) {
+        public init(
+            target: IPAddress, port: UInt16, every: SimDuration, start: SimDuration? = nil,
+            timeout: SimDuration = .seconds(1)
+        ) {
             self.target = target
             self.port = port
             self.every = every
@@ -67,8 +71,10 @@ public struct WorldConfig: Sendable {
             self.timeout = timeout
         }
 
-        public init(target: IPv4Address, port: UInt16, every: SimDuration, start: SimDuration? = nil,
-                    timeout: SimDuration = .seconds(1)) {
+        public init(
+            target: IPv4Address, port: UInt16, every: SimDuration, start: SimDuration? = nil,
+            timeout: SimDuration = .seconds(1)
+        ) {
             self.init(target: .v4(target), port: port, every: every, start: start, timeout: timeout)
         }
 
@@ -111,8 +117,10 @@ public struct WorldConfig: Sendable {
         /// same defaults for ARP and NDP).
         public var neighbour: NeighbourParameters
 
-        public init(name: String, mac: MACAddress, ip: IPv4Address, ipv6: IPv6Address? = nil, probe: ProbeSpec? = nil,
-                    arping: ArpingSpec? = nil, neighbour: NeighbourParameters = NeighbourParameters()) {
+        public init(
+            name: String, mac: MACAddress, ip: IPv4Address, ipv6: IPv6Address? = nil, probe: ProbeSpec? = nil,
+            arping: ArpingSpec? = nil, neighbour: NeighbourParameters = NeighbourParameters()
+        ) {
             self.name = name
             self.mac = mac
             self.ip = ip
@@ -149,12 +157,14 @@ public struct WorldConfig: Sendable {
     public var nodes: [NodeSpec]
     public var clients: [ClientSpec]
 
-    public init(seed: UInt64, duration: SimDuration, version: MetalLBVersion = .current,
-                interfaceName: String = "eth0", latency: SimDuration = .microseconds(50),
-                lossPPM: UInt32 = 0, fdbAging: SimDuration = .seconds(300),
-                watchDelay: SimDuration = .milliseconds(5), podReadyDelay: SimDuration = .milliseconds(1500),
-                membership: MembershipConfig? = .lan, nodeLifecycle: NodeLifecycleTiming = NodeLifecycleTiming(),
-                nodes: [NodeSpec], clients: [ClientSpec]) {
+    public init(
+        seed: UInt64, duration: SimDuration, version: MetalLBVersion = .current,
+        interfaceName: String = "eth0", latency: SimDuration = .microseconds(50),
+        lossPPM: UInt32 = 0, fdbAging: SimDuration = .seconds(300),
+        watchDelay: SimDuration = .milliseconds(5), podReadyDelay: SimDuration = .milliseconds(1500),
+        membership: MembershipConfig? = .lan, nodeLifecycle: NodeLifecycleTiming = NodeLifecycleTiming(),
+        nodes: [NodeSpec], clients: [ClientSpec]
+    ) {
         self.seed = seed
         self.duration = duration
         self.version = version

@@ -31,10 +31,13 @@ struct InspectDocument {
 
     /// Runs of claims of `ip`: MAC, first and last claim in nanoseconds.
     func runs(of ip: String) throws -> [(mac: String, from: Int64, to: Int64)] {
-        let list = try #require(address(ip)?["claims"] as? [[String: Any]], "no claims for \(ip) in sim inspect's output")
+        let list = try #require(
+            address(ip)?["claims"] as? [[String: Any]], "no claims for \(ip) in sim inspect's output")
         return try list.map { run in
-            (try #require(run["mac"] as? String), try #require(nanoseconds(fromJSONSeconds: run["from"])),
-             try #require(nanoseconds(fromJSONSeconds: run["to"])))
+            (
+                try #require(run["mac"] as? String), try #require(nanoseconds(fromJSONSeconds: run["from"])),
+                try #require(nanoseconds(fromJSONSeconds: run["to"]))
+            )
         }
     }
 

@@ -41,7 +41,9 @@ struct LocatedMessage: Equatable, CustomStringConvertible {
     /// Parses `file:line:column: message` (the file itself contains no `:` in these tests).
     init?(_ text: String) {
         let parts = text.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 4, let line = Int(parts[1]), let column = Int(parts[2]), parts[3].hasPrefix(" ") else { return nil }
+        guard parts.count == 4, let line = Int(parts[1]), let column = Int(parts[2]), parts[3].hasPrefix(" ") else {
+            return nil
+        }
         file = String(parts[0])
         self.line = line
         self.column = column

@@ -9,7 +9,8 @@ func nanoseconds(fromSeconds text: String) -> Int64? {
     var fraction: Int64 = 0
     if parts.count == 2 {
         let digits = parts[1]
-        guard digits.count <= 9, digits.allSatisfy(\.isNumber), let value = Int64(digits.isEmpty ? "0" : String(digits)) else {
+        guard digits.count <= 9, digits.allSatisfy(\.isNumber), let value = Int64(digits.isEmpty ? "0" : String(digits))
+        else {
             return nil
         }
         fraction = value
@@ -38,12 +39,15 @@ struct TcpdumpFrame: Sendable, CustomStringConvertible {
 
     init?(_ line: String) {
         let tokens = line.split(separator: " ", omittingEmptySubsequences: true)
-        guard tokens.count > 4, let time = nanoseconds(fromSeconds: String(tokens[0])), tokens[2] == ">" else { return nil }
+        guard tokens.count > 4, let time = nanoseconds(fromSeconds: String(tokens[0])), tokens[2] == ">" else {
+            return nil
+        }
         self.time = time
         source = String(tokens[1])
         destination = String(tokens[3].hasSuffix(",") ? tokens[3].dropLast() : tokens[3])
         guard let ethertype = line.range(of: ", ethertype "),
-              let colon = line.range(of: ": ", range: ethertype.upperBound..<line.endIndex) else { return nil }
+            let colon = line.range(of: ": ", range: ethertype.upperBound..<line.endIndex)
+        else { return nil }
         summary = String(line[colon.upperBound...])
         self.line = line
     }
@@ -51,7 +55,10 @@ struct TcpdumpFrame: Sendable, CustomStringConvertible {
 
 /// An ARP frame as tcpdump prints it: `Request who-has T [(MAC)] tell S` or `Reply S is-at MAC`.
 struct ARPFrame: Sendable, CustomStringConvertible {
-    enum Operation: Int, Sendable { case request = 1, reply = 2 }
+    enum Operation: Int, Sendable {
+        case request = 1
+        case reply = 2
+    }
 
     var frame: TcpdumpFrame
     var operation: Operation
@@ -99,9 +106,10 @@ struct ARPFrame: Sendable, CustomStringConvertible {
 enum Tcpdump {
     /// Every frame of `file` (matching the optional BPF filter), in file order.
     static func frames(_ file: URL, filter: [String] = []) throws -> [TcpdumpFrame] {
-        let result = try ExternalTool.run(try ExternalTool.tcpdump(),
-                                          ["-nn", "-e", "-tt", "--nano", "-r", file.path] + filter,
-                                          in: file.deletingLastPathComponent())
+        let result = try ExternalTool.run(
+            try ExternalTool.tcpdump(),
+            ["-nn", "-e", "-tt", "--nano", "-r", file.path] + filter,
+            in: file.deletingLastPathComponent())
         var frames: [TcpdumpFrame] = []
         for line in result.stdoutLines {
             guard let frame = TcpdumpFrame(line) else { throw HarnessError("cannot parse tcpdump line: \(line)") }
@@ -139,16 +147,22 @@ enum Tshark {
     /// The `names` fields of the frames matching `filter`, one array per frame, with TCP
     /// checksum validation on (so `tcp.checksum.status` means something).
     static func fields(_ trace: String, _ filter: String, _ names: [String], in folder: URL) throws -> [[String]] {
-        let result = try ExternalTool.run(try ExternalTool.tshark(), [
-            "-r", trace, "-o", "tcp.check_checksum:TRUE", "-Y", filter, "-T", "fields", "-E", "separator=|",
-        ] + names.flatMap { ["-e", $0] }, in: folder)
-        return result.stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        let result = try ExternalTool.run(
+            try ExternalTool.tshark(),
+            [
+                "-r", trace, "-o", "tcp.check_checksum:TRUE", "-Y", filter, "-T", "fields", "-E", "separator=|",
+            ] + names.flatMap { ["-e", $0] }, in: folder)
+        return result.stdout.split(separator: "\n").map {
+            $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
     /// tshark's summary line of every frame it finds malformed or flags with an expert info
     /// of `severity` (`error`, or `warning`) or worse: empty for a clean capture.
     static func problems(_ trace: String, atLeast severity: String = "error", in folder: URL) throws -> String {
-        try ExternalTool.run(try ExternalTool.tshark(), ["-r", trace, "-Y", "_ws.malformed || _ws.expert.severity >= \(severity)"],
-                             in: folder).stdout
+        try ExternalTool.run(
+            try ExternalTool.tshark(), ["-r", trace, "-Y", "_ws.malformed || _ws.expert.severity >= \(severity)"],
+            in: folder
+        ).stdout
     }
 }
