@@ -51,14 +51,12 @@ public final class LiveNode: @unchecked Sendable {
 
     public let configuration: Configuration
     /// The interface's MAC: what the speaker answers with.
-    public let hardwareAddress: MACAddress
-    private let capture: LiveCapture
+    public var hardwareAddress: MACAddress { port.hardwareAddress }
+    private let port: SpeakerPort
     private var transport: MemberlistTransport?
-    private var writer: PcapFileWriter?
     private var speaker: Speaker?
     private var speakerConfiguration: SpeakerConfiguration
-    private var armed: [(timer: SpeakerTimer, at: Int64)] = []
-    private var summary = LiveSummary()
+    private var armed = ArmedTimers()
     private let inbox = Mailbox<Message>()
     private let onEvent: @Sendable (LiveEvent) -> Void
 
@@ -75,41 +73,17 @@ public final class LiveNode: @unchecked Sendable {
     {
         self.configuration = configuration
         self.onEvent = onEvent
-        if CapturePermission.hasNetRaw() == false { throw .notPermitted(CapturePermission.missingMessage) }
-        let interface: LiveInterface
-        do {
-            interface = try LiveInterface.lookup(configuration.interface)
-        } catch {
-            throw .interfaceUnavailable(error.message)
+        let wantsNDP = configuration.services.contains {
+            $0.1.ingress.contains { if case .v6 = $0 { true } else { false } }
         }
-        guard interface.isUp else {
-            throw .interfaceUnavailable(
-                "interface \(interface.name) is down: bring it up with `ip link set \(interface.name) up`")
-        }
-        guard let bytes = interface.hardwareAddress, bytes.count == 6 else {
-            throw .interfaceUnavailable("interface \(interface.name) has no Ethernet MAC address to answer with")
-        }
-        hardwareAddress = MACAddress(bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5])
+        port = try SpeakerPort(
+            interface: configuration.interface, promiscuous: wantsNDP, pcapPath: configuration.pcapPath)
         var process = configuration.speaker
-        process.interfaces = [
-            L2Interface(
-                name: interface.name, hardwareAddress: hardwareAddress,
-                linkLocal: .some(LinkLocalAddress.of(interface.name)))
-        ]
+        process.interfaces = [port.speakerInterface]
         process.interfaceSelection = .given
         // On a real network memberlist runs with DefaultLANConfig exactly: compression on.
         process.membership?.enableCompression = true
         speakerConfiguration = process
-        let wantsNDP = configuration.services.contains {
-            $0.1.ingress.contains { if case .v6 = $0 { true } else { false } }
-        }
-        do {
-            capture = try LiveCapture(
-                interface: interface.name,
-                options: LiveCapture.Options(filter: "arp or icmp6", promiscuous: wantsNDP))
-        } catch {
-            throw .capture(error.description)
-        }
         if let membership = process.membership {
             let inbox = self.inbox
             do {
@@ -120,11 +94,8 @@ public final class LiveNode: @unchecked Sendable {
             } catch {
                 throw .interfaceUnavailable(
                     "memberlist cannot bind \(process.address):\(process.memberlistPort): \(error.description) "
-                        + "(node \(process.node)'s address must be on \(interface.name))")
+                        + "(node \(process.node)'s address must be on \(port.name))")
             }
-        }
-        if let path = configuration.pcapPath {
-            do { writer = try PcapFileWriter(path: path) } catch { throw .output(error.description) }
         }
     }
 
@@ -133,13 +104,7 @@ public final class LiveNode: @unchecked Sendable {
 
     /// SIGINT and SIGTERM start the graceful stop. Keep the returned sources alive for the run.
     public func stopOnSignals() -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.requestStop() }
-            source.resume()
-            return source
-        }
+        onTerminationSignals { [weak self] in self?.requestStop() }
     }
 
     /// Runs until the speaker has exited (after a signal or the duration) and returns the
@@ -148,7 +113,7 @@ public final class LiveNode: @unchecked Sendable {
         let start = WallClock.monotonicNanoseconds()
         let deadline = configuration.durationNanoseconds.map { start + $0 }
         let inbox = self.inbox
-        capture.start { record in inbox.post(.frame(record)) }
+        port.start { record in inbox.post(.frame(record)) }
         transport?.start()
         onEvent(
             .started(
@@ -171,7 +136,7 @@ public final class LiveNode: @unchecked Sendable {
                 continue
             }
             var wake = now + 100_000_000
-            if let timer = armed.map(\.at).min() { wake = min(wake, timer) }
+            if let timer = armed.next { wake = min(wake, timer) }
             if !terminated, let deadline { wake = min(wake, deadline) }
             for message in inbox.wait(untilMonotonic: wake) {
                 guard speaker != nil else { break }
@@ -186,21 +151,14 @@ public final class LiveNode: @unchecked Sendable {
                 }
             }
             fireDueTimers()
-            if let message = capture.readError {
+            if let message = port.readError {
                 onEvent(.captureFailed(message))
                 break
             }
-            writer?.flush()
+            port.flush()
         }
         transport?.stop()
-        capture.stop()
-        for message in inbox.drain() {
-            if case .frame(let frame) = message { record(frame) }
-        }
-        summary.kernelDropped = capture.kernelDropped
-        summary.framesRecorded = writer?.framesWritten ?? 0
-        writer?.close()
-        return summary
+        return port.close(recording: inbox.drain().compactMap { if case .frame(let frame) = $0 { frame } else { nil } })
     }
 
     // MARK: events in
@@ -213,12 +171,7 @@ public final class LiveNode: @unchecked Sendable {
     }
 
     private func received(_ record: PcapRecord) {
-        summary.framesReceived += 1
-        self.record(record)
-        guard !record.isTruncated, (try? EthernetFrame.decode(record.bytes)) != nil else {
-            summary.malformedFrames += 1
-            return
-        }
+        guard port.received(record) != nil else { return }
         drive { $0.handleFrame(record.bytes, interface: 0, now: $1) }
     }
 
@@ -239,10 +192,7 @@ public final class LiveNode: @unchecked Sendable {
 
     private func fireDueTimers() {
         let now = WallClock.monotonicNanoseconds()
-        while speaker != nil,
-            let index = armed.indices.filter({ armed[$0].at <= now }).min(by: { armed[$0].at < armed[$1].at })
-        {
-            let timer = armed.remove(at: index)
+        while speaker != nil, let timer = armed.popDue(now: now) {
             speaker!.handleTimeout(timer.timer, now: timer.at)
             carryOut(now: now)
         }
@@ -255,18 +205,7 @@ public final class LiveNode: @unchecked Sendable {
         while let output = speaker?.poll() {
             switch output {
             case .transmit(let frame):
-                do {
-                    try capture.inject(frame.bytes)
-                } catch {
-                    summary.sendErrors += 1
-                    onEvent(.sendFailed(error.description))
-                    continue
-                }
-                writer?.write(frame.bytes, timestampNanoseconds: WallClock.realtimeNanoseconds())
-                switch frame.purpose {
-                case .gratuitous: summary.gratuitousFramesSent += 1
-                case .reply: summary.repliesSent += 1
-                }
+                if let failure = port.transmit(frame) { onEvent(.sendFailed(failure)) }
             case .datagram(let datagram):
                 if let failure = transport?.send(datagram) { onEvent(.sendFailed(failure)) }
             case .record(let record):
@@ -277,17 +216,11 @@ public final class LiveNode: @unchecked Sendable {
                 case .member(let event): onEvent(.member(event))
                 }
             case .arm(let timer, let time):
-                armed.append((timer, time))
+                armed.arm(timer, at: time)
             case .exited:
                 speaker = nil
             }
         }
-    }
-
-    private func record(_ record: PcapRecord) {
-        writer?.write(
-            record.bytes, timestampNanoseconds: record.timestampNanoseconds,
-            originalLength: record.originalLength)
     }
 }
 #endif

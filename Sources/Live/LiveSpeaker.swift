@@ -28,21 +28,26 @@ import Wire
 public final class LiveSpeaker: @unchecked Sendable {
     public let configuration: LiveConfiguration
     /// The interface's MAC: what the speaker answers with.
-    public let hardwareAddress: MACAddress
+    public var hardwareAddress: MACAddress { port.hardwareAddress }
 
-    private let capture: LiveCapture
+    private let port: SpeakerPort
     /// The interface as the speaker sees it.
     private let interface: L2Interface
     private var speaker: Speaker
     /// Timers the speaker armed, in arming order.
-    private var armed: [(timer: SpeakerTimer, at: Int64)] = []
-    private var writer: PcapFileWriter?
+    private var armed = ArmedTimers()
     private var follower: AnnounceFileFollower?
     /// The set from the followed file or standard input (the `--announce` set is added to it).
     private var followedSet: [IPAddress] = []
     private var announced: Set<IPAddress> = []
-    private var summary = LiveSummary()
-    private let inbox = Inbox()
+    private let inbox = Mailbox<Message>()
+
+    /// What other threads post to the loop: captured frames, announce-set updates, stops.
+    private enum Message {
+        case frame(PcapRecord)
+        case announceSet(Result<[IPAddress], AnnounceAddressError>)
+        case stop
+    }
     private let onEvent: @Sendable (LiveEvent) -> Void
 
     /// Checks permission and the interface, opens the capture and the pcap output. Nothing is
@@ -56,24 +61,6 @@ public final class LiveSpeaker: @unchecked Sendable {
     ) throws(LiveError) {
         self.configuration = configuration
         self.onEvent = onEvent
-        if CapturePermission.hasNetRaw() == false {
-            throw .notPermitted(CapturePermission.missingMessage)
-        }
-        let interface: LiveInterface
-        do {
-            interface = try LiveInterface.lookup(configuration.interface)
-        } catch {
-            throw .interfaceUnavailable(error.message)
-        }
-        guard interface.isUp else {
-            throw .interfaceUnavailable(
-                "interface \(interface.name) is down: bring it up with `ip link set \(interface.name) up`")
-        }
-        guard let bytes = interface.hardwareAddress, bytes.count == 6 else {
-            throw .interfaceUnavailable("interface \(interface.name) has no Ethernet MAC address to answer with")
-        }
-        hardwareAddress = MACAddress(bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5])
-
         // The announce file must be readable and valid at start; later bad edits are reported
         // and the previous set kept.
         if case .file(let path) = configuration.follow {
@@ -92,21 +79,10 @@ public final class LiveSpeaker: @unchecked Sendable {
             self.follower = follower
         }
 
-        do {
-            capture = try LiveCapture(
-                interface: interface.name,
-                options: LiveCapture.Options(filter: "arp or icmp6", promiscuous: Self.listensForNDP(configuration)))
-        } catch {
-            throw .capture(error.description)
-        }
-        if let path = configuration.pcapPath {
-            do { writer = try PcapFileWriter(path: path) } catch { throw .output(error.description) }
-        }
-        // NDP answers come from the interface's real link-local address; without one (IPv6
-        // off) there is no NDP responder, as in MetalLB.
-        self.interface = L2Interface(
-            name: interface.name, hardwareAddress: hardwareAddress,
-            linkLocal: .some(LinkLocalAddress.of(interface.name)))
+        port = try SpeakerPort(
+            interface: configuration.interface, promiscuous: Self.listensForNDP(configuration),
+            pcapPath: configuration.pcapPath)
+        self.interface = port.speakerInterface
         speaker = Self.makeSpeaker(interface: self.interface, version: configuration.version, start: 0)
     }
 
@@ -140,13 +116,7 @@ public final class LiveSpeaker: @unchecked Sendable {
 
     /// Stops the run on SIGINT and SIGTERM. Keep the returned sources alive for the run.
     public func stopOnSignals() -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.requestStop() }
-            source.resume()
-            return source
-        }
+        onTerminationSignals { [weak self] in self?.requestStop() }
     }
 
     /// Runs until `requestStop`, a signal (after `stopOnSignals`), or the configured duration.
@@ -154,10 +124,10 @@ public final class LiveSpeaker: @unchecked Sendable {
     public func run() -> LiveSummary {
         let start = WallClock.monotonicNanoseconds()
         speaker = Self.makeSpeaker(interface: interface, version: configuration.version, start: start)
-        armed = []
+        armed = ArmedTimers()
         let deadline = configuration.durationNanoseconds.map { start + $0 }
         let inbox = self.inbox
-        capture.start { record in inbox.post(.frame(record)) }
+        port.start { record in inbox.post(.frame(record)) }
         if configuration.follow == .standardInput {
             StandardInputFollower.start { result in inbox.post(.announceSet(result)) }
         }
@@ -169,7 +139,7 @@ public final class LiveSpeaker: @unchecked Sendable {
             let now = WallClock.monotonicNanoseconds()
             if let deadline, now >= deadline { break }
             var wake = min(nextPoll, deadline ?? .max)
-            if let timer = armed.map(\.at).min() { wake = min(wake, timer) }
+            if let timer = armed.next { wake = min(wake, timer) }
             for message in inbox.wait(untilMonotonic: wake) {
                 switch message {
                 case .stop:
@@ -187,23 +157,16 @@ public final class LiveSpeaker: @unchecked Sendable {
             if after >= nextPoll {
                 nextPoll = after + configuration.pollIntervalNanoseconds
                 pollFile(now: after)
-                if let message = capture.readError {
+                if let message = port.readError {
                     onEvent(.captureFailed(message))
                     break
                 }
             }
             fireDueTimers(now: after)
-            writer?.flush()
+            port.flush()
         }
-        capture.stop()
         // Frames captured before the stop are still recorded, not answered.
-        for message in inbox.drain() {
-            if case .frame(let frame) = message { record(frame) }
-        }
-        summary.kernelDropped = capture.kernelDropped
-        summary.framesRecorded = writer?.framesWritten ?? 0
-        writer?.close()
-        return summary
+        return port.close(recording: inbox.drain().compactMap { if case .frame(let frame) = $0 { frame } else { nil } })
     }
 
     // MARK: the announce set
@@ -247,8 +210,7 @@ public final class LiveSpeaker: @unchecked Sendable {
 
     /// Runs the speaker's timers that are due, earliest first.
     private func fireDueTimers(now: Int64) {
-        while let index = armed.indices.filter({ armed[$0].at <= now }).min(by: { armed[$0].at < armed[$1].at }) {
-            let timer = armed.remove(at: index)
+        while let timer = armed.popDue(now: now) {
             speaker.handleTimeout(timer.timer, now: timer.at)
             carryOut()
         }
@@ -257,14 +219,9 @@ public final class LiveSpeaker: @unchecked Sendable {
     // MARK: frames
 
     private func received(_ record: PcapRecord) {
-        summary.framesReceived += 1
-        self.record(record)
         // A frame the filter let through but that is not a whole Ethernet + ARP or ICMPv6 frame
-        // is counted and dropped; the announcer would ignore it anyway.
-        guard let decoded = try? EthernetFrame.decode(record.bytes), !record.isTruncated else {
-            summary.malformedFrames += 1
-            return
-        }
+        // is counted and dropped; the speaker would ignore it anyway.
+        guard let decoded = port.received(record) else { return }
         let question: (IPAddress, MACAddress)
         switch decoded.payload {
         case .arp(let request): question = (.v4(request.targetProtocolAddress), request.senderHardwareAddress)
@@ -272,7 +229,7 @@ public final class LiveSpeaker: @unchecked Sendable {
             question = (.v6(message.target), message.sourceLinkLayerAddress ?? decoded.ethernet.source)
         case .ipv6Other, .ipv6TCP: return
         default:
-            summary.malformedFrames += 1
+            port.countMalformed()
             return
         }
         speaker.handleFrame(record.bytes, interface: 0, now: WallClock.monotonicNanoseconds())
@@ -287,78 +244,25 @@ public final class LiveSpeaker: @unchecked Sendable {
         while let output = speaker.poll() {
             switch output {
             case .transmit(let frame):
-                do {
-                    try capture.inject(frame.bytes)
-                } catch {
-                    summary.sendErrors += 1
-                    onEvent(.sendFailed(error.description))
+                if let failure = port.transmit(frame) {
+                    onEvent(.sendFailed(failure))
                     continue
                 }
-                writer?.write(frame.bytes, timestampNanoseconds: WallClock.realtimeNanoseconds())
                 switch frame.purpose {
-                case .gratuitous:
-                    summary.gratuitousFramesSent += 1
-                    sent.gratuitous += 1
-                case .reply:
-                    summary.repliesSent += 1
-                    sent.replies += 1
+                case .gratuitous: sent.gratuitous += 1
+                case .reply: sent.replies += 1
                 }
             case .record(.gratuitousRound(let ip, _)):
                 onEvent(.gratuitousRound(ip))
             case .record:
                 break
             case .arm(let timer, let time):
-                armed.append((timer, time))
+                armed.arm(timer, at: time)
             case .datagram, .exited:
                 // No memberlist and no signals in announcer-only mode.
                 break
             }
         }
         return sent
-    }
-
-    private func record(_ record: PcapRecord) {
-        writer?.write(
-            record.bytes, timestampNanoseconds: record.timestampNanoseconds,
-            originalLength: record.originalLength)
-    }
-}
-
-/// The driver loop's mailbox: captured frames, announce-set updates and stop requests from
-/// other threads, in arrival order.
-private final class Inbox: @unchecked Sendable {
-    enum Message {
-        case frame(PcapRecord)
-        case announceSet(Result<[IPAddress], AnnounceAddressError>)
-        case stop
-    }
-
-    private let lock = NSLock()
-    private let signal = DispatchSemaphore(value: 0)
-    private var messages: [Message] = []
-
-    func post(_ message: Message) {
-        lock.lock()
-        messages.append(message)
-        lock.unlock()
-        signal.signal()
-    }
-
-    /// Waits until a message arrives or the monotonic clock reaches `deadline`, then takes
-    /// everything queued.
-    func wait(untilMonotonic deadline: Int64) -> [Message] {
-        let remaining = deadline - WallClock.monotonicNanoseconds()
-        if remaining > 0 {
-            _ = signal.wait(timeout: .now() + .nanoseconds(Int(remaining)))
-        }
-        return drain()
-    }
-
-    func drain() -> [Message] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = messages
-        messages = []
-        return taken
     }
 }

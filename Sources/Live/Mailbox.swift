@@ -2,8 +2,7 @@ import Dispatch
 import Foundation
 
 /// A driver loop's inbox: other threads post, the loop thread waits until something came or
-/// its next timer is due, then takes everything in arrival order. (LiveSpeaker has its own,
-/// older copy of this for its message type.)
+/// its next timer is due, then takes everything in arrival order.
 final class Mailbox<Message>: @unchecked Sendable {
     private let lock = NSLock()
     private let signal = DispatchSemaphore(value: 0)

@@ -156,13 +156,7 @@ struct LiveCommand: ParsableCommand {
         let signals = speaker.stopOnSignals()
         let summary = speaker.run()
         withExtendedLifetime(signals) {}
-        LiveCommand.emit(
-            """
-            sim live: stopped; \(summary.framesReceived) frames received (\(summary.malformedFrames) malformed), \
-            \(summary.repliesSent) replies and \(summary.gratuitousFramesSent) gratuitous frames sent, \
-            \(summary.sendErrors) send errors\(summary.kernelDropped.map { ", \($0) dropped by the kernel" } ?? "")\
-            \(pcap.map { "; \(summary.framesRecorded) frames written to \($0)" } ?? "")
-            """)
+        emitSummary(summary)
     }
 
     /// `--scenario FILE --node NAME`: node NAME's whole speaker.
@@ -203,6 +197,15 @@ struct LiveCommand: ParsableCommand {
         let signals = process.stopOnSignals()
         let summary = process.run()
         withExtendedLifetime(signals) {}
+        emitSummary(summary)
+        #else
+        printError("sim live --scenario: memberlist's sockets are implemented for Linux only")
+        throw ExitCode(69)
+        #endif
+    }
+
+    /// The closing line of a run: what was received, sent and written.
+    private func emitSummary(_ summary: LiveSummary) {
         LiveCommand.emit(
             """
             sim live: stopped; \(summary.framesReceived) frames received (\(summary.malformedFrames) malformed), \
@@ -210,10 +213,6 @@ struct LiveCommand: ParsableCommand {
             \(summary.sendErrors) send errors\(summary.kernelDropped.map { ", \($0) dropped by the kernel" } ?? "")\
             \(pcap.map { "; \(summary.framesRecorded) frames written to \($0)" } ?? "")
             """)
-        #else
-        printError("sim live --scenario: memberlist's sockets are implemented for Linux only")
-        throw ExitCode(69)
-        #endif
     }
 
     /// One line to standard output, written at once (not held in a buffer while the run goes
