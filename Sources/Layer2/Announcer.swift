@@ -15,7 +15,7 @@ public struct Announcer: Sendable {
     private var ips: [String: [IPAddress]] = [:]
     /// How many services use each address: an address shared by two services stays announced
     /// until both are gone.
-    private var refcount: [IPAddress: Int] = [:]
+    @usableFromInline private(set) var refcount: [IPAddress: Int] = [:]
     /// Address -> end of its gratuitous window.
     private var spamUntil: [IPAddress: Int64] = [:]
     /// Address -> the interfaces (indices into `interfaces`) it is announced on, when an
@@ -28,6 +28,11 @@ public struct Announcer: Sendable {
         self.interfaces = interfaces
         self.schedule = schedule
     }
+
+    /// Whether any address is answered for: most speakers on a segment announce nothing, and
+    /// the responders check this first for every frame they are handed.
+    @inlinable
+    public var isAnnouncingAnything: Bool { !refcount.isEmpty }
 
     /// The addresses currently answered for, ascending (IPv4 before IPv6).
     public var announcedIPs: [IPAddress] { refcount.keys.sorted() }

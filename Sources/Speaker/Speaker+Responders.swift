@@ -7,8 +7,10 @@ import Wire
 extension Speaker {
     /// An ARP packet arrived on node interface `interface`, sent to `ethernetDestination`.
     /// The simulator parses each frame once and shares the packet with the node's kernel.
+    @inlinable
     public mutating func handleARP(_ packet: ARPPacket, ethernetDestination: MACAddress, interface: Int, now: Int64) {
-        guard !hasExited, let responder = responderInterfaces.firstIndex(of: interface),
+        guard controller.announcer.isAnnouncingAnything, !hasExited,
+            let responder = responderInterfaces.firstIndex(of: interface),
             let reply = controller.respond(to: packet, ethernetDestination: ethernetDestination, on: responder)
         else { return }
         outbox.append(.transmit(SpeakerFrame(interface: interface, bytes: reply.bytes, purpose: .reply)))

@@ -36,7 +36,7 @@ public struct Speaker {
     public internal(set) var informer: OrderedDictionary<String, ServiceView>
     /// For each announcer interface, the node interface it is (indices into
     /// `configuration.interfaces`).
-    let responderInterfaces: [Int]
+    @usableFromInline let responderInterfaces: [Int]
     /// The gratuitous ticker wake-up already armed, so it is not armed twice.
     var scheduledTick: Int64?
     /// The memberlist wake-up already armed.
@@ -48,8 +48,8 @@ public struct Speaker {
     var forceSyncQueued = false
     /// The process has exited; it takes no more events.
     public internal(set) var hasExited = false
-    var outbox: [SpeakerOutput] = []
-    var outboxCursor = 0
+    @usableFromInline var outbox: [SpeakerOutput] = []
+    @usableFromInline var outboxCursor = 0
 
     /// Starts the process at `now` (a new pod of the DaemonSet, or a restart), with empty
     /// state: memberlist is created (the join waits for the informers to sync), and a
@@ -81,7 +81,13 @@ public struct Speaker {
         if resyncWhenInformersSync { arm(.informersSynced, at: now + configuration.informerSyncDelay) }
     }
 
+    /// Whether `poll()` has something: a driver checks this first, on a path that runs for
+    /// every frame on the segment (most of which produce nothing).
+    @inlinable
+    public var hasOutput: Bool { outboxCursor < outbox.count }
+
     /// The next thing to do, in order; nil once everything produced so far has been taken.
+    @inlinable
     public mutating func poll() -> SpeakerOutput? {
         guard outboxCursor < outbox.count else {
             if !outbox.isEmpty {

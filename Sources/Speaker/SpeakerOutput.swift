@@ -30,6 +30,12 @@ public struct SpeakerFrame: Sendable, Hashable {
     public var bytes: [UInt8]
     public var purpose: Purpose
 
+    public init(interface: Int, bytes: [UInt8], purpose: Purpose) {
+        self.interface = interface
+        self.bytes = bytes
+        self.purpose = purpose
+    }
+
     public enum Purpose: Sendable, Hashable {
         /// Part of a gratuitous round announcing the address (an ARP request or reply, or an
         /// unsolicited Neighbor Advertisement).

@@ -48,14 +48,14 @@ extension World {
     /// Starts the speaker on a node with empty state: it joins memberlist and, once its
     /// informers have synced, re-runs its election for every service.
     public func startSpeaker(node name: String) {
-        guard let node = node(named: name), node.powered, node.speaker == nil else { return }
+        guard let node = node(named: name), node.powered, !node.hasSpeaker else { return }
         node.startSpeaker(in: hostContext, resync: true)
     }
 
     /// Stops the speaker process. A graceful stop (SIGTERM) leaves memberlist first and keeps
     /// answering until the leave is out (at most a second); a crash is silent.
     public func stopSpeaker(node name: String, graceful: Bool = true) {
-        guard let node = node(named: name), node.speaker != nil else { return }
+        guard let node = node(named: name), node.hasSpeaker else { return }
         node.terminateSpeaker(graceful: graceful, in: hostContext)
     }
 

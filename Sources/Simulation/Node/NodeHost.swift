@@ -21,8 +21,13 @@ public final class NodeHost: Host {
     /// The machine is on. A powered-off node sends and receives nothing.
     public internal(set) var powered = true
     /// The MetalLB speaker process, when it runs. `NodeHost` only drives it: every protocol
-    /// decision is the speaker's (see `Speaker`).
-    public internal(set) var speaker: Speaker?
+    /// decision is the speaker's (see `Speaker`). Boxed: a `Speaker` holds a dozen tables, and
+    /// every read of an optional struct stored in a class copies it (a retain and release per
+    /// table), on a path that runs for every frame on the segment.
+    private var process: SpeakerProcess?
+
+    /// A copy of the speaker process's state, when it runs (for tests and reports).
+    public var speaker: Speaker? { process?.speaker }
     /// Counts speaker starts: timers armed by an earlier speaker process are ignored.
     var speakerGeneration: UInt64 = 0
     /// The kernel's ARP cache for the node's own datagrams.
@@ -56,7 +61,10 @@ public final class NodeHost: Host {
             speakerAddresses: config.nodes.map(\.ip), informerSyncDelay: config.watchDelay.nanoseconds)
     }
 
-    public var isSpeakerRunning: Bool { powered && speaker != nil }
+    public var isSpeakerRunning: Bool { powered && process != nil }
+
+    /// A speaker process exists (on a powered node, `isSpeakerRunning`).
+    var hasSpeaker: Bool { process != nil }
 
     /// The speaker's memberlist, while the speaker runs with memberlist enabled.
     public var membership: Memberlist<RandomStream>? { speaker?.memberlist }
@@ -70,10 +78,11 @@ public final class NodeHost: Host {
         speakerGeneration &+= 1
         let generator = RandomStream(rootSeed: speakerSeed, .memberlist)
             .split("\(name)#\(speakerGeneration)")
-        speaker = Speaker(
-            configuration: speakerConfiguration, generator: generator, now: context.now.nanoseconds,
-            informer: context.speakerInformerList, resyncWhenInformersSync: resync)
-        flushSpeaker(in: context)
+        process = SpeakerProcess(
+            Speaker(
+                configuration: speakerConfiguration, generator: generator, now: context.now.nanoseconds,
+                informer: context.speakerInformerList, resyncWhenInformersSync: resync))
+        flushSpeaker(process!, in: context)
     }
 
     /// Signals the speaker process: SIGTERM (`graceful`) or SIGKILL. A power loss is a kill.
@@ -85,17 +94,17 @@ public final class NodeHost: Host {
     /// out what it produced.
     @inline(__always)
     func driveSpeaker(in context: HostContext, _ body: (inout Speaker) -> Void) {
-        guard speaker != nil else { return }
-        body(&speaker!)
-        flushSpeaker(in: context)
+        guard let process else { return }
+        body(&process.speaker)
+        if process.speaker.hasOutput { flushSpeaker(process, in: context) }
     }
 
     /// Carries out the speaker's outputs in the order it produced them: frames onto the
     /// node's interfaces, datagrams through the node's IP stack, records into the recorder,
     /// timers into the event queue (tagged with the process's generation).
-    private func flushSpeaker(in context: HostContext) {
+    private func flushSpeaker(_ process: SpeakerProcess, in context: HostContext) {
         var exited = false
-        while let output = speaker?.poll() {
+        while let output = process.speaker.poll() {
             switch output {
             case .transmit(let frame):
                 context.transmit(frame.bytes, from: ports[frame.interface])
@@ -113,7 +122,7 @@ public final class NodeHost: Host {
                 exited = true
             }
         }
-        if exited { speaker = nil }
+        if exited { self.process = nil }
     }
 
     // MARK: Host
@@ -266,4 +275,11 @@ public final class NodeHost: Host {
             break
         }
     }
+}
+
+/// The box a node keeps its speaker process in (see `NodeHost.process`).
+final class SpeakerProcess {
+    var speaker: Speaker
+
+    init(_ speaker: Speaker) { self.speaker = speaker }
 }
