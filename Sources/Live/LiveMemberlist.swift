@@ -117,11 +117,17 @@ public final class LiveMemberlist: @unchecked Sendable {
         handle(memberlist.tick(now: WallClock.monotonicNanoseconds()))
 
         var leaveDeadline: Int64?
-        loop: while true {
+        var stopping = false
+        while true {
             let now = WallClock.monotonicNanoseconds()
             var wake = memberlist.nextWakeup ?? now + 1_000_000_000
             if let leaveDeadline { wake = min(wake, leaveDeadline) }
             for message in mailbox.wait(untilMonotonic: wake) {
+                // After a stop, a connection waiting for its reply gets none at once.
+                if stopping {
+                    if case .arrival(.incoming(_, _, _, let reply)) = message { reply.put(nil) }
+                    continue
+                }
                 let now = WallClock.monotonicNanoseconds()
                 switch message {
                 case .arrival(.datagram(let payload, let from, let fromPort)):
@@ -142,15 +148,19 @@ public final class LiveMemberlist: @unchecked Sendable {
                     handle(memberlist.leave(now: now))
                     leaveDeadline = now + timeout
                 case .stop:
-                    break loop
+                    stopping = true
                 }
             }
+            if stopping { break }
             let after = WallClock.monotonicNanoseconds()
             if let tick = memberlist.nextWakeup, after >= tick {
                 handle(memberlist.tick(now: after))
             }
             if let leaveDeadline, memberlist.leaveBroadcastFinished || after >= leaveDeadline { break }
         }
+        // A connection still waiting for its reply gets none at once, rather than waiting out
+        // TCPTimeout, as a stopped process's connections do.
+        for case .arrival(.incoming(_, _, _, let reply)) in mailbox.drain() { reply.put(nil) }
         transport.stop()
     }
 

@@ -139,7 +139,11 @@ public final class LiveNode: @unchecked Sendable {
             if let timer = armed.next { wake = min(wake, timer) }
             if !terminated, let deadline { wake = min(wake, deadline) }
             for message in inbox.wait(untilMonotonic: wake) {
-                guard speaker != nil else { break }
+                // Once the process has exited, what is left is wound up, not handled.
+                guard speaker != nil else {
+                    windUp(message)
+                    continue
+                }
                 switch message {
                 case .frame(let record):
                     received(record)
@@ -158,7 +162,20 @@ public final class LiveNode: @unchecked Sendable {
             port.flush()
         }
         transport?.stop()
-        return port.close(recording: inbox.drain().compactMap { if case .frame(let frame) = $0 { frame } else { nil } })
+        let leftover = inbox.drain()
+        for message in leftover { windUp(message) }
+        return port.close(recording: [])
+    }
+
+    /// A message that came after the process exited: a captured frame is still recorded; a
+    /// connection waiting for its reply gets none at once (its thread closes it), rather than
+    /// waiting out memberlist's TCP timeout.
+    private func windUp(_ message: Message) {
+        switch message {
+        case .frame(let record): port.record(record)
+        case .memberlist(.incoming(_, _, _, let reply)): reply.put(nil)
+        case .memberlist, .terminate: break
+        }
     }
 
     // MARK: events in
@@ -193,7 +210,7 @@ public final class LiveNode: @unchecked Sendable {
     private func fireDueTimers() {
         let now = WallClock.monotonicNanoseconds()
         while speaker != nil, let timer = armed.popDue(now: now) {
-            speaker!.handleTimeout(timer.timer, now: timer.at)
+            speaker!.handleTimeout(timer.timer, now: now, armedFor: timer.at)
             carryOut(now: now)
         }
     }

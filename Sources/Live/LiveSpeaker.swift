@@ -135,15 +135,21 @@ public final class LiveSpeaker: @unchecked Sendable {
         apply(now: start)
 
         var nextPoll = start + configuration.pollIntervalNanoseconds
-        loop: while true {
+        var stopped = false
+        while !stopped {
             let now = WallClock.monotonicNanoseconds()
             if let deadline, now >= deadline { break }
             var wake = min(nextPoll, deadline ?? .max)
             if let timer = armed.next { wake = min(wake, timer) }
             for message in inbox.wait(untilMonotonic: wake) {
+                // After a stop, the rest of the batch is recorded, not answered.
+                if stopped {
+                    if case .frame(let record) = message { port.record(record) }
+                    continue
+                }
                 switch message {
                 case .stop:
-                    break loop
+                    stopped = true
                 case .frame(let record):
                     received(record)
                 case .announceSet(.success(let set)):
@@ -153,6 +159,7 @@ public final class LiveSpeaker: @unchecked Sendable {
                     onEvent(.announceSetRejected(error.description))
                 }
             }
+            if stopped { break }
             let after = WallClock.monotonicNanoseconds()
             if after >= nextPoll {
                 nextPoll = after + configuration.pollIntervalNanoseconds
@@ -211,7 +218,7 @@ public final class LiveSpeaker: @unchecked Sendable {
     /// Runs the speaker's timers that are due, earliest first.
     private func fireDueTimers(now: Int64) {
         while let timer = armed.popDue(now: now) {
-            speaker.handleTimeout(timer.timer, now: timer.at)
+            speaker.handleTimeout(timer.timer, now: now, armedFor: timer.at)
             carryOut()
         }
     }

@@ -59,14 +59,20 @@ final class MemberlistTransport: @unchecked Sendable {
         self.udp = udp
     }
 
+    /// A transport dropped without `stop` (its driver never ran) still closes its sockets.
+    deinit { stop() }
+
     /// Starts the reader and the acceptor.
     func start() {
         startReader()
         startAcceptor()
     }
 
-    /// Stops the I/O threads and closes the sockets, as a process's exit does.
+    /// Stops the reader and the acceptor and closes the sockets, as a process's exit does.
+    /// Connection and dial threads end on their own: each holds its own socket, bounded by
+    /// TCPTimeout.
     func stop() {
+        guard !stopped.isSet else { return }
         stopped.raise()
         // The reader and acceptor poll in short steps; their sockets close once they are out.
         _ = threads.wait(timeout: .now() + .seconds(2))
@@ -89,9 +95,6 @@ final class MemberlistTransport: @unchecked Sendable {
         }
         return nil
     }
-
-    /// Frames a reply for an accepted connection.
-    func frame(_ message: [UInt8]) -> [UInt8] { Stream.frame(message, compress: compress) }
 
     // MARK: - I/O threads
 

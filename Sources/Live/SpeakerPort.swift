@@ -105,7 +105,8 @@ final class SpeakerPort: @unchecked Sendable {
         return summary
     }
 
-    private func record(_ record: PcapRecord) {
+    /// Writes a captured frame to the pcap without handling it (one that came after the stop).
+    func record(_ record: PcapRecord) {
         writer?.write(
             record.bytes, timestampNanoseconds: record.timestampNanoseconds, originalLength: record.originalLength)
     }

@@ -105,17 +105,21 @@ public struct Speaker {
 
     // MARK: timers
 
-    /// A timer armed through `SpeakerOutput.arm` came due. A wake-up that was superseded (the
-    /// ticker re-armed earlier, memberlist's schedule moved) is ignored.
-    public mutating func handleTimeout(_ timer: SpeakerTimer, now: Int64) {
+    /// A timer armed through `SpeakerOutput.arm` came due. A gratuitous or memberlist wake-up
+    /// that was superseded (the ticker re-armed earlier, memberlist's schedule moved) is
+    /// ignored: `armedFor` (the time the `.arm` output gave; the simulator fires exactly then,
+    /// so it defaults to `now`) must be the wake-up still expected. A live driver, which wakes
+    /// late by the wall clock, passes the real `now` and the armed time.
+    public mutating func handleTimeout(_ timer: SpeakerTimer, now: Int64, armedFor: Int64? = nil) {
         guard !hasExited else { return }
+        let armed = armedFor ?? now
         switch timer {
         case .gratuitous:
-            guard now == scheduledTick else { return }
+            guard armed == scheduledTick else { return }
             scheduledTick = nil
             emit(controller.tick(now: now), now: now)
         case .memberlist:
-            guard now == scheduledMembershipWakeup, memberlist != nil else { return }
+            guard armed == scheduledMembershipWakeup, memberlist != nil else { return }
             scheduledMembershipWakeup = nil
             let output = memberlist!.tick(now: now)
             handle(output, now: now)

@@ -13,9 +13,10 @@ public enum SpeakerOutput: Sendable, Hashable {
     case datagram(MembershipOutput.Datagram)
     /// Something a report or a log line wants to know.
     case record(SpeakerRecord)
-    /// Call `handleTimeout(timer, now:)` at `at` (nanoseconds on the driver's clock). A timer
-    /// armed again before it fires is simply armed twice: the speaker ignores a wake-up that is
-    /// no longer due.
+    /// Call `handleTimeout(timer, now:)` at `at` (nanoseconds on the driver's clock). The
+    /// gratuitous ticker and memberlist's wake-up may be armed again before they fire: the
+    /// speaker ignores a wake-up of theirs that is no longer the one it expects. Every other
+    /// timer is armed once per occasion and always acted on.
     case arm(SpeakerTimer, at: Int64)
     /// The process has exited (crash, kill, or the end of a graceful stop): the driver drops
     /// it. Nothing follows.

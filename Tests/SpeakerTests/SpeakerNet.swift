@@ -28,6 +28,8 @@ struct SpeakerNet {
     /// (time, node, record) for everything the speakers recorded.
     var records: [(time: Int64, node: String, record: SpeakerRecord)] = []
     var transmitted: [(time: Int64, node: String, frame: SpeakerFrame)] = []
+    /// (time, node, timer, for when) for every timer a speaker armed.
+    var armed: [(time: Int64, node: String, timer: SpeakerTimer, at: Int64)] = []
 
     static let second: Int64 = 1_000_000_000
 
@@ -85,6 +87,7 @@ struct SpeakerNet {
             case .record(let record):
                 records.append((now, name, record))
             case .arm(let timer, let time):
+                armed.append((now, name, timer, time))
                 schedule(.timer(node: index, generation: generations[index], timer), at: time)
             case .exited:
                 speakers[index] = nil

@@ -138,7 +138,7 @@ struct SpeakerProcessTests {
     }
 
     @Test(
-        "ForceSync re-runs the election from what the informers delivered, not from newer API state (MetalLB speaker/main.go ForceSync over the informer's store)"
+        "a restarted speaker re-runs every election from what its informers list when they sync (MetalLB speaker/main.go ForceSync over the informer's store)"
     )
     func forceSyncFromInformer() {
         var net = SpeakerNet(count: 2, rules: .current)

@@ -17,9 +17,13 @@ public struct LiveScenarioView: Sendable {
     /// Every node of the scenario, name and address: memberlist's seeds.
     public var nodes: [(name: String, address: String)]
 
-    /// How long the simulated cluster runs before its API state is read: long enough for
-    /// every watch delay and the controller's allocations, short of any fault.
-    public static let settleTime = SimDuration.milliseconds(500)
+    /// How long the simulated cluster runs before its API state is read: the controller
+    /// reconciles a watch delay after an object is applied, and services it re-processes after a
+    /// configuration change take another; four watch delays cover that chain, and half a second
+    /// at least (pods from the manifests start Ready, so no start-up delay is waited for).
+    public static func settleTime(watchDelay: SimDuration) -> SimDuration {
+        max(.milliseconds(500), watchDelay + watchDelay + watchDelay + watchDelay)
+    }
 
     /// Builds the view of node `node` from a loaded scenario.
     ///
@@ -33,10 +37,10 @@ public struct LiveScenarioView: Sendable {
         }
         let world = World(config: scenario.world, trace: nil)
         ScenarioWorld.apply(scenario.manifests, to: world, initial: true)
-        world.run(until: .zero + settleTime)
+        world.run(until: .zero + settleTime(watchDelay: scenario.world.watchDelay))
         let host = world.node(named: node)!
         return LiveScenarioView(
-            configuration: host.speakerConfiguration, services: world.speakerInformerList(),
+            configuration: host.speakerConfiguration, services: world.apiServiceViews(),
             nodes: scenario.world.nodes.map { ($0.name, $0.ip.description) })
     }
 }

@@ -166,7 +166,7 @@ extension World {
 
     /// Every service as a speaker's informers would list it right now, in the API server's
     /// order: the static API view `sim live --scenario` gives a real speaker process.
-    public func speakerInformerList() -> [(String, ServiceView)] {
+    public func apiServiceViews() -> [(String, ServiceView)] {
         cluster.services.keys.compactMap { key in serviceView(key).map { (key, $0) } }
     }
 
