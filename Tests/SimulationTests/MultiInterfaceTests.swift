@@ -26,13 +26,7 @@ struct MultiInterfaceTests {
         )
         resources.l2Advertisements["l2"] = L2Advertisement(name: "l2", interfaces: interfaces)
         world.applyMetalLBResources(resources)
-        world.applyService(
-            Service(
-                meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
-                selector: LabelSelector(["app": "web"])))
-        world.applyPod(
-            Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
-            startsReady: true)
+        applyWebService(to: world)
         return world
     }
 

@@ -177,13 +177,7 @@ struct EligibilityTests {
             nodes: (0..<3).map(nodeSpec), clients: [clientSpec(0)])
         let world = World(config: config)
         try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)])])
-        world.applyService(
-            Service(
-                meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
-                selector: LabelSelector(["app": "web"])))
-        world.applyPod(
-            Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
-            startsReady: true)
+        applyWebService(to: world)
         return world
     }
 

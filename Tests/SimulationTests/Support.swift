@@ -258,13 +258,7 @@ func clusterWorld(
         nodes: (0..<nodeCount).map(nodeSpec), clients: [clientSpec(0, probe: probe)])
     let world = World(config: config, trace: trace)
     try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)])])
-    world.applyService(
-        Service(
-            meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
-            selector: LabelSelector(["app": "web"])))
-    world.applyPod(
-        Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
-        startsReady: true)
+    applyWebService(to: world)
     return world
 }
 
@@ -355,4 +349,16 @@ func ndpMessages(_ frames: [RecordingTrace.Frame]) -> [(
         else { return nil }
         return (frame.time, decoded.ethernet, ip, message)
     }
+}
+
+/// The one service the simulation tests use: `default/web`, a LoadBalancer on port 80, with
+/// one Ready pod `web-1` on `node`.
+func applyWebService(to world: World, podNode node: String = "node-a") {
+    world.applyService(
+        Service(
+            meta: ObjectMeta(name: "web"), type: .loadBalancer, ports: [ServicePort(port: 80)],
+            selector: LabelSelector(["app": "web"])))
+    world.applyPod(
+        Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: node, ready: true),
+        startsReady: true)
 }
