@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// The exit statuses of the format contract (sysexits.h where one fits).
@@ -17,4 +18,17 @@ enum ExitStatus {
 /// Diagnostics go to standard error, results to standard output.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Scenario files named on the command line must exist and be readable: one that does not
+/// is EX_NOINPUT with its path, not a load error with an invented `:1:1` location (which
+/// `file:line:column` errors reserve for text that is there).
+func requireScenarioFiles(_ paths: [String]) throws {
+    let missing = paths.filter { !FileManager.default.isReadableFile(atPath: $0) }
+    guard !missing.isEmpty else { return }
+    for path in missing {
+        let exists = FileManager.default.fileExists(atPath: path)
+        printError("sim: \(path): \(exists ? "cannot read this scenario file" : "no such scenario file")")
+    }
+    throw ExitCode(ExitStatus.noInput)
 }

@@ -162,10 +162,7 @@ struct LiveCommand: ParsableCommand {
     /// `--scenario FILE --node NAME`: node NAME's whole speaker.
     private func runNode(scenario path: String, node: String) throws {
         #if os(Linux)
-        guard FileManager.default.fileExists(atPath: path) else {
-            printError("sim live: \(path): no such file")
-            throw ExitCode(66)
-        }
+        try requireScenarioFiles([path])
         let view: LiveScenarioView
         do {
             view = try LiveScenarioView.of(try ScenarioLoader().load(path), node: node)

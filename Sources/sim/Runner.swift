@@ -8,6 +8,7 @@ import Simulation
 enum Runner {
     static func run(files: [String], options: RunOptions) throws {
         // Load everything first: a bad file stops the whole command before anything is written.
+        try requireScenarioFiles(files)
         var scenarios: [Scenario] = []
         do {
             if files.isEmpty {

@@ -55,6 +55,7 @@ struct SweepCommand: ParsableCommand {
         let plan: SweepPlan
         do { plan = try SweepPlan(seeds: seeds, shard: shard) } catch { throw ValidationError(error.description) }
         // Load once, before anything runs: a bad file is one error, not one per seed.
+        try requireScenarioFiles([file])
         let scenario: Scenario
         do {
             scenario = try ScenarioLoader().load(file)

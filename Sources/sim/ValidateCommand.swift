@@ -10,6 +10,7 @@ struct ValidateCommand: ParsableCommand {
     var files: [String]
 
     func run() throws {
+        try requireScenarioFiles(files)
         var failed = false
         for file in files {
             do {
