@@ -45,13 +45,8 @@ public final class World {
     var advertisedPools: Set<String>? { didSet { viewCache.invalidate() } }
     /// Random draws for the control plane (cluster IPs, node ports).
     var clusterRandom: RandomStream
-    /// When each node's kubelet last got a status update through to the API server.
-    var lastStatusUpdate: [String: SimTime] = [:]
-    /// When the node lifecycle controller tainted each NotReady node.
-    var taintedSince: [String: SimTime] = [:]
-    /// The pods the node lifecycle controller marked not ready, by node, in the order it did:
-    /// the ones the kubelet reports Ready again when the node comes back without a reboot.
-    var markedNotReady: [String: [String]] = [:]
+    /// The node lifecycle controller: kubelet heartbeats, NotReady, taints and evictions.
+    var nodeLifecycle: NodeLifecycleController
 
     public init(config: WorldConfig, trace: TraceSink? = nil) {
         self.config = config
@@ -59,6 +54,9 @@ public final class World {
         segment = Segment(latency: config.latency, aging: config.fdbAging, lossPPM: config.lossPPM)
         lossRandom = RandomStream(rootSeed: config.seed, .segmentLoss)
         clusterRandom = RandomStream(rootSeed: config.seed, .cluster)
+        nodeLifecycle = NodeLifecycleController(
+            gracePeriod: config.nodeLifecycle.gracePeriod.nanoseconds,
+            tolerationSeconds: config.nodeLifecycle.tolerationSeconds.nanoseconds)
         let neighbourRandom = RandomStream(rootSeed: config.seed, .clientNeighbour)
         for spec in config.nodes {
             let node = NodeHost(
