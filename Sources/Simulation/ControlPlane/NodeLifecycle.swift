@@ -58,7 +58,7 @@ extension World {
             recorder.nodeChanged(NodeConditionRecord(time: now, node: name, change: "evicted \(key)"))
             deletePod(key)
         }
-        for key in deployments.keys { reconcileReplicas(key, startsReady: false) }
+        reconcileAllReplicas()
     }
 
     private func reachesAPIServer(_ host: NodeHost) -> Bool {

@@ -33,17 +33,15 @@ public final class World {
     /// The services as the speakers' informers last received them (one watch delay behind the
     /// API server), in the order they were first delivered; a deleted one is gone.
     var informerViews: OrderedDictionary<String, ServiceView> = [:]
-    /// Deployments by key: their pods are reconciled to the replica count.
-    /// In creation order: an eviction reconciles every Deployment in turn, and each draws pod
-    /// names from the cluster's stream, so the order must not change from run to run.
-    var deployments: OrderedDictionary<String, Deployment> = [:]
+    /// The ReplicaSet controller and the Deployments it keeps at their replica counts.
+    var replicaSets = ReplicaSetController()
     /// Which MetalLB's election the speakers run.
     var speakerRules: SpeakerController.Rules { config.speakerRules }
     /// What hosts get instead of the world.
     var hostContext: HostContext { HostContext(self) }
     /// Pools selected by some L2Advertisement (current MetalLB); nil: every layer2 pool.
     var advertisedPools: Set<String>? { didSet { viewCache.invalidate() } }
-    /// Random draws for the control plane (cluster IPs, node ports).
+    /// Random draws for the control plane (cluster IPs, node ports, pod names).
     var clusterRandom: RandomStream
     /// The node lifecycle controller: kubelet heartbeats, NotReady, taints and evictions.
     var nodeLifecycle: NodeLifecycleController
