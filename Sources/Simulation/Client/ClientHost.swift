@@ -23,9 +23,10 @@ public final class ClientHost: Host {
     /// The Neighbor Discovery table (`nd_tbl`).
     public internal(set) var ndNeighbours: NDNeighbourTable
     /// Probes waiting for their target's address to resolve (the entry's `arp_queue`).
-    var pending: [IPAddress: [Int]] = [:]
-    /// Outstanding probes by TCP source port: index into the recorder's probe list.
-    private var outstanding: [UInt16: Int] = [:]
+    var pending: [IPAddress: [InFlightProbe]] = [:]
+    /// Probes whose SYN is out, by TCP source port, until their SYN-ACK or RST arrives (or the
+    /// port is reused by a later probe).
+    private var outstanding: [UInt16: InFlightProbe] = [:]
     private var probeCount: UInt32 = 0
     let arping: WorldConfig.ArpingSpec?
     /// The MAC that last answered the arping target.
@@ -92,30 +93,30 @@ public final class ClientHost: Host {
 
     private func sendProbe(_ probe: WorldConfig.ProbeSpec, in context: HostContext) {
         probeCount &+= 1
-        let index = context.recorder.probeSent(
-            ProbeRecord(
-                client: name, target: probe.target, port: probe.port,
-                sentAt: context.now, answeredAt: nil, answeredBy: nil))
+        let record = ProbeRecord(
+            client: name, target: probe.target, port: probe.port,
+            sentAt: context.now, answeredAt: nil, answeredBy: nil)
+        let inFlight = InFlightProbe(number: context.recorder.probeSent(record), record: record)
         switch probe.target {
         case .v4(let target):
             var effects = NeighbourTable.Effects()
             let resolved = neighbours.resolve(target, now: context.now, effects: &effects)
-            send(index, resolvedTo: resolved, in: context)
+            send(inFlight, resolvedTo: resolved, in: context)
             apply(effects, for: target, in: context)
         case .v6(let target):
             var effects = NDNeighbourTable.Effects()
             let resolved = ndNeighbours.resolve(target, now: context.now, effects: &effects)
-            send(index, resolvedTo: resolved, in: context)
+            send(inFlight, resolvedTo: resolved, in: context)
             apply(effects, for: target, in: context)
         }
     }
 
-    /// Sends probe `index` now when its target resolved, or queues it on the entry.
-    func send(_ index: Int, resolvedTo destination: MACAddress?, in context: HostContext) {
+    /// Sends `probe` now when its target resolved, or queues it on the entry.
+    func send(_ probe: InFlightProbe, resolvedTo destination: MACAddress?, in context: HostContext) {
         if let destination {
-            transmitSYN(index, to: destination, in: context)
+            transmitSYN(probe, to: destination, in: context)
         } else {
-            pending[context.recorder.probes[index].target, default: []].append(index)
+            pending[probe.record.target, default: []].append(probe)
         }
     }
 
@@ -123,10 +124,11 @@ public final class ClientHost: Host {
     /// so a late answer is matched to the probe it belongs to.
     private func sourcePort(for index: Int) -> UInt16 { UInt16(32768 + index % 28232) }
 
-    private func transmitSYN(_ index: Int, to destination: MACAddress, in context: HostContext) {
-        let record = context.recorder.probes[index]
+    private func transmitSYN(_ probe: InFlightProbe, to destination: MACAddress, in context: HostContext) {
+        let index = probe.number
+        let record = probe.record
         let sport = sourcePort(for: index)
-        outstanding[sport] = index
+        outstanding[sport] = probe
         let syn = TCPHeader(
             sourcePort: sport, destinationPort: record.port,
             sequenceNumber: UInt32(truncatingIfNeeded: RandomStream.fnv1a("\(name)#\(index)")),
@@ -212,13 +214,15 @@ public final class ClientHost: Host {
     /// `ip6_finish_output2` alike), which stamps the neighbour's `confirmed` time. A RST from
     /// kube-proxy (no endpoints) is handled by `tcp_reset` without `tcp_ack`: no confirmation.
     private func tcpReceived(_ tcp: TCPHeader, from source: IPAddress, by sender: MACAddress, in context: HostContext) {
-        guard let index = outstanding[tcp.destinationPort] else { return }
-        let record = context.recorder.probes[index]
+        guard let inFlight = outstanding[tcp.destinationPort] else { return }
+        var record = inFlight.record
         guard source == record.target, tcp.sourcePort == record.port else { return }
         outstanding[tcp.destinationPort] = nil
         guard tcp.flags.contains([.syn, .ack]) else { return }
         if context.now - record.sentAt <= (probe?.timeout ?? .seconds(1)) {
-            context.recorder.probeAnswered(index, at: context.now, by: sender)
+            record.answeredAt = context.now
+            record.answeredBy = sender
+            context.recorder.probeUpdated(inFlight.number, to: record)
         }
         switch record.target {
         case .v4(let target): neighbours.confirm(target, now: context.now)
@@ -260,10 +264,10 @@ public final class ClientHost: Host {
                 .neighbour(ip: timer.ip.ipAddress, generation: timer.generation), port: port, at: timer.time)
         }
         if effects.releaseQueue, let queued = pending.removeValue(forKey: ip.ipAddress) {
-            for index in queued {
+            for probe in queued {
                 var sendEffects = NeighbourCache<Address>.Effects()
                 let resolved = self[keyPath: table].resolve(ip, now: context.now, effects: &sendEffects)
-                send(index, resolvedTo: resolved, in: context)
+                send(probe, resolvedTo: resolved, in: context)
                 carryOut(sendEffects, for: ip, table: table, in: context, solicit: solicit)
             }
         }

@@ -265,54 +265,40 @@ extension World {
     }
 }
 
-/// Deployments: the ReplicaSet controller and the scheduler, simplified to what moves endpoints.
+/// Deployments: the ReplicaSet controller's decisions (Cluster) carried out, with the pod
+/// names drawn from the cluster's stream.
 extension World {
     /// Creates or updates a Deployment and reconciles its pods to the replica count.
     public func applyDeployment(_ deployment: Deployment, startsReady: Bool) {
-        deployments[deployment.meta.key] = deployment
+        replicaSets.apply(deployment)
         reconcileReplicas(deployment.meta.key, startsReady: startsReady)
     }
 
     public func scale(deployment key: String, replicas: Int) {
-        guard var deployment = deployments[key] else { return }
-        deployment.replicas = replicas
-        deployments[key] = deployment
+        guard replicaSets.scale(key, replicas: replicas) else { return }
         reconcileReplicas(key, startsReady: false)
     }
 
     public func deleteDeployment(_ key: String) {
-        guard let deployment = deployments.removeValue(forKey: key) else { return }
-        for pod in pods(of: deployment) { deletePod(pod.key) }
+        for pod in replicaSets.delete(key, in: cluster) { deletePod(pod) }
     }
 
-    private func pods(of deployment: Deployment) -> [Pod] {
-        cluster.pods.values.filter {
-            $0.meta.namespace == deployment.meta.namespace && deployment.selector.matches($0.meta.labels)
-                && $0.meta.name.hasPrefix(deployment.meta.name + "-")
-        }
+    /// Reconciles every Deployment, in creation order (after an eviction).
+    func reconcileAllReplicas() {
+        for key in replicaSets.deployments.keys { reconcileReplicas(key, startsReady: false) }
     }
 
     func reconcileReplicas(_ key: String, startsReady: Bool) {
-        guard let deployment = deployments[key] else { return }
-        var current = pods(of: deployment)
-        while current.count > deployment.replicas, let newest = current.popLast() {
-            deletePod(newest.key)
-        }
-        let delay = config.podReadyDelay + .seconds(Int64(deployment.readinessDelaySeconds))
-        while current.count < deployment.replicas {
-            let name =
-                "\(deployment.meta.name)-\(deployment.templateHash)-\(Scheduler.suffix(clusterRandom.next(), length: 5))"
-            let meta = ObjectMeta(name: name, namespace: deployment.meta.namespace, labels: deployment.podLabels)
-            let node = Scheduler.place(nodeSelector: deployment.nodeSelector, in: cluster)
-            let pod = Pod(
-                meta: meta, nodeName: node, ready: false, readinessDelaySeconds: deployment.readinessDelaySeconds)
-            if node == nil {
+        let decided = replicaSets.reconcile(key, in: cluster, random: &clusterRandom)
+        for pod in decided.deletions { deletePod(pod) }
+        let delay = config.podReadyDelay + .seconds(Int64(decided.readinessDelaySeconds))
+        for pod in decided.creations {
+            if pod.nodeName == nil {
                 // Unschedulable: the pod stays Pending, never Ready.
                 cluster.pods[pod.key] = pod
             } else {
                 applyPod(pod, startsReady: startsReady, readyAfter: delay)
             }
-            current.append(pod)
         }
     }
 }

@@ -29,7 +29,7 @@ extension World {
         for (index, port) in node.ports.enumerated() { setLink(port: port, up: node.interfaces[index].isUp) }
         // Every pod restarts now and is Ready after its own delay, whatever the lifecycle
         // controller did while the node was away.
-        markedNotReady[name] = nil
+        nodeLifecycle.nodeRebooted(name)
         for pod in cluster.pods.values where pod.nodeName == name && pod.ready {
             setPodReady(pod.key, ready: false)
         }

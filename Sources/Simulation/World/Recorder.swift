@@ -63,8 +63,9 @@ public struct NodeConditionRecord: Sendable, Hashable {
 }
 
 /// What happened during a run, for reports, expectations and the human view. Records are
-/// appended in time order; the one exception is a probe's answer, filled into the probe's record
-/// when the SYN-ACK arrives (`probeAnswered`), so a probe stays one record.
+/// appended in time order; the one exception is a probe's answer: the client keeps its probes
+/// in flight itself and hands the answered record back (`probeUpdated`), which replaces the
+/// one logged when the probe was sent, so a probe stays one record, in send order.
 public final class Recorder {
     public private(set) var announcements: [AnnouncementRecord] = []
     public private(set) var clientARP: [ClientARPRecord] = []
@@ -116,13 +117,16 @@ public final class Recorder {
     /// The services last recorded holding addresses, sorted.
     var servicesHoldingAddresses: [String] { lastAllocation.keys.sorted() }
 
+    /// Logs a probe as sent and returns its number in the run's probe log (in send order,
+    /// across every client).
     func probeSent(_ record: ProbeRecord) -> Int {
         probes.append(record)
         return probes.count - 1
     }
-    func probeAnswered(_ index: Int, at time: SimTime, by mac: MACAddress) {
-        probes[index].answeredAt = time
-        probes[index].answeredBy = mac
+
+    /// The client's newer record of probe `number` (answered) replaces the logged one.
+    func probeUpdated(_ number: Int, to record: ProbeRecord) {
+        probes[number] = record
     }
 
     public func announcers(of ip: IPv4Address, at time: SimTime) -> [String] { announcers(of: .v4(ip), at: time) }

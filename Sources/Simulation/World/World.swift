@@ -33,25 +33,18 @@ public final class World {
     /// The services as the speakers' informers last received them (one watch delay behind the
     /// API server), in the order they were first delivered; a deleted one is gone.
     var informerViews: OrderedDictionary<String, ServiceView> = [:]
-    /// Deployments by key: their pods are reconciled to the replica count.
-    /// In creation order: an eviction reconciles every Deployment in turn, and each draws pod
-    /// names from the cluster's stream, so the order must not change from run to run.
-    var deployments: OrderedDictionary<String, Deployment> = [:]
+    /// The ReplicaSet controller and the Deployments it keeps at their replica counts.
+    var replicaSets = ReplicaSetController()
     /// Which MetalLB's election the speakers run.
     var speakerRules: SpeakerController.Rules { config.speakerRules }
     /// What hosts get instead of the world.
     var hostContext: HostContext { HostContext(self) }
     /// Pools selected by some L2Advertisement (current MetalLB); nil: every layer2 pool.
     var advertisedPools: Set<String>? { didSet { viewCache.invalidate() } }
-    /// Random draws for the control plane (cluster IPs, node ports).
+    /// Random draws for the control plane (cluster IPs, node ports, pod names).
     var clusterRandom: RandomStream
-    /// When each node's kubelet last got a status update through to the API server.
-    var lastStatusUpdate: [String: SimTime] = [:]
-    /// When the node lifecycle controller tainted each NotReady node.
-    var taintedSince: [String: SimTime] = [:]
-    /// The pods the node lifecycle controller marked not ready, by node, in the order it did:
-    /// the ones the kubelet reports Ready again when the node comes back without a reboot.
-    var markedNotReady: [String: [String]] = [:]
+    /// The node lifecycle controller: kubelet heartbeats, NotReady, taints and evictions.
+    var nodeLifecycle: NodeLifecycleController
 
     public init(config: WorldConfig, trace: TraceSink? = nil) {
         self.config = config
@@ -59,6 +52,9 @@ public final class World {
         segment = Segment(latency: config.latency, aging: config.fdbAging, lossPPM: config.lossPPM)
         lossRandom = RandomStream(rootSeed: config.seed, .segmentLoss)
         clusterRandom = RandomStream(rootSeed: config.seed, .cluster)
+        nodeLifecycle = NodeLifecycleController(
+            gracePeriod: config.nodeLifecycle.gracePeriod.nanoseconds,
+            tolerationSeconds: config.nodeLifecycle.tolerationSeconds.nanoseconds)
         let neighbourRandom = RandomStream(rootSeed: config.seed, .clientNeighbour)
         for spec in config.nodes {
             let node = NodeHost(
