@@ -52,19 +52,10 @@ extension World {
         cluster.namespaces[name] = labels
     }
 
-    /// Creates or replaces a Service.
+    /// Creates or replaces a Service: the API server stores it, drawing its cluster IP and
+    /// node ports from the cluster's stream.
     public func applyService(_ service: Service) {
-        var service = service
-        if let existing = cluster.services[service.key] {
-            service.ingress = existing.ingress
-            if service.clusterIP == nil { service.clusterIP = existing.clusterIP }
-        }
-        if service.clusterIP == nil { service.clusterIP = drawClusterIP() }
-        for index in service.ports.indices where service.type != .clusterIP && service.ports[index].nodePort == nil {
-            service.ports[index].nodePort = 30000 + Int(clusterRandom.uniform(below: 2768))
-        }
-        cluster.services[service.key] = service
-        let key = service.key
+        let key = cluster.admit(service) { bound in clusterRandom.uniform(below: bound) }.key
         afterWatchDelay { world in world.reconcile(key) }
     }
 
@@ -85,8 +76,7 @@ extension World {
     public func applyPod(_ pod: Pod, startsReady: Bool, readyAfter delay: SimDuration? = nil) {
         var pod = pod
         pod.ready = startsReady
-        if pod.podIP == nil { pod.podIP = podIP(index: cluster.pods.count) }
-        cluster.pods[pod.key] = pod
+        pod = cluster.admit(pod)
         podChanged(pod)
         if !startsReady {
             let key = pod.key
@@ -245,23 +235,6 @@ extension World {
     /// each of them sees every allocation change.
     func recordAllocation(of key: String) {
         recorder.allocation(of: key, is: controller?.assignment(of: key), at: now)
-    }
-
-    // MARK: addresses the API server hands out
-
-    /// A ClusterIP from the default service CIDR 10.96.0.0/12, drawn as the API server draws it.
-    private func drawClusterIP() -> String {
-        let used = Set(cluster.services.values.compactMap(\.clusterIP))
-        while true {
-            let offset = UInt32(clusterRandom.uniform(below: (1 << 20) - 2)) + 1
-            let ip = IPv4Address(rawValue: IPv4Address(10, 96, 0, 0).rawValue + offset).description
-            if !used.contains(ip) && ip != "10.96.0.1" && ip != "10.96.0.10" { return ip }
-        }
-    }
-
-    /// Pod IPs from a 10.244.0.0/16 pod network, in creation order.
-    private func podIP(index: Int) -> String {
-        "10.244.\(1 + index / 250).\(2 + index % 250)"
     }
 }
 
