@@ -18,6 +18,11 @@ public enum LiveEvent: Sendable, Hashable {
     /// The speaker's memberlist saw a member join, leave (dead or left) or change
     /// (`sim live --scenario`).
     case member(MemberEvent)
+    /// `--watch`: the scenario changed and was read again; `changedServices` services were
+    /// delivered to the speaker (changed, new or deleted).
+    case scenarioReloaded(changedServices: Int)
+    /// `--watch`: the scenario changed but no longer loads; the last good view stays.
+    case scenarioRejected(String)
     /// memberlist's transport failed: a dial, a read or a write (`sim live --scenario`).
     case memberlistProblem(String)
     /// The announce file could not be read or parsed; the previous set stays in force.

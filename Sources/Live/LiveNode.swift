@@ -36,16 +36,19 @@ public final class LiveNode: @unchecked Sendable {
         public var pcapPath: String?
         /// Stop after this many nanoseconds (nil: until a signal).
         public var durationNanoseconds: Int64?
+        /// Re-read the scenario on change (`--watch`); nil: the API view is static.
+        public var watch: ScenarioWatch?
 
         public init(
             interface: String, speaker: SpeakerConfiguration, services: [(String, ServiceView)],
-            pcapPath: String? = nil, durationNanoseconds: Int64? = nil
+            pcapPath: String? = nil, durationNanoseconds: Int64? = nil, watch: ScenarioWatch? = nil
         ) {
             self.interface = interface
             self.speaker = speaker
             self.services = services
             self.pcapPath = pcapPath
             self.durationNanoseconds = durationNanoseconds
+            self.watch = watch
         }
     }
 
@@ -128,6 +131,9 @@ public final class LiveNode: @unchecked Sendable {
             informer: informer, resyncWhenInformersSync: true)
         carryOut(now: start)
         var terminated = false
+        var watched = configuration.watch.map { FileChangeDetector(path: $0.path) }
+        var services = configuration.services
+        var nextWatch = start + ScenarioWatch.pollInterval
         while speaker != nil {
             let now = WallClock.monotonicNanoseconds()
             if !terminated, let deadline, now >= deadline {
@@ -135,7 +141,7 @@ public final class LiveNode: @unchecked Sendable {
                 drive { $0.terminate(graceful: true, now: $1) }
                 continue
             }
-            var wake = now + 100_000_000
+            var wake = now + 100_000_000  // also the --watch poll's granularity
             if let timer = armed.next { wake = min(wake, timer) }
             if !terminated, let deadline { wake = min(wake, deadline) }
             for message in inbox.wait(untilMonotonic: wake) {
@@ -155,6 +161,20 @@ public final class LiveNode: @unchecked Sendable {
                 }
             }
             fireDueTimers()
+            if let watch = configuration.watch, !terminated, WallClock.monotonicNanoseconds() >= nextWatch {
+                nextWatch = WallClock.monotonicNanoseconds() + ScenarioWatch.pollInterval
+                if watched?.changed() == true {
+                    switch watch.reload() {
+                    case .success(let reloaded):
+                        let changes = ScenarioWatch.changes(from: services, to: reloaded)
+                        services = reloaded
+                        onEvent(.scenarioReloaded(changedServices: changes.count))
+                        if !changes.isEmpty { drive { $0.handleServices(changes, now: $1) } }
+                    case .failure(let error):
+                        onEvent(.scenarioRejected(error.message))
+                    }
+                }
+            }
             if let message = port.readError {
                 onEvent(.captureFailed(message))
                 break

@@ -21,7 +21,8 @@ struct LiveCommand: ParsableCommand {
             configuration (MetalLB version, memberlist profile, the other speakers' addresses) and the \
             services its informers list come from the scenario (its manifests applied to a simulated \
             cluster that settles for 0.5 s: MetalLB's controller allocates, endpoints are known; the \
-            timeline is not played). memberlist runs on real UDP and TCP sockets on the node's address, \
+            timeline is not played; with --watch the file is re-read on change and the services that \
+            changed are delivered to the speaker). memberlist runs on real UDP and TCP sockets on the node's address, \
             which must be on IF, port 7946, and joins the other nodes' addresses; the speaker elects and \
             answers ARP/NDP on IF. Instances in network namespaces, one per node, form a MetalLB-like \
             cluster: kill the owner's process and the next node in election order takes over with real \
@@ -52,6 +53,11 @@ struct LiveCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("The scenario node this process is.", valueName: "NAME"))
     var node: String?
+
+    @Flag(
+        name: .long, help: "With --scenario: re-read the scenario when it changes (its services, as informers deliver)."
+    )
+    var watch = false
 
     @Option(name: .long, help: "Addresses to announce for the whole run, comma-separated.")
     var announce: [String] = []
@@ -170,10 +176,19 @@ struct LiveCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode(ExitStatus.dataError)
         }
+        let watching: ScenarioWatch? =
+            watch
+            ? ScenarioWatch(path: path) {
+                do {
+                    return .success(try LiveScenarioView.of(try ScenarioLoader().load(path), node: node).services)
+                } catch {
+                    return .failure(ScenarioReloadError("\(error)"))
+                }
+            } : nil
         let configuration = LiveNode.Configuration(
             interface: interface, speaker: view.configuration,
             services: view.services, pcapPath: pcap,
-            durationNanoseconds: duration.flatMap(LiveCommand.nanoseconds))
+            durationNanoseconds: duration.flatMap(LiveCommand.nanoseconds), watch: watching)
         let start = WallClock.monotonicNanoseconds()
         let quiet = self.quiet
         let process: LiveNode
@@ -231,7 +246,7 @@ struct LiveCommand: ParsableCommand {
 
     static func isProblem(_ event: LiveEvent) -> Bool {
         switch event {
-        case .announceSetRejected, .sendFailed, .captureFailed, .memberlistProblem: return true
+        case .announceSetRejected, .sendFailed, .captureFailed, .memberlistProblem, .scenarioRejected: return true
         default: return false
         }
     }
@@ -259,6 +274,10 @@ struct LiveCommand: ParsableCommand {
             emit("\(stamp) memberlist: \(event)")
         case .memberlistProblem(let message):
             printError("\(stamp) memberlist: \(message)")
+        case .scenarioReloaded(let count):
+            emit("\(stamp) scenario changed: \(count) services delivered")
+        case .scenarioRejected(let message):
+            printError("\(stamp) scenario changed but does not load, keeping the last good view: \(message)")
         }
     }
 }

@@ -168,6 +168,42 @@ struct LiveClusterTests {
         )
     }
 
+    /// `--watch`: the scenario file stands in for the API server. Deleting the Service from it
+    /// withdraws the address (the speaker's informers deliver the deletion); a broken edit is
+    /// reported and changes nothing.
+    @Test func watchDeliversScenarioChangesToTheSpeaker() throws {
+        let lab = try Lab()
+        defer { lab.delete() }
+        let node = Self.nodes[0]
+        let side = try lab.attach("n0", address: "\(node.address)/24")
+        try lab.ip(["-n", side.namespace, "link", "set", "dev", side.device, "address", node.mac])
+        let folder = try TemporaryDirectory("live-watch")
+        let original = try Repository.text("Scenarios/live/three-node-cluster.yaml")
+        try folder.write("cluster.yaml", original)
+        let scenario = folder.path("cluster.yaml").path
+        let speaker = try LiveProcess(
+            namespace: side.namespace,
+            arguments: [
+                "--interface", side.device, "--scenario", scenario, "--node", node.name, "--watch",
+            ])
+        defer { speaker.stop() }
+        // Alone (the other nodes never start), node-a wins the service.
+        #expect(speaker.waitFor("announce \(Self.vip)", seconds: 10), "\(speaker.text)")
+
+        // A broken edit: reported, the address stays announced.
+        try folder.write("cluster.yaml", original.replacingOccurrences(of: "duration: 60s", with: "duration: [60s"))
+        #expect(speaker.waitFor("does not load", seconds: 5), "\(speaker.text)")
+        #expect(!speaker.text.contains("withdraw \(Self.vip)"))
+
+        // The Service deleted: one change delivered, the address withdrawn.
+        let withoutService =
+            original.components(separatedBy: "  - apiVersion: v1\n    kind: Service")[0]
+            + "timeline: []\nexpect: []\n"
+        try folder.write("cluster.yaml", withoutService)
+        #expect(speaker.waitFor("scenario changed: 1 services delivered", seconds: 5), "\(speaker.text)")
+        #expect(speaker.waitFor("withdraw \(Self.vip)", seconds: 2), "\(speaker.text)")
+    }
+
     /// Polls the client's arping until only `expected` answer, or `seconds` pass; returns the
     /// last set of answering MACs.
     static func waitForAnswers(_ lab: Lab, from expected: Set<MACAddress>, seconds: Double) throws -> Set<MACAddress> {
