@@ -143,6 +143,20 @@ struct LoadErrorTests {
         }
     }
 
+    @Test(
+        "a misspelt field in MetalLB's v0.9.4 config block is named, with what was meant, not reported as an empty pool"
+    )
+    func misspeltPoolField() throws {
+        try Self.check { folder in
+            let text = try Self.manifest(folder, Self.configManifest) {
+                try replacingOnce($0, "      addresses:\n", "      adresses:\n")
+            }
+            return try Self.expect(
+                Self.configManifest, text, at: "adresses",
+                ["unknown field \"adresses\"", "address pool #1", "did you mean \"addresses\"?"])
+        }
+    }
+
     // MARK: values
 
     @Test("a bad IP address")

@@ -61,10 +61,41 @@ struct Fields {
     /// Fails on the first key that was neither read nor accepted.
     func finish() throws(ScenarioError) {
         for pair in pairs where !used.contains(pair.key) {
-            let allowed = known.sorted().joined(separator: ", ")
-            throw ScenarioError(
-                pair.keyNode.location,
-                "unknown field \"\(pair.key)\" in \(what); expected one of: \(allowed)")
+            throw unknownField(pair.key, at: pair.keyNode.location, known: known)
         }
+    }
+
+    /// Fails at once on a key outside `keys`: for mappings whose later checks would otherwise
+    /// report the consequence of a typo (a misspelt `adresses:` as "pool has no prefixes
+    /// defined") before `finish()` could name the typo itself.
+    func allowOnly(_ keys: [String]) throws(ScenarioError) {
+        for pair in pairs where !keys.contains(pair.key) {
+            throw unknownField(pair.key, at: pair.keyNode.location, known: keys)
+        }
+    }
+
+    private func unknownField(_ key: String, at location: SourceLocation, known: [String]) -> ScenarioError {
+        let allowed = Set(known).sorted()
+        let suggestion =
+            allowed.min { Self.distance(key, $0) < Self.distance(key, $1) }
+            .flatMap { Self.distance(key, $0) <= 2 ? " (did you mean \"\($0)\"?)" : nil } ?? ""
+        return ScenarioError(
+            location,
+            "unknown field \"\(key)\" in \(what)\(suggestion); expected one of: \(allowed.joined(separator: ", "))")
+    }
+
+    /// Levenshtein distance, for "did you mean" (short keys only, so quadratic is fine).
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
     }
 }

@@ -60,6 +60,7 @@ enum MetalLBConfigDecoder {
         warnings: inout [ScenarioWarning]
     ) throws(ScenarioError) -> LocatedPool {
         var fields = try Fields(node, "address pool #\(number)")
+        try fields.allowOnly(["name", "protocol", "addresses", "avoid-buggy-ips", "auto-assign", "bgp-advertisements"])
         guard let nameNode = fields.optional("name") else {
             throw ScenarioError(node.location, "parsing address pool #\(number): missing pool name")
         }
@@ -124,6 +125,7 @@ enum MetalLBConfigDecoder {
         spec node: YAMLNode
     ) throws(ScenarioError) -> LocatedPool {
         var spec = try Fields(node, "IPAddressPool spec")
+        try spec.allowOnly(["addresses", "autoAssign", "avoidBuggyIPs", "serviceAllocation"])
         let addressesNode = try spec.required("addresses")
         var cidrs: [IPPrefix] = []
         var locations: [SourceLocation] = []
