@@ -34,6 +34,21 @@ enum ScenarioValidator {
         }
     }
 
+    /// A timeline reference to a namespaced object: `namespace/name`, or a bare name meaning
+    /// `default/name`, as kubectl's default namespace does. One that names nothing is refused,
+    /// pointing at the same name in another namespace when there is one (never a no-op).
+    static func resolve(
+        _ reference: String, kind: String, in keys: Set<String>, action: String, at location: SourceLocation,
+        suffix: String = ""
+    ) throws(ScenarioError) {
+        let key = ScenarioWorld.podKey(reference)
+        guard !keys.contains(key) else { return }
+        let name = key.split(separator: "/", maxSplits: 1).last.map(String.init) ?? key
+        let elsewhere = keys.filter { $0.hasSuffix("/" + name) }.sorted()
+        let hint = elsewhere.isEmpty ? "" : " (did you mean \(elsewhere.joined(separator: " or "))?)"
+        throw ScenarioError(location, "\(action): no \(kind) \(key)\(suffix)\(hint)")
+    }
+
     static func validate(_ scenario: Scenario) throws(ScenarioError) {
         let nodes = Set(scenario.world.nodes.map(\.name))
         var pods = Set<String>()
@@ -49,9 +64,9 @@ enum ScenarioValidator {
                         "Pod \(pod.key) is on node \"\(node)\", which the scenario does not declare (nodes: \(scenario.world.nodes.map(\.name).joined(separator: ", ")))"
                     )
                 }
-                pods.insert(pod.meta.name)
+                pods.insert(pod.key)
             case .deployment(let deployment):
-                deployments.insert(deployment.meta.name)
+                deployments.insert(deployment.meta.key)
             case .service(let service):
                 services.insert(service.key)
             case .metalLBConfigMap where scenario.version != .v0_9_4:
@@ -88,21 +103,16 @@ enum ScenarioValidator {
             case .apply(let objects):
                 for object in objects { try check(object) }
             case .movePod(let pod, let to):
-                guard pods.contains(pod) else {
-                    throw ScenarioError(entry.location, "movePod: no pod named \"\(pod)\" exists by then")
-                }
+                try Self.resolve(
+                    pod, kind: "pod", in: pods, action: "movePod", at: entry.location, suffix: " exists by then")
                 guard nodes.contains(to) else {
                     throw ScenarioError(
                         entry.fieldLocations["to"] ?? entry.location, "movePod: no node named \"\(to)\"")
                 }
             case .setPodReady(let pod, _):
-                guard pods.contains(pod) else {
-                    throw ScenarioError(entry.location, "setPodReady: no pod named \"\(pod)\"")
-                }
+                try Self.resolve(pod, kind: "pod", in: pods, action: "setPodReady", at: entry.location)
             case .scale(let deployment, _):
-                guard deployments.contains(deployment) else {
-                    throw ScenarioError(entry.location, "scale: no deployment named \"\(deployment)\"")
-                }
+                try Self.resolve(deployment, kind: "deployment", in: deployments, action: "scale", at: entry.location)
             case .powerOff(let node), .powerOn(let node), .stopSpeaker(let node, _), .startSpeaker(let node),
                 .linkDown(let node, _), .linkUp(let node, _), .label(let node, _, _), .unlabel(let node, _),
                 .setCondition(let node, _, _):

@@ -95,5 +95,6 @@ enum ScenarioWorld {
     }
 
     /// `nginx` means `default/nginx`; `ns/name` is taken as written.
+    /// `namespace/name` for a timeline reference: a bare name is in `default`.
     static func podKey(_ name: String) -> String { name.contains("/") ? name : "default/\(name)" }
 }
