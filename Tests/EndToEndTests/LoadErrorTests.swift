@@ -157,6 +157,31 @@ struct LoadErrorTests {
         }
     }
 
+    @Test("a v0.9.4 BGP pool is refused at its protocol: nothing here would announce its addresses")
+    func bgpPoolRefused() throws {
+        try Self.check { folder in
+            let text = try Self.manifest(folder, Self.configManifest) {
+                try replacingOnce($0, "      protocol: layer2\n", "      protocol: bgp\n")
+            }
+            return try Self.expect(
+                Self.configManifest, text, at: "bgp", after: "protocol:",
+                ["protocol bgp", "BGP mode is not simulated yet"])
+        }
+    }
+
+    @Test("v0.9.4 BGP peers are refused at the peers key, not the line after it")
+    func bgpPeersRefusedAtTheKey() throws {
+        try Self.check { folder in
+            let text = try Self.manifest(folder, Self.configManifest) {
+                try replacingOnce(
+                    $0, "    address-pools:\n",
+                    "    peers:\n    - peer-address: 10.0.0.1\n      peer-asn: 64501\n      my-asn: 64500\n    address-pools:\n"
+                )
+            }
+            return try Self.expect(Self.configManifest, text, at: "peers:", ["peers", "BGP mode is not simulated yet"])
+        }
+    }
+
     // MARK: values
 
     @Test("a bad IP address")

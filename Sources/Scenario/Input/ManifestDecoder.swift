@@ -118,6 +118,11 @@ struct ManifestDecoder {
             return LocatedObject(
                 object: .namespace(name: meta.name, labels: meta.labels), location: document.location,
                 kind: kind, name: meta.name)
+        case (let group, "BGPPeer"), (let group, "BGPAdvertisement"):
+            guard group.hasPrefix("metallb.io/") else { fallthrough }
+            // Pools it advertises would hold addresses that nothing here announces.
+            throw ScenarioError(
+                document.location, "\(apiVersion) \(kind): BGP mode is not simulated yet; lbsim models layer2 only")
         default:
             warnings.append(
                 ScenarioWarning(

@@ -47,7 +47,9 @@ enum MetalLBConfigDecoder {
             }
         }
         if let peers = top.optional("peers"), !(try peers.list("peers")).isEmpty {
-            throw ScenarioError(peers.location, "peers: BGP is not simulated; lbsim models layer2 only")
+            throw ScenarioError(
+                top.keyLocation("peers") ?? peers.location,
+                "peers: BGP mode is not simulated yet; lbsim models layer2 only")
         }
         top.accept(["bgp-communities"])
         try top.finish()
@@ -70,6 +72,13 @@ enum MetalLBConfigDecoder {
             let text = try protoNode.string("protocol")
             guard let value = PoolProtocol(rawValue: text) else {
                 throw ScenarioError(protoNode.location, "parsing address pool #\(number): unknown protocol \"\(text)\"")
+            }
+            // A BGP pool would win allocations that nothing here announces: refused, never a
+            // silently dark address.
+            guard value == .layer2 else {
+                throw ScenarioError(
+                    protoNode.location,
+                    "address pool \"\(name)\": protocol bgp: BGP mode is not simulated yet; lbsim models layer2 only")
             }
             proto = value
         } else {
