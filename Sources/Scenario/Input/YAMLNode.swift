@@ -72,6 +72,27 @@ public struct YAMLNode: Sendable {
         }
     }
 
+    /// What a merge key's value brings in: one mapping's pairs, or those of each mapping in a
+    /// list, earlier mappings first (YAML's merge key type: earlier sources win).
+    private static func mergeSources(_ source: YAMLNode) throws(ScenarioError) -> [(key: YAMLNode, value: YAMLNode)] {
+        switch source.kind {
+        case .mapping(let pairs):
+            return pairs
+        case .sequence(let items):
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            for item in items {
+                guard case .mapping(let more) = item.kind else {
+                    throw ScenarioError(item.location, "a merge key (<<) takes mappings, found \(item.kindName)")
+                }
+                pairs += more
+            }
+            return pairs
+        default:
+            throw ScenarioError(
+                source.location, "a merge key (<<) takes a mapping or a list of them, found \(source.kindName)")
+        }
+    }
+
     private static func convert(
         _ node: Yams.Node, file: String, lineOffset: Int,
         columnOffset: Int
@@ -91,8 +112,16 @@ public struct YAMLNode: Sendable {
         case .mapping(let mapping):
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
             var seen: [String: SourceLocation] = [:]
+            var merged: [(key: YAMLNode, value: YAMLNode)] = []
             for (key, value) in mapping {
                 let k = try convert(key, file: file, lineOffset: lineOffset, columnOffset: columnOffset)
+                // A merge key (`<<: *anchor`, or a list of them), which kubectl's YAML reader
+                // accepts: the merged mappings' keys come after the written ones, which win.
+                if case .scalar("<<", false) = k.kind {
+                    let source = try convert(value, file: file, lineOffset: lineOffset, columnOffset: columnOffset)
+                    merged += try mergeSources(source)
+                    continue
+                }
                 if case .scalar(let text, _) = k.kind {
                     if let first = seen[text] {
                         throw ScenarioError(
@@ -101,6 +130,11 @@ public struct YAMLNode: Sendable {
                     seen[text] = k.location
                 }
                 pairs.append((k, try convert(value, file: file, lineOffset: lineOffset, columnOffset: columnOffset)))
+            }
+            for pair in merged {
+                guard case .scalar(let text, _) = pair.key.kind, seen[text] == nil else { continue }
+                seen[text] = pair.key.location
+                pairs.append(pair)
             }
             return YAMLNode(kind: .mapping(pairs), location: location)
         case .sequence(let sequence):
