@@ -132,7 +132,9 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Layer2", "TestSupport"]),
         .testTarget(
             name: "ScenarioTests",
-            dependencies: ["Scenario", "Simulation", "Speaker", "Layer2", "Pcap", "Wire", "XMLCheck", "TestSupport"]),
+            dependencies: [
+                "Scenario", "Simulation", "Speaker", "Layer2", "Engine", "Pcap", "Wire", "XMLCheck", "TestSupport",
+            ]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Wire", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["Scenario", "Pcap", "Wire", "Inspect", "XMLCheck", "TestSupport"]),

@@ -67,8 +67,10 @@ public final class World {
                 if !node.interfaces[index].isUp { segment.linkUp[hosts.count - 1] = false }
             }
             nodes.append(node)
-            // The kubelet registers every Node with its hostname label; selectors rely on it.
-            let labels = ["kubernetes.io/hostname": spec.name].merging(spec.labels) { _, declared in declared }
+            // The labels the kubelet and kubeadm set (hostname, os, arch, roles); selectors rely
+            // on them. The scenario's own labels win.
+            let labels = NodeLabels.standard(name: spec.name, roles: spec.roles)
+                .merging(spec.labels) { _, declared in declared }
             cluster.nodes[spec.name] = Node(name: spec.name, internalIP: spec.ip, roles: spec.roles, labels: labels)
         }
         for spec in config.clients {
