@@ -27,7 +27,7 @@ struct LiveCommand: ParsableCommand {
             answers ARP/NDP on IF. Instances in network namespaces, one per node, form a MetalLB-like \
             cluster: kill the owner's process and the next node in election order takes over with real \
             gratuitous ARP. SIGTERM or SIGINT leaves memberlist first (MetalLB's graceful stop). \
-            Exit status as below, and 65 for a scenario error, 66 for a missing scenario file. \
+            Exit status as below, and 65 for a scenario error, 66 for a missing scenario file, 64 for a --node the scenario lacks. \
             Otherwise (announcer only): \
             Answers ARP requests for the announced IPv4 addresses and Neighbor Solicitations (with a source \
             link-layer address, to the solicited-node group) for the IPv6 ones with IF's MAC, and sends \
@@ -170,11 +170,18 @@ struct LiveCommand: ParsableCommand {
         #if os(Linux)
         try requireScenarioFiles([path])
         let view: LiveScenarioView
+        let scenario: Scenario
         do {
-            view = try LiveScenarioView.of(try ScenarioLoader().load(path), node: node)
+            scenario = try ScenarioLoader().load(path)
         } catch {
             printError(error.description)
             throw ExitCode(ExitStatus.dataError)
+        }
+        do {
+            view = try LiveScenarioView.of(scenario, node: node)
+        } catch {
+            printError("sim live: --node: \(error.description)")
+            throw ExitCode(ExitStatus.usage)
         }
         let watching: ScenarioWatch? =
             watch

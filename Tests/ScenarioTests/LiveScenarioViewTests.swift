@@ -35,8 +35,11 @@ struct LiveScenarioViewTests {
     @Test("a node the scenario does not have is refused, naming the nodes it has")
     func unknownNode() throws {
         let scenario = try Self.seed()
-        let error = #expect(throws: ScenarioError.self) { try LiveScenarioView.of(scenario, node: "worker-9") }
+        let error = #expect(throws: LiveScenarioView.NoSuchNode.self) {
+            try LiveScenarioView.of(scenario, node: "worker-9")
+        }
         #expect(error?.description.contains("no node worker-9") == true)
+        #expect(error?.description.contains(":1:1") == false, "no invented location")
         #expect(error?.description.contains("master, worker-1, worker-2, worker-3") == true)
     }
 }

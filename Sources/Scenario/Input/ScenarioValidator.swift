@@ -41,7 +41,7 @@ enum ScenarioValidator {
         _ reference: String, kind: String, in keys: Set<String>, action: String, at location: SourceLocation,
         suffix: String = ""
     ) throws(ScenarioError) {
-        let key = ScenarioWorld.podKey(reference)
+        let key = ScenarioWorld.objectKey(reference)
         guard !keys.contains(key) else { return }
         let name = key.split(separator: "/", maxSplits: 1).last.map(String.init) ?? key
         let elsewhere = keys.filter { $0.hasSuffix("/" + name) }.sorted()

@@ -14,8 +14,6 @@ public struct LiveScenarioView: Sendable {
     public var configuration: SpeakerConfiguration
     /// Every service as the speaker's informers list it.
     public var services: [(String, ServiceView)]
-    /// Every node of the scenario, name and address: memberlist's seeds.
-    public var nodes: [(name: String, address: String)]
 
     /// How long the simulated cluster runs before its API state is read: the controller
     /// reconciles a watch delay after an object is applied, and services it re-processes after a
@@ -25,22 +23,29 @@ public struct LiveScenarioView: Sendable {
         max(.milliseconds(500), watchDelay + watchDelay + watchDelay + watchDelay)
     }
 
+    /// `--node NAME` names no node of the scenario: a usage error, with no location in the file
+    /// (no text there is wrong).
+    public struct NoSuchNode: Error, Sendable, CustomStringConvertible {
+        public var node: String
+        public var file: String
+        public var nodes: [String]
+        public var description: String {
+            "\(file): no node \(node) in the scenario (its nodes: \(nodes.joined(separator: ", ")))"
+        }
+    }
+
     /// Builds the view of node `node` from a loaded scenario.
     ///
-    /// - Throws: `ScenarioError` when the scenario has no such node.
-    public static func of(_ scenario: Scenario, node: String) throws(ScenarioError) -> LiveScenarioView {
+    /// - Throws: `NoSuchNode` when the scenario has no such node.
+    public static func of(_ scenario: Scenario, node: String) throws(NoSuchNode) -> LiveScenarioView {
         guard scenario.world.nodes.contains(where: { $0.name == node }) else {
-            let names = scenario.world.nodes.map(\.name).joined(separator: ", ")
-            throw ScenarioError(
-                SourceLocation(file: scenario.file, line: 1, column: 1),
-                "no node \(node) in the scenario (its nodes: \(names))")
+            throw NoSuchNode(node: node, file: scenario.file, nodes: scenario.world.nodes.map(\.name))
         }
         let world = World(config: scenario.world, trace: nil)
         ScenarioWorld.apply(scenario.manifests, to: world, initial: true)
         world.run(until: .zero + settleTime(watchDelay: scenario.world.watchDelay))
         let host = world.node(named: node)!
         return LiveScenarioView(
-            configuration: host.speakerConfiguration, services: world.apiServiceViews(),
-            nodes: scenario.world.nodes.map { ($0.name, $0.ip.description) })
+            configuration: host.speakerConfiguration, services: world.apiServiceViews())
     }
 }

@@ -76,9 +76,9 @@ enum ScenarioWorld {
                 world.setNamespace(name, labels: nil)
                 if world.config.version == .current { changeConfig(in: world) { _ in } }
             }
-        case .movePod(let pod, let to): world.movePod(podKey(pod), to: to)
-        case .scale(let deployment, let replicas): world.scale(deployment: podKey(deployment), replicas: replicas)
-        case .setPodReady(let pod, let ready): world.setPodReady(podKey(pod), ready: ready)
+        case .movePod(let pod, let to): world.movePod(objectKey(pod), to: to)
+        case .scale(let deployment, let replicas): world.scale(deployment: objectKey(deployment), replicas: replicas)
+        case .setPodReady(let pod, let ready): world.setPodReady(objectKey(pod), ready: ready)
         case .powerOff(let node): world.powerOff(node: node)
         case .powerOn(let node): world.powerOn(node: node)
         case .stopSpeaker(let node, let graceful): world.stopSpeaker(node: node, graceful: graceful)
@@ -96,5 +96,5 @@ enum ScenarioWorld {
 
     /// `nginx` means `default/nginx`; `ns/name` is taken as written.
     /// `namespace/name` for a timeline reference: a bare name is in `default`.
-    static func podKey(_ name: String) -> String { name.contains("/") ? name : "default/\(name)" }
+    static func objectKey(_ name: String) -> String { name.contains("/") ? name : "default/\(name)" }
 }
