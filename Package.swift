@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "Cluster",
             dependencies: [
-                "Wire", "IPAM",
+                "Wire", "IPAM", "Engine",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         // hashicorp/memberlist's failure detector (SWIM + Lifeguard), sans-IO. -> Wire

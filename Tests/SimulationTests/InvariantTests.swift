@@ -1,8 +1,8 @@
-import Cluster
 import Engine
 import Testing
 import Wire
 
+@testable import Cluster
 @testable import IPAM
 @testable import Simulation
 
@@ -184,7 +184,7 @@ struct PoolInvariantTests {
         world.run(until: .seconds(5))
         #expect(world.checkInvariants().allSatisfy { $0.passed })
         let outside = IPv4Address(198, 51, 100, 7)
-        world.cluster.services["default/web"]!.ingress = [.v4(outside)]
+        world.controlPlane.api.services["default/web"]!.ingress = [.v4(outside)]
         world.speakersSync(services: ["default/web"])
         world.run(until: .seconds(6))
         let result = try #require(world.checkInvariants().first { $0.name == PoolInvariant.name })

@@ -25,23 +25,8 @@ extension World {
         guard let node = node(named: name), !node.powered else { return }
         node.powered = true
         node.bootGeneration &+= 1
-        let boot = node.bootGeneration
         for (index, port) in node.ports.enumerated() { setLink(port: port, up: node.interfaces[index].isUp) }
-        // Every pod restarts now and is Ready after its own delay, whatever the lifecycle
-        // controller did while the node was away.
-        nodeLifecycle.nodeRebooted(name)
-        for pod in cluster.pods.values where pod.nodeName == name && pod.ready {
-            setPodReady(pod.key, ready: false)
-        }
-        for pod in cluster.pods.values where pod.nodeName == name {
-            let key = pod.key
-            at(now + config.podReadyDelay + .seconds(Int64(pod.readinessDelaySeconds))) { world in
-                guard let host = world.node(named: name), host.powered, host.bootGeneration == boot,
-                    world.cluster.pods[key]?.nodeName == name
-                else { return }
-                world.setPodReady(key, ready: true)
-            }
-        }
+        kubeletBooted(node)
         startSpeaker(node: name)
     }
 
@@ -70,46 +55,6 @@ extension World {
         for (index, port) in node.ports.enumerated() where interface == nil || node.interfaces[index].name == interface
         {
             setLink(port: port, up: up)
-        }
-    }
-
-    // MARK: the Node object
-
-    /// Sets or removes (`value` nil) a label on a Node.
-    public func setLabel(node name: String, key: String, value: String?) {
-        guard var node = cluster.nodes[name] else { return }
-        node.meta.labels[key] = value
-        nodeObjectChanged(node)
-    }
-
-    /// Sets a Node condition other than Ready (`NetworkUnavailable`...).
-    public func setCondition(node name: String, type: String, status: String) {
-        guard var node = cluster.nodes[name] else { return }
-        node.conditions[type] = status
-        recorder.nodeChanged(NodeConditionRecord(time: now, node: name, change: "\(type)=\(status)"))
-        nodeObjectChanged(node)
-    }
-
-    /// Stores a changed Node. Speakers see it a watch delay later. MetalLB's `SetNode` triggers
-    /// a memberlist rejoin (v0.9.4 on any Node, current on its own); current also re-runs every
-    /// election when the node's availability to load balancers changed (NetworkUnavailable or
-    /// the exclude label, `isNodeAvailableChanged`); v0.9.4 re-runs nothing.
-    func nodeObjectChanged(_ node: Node) {
-        let old = cluster.nodes[node.name]
-        cluster.nodes[node.name] = node
-        let name = node.name
-        let availabilityChanged =
-            old.map {
-                $0.isNetworkUnavailable != node.isNetworkUnavailable
-                    || $0.isExcludedFromLoadBalancers != node.isExcludedFromLoadBalancers
-            } ?? false
-        at(now + config.watchDelay) { world in
-            for host in world.nodes where host.isSpeakerRunning {
-                host.driveSpeaker(in: world.hostContext) { $0.handleNodeChanged(name, now: world.now.nanoseconds) }
-            }
-            if world.config.version == .current && availabilityChanged {
-                world.speakersSync(services: Array(world.cluster.services.keys))
-            }
         }
     }
 }

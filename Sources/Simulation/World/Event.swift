@@ -1,3 +1,4 @@
+import Cluster
 import Engine
 import Speaker
 import Wire
@@ -12,6 +13,10 @@ enum Event {
     case flood(ingress: Int32, frame: [UInt8])
     /// A host's own timer (speaker ticker, client probe, neighbour timer...).
     case hostTimer(port: Int32, kind: HostTimer)
+    /// One of the control plane's own steps (a watch delivery, a monitor pass...).
+    indirect case controlPlane(ControlPlane.Step)
+    /// A node's kubelet acts.
+    indirect case kubelet(KubeletStep)
     /// Anything else: cluster changes, timeline actions, checks.
     case call(@Sendable (World) -> Void)
 }

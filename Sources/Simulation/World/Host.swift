@@ -40,12 +40,12 @@ struct HostContext {
 
     /// kube-proxy's rules: the LoadBalancer service answering on `address`:`port`, if any.
     func kubeProxyService(forIngress address: IPAddress, port: Int) -> Service? {
-        world.viewCache.kubeProxy.service(forIngress: address, port: port, protocol: "TCP", in: world.cluster)
+        world.viewCache.kubeProxyService(forIngress: address, port: port, in: world.controlPlane)
     }
 
     /// kube-proxy's rules: the ready endpoints of `service` (on `node` only, when given).
     func kubeProxyEndpoints(of service: Service, onNode node: String?) -> [Pod] {
-        world.viewCache.kubeProxy.readyEndpoints(of: service, onNode: node, in: world.cluster)
+        world.viewCache.kubeProxyEndpoints(of: service, onNode: node, in: world.controlPlane)
     }
 
     /// Whether the pod's node can take a connection forwarded from switch port `port`: it is

@@ -25,36 +25,31 @@ public final class World {
 
     public internal(set) var nodes: [NodeHost] = []
     public internal(set) var clients: [ClientHost] = []
-    /// The control plane: API objects and MetalLB's controller.
-    public internal(set) var cluster = ClusterState() { didSet { viewCache.invalidate() } }
-    public internal(set) var controller: ServiceIPController? { didSet { viewCache.invalidate() } }
-    /// The speakers' reading of the API objects, valid until they change.
+    /// The control plane: the API server's objects and the controllers that act on them.
+    var controlPlane: ControlPlane
+    /// The API server's objects.
+    public var cluster: ClusterState { controlPlane.api }
+    /// MetalLB's controller, once a configuration has been installed.
+    public var controller: ServiceIPController? { controlPlane.metallb }
+    /// The node processes' readings of the API objects, valid until they change.
     let viewCache = SpeakerViewCache()
     /// The services as the speakers' informers last received them (one watch delay behind the
     /// API server), in the order they were first delivered; a deleted one is gone.
     var informerViews: OrderedDictionary<String, ServiceView> = [:]
-    /// The ReplicaSet controller and the Deployments it keeps at their replica counts.
-    var replicaSets = ReplicaSetController()
-    /// Which MetalLB's election the speakers run.
-    var speakerRules: SpeakerController.Rules { config.speakerRules }
     /// What hosts get instead of the world.
     var hostContext: HostContext { HostContext(self) }
-    /// Pools selected by some L2Advertisement (current MetalLB); nil: every layer2 pool.
-    var advertisedPools: Set<String>? { didSet { viewCache.invalidate() } }
-    /// Random draws for the control plane (cluster IPs, node ports, pod names).
-    var clusterRandom: RandomStream
-    /// The node lifecycle controller: kubelet heartbeats, NotReady, taints and evictions.
-    var nodeLifecycle: NodeLifecycleController
 
     public init(config: WorldConfig, trace: TraceSink? = nil) {
         self.config = config
         self.trace = trace
         segment = Segment(latency: config.latency, aging: config.fdbAging, lossPPM: config.lossPPM)
         lossRandom = RandomStream(rootSeed: config.seed, .segmentLoss)
-        clusterRandom = RandomStream(rootSeed: config.seed, .cluster)
-        nodeLifecycle = NodeLifecycleController(
-            gracePeriod: config.nodeLifecycle.gracePeriod.nanoseconds,
-            tolerationSeconds: config.nodeLifecycle.tolerationSeconds.nanoseconds)
+        controlPlane = ControlPlane(
+            version: config.version,
+            timing: ControlPlane.Timing(
+                watchDelay: config.watchDelay, podReadyDelay: config.podReadyDelay,
+                nodeLifecycle: config.nodeLifecycle),
+            random: RandomStream(rootSeed: config.seed, .cluster))
         let neighbourRandom = RandomStream(rootSeed: config.seed, .clientNeighbour)
         for spec in config.nodes {
             let node = NodeHost(
@@ -71,7 +66,7 @@ public final class World {
             // on them. The scenario's own labels win.
             let labels = NodeLabels.standard(name: spec.name, roles: spec.roles)
                 .merging(spec.labels) { _, declared in declared }
-            cluster.nodes[spec.name] = Node(name: spec.name, internalIP: spec.ip, roles: spec.roles, labels: labels)
+            controlPlane.registerNode(Node(name: spec.name, internalIP: spec.ip, roles: spec.roles, labels: labels))
         }
         for spec in config.clients {
             let client = ClientHost(
@@ -82,7 +77,7 @@ public final class World {
         }
         for node in nodes { node.startSpeaker(in: hostContext) }
         for client in clients { client.start(in: hostContext) }
-        startNodeLifecycle()
+        startKubelets()
     }
 
     private func attach(_ host: Host) {
@@ -135,6 +130,10 @@ public final class World {
             recorder.framesDelivered &+= delivered
         case .hostTimer(let port, let kind):
             hosts[Int(port)].timerFired(kind, in: hostContext)
+        case .controlPlane(let step):
+            runControlPlane(step)
+        case .kubelet(let step):
+            runKubelet(step)
         case .call(let action):
             action(self)
         }

@@ -1,0 +1,173 @@
+import Engine
+import IPAM
+
+/// API writes: what the initial manifests and the timeline's actions do to the API server's
+/// objects, and who hears of each change. Every watcher sees a write one watch delay after it
+/// happens: MetalLB's controller, then (one more delay later) the speakers' informers.
+extension ControlPlane {
+    // MARK: MetalLB's configuration
+
+    /// Installs MetalLB's pool configuration and, when the controller takes it, reprocesses
+    /// every service (that is also how pending services get their retry). `advertised` names
+    /// the pools some L2Advertisement selects (current MetalLB); nil announces every layer2 pool.
+    ///
+    /// A configuration v0.9.4 refuses because it would orphan an assigned address is recorded
+    /// in `api.configRejections` and changes nothing; other invalid configurations throw (the
+    /// scenario loader has rejected them before a run starts).
+    public mutating func applyMetalLBConfig(
+        _ pools: [AddressPool], advertised: Set<String>? = nil, now: SimTime
+    ) throws(PoolConfigError) {
+        self.now = now
+        let namespaces = api.namespaceLabels
+        if metallb == nil {
+            metallb = try ServiceIPController(version: version, pools: pools, namespaces: namespaces)
+        } else {
+            do {
+                try metallb!.setPools(pools, namespaces: namespaces)
+            } catch let error {
+                guard case .orphansAssignment = error else { throw error }
+                api.configRejections.append(ConfigRejection(time: now.nanoseconds, message: error.description))
+                return
+            }
+        }
+        // A new configuration can unassign or re-home services that held addresses.
+        emit(.poolsInstalled(pools))
+        advertisedPools = advertised
+        after(timing.watchDelay, .reconcileAllServices)
+    }
+
+    /// Stores MetalLB's configuration objects as the API server now holds them and hands the
+    /// resulting configuration to the controller.
+    public mutating func applyMetalLBResources(_ resources: MetalLBResources, now: SimTime) {
+        api.metallb = resources
+        // Pools are validated when a scenario loads; what can still be refused here (v0.9.4's
+        // orphan rule) is recorded by applyMetalLBConfig itself.
+        try? applyMetalLBConfig(resources.pools, advertised: resources.advertisedPools, now: now)
+    }
+
+    /// Creates, relabels (`labels` non-nil) or deletes a Namespace. current MetalLB's
+    /// configuration depends on Namespaces (`namespaceSelectors`): the caller re-applies it.
+    public mutating func setNamespace(_ name: String, labels: [String: String]?) {
+        api.namespaces[name] = labels
+    }
+
+    // MARK: Services
+
+    /// Creates or replaces a Service: the API server stores it, drawing its cluster IP and
+    /// node ports.
+    public mutating func applyService(_ service: Service, now: SimTime) {
+        self.now = now
+        var draws = random
+        let key = api.admit(service) { bound in draws.uniform(below: bound) }.key
+        random = draws
+        after(timing.watchDelay, .reconcileService(key))
+    }
+
+    /// Deletes a Service; MetalLB's controller sees it a watch delay later.
+    public mutating func deleteService(_ key: String, now: SimTime) {
+        self.now = now
+        api.services[key] = nil
+        after(timing.watchDelay, .serviceDeleted(key))
+    }
+
+    // MARK: Pods
+
+    /// Creates or replaces a Pod. A pod created Ready (from the initial manifests) is Ready at
+    /// once; one created later turns Ready after `readyAfter` (by default the pod start-up
+    /// delay plus its own readiness delay).
+    public mutating func applyPod(_ pod: Pod, startsReady: Bool, readyAfter delay: SimDuration? = nil, now: SimTime) {
+        self.now = now
+        var pod = pod
+        pod.ready = startsReady
+        pod = api.admit(pod)
+        podChanged(pod)
+        if !startsReady {
+            let readyAfter = delay ?? timing.podReadyDelay + .seconds(Int64(pod.readinessDelaySeconds))
+            emit(.schedule(.podStarted(pod.key), at: now + readyAfter))
+        }
+    }
+
+    public mutating func deletePod(_ key: String, now: SimTime) {
+        self.now = now
+        guard let pod = api.pods.removeValue(forKey: key) else { return }
+        podChanged(pod)
+    }
+
+    /// The timeline's `movePod`: the pod is deleted and re-created on `node`, not Ready until
+    /// its start-up delay has passed.
+    public mutating func movePod(_ key: String, to node: String, now: SimTime) {
+        guard var pod = api.pods[key] else { return }
+        deletePod(key, now: now)
+        pod.nodeName = node
+        pod.podIP = nil
+        applyPod(pod, startsReady: false, now: now)
+    }
+
+    public mutating func setPodReady(_ key: String, ready: Bool, now: SimTime) {
+        self.now = now
+        setPodReady(key, ready: ready)
+    }
+
+    mutating func setPodReady(_ key: String, ready: Bool) {
+        guard var pod = api.pods[key], pod.ready != ready else { return }
+        pod.ready = ready
+        api.pods[key] = pod
+        podChanged(pod)
+    }
+
+    /// Endpoints changed for every service that selects this pod: speakers re-sync those.
+    private mutating func podChanged(_ pod: Pod) {
+        let affected = api.services.values
+            .filter { $0.meta.namespace == pod.meta.namespace && $0.selector.matches(pod.meta.labels) }
+            .map(\.key)
+        guard !affected.isEmpty else { return }
+        after(timing.watchDelay, .deliverServices(affected))
+    }
+
+    // MARK: Nodes
+
+    /// Registers a Node as the kubelet does when it first starts (no watcher is told: every
+    /// process starts after registration).
+    public mutating func registerNode(_ node: Node) {
+        api.nodes[node.name] = node
+    }
+
+    /// Merges labels into a Node as its manifest declares them, before the run starts.
+    public mutating func label(node name: String, labels: [String: String]) {
+        guard var node = api.nodes[name] else { return }
+        node.meta.labels.merge(labels) { _, new in new }
+        api.nodes[name] = node
+    }
+
+    /// Sets or removes (`value` nil) a label on a Node.
+    public mutating func setLabel(node name: String, key: String, value: String?, now: SimTime) {
+        self.now = now
+        guard var node = api.nodes[name] else { return }
+        node.meta.labels[key] = value
+        nodeObjectChanged(node)
+    }
+
+    /// Sets a Node condition other than Ready (`NetworkUnavailable`...).
+    public mutating func setCondition(node name: String, type: String, status: String, now: SimTime) {
+        self.now = now
+        guard var node = api.nodes[name] else { return }
+        node.conditions[type] = status
+        emit(.nodeCondition(node: name, change: "\(type)=\(status)"))
+        nodeObjectChanged(node)
+    }
+
+    /// Stores a changed Node. Speakers see it a watch delay later. MetalLB's `SetNode` triggers
+    /// a memberlist rejoin (v0.9.4 on any Node, current on its own); current also re-runs every
+    /// election when the node's availability to load balancers changed (NetworkUnavailable or
+    /// the exclude label, `isNodeAvailableChanged`); v0.9.4 re-runs nothing.
+    mutating func nodeObjectChanged(_ node: Node) {
+        let old = api.nodes[node.name]
+        api.nodes[node.name] = node
+        let availabilityChanged =
+            old.map {
+                $0.isNetworkUnavailable != node.isNetworkUnavailable
+                    || $0.isExcludedFromLoadBalancers != node.isExcludedFromLoadBalancers
+            } ?? false
+        after(timing.watchDelay, .deliverNode(node.name, availabilityChanged: availabilityChanged))
+    }
+}
