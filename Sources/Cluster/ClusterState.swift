@@ -15,7 +15,9 @@ public struct ClusterState: Sendable {
     /// Namespace labels by name (`v1/Namespace` objects), for pools' `namespaceSelectors`.
     public var namespaces: OrderedDictionary<String, [String: String]> = [:]
     /// Events per service key, in emission order.
-    public var events: OrderedDictionary<String, [ServiceEvent]> = [:]
+    public var events: OrderedDictionary<String, [ObjectEvent]> = [:]
+    /// Events per pod key (FailedScheduling), in emission order.
+    public var podEvents: OrderedDictionary<String, [ObjectEvent]> = [:]
     /// What MetalLB's controller said about configurations it refused (v0.9.4 keeps the old
     /// one), in order: no Service owns these, so they are not Service events.
     public var configRejections: [ConfigRejection] = []
@@ -48,7 +50,7 @@ public struct ClusterState: Sendable {
         Dictionary(uniqueKeysWithValues: namespaces.map { ($0.key, $0.value) })
     }
 
-    public mutating func record(_ event: ServiceEvent, for service: String) {
+    public mutating func record(_ event: ObjectEvent, for service: String) {
         events[service, default: []].append(event)
     }
 }

@@ -1,7 +1,7 @@
 import Wire
 
 /// A Kubernetes Node, as lbsim tracks it: a name, its labels, whether the node lifecycle
-/// controller considers it Ready, its other conditions and its NoExecute taints.
+/// controller considers it Ready, its other conditions, its taints and whether it is cordoned.
 public struct Node: Sendable, Hashable {
     public var meta: ObjectMeta
     /// The InternalIP address (what `kubectl get node -o wide` shows).
@@ -9,22 +9,32 @@ public struct Node: Sendable, Hashable {
     public var ready: Bool
     /// Conditions other than Ready, by type: `NetworkUnavailable` -> `True`, ...
     public var conditions: [String: String] = [:]
-    /// Taint keys with effect NoExecute (`node.kubernetes.io/unreachable`...).
-    public var noExecuteTaints: [String] = []
+    /// `spec.taints`: the scenario's or kubeadm's, and the node lifecycle controller's while
+    /// the node is unreachable.
+    public var taints: [Taint] = []
+    /// `spec.unschedulable` (`kubectl cordon`).
+    public var unschedulable = false
     /// `control-plane`, `worker`... from the scenario's `roles`.
     public var roles: [String]
 
+    /// `taints` nil: the taints kubeadm gives a node of these roles (NoSchedule on
+    /// control-plane nodes).
     public init(
         name: String, internalIP: IPv4Address, ready: Bool = true, roles: [String] = [],
-        labels: [String: String] = [:]
+        labels: [String: String] = [:], taints: [Taint]? = nil, unschedulable: Bool = false
     ) {
         self.meta = ObjectMeta(name: name, namespace: "", labels: labels)
         self.internalIP = internalIP
         self.ready = ready
         self.roles = roles
+        self.taints = taints ?? roles.compactMap(Taint.kubeadmControlPlane(role:))
+        self.unschedulable = unschedulable
     }
 
     public var name: String { meta.name }
+
+    /// The keys of the NoExecute taints (`node.kubernetes.io/unreachable`...).
+    public var noExecuteTaints: [String] { taints.filter { $0.effect == .noExecute }.map(\.key) }
 
     /// current MetalLB skips nodes whose NetworkUnavailable condition is True.
     public var isNetworkUnavailable: Bool { conditions["NetworkUnavailable"] == "True" }

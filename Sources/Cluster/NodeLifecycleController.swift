@@ -20,7 +20,7 @@
 ///   Ready again (the kubelet's status manager).
 public struct NodeLifecycleController: Sendable {
     /// The NoExecute taint of a node whose kubelet stopped reporting.
-    public static let unreachableTaint = "node.kubernetes.io/unreachable"
+    public static let unreachableTaint = Taint.unreachableKey
 
     /// `--node-monitor-grace-period`, in nanoseconds.
     public let gracePeriod: Int64
@@ -46,7 +46,9 @@ public struct NodeLifecycleController: Sendable {
         public var node: Node
         public var podsNotReady: [String]
         public var taintedAt: Int64
-        public var evictAt: Int64
+        /// When pods are due for eviction, earliest first: one time per distinct toleration of
+        /// the pods on the node (pods that tolerate the taint for ever have none).
+        public var evictAt: [Int64]
     }
 
     /// A NotReady node whose kubelet got through again: the Node as it is now (Ready,
@@ -67,7 +69,7 @@ public struct NodeLifecycleController: Sendable {
         lastStatusUpdate[name] = now
         guard var node = cluster.nodes[name], !node.ready else { return nil }
         node.ready = true
-        node.noExecuteTaints.removeAll { $0 == Self.unreachableTaint }
+        node.taints.removeAll { $0.key == Taint.unreachableKey }
         taintedSince[name] = nil
         let marked = markedNotReady.removeValue(forKey: name) ?? []
         return Recovery(node: node, podsReady: marked.filter { cluster.pods[$0]?.nodeName == name })
@@ -80,21 +82,38 @@ public struct NodeLifecycleController: Sendable {
         for var node in cluster.nodes.values where node.ready {
             guard let last = lastStatusUpdate[node.name], now - last > gracePeriod else { continue }
             node.ready = false
-            node.noExecuteTaints.append(Self.unreachableTaint)
+            // TaintNodesByCondition keeps new pods off it; the NoExecute twin evicts old ones.
+            node.taints.append(Taint(key: Taint.unreachableKey, effect: .noSchedule))
+            node.taints.append(Taint(key: Taint.unreachableKey, effect: .noExecute))
             taintedSince[node.name] = now
             let pods = cluster.pods.values.filter { $0.nodeName == node.name && $0.ready }.map(\.key)
             markedNotReady[node.name, default: []].append(contentsOf: pods)
-            changes.append(NotReady(node: node, podsNotReady: pods, taintedAt: now, evictAt: now + tolerationSeconds))
+            let onNode = cluster.pods.values.filter { $0.nodeName == node.name }
+            let evictAt = Set(onNode.compactMap { evictionDelay(of: $0).map { now + $0 } }).sorted()
+            changes.append(NotReady(node: node, podsNotReady: pods, taintedAt: now, evictAt: evictAt))
         }
         return changes
     }
 
-    /// The pods to evict from `name` when the toleration of the taint put on it at `taintedAt`
-    /// runs out: every pod still bound to it, in the API server's order, or none when the node
-    /// is Ready again or was tainted anew since.
-    public func evictions(from name: String, taintedAt: Int64, in cluster: ClusterState) -> [String] {
+    /// The pods to evict from `name` at `now`, when the toleration of the taint put on it at
+    /// `taintedAt` runs out: every pod still bound to it whose toleration has run out, in the API
+    /// server's order, or none when the node is Ready again or was tainted anew since.
+    public func evictions(from name: String, taintedAt: Int64, at now: Int64, in cluster: ClusterState) -> [String] {
         guard let node = cluster.nodes[name], !node.ready, taintedSince[name] == taintedAt else { return [] }
-        return cluster.pods.values.filter { $0.nodeName == name }.map(\.key)
+        return cluster.pods.values.filter { pod in
+            guard pod.nodeName == name, let delay = evictionDelay(of: pod) else { return false }
+            return taintedAt + delay <= now
+        }.map(\.key)
+    }
+
+    /// How long `pod` stays on an unreachable node, in nanoseconds; nil: for ever. Its own
+    /// toleration of the `unreachable` NoExecute taint decides (daemon pods tolerate it with no
+    /// limit); a pod with none has the DefaultTolerationSeconds admission plugin's
+    /// (`tolerationSeconds` here). Zero and negative values evict at once (core/v1 types.go).
+    public func evictionDelay(of pod: Pod) -> Int64? {
+        let taint = Taint(key: Taint.unreachableKey, effect: .noExecute)
+        guard let toleration = pod.tolerations.first(where: { $0.tolerates(taint) }) else { return tolerationSeconds }
+        return toleration.tolerationSeconds.map { max(0, $0) * 1_000_000_000 }
     }
 
     /// The node rebooted: its pods restart on their own, so none is waiting to report Ready.

@@ -10,14 +10,22 @@ public struct Pod: Sendable, Hashable {
     /// The readiness probe's `initialDelaySeconds`: added to the start-up delay whenever the
     /// pod is (re-)created.
     public var readinessDelaySeconds: Int
+    /// `spec.tolerations` (a daemon pod's include the DaemonSet controller's defaults).
+    public var tolerations: [Toleration] = []
+    /// The workload that created it (its controller ownerReference), as `Workload.id`.
+    public var owner: String?
 
-    public init(meta: ObjectMeta, nodeName: String?, ready: Bool, podIP: String? = nil, readinessDelaySeconds: Int = 0)
-    {
+    public init(
+        meta: ObjectMeta, nodeName: String?, ready: Bool, podIP: String? = nil, readinessDelaySeconds: Int = 0,
+        tolerations: [Toleration] = [], owner: String? = nil
+    ) {
         self.meta = meta
         self.nodeName = nodeName
         self.ready = ready
         self.podIP = podIP
         self.readinessDelaySeconds = readinessDelaySeconds
+        self.tolerations = tolerations
+        self.owner = owner
     }
 
     public var key: String { meta.key }

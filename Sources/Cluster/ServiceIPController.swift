@@ -42,9 +42,9 @@ public struct ServiceIPController: Sendable {
             return false
         }
         let before = service.ingress
-        var events: [ServiceEvent] = []
-        func emit(_ type: ServiceEvent.Kind, _ reason: String, _ message: String) {
-            events.append(ServiceEvent(time: now, type: type, reason: reason, message: message))
+        var events: [ObjectEvent] = []
+        func emit(_ type: ObjectEvent.Kind, _ reason: String, _ message: String) {
+            events.append(ObjectEvent(time: now, type: type, reason: reason, message: message))
         }
         switch version {
         case .v0_9_4: service.ingress = convergeV094(service, emit: emit)
@@ -62,7 +62,7 @@ public struct ServiceIPController: Sendable {
 
     // MARK: v0.9.4
 
-    private mutating func convergeV094(_ service: Service, emit: (ServiceEvent.Kind, String, String) -> Void)
+    private mutating func convergeV094(_ service: Service, emit: (ObjectEvent.Kind, String, String) -> Void)
         -> [IPAddress]
     {
         let key = service.key
@@ -107,7 +107,7 @@ public struct ServiceIPController: Sendable {
 
     // MARK: current
 
-    private mutating func convergeCurrent(_ service: Service, emit: (ServiceEvent.Kind, String, String) -> Void)
+    private mutating func convergeCurrent(_ service: Service, emit: (ObjectEvent.Kind, String, String) -> Void)
         -> [IPAddress]
     {
         let key = service.key

@@ -125,8 +125,8 @@ struct ClusterStateTests {
     @Test("events are kept per service in emission order")
     func eventsInOrder() {
         var cluster = ClusterState()
-        let first = ServiceEvent(time: 1, type: .warning, reason: "AllocationFailed", message: "a")
-        let second = ServiceEvent(time: 2, type: .normal, reason: "IPAllocated", message: "b")
+        let first = ObjectEvent(time: 1, type: .warning, reason: "AllocationFailed", message: "a")
+        let second = ObjectEvent(time: 2, type: .normal, reason: "IPAllocated", message: "b")
         cluster.record(first, for: "default/x")
         cluster.record(second, for: "default/x")
         #expect(cluster.events["default/x"] == [first, second])

@@ -85,10 +85,40 @@ struct NodeLifecycleControllerTests {
         let changes = controller.monitor(at: 41 * Self.second, in: cluster)
         Self.apply(changes, to: &cluster)
         let node1 = changes.first { $0.node.name == "node1" }!
-        #expect(node1.evictAt == 341 * Self.second)
+        #expect(node1.evictAt == [341 * Self.second])
         #expect(
-            controller.evictions(from: "node1", taintedAt: node1.taintedAt, in: cluster) == [
+            controller.evictions(from: "node1", taintedAt: node1.taintedAt, at: 341 * Self.second, in: cluster) == [
                 "default/web-1", "default/web-3",
+            ])
+    }
+
+    @Test(
+        """
+        Each pod leaves when its own toleration of the unreachable NoExecute taint runs out: \
+        tolerationSeconds when it has one, never when it has none (daemon pods), the admission \
+        plugin's default otherwise (taint eviction controller, DefaultTolerationSeconds)
+        """)
+    func evictionFollowsEachPodsToleration() {
+        var (cluster, controller) = Self.cluster()
+        var quick = pod("quick", on: "node1")
+        quick.tolerations = [
+            Toleration(key: Taint.unreachableKey, operator: .exists, effect: .noExecute, tolerationSeconds: 30)
+        ]
+        cluster.add(quick)
+        var daemon = pod("daemon", on: "node1")
+        daemon.tolerations = Toleration.daemonPodDefaults
+        cluster.add(daemon)
+        let changes = controller.monitor(at: 41 * Self.second, in: cluster)
+        Self.apply(changes, to: &cluster)
+        let node1 = changes.first { $0.node.name == "node1" }!
+        #expect(node1.evictAt == [71 * Self.second, 341 * Self.second])
+        #expect(
+            controller.evictions(from: "node1", taintedAt: node1.taintedAt, at: 71 * Self.second, in: cluster) == [
+                "default/quick"
+            ])
+        #expect(
+            controller.evictions(from: "node1", taintedAt: node1.taintedAt, at: 341 * Self.second, in: cluster) == [
+                "default/web-1", "default/quick",
             ])
     }
 
@@ -99,7 +129,9 @@ struct NodeLifecycleControllerTests {
         Self.apply(changes, to: &cluster)
         let recovery = controller.statusUpdated("node1", at: 50 * Self.second, in: cluster)!
         cluster.nodes["node1"] = recovery.node
-        #expect(controller.evictions(from: "node1", taintedAt: 41 * Self.second, in: cluster).isEmpty)
+        #expect(
+            controller.evictions(from: "node1", taintedAt: 41 * Self.second, at: 341 * Self.second, in: cluster).isEmpty
+        )
     }
 
     @Test("an eviction scheduled for an older taint is stale after the node was tainted anew")
@@ -108,8 +140,13 @@ struct NodeLifecycleControllerTests {
         Self.apply(controller.monitor(at: 41 * Self.second, in: cluster), to: &cluster)
         cluster.nodes["node1"] = controller.statusUpdated("node1", at: 50 * Self.second, in: cluster)!.node
         Self.apply(controller.monitor(at: 91 * Self.second, in: cluster), to: &cluster)
-        #expect(controller.evictions(from: "node1", taintedAt: 41 * Self.second, in: cluster).isEmpty)
-        #expect(controller.evictions(from: "node1", taintedAt: 91 * Self.second, in: cluster) == ["default/web-1"])
+        #expect(
+            controller.evictions(from: "node1", taintedAt: 41 * Self.second, at: 341 * Self.second, in: cluster).isEmpty
+        )
+        #expect(
+            controller.evictions(from: "node1", taintedAt: 91 * Self.second, at: 391 * Self.second, in: cluster) == [
+                "default/web-1"
+            ])
     }
 
     @Test("back: Ready, untainted, and the pods it marked report Ready again if still bound there")

@@ -7,19 +7,26 @@ import Testing
 /// `kubernetes.io/hostname`), and pods spread to the node running the fewest.
 @Suite("Scheduler")
 struct SchedulerTests {
+    /// Where a pod with this nodeSelector (and tolerations) goes; nil when it stays Pending.
+    static func place(
+        _ nodeSelector: [String: String], _ cluster: ClusterState, tolerations: [Toleration] = []
+    ) -> String? {
+        try? Scheduler.place(.init(nodeSelector: nodeSelector, tolerations: tolerations), in: cluster).get()
+    }
+
     @Test("control-plane and master nodes are skipped", arguments: ["control-plane", "master"])
     func skipsControlPlane(role: String) {
         var cluster = ClusterState()
         cluster.add(node("cp", roles: [role]))
         cluster.add(node("worker", roles: ["worker"]))
-        #expect(Scheduler.place(nodeSelector: [:], in: cluster) == "worker")
+        #expect(Self.place([:], cluster) == "worker")
     }
 
     @Test("a cluster of only control-plane nodes places nothing")
     func onlyControlPlane() {
         var cluster = ClusterState()
         cluster.add(node("cp", roles: ["control-plane"]))
-        #expect(Scheduler.place(nodeSelector: [:], in: cluster) == nil)
+        #expect(Self.place([:], cluster) == nil)
     }
 
     @Test("the nodeSelector must match the node's labels")
@@ -27,30 +34,30 @@ struct SchedulerTests {
         var cluster = ClusterState()
         cluster.add(node("node1", labels: ["disk": "hdd"]))
         cluster.add(node("node2", labels: ["disk": "ssd"]))
-        #expect(Scheduler.place(nodeSelector: ["disk": "ssd"], in: cluster) == "node2")
-        #expect(Scheduler.place(nodeSelector: ["disk": "nvme"], in: cluster) == nil)
+        #expect(Self.place(["disk": "ssd"], cluster) == "node2")
+        #expect(Self.place(["disk": "nvme"], cluster) == nil)
     }
 
     @Test("kubernetes.io/hostname selects a node by name")
     func hostnameSelector() {
         var cluster = ClusterState()
         for name in ["node1", "node2", "node3"] { cluster.add(node(name)) }
-        #expect(Scheduler.place(nodeSelector: ["kubernetes.io/hostname": "node3"], in: cluster) == "node3")
+        #expect(Self.place(["kubernetes.io/hostname": "node3"], cluster) == "node3")
     }
 
     @Test("pods spread to the node running the fewest, ties to the first declared")
     func spreadsByLeastPods() {
         var cluster = ClusterState()
         for name in ["node1", "node2", "node3"] { cluster.add(node(name)) }
-        #expect(Scheduler.place(nodeSelector: [:], in: cluster) == "node1")
+        #expect(Self.place([:], cluster) == "node1")
         cluster.add(pod("a", on: "node1"))
-        #expect(Scheduler.place(nodeSelector: [:], in: cluster) == "node2")
+        #expect(Self.place([:], cluster) == "node2")
         cluster.add(pod("b", on: "node2"))
-        #expect(Scheduler.place(nodeSelector: [:], in: cluster) == "node3")
+        #expect(Self.place([:], cluster) == "node3")
         cluster.add(pod("c", on: "node3"))
         cluster.add(pod("d", on: "node1"))
         cluster.add(pod("e", on: "node3"))
-        #expect(Scheduler.place(nodeSelector: [:], in: cluster) == "node2")
+        #expect(Self.place([:], cluster) == "node2")
     }
 
     @Test("placing replicas one after another spreads them evenly")
@@ -60,24 +67,83 @@ struct SchedulerTests {
         cluster.add(node("cp", roles: ["control-plane"]))
         var placed: [String] = []
         for i in 0..<6 {
-            guard let target = Scheduler.place(nodeSelector: [:], in: cluster) else { break }
+            guard let target = Self.place([:], cluster) else { break }
             placed.append(target)
             cluster.add(pod("web-\(i)", on: target))
         }
         #expect(placed == ["node1", "node2", "node3", "node1", "node2", "node3"])
     }
 
-    @Test("not-ready nodes are skipped")
+    /// The node lifecycle controller's NoSchedule taint keeps new pods off an unreachable node
+    /// (TaintNodesByCondition); the scheduler does not read the Ready condition itself.
+    @Test("nodes tainted unreachable are skipped")
     func skipsUnavailable() {
+        let unreachable = Taint(key: Taint.unreachableKey, effect: .noSchedule)
         var cluster = ClusterState()
         cluster.add(node("node1", ready: false))
+        cluster.nodes["node1"]?.taints = [unreachable]
         cluster.add(node("node2"))
         cluster.add(node("node3"))
-        #expect(Scheduler.place(nodeSelector: [:], in: cluster) == "node2")
-        cluster.nodes["node2"]?.ready = false
-        #expect(Scheduler.place(nodeSelector: [:], in: cluster) == "node3")
-        cluster.nodes["node3"]?.ready = false
-        #expect(Scheduler.place(nodeSelector: [:], in: cluster) == nil)
+        #expect(Self.place([:], cluster) == "node2")
+        cluster.nodes["node2"]?.taints = [unreachable]
+        #expect(Self.place([:], cluster) == "node3")
+        cluster.nodes["node3"]?.taints = [unreachable]
+        #expect(Self.place([:], cluster) == nil)
+    }
+
+    @Test(
+        """
+        A toleration lets a pod onto a tainted node: Exists matches any value, Equal needs the \
+        value, an empty effect matches every effect, and an empty key with Exists matches every \
+        taint (k8s.io/api core/v1 toleration.go ToleratesTaint)
+        """)
+    func tolerations() {
+        let taint = Taint(key: "dedicated", value: "lb", effect: .noSchedule)
+        #expect(Toleration(key: "dedicated", operator: .exists).tolerates(taint))
+        #expect(Toleration(key: "dedicated", value: "lb", effect: .noSchedule).tolerates(taint))
+        #expect(!Toleration(key: "dedicated", value: "db").tolerates(taint))
+        #expect(!Toleration(key: "dedicated", operator: .exists, effect: .noExecute).tolerates(taint))
+        #expect(Toleration(operator: .exists).tolerates(taint))
+        #expect(!Toleration(key: "other", operator: .exists).tolerates(taint))
+
+        var cluster = ClusterState()
+        cluster.add(node("cp", roles: ["control-plane"]))
+        let controlPlane = Toleration(
+            key: "node-role.kubernetes.io/control-plane", operator: .exists, effect: .noSchedule)
+        #expect(Self.place([:], cluster) == nil)
+        #expect(Self.place([:], cluster, tolerations: [controlPlane]) == "cp")
+    }
+
+    @Test("a cordoned node (spec.unschedulable) takes only pods tolerating the unschedulable taint")
+    func cordoned() {
+        var cluster = ClusterState()
+        cluster.add(node("node1"))
+        cluster.nodes["node1"]?.unschedulable = true
+        #expect(Self.place([:], cluster) == nil)
+        #expect(Self.place([:], cluster, tolerations: Toleration.daemonPodDefaults) == "node1")
+    }
+
+    @Test(
+        """
+        A pod no node takes gets kube-scheduler's FailedScheduling message: each node counted \
+        under the first filter it fails (NodeUnschedulable, TaintToleration, NodeAffinity), the \
+        reasons sorted, then preemption's verdict (framework/types.go FitError.Error)
+        """)
+    func failedSchedulingMessage() {
+        var cluster = ClusterState()
+        cluster.add(node("cp", roles: ["control-plane"]))
+        for name in ["w1", "w2"] { cluster.add(node(name)) }
+        cluster.add(node("w3"))
+        cluster.nodes["w3"]?.unschedulable = true
+        let result = Scheduler.place(.init(nodeSelector: ["disk": "ssd"]), in: cluster)
+        guard case .failure(let failure) = result else {
+            Issue.record("placed on \(result)")
+            return
+        }
+        #expect(
+            failure.message
+                == "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling."
+        )
     }
 
     @Test("name suffixes are deterministic and use Kubernetes' alphabet")

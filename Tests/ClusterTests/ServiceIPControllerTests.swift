@@ -28,7 +28,7 @@ struct ServiceIPControllerTests {
         #expect(cluster.services["default/nginx"]?.ingress == [ip("10.200.200.120")])
         #expect(
             cluster.events["default/nginx"] == [
-                ServiceEvent(time: 3_000_000_000, type: .normal, reason: "IPAllocated", message: message)
+                ObjectEvent(time: 3_000_000_000, type: .normal, reason: "IPAllocated", message: message)
             ])
     }
 
@@ -78,7 +78,7 @@ struct ServiceIPControllerTests {
         #expect(cluster.services["default/x"]?.ingress == [])
         #expect(
             cluster.events["default/x"] == [
-                ServiceEvent(
+                ObjectEvent(
                     time: 5, type: .warning, reason: "AllocationFailed",
                     message: #"Failed to allocate IP for "default/x": no available IPs"#)
             ])
@@ -135,7 +135,7 @@ struct ServiceIPControllerTests {
         #expect(cluster.services["default/y"]?.ingress == [])
         #expect(
             cluster.events["default/y"] == [
-                ServiceEvent(
+                ObjectEvent(
                     time: 1, type: .warning, reason: "AllocationFailed",
                     message:
                         #"Failed to allocate IP for "default/y": can't change sharing key for "default/y", address also in use by default/x"#

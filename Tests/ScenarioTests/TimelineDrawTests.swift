@@ -92,7 +92,7 @@ struct TimelineDrawTests {
             scenario.seed = seed
             ats.insert(try Self.entry(scenario, "kill").at.nanoseconds)
             for entry in scenario.timeline {
-                if case .scale(_, let count) = entry.action { replicas.insert(count) }
+                if case .scale(_, _, let count) = entry.action { replicas.insert(count) }
                 if case .loss(let ppm, let span) = entry.action {
                     ppms.insert(ppm)
                     spans.insert(span.nanoseconds)
@@ -301,7 +301,8 @@ struct TimelineDrawTests {
     @Test("every drawable argument of every action takes a drawn value")
     func everyDrawableFieldApplies() {
         let samples: [TimelineAction] = [
-            .movePod(pod: "p", to: "a"), .scale(deployment: "d", replicas: 1), .setPodReady(pod: "p", ready: true),
+            .movePod(pod: "p", to: "a"), .scale(kind: .deployment, name: "d", replicas: 1),
+            .setPodReady(pod: "p", ready: true),
             .powerOff(node: "a"), .powerOn(node: "a"), .startSpeaker(node: "a"),
             .stopSpeaker(node: "a", graceful: true),
             .linkDown(node: "a", interface: nil), .linkUp(node: "a", interface: "eth1"),

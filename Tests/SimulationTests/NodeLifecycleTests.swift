@@ -22,10 +22,10 @@ struct NodeLifecycleTests {
         let world = World(config: config)
         try world.applyMetalLBConfig([AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)])])
         let labels = ["app": "web"]
-        world.applyDeployment(
-            Deployment(
-                meta: ObjectMeta(name: "web"), replicas: replicas, selector: LabelSelector(labels),
-                podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 0),
+        world.applyWorkload(
+            Workload(
+                kind: .deployment, meta: ObjectMeta(name: "web"), replicas: replicas, selector: LabelSelector(labels),
+                template: PodTemplate(labels: labels)),
             startsReady: true)
         world.applyService(
             Service(
@@ -56,10 +56,10 @@ struct NodeLifecycleTests {
     @Test func aRebootedNodesPodsTurnReadyAfterTheirOwnDelayFromTheLastBoot() throws {
         let world = try deploymentWorld()
         let labels = ["app": "slow"]
-        world.applyDeployment(
-            Deployment(
-                meta: ObjectMeta(name: "slow"), replicas: 1, selector: LabelSelector(labels),
-                podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 10),
+        world.applyWorkload(
+            Workload(
+                kind: .deployment, meta: ObjectMeta(name: "slow"), replicas: 1, selector: LabelSelector(labels),
+                template: PodTemplate(labels: labels, readinessDelaySeconds: 10)),
             startsReady: true)
         world.run(until: .seconds(10))
         let pod = try #require(world.cluster.pods.values.first { $0.meta.labels == labels })

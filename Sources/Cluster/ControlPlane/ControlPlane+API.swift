@@ -113,6 +113,7 @@ extension ControlPlane {
         pod.ready = ready
         api.pods[key] = pod
         podChanged(pod)
+        podReadinessChanged(pod)
     }
 
     /// Endpoints changed for every service that selects this pod: speakers re-sync those.
@@ -132,11 +133,22 @@ extension ControlPlane {
         api.nodes[node.name] = node
     }
 
-    /// Merges labels into a Node as its manifest declares them, before the run starts.
-    public mutating func label(node name: String, labels: [String: String]) {
+    /// A v1/Node manifest: merges its labels into the Node and sets its taints and cordon
+    /// when it declares them. In the initial manifests (`initial`) it describes the Node as it
+    /// was before anything started, so nobody is told; later it is a change every watcher sees.
+    public mutating func applyNodeManifest(
+        _ name: String, labels: [String: String], taints: [Taint]?, unschedulable: Bool?, initial: Bool, now: SimTime
+    ) {
+        self.now = now
         guard var node = api.nodes[name] else { return }
         node.meta.labels.merge(labels) { _, new in new }
-        api.nodes[name] = node
+        if let taints { node.taints = taints }
+        if let unschedulable { node.unschedulable = unschedulable }
+        if initial {
+            api.nodes[name] = node
+        } else {
+            nodeObjectChanged(node)
+        }
     }
 
     /// Sets or removes (`value` nil) a label on a Node.
@@ -169,5 +181,12 @@ extension ControlPlane {
                     || $0.isExcludedFromLoadBalancers != node.isExcludedFromLoadBalancers
             } ?? false
         after(timing.watchDelay, .deliverNode(node.name, availabilityChanged: availabilityChanged))
+        // Only when someone is watching for it: a cluster without DaemonSets or Pending pods
+        // schedules nothing more.
+        if workloads.workloads.values.contains(where: { $0.kind == .daemonSet })
+            || api.pods.values.contains(where: { $0.nodeName == nil })
+        {
+            after(timing.watchDelay, .nodeSeenByControllers)
+        }
     }
 }

@@ -51,21 +51,21 @@ extension ControlPlane {
             nodeObjectChanged(change.node)
             // MarkPodsNotReady: the endpoints controller drops them.
             for key in change.podsNotReady { setPodReady(key, ready: false) }
-            emit(
-                .schedule(.evictPods(node: name, taintedAt: change.taintedAt), at: SimTime(nanoseconds: change.evictAt))
-            )
+            for time in change.evictAt {
+                emit(.schedule(.evictPods(node: name, taintedAt: change.taintedAt), at: SimTime(nanoseconds: time)))
+            }
         }
     }
 
     /// Taint-based eviction: the pods still on a node that has stayed tainted since
     /// `taintedAt` are deleted; Deployments get replacements through the scheduler.
     mutating func evictPods(from name: String, taintedAt: Int64) {
-        let evicted = nodeLifecycle.evictions(from: name, taintedAt: taintedAt, in: api)
+        let evicted = nodeLifecycle.evictions(from: name, taintedAt: taintedAt, at: now.nanoseconds, in: api)
         guard !evicted.isEmpty else { return }
         for key in evicted {
             emit(.nodeCondition(node: name, change: "evicted \(key)"))
             deletePod(key, now: now)
         }
-        reconcileAllReplicas()
+        reconcileAllWorkloads()
     }
 }

@@ -37,6 +37,8 @@ public struct ControlPlane: Sendable {
         case monitorNodeHealth
         /// Taint-based eviction of the pods on a node tainted at `taintedAt` (nanoseconds).
         case evictPods(node: String, taintedAt: Int64)
+        /// The DaemonSet controller and the scheduler see a changed Node.
+        case nodeSeenByControllers
     }
 
     /// What the driver must do, in the order the control plane decided it.
@@ -54,6 +56,8 @@ public struct ControlPlane: Sendable {
         /// A Node's condition or taints changed, or a pod was evicted from it (as `kubectl
         /// describe node` would phrase it).
         case nodeCondition(node: String, change: String)
+        /// A Kubernetes Event about a pod (FailedScheduling).
+        case podEvent(pod: String, ObjectEvent)
     }
 
     /// How long each reaction takes.
@@ -80,8 +84,8 @@ public struct ControlPlane: Sendable {
     public internal(set) var metallb: ServiceIPController? { didSet { revision &+= 1 } }
     /// Pools selected by some L2Advertisement (current MetalLB); nil: every layer2 pool.
     public internal(set) var advertisedPools: Set<String>? { didSet { revision &+= 1 } }
-    /// The ReplicaSet controller and the Deployments it keeps at their replica counts.
-    public internal(set) var replicaSets = ReplicaSetController()
+    /// The pod controllers and the workloads they keep.
+    public internal(set) var workloads = WorkloadController()
     /// Kubelet heartbeats, NotReady, taints and evictions.
     public internal(set) var nodeLifecycle: NodeLifecycleController
     /// Bumped by every change of what informers can read (objects, MetalLB's assignments).
@@ -142,6 +146,9 @@ public struct ControlPlane: Sendable {
             monitorNodeHealth()
         case .evictPods(let node, let taintedAt):
             evictPods(from: node, taintedAt: taintedAt)
+        case .nodeSeenByControllers:
+            reconcileDaemonSets()
+            schedulePendingPods()
         }
     }
 

@@ -70,8 +70,8 @@ extension TimelineAction {
     func replacing(_ field: String, with value: DrawnValue) -> TimelineAction? {
         switch (self, field, value) {
         case (.movePod(let pod, _), "to", .name(let node)): return .movePod(pod: pod, to: node)
-        case (.scale(let deployment, _), "replicas", .integer(let replicas)):
-            return .scale(deployment: deployment, replicas: replicas)
+        case (.scale(let kind, let name, _), "replicas", .integer(let replicas)):
+            return .scale(kind: kind, name: name, replicas: replicas)
         case (.setPodReady(let pod, _), "ready", .flag(let ready)): return .setPodReady(pod: pod, ready: ready)
         case (.powerOff, "node", .name(let node)): return .powerOff(node: node)
         case (.powerOn, "node", .name(let node)): return .powerOn(node: node)

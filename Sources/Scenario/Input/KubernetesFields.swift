@@ -1,3 +1,5 @@
+import Cluster
+
 /// Valid Kubernetes fields that lbsim reads nothing from. They are accepted (a manifest from
 /// `kubectl get -o yaml` carries them all) but any key outside these lists and the fields lbsim
 /// reads is reported as unknown, as `kubectl apply --validate=strict` would.
@@ -17,7 +19,7 @@ enum KubernetesFields {
         "imagePullSecrets", "hostname", "subdomain", "schedulerName", "priorityClassName", "priority",
         "dnsConfig", "readinessGates", "runtimeClassName", "enableServiceLinks", "preemptionPolicy", "overhead",
         "hostAliases", "shareProcessNamespace", "hostPID", "hostIPC", "ephemeralContainers", "os",
-        "setHostnameAsFQDN", "hostUsers", "resourceClaims", "schedulingGates", "tolerations",
+        "setHostnameAsFQDN", "hostUsers", "resourceClaims", "schedulingGates",
     ]
     static let container = [
         "command", "args", "workingDir", "ports", "envFrom", "env", "resources", "volumeMounts",
@@ -29,8 +31,16 @@ enum KubernetesFields {
         "exec", "httpGet", "tcpSocket", "grpc", "timeoutSeconds", "periodSeconds", "successThreshold",
         "failureThreshold", "terminationGracePeriodSeconds",
     ]
-    static let deploymentSpec = [
-        "strategy", "minReadySeconds", "revisionHistoryLimit", "paused", "progressDeadlineSeconds",
+    static let workloadSpec: [Workload.Kind: [String]] = [
+        .deployment: ["strategy", "minReadySeconds", "revisionHistoryLimit", "paused", "progressDeadlineSeconds"],
+        .replicaSet: ["minReadySeconds"],
+        .statefulSet: ["minReadySeconds", "revisionHistoryLimit"],
+        .daemonSet: ["updateStrategy", "minReadySeconds", "revisionHistoryLimit"],
+    ]
+    /// StatefulSet fields that change nothing here: volumes are not modelled (a pod's
+    /// claims do not pin it to a node), and updates roll pods lbsim never changes.
+    static let statefulSetSpec = [
+        "serviceName", "updateStrategy", "volumeClaimTemplates", "persistentVolumeClaimRetentionPolicy",
     ]
     static let topLevel = ["status"]
 }

@@ -12,9 +12,11 @@ public enum KubernetesObject: Sendable {
     case l2Advertisement(L2Advertisement)
     case service(Service)
     case pod(Pod)
-    case deployment(Deployment)
-    /// v1/Node: labels to merge into the scenario's node of that name.
-    case node(name: String, labels: [String: String])
+    /// A Deployment, ReplicaSet, StatefulSet or DaemonSet.
+    case workload(Workload)
+    /// v1/Node: labels to merge into the scenario's node of that name, and its taints and
+    /// cordon when the manifest says (nil: unchanged).
+    case node(name: String, labels: [String: String], taints: [Taint]?, unschedulable: Bool?)
     case namespace(name: String, labels: [String: String])
 }
 

@@ -9,7 +9,32 @@ struct ManifestDecoder {
     /// The lines of the file being decoded, to map embedded YAML back onto it.
     var sourceLines: [Substring] = []
 
-    mutating func decode(_ document: YAMLNode) throws(ScenarioError) -> LocatedObject? {
+    /// One manifest document: an object, or a `v1/List` of them (what `kubectl get -o yaml`
+    /// prints for more than one object), each located where it is written.
+    mutating func decode(_ document: YAMLNode) throws(ScenarioError) -> [LocatedObject] {
+        if case .mapping(let pairs) = document.kind,
+            pairs.contains(where: { if case .scalar("kind", _) = $0.key.kind { true } else { false } }),
+            case .scalar("List", _)? = pairs.first(where: {
+                if case .scalar("kind", _) = $0.key.kind { true } else { false }
+            })?.value.kind
+        {
+            var list = try Fields(document, "List")
+            let apiVersion = try list.required("apiVersion").string("apiVersion")
+            guard apiVersion == "v1" else {
+                throw ScenarioError(document.location, "kind List: expected apiVersion v1, found \(apiVersion)")
+            }
+            _ = try list.required("kind")
+            let items = try list.optional("items")?.list("items") ?? []
+            list.accept(["metadata"])
+            try list.finish()
+            var objects: [LocatedObject] = []
+            for item in items { objects += try decode(item) }
+            return objects
+        }
+        return try decodeObject(document).map { [$0] } ?? []
+    }
+
+    private mutating func decodeObject(_ document: YAMLNode) throws(ScenarioError) -> LocatedObject? {
         var top = try Fields(document, "manifest")
         let apiVersion = try top.required("apiVersion").string("apiVersion")
         let kind = try top.required("kind").string("kind")
@@ -80,7 +105,9 @@ struct ManifestDecoder {
             let spec = try decodePodSpec(top.required("spec"), "Pod spec")
             top.accept(KubernetesFields.topLevel)
             try top.finish()
-            let pod = Pod(meta: meta, nodeName: spec.nodeName, ready: false, readinessDelaySeconds: spec.readinessDelay)
+            let pod = Pod(
+                meta: meta, nodeName: spec.nodeName, ready: false, readinessDelaySeconds: spec.readinessDelay,
+                tolerations: spec.tolerations)
             guard let nodeNameLocation = spec.nodeNameLocation else {
                 throw ScenarioError(
                     document.location,
@@ -89,28 +116,31 @@ struct ManifestDecoder {
             var object = LocatedObject(object: .pod(pod), location: document.location, kind: kind, name: meta.key)
             object.fieldLocations["spec.nodeName"] = nodeNameLocation
             return object
-        case ("apps/v1", "Deployment"):
+        case ("apps/v1", let kind) where Workload.Kind(rawValue: kind) != nil:
             let meta = try objectMeta(top.required("metadata"), what)
-            let deployment = try decodeDeployment(meta: meta, spec: top.required("spec"))
+            let workload = try decodeWorkload(Workload.Kind(rawValue: kind)!, meta: meta, spec: top.required("spec"))
             top.accept(KubernetesFields.topLevel)
             try top.finish()
             return LocatedObject(
-                object: .deployment(deployment), location: document.location, kind: kind, name: meta.key)
+                object: .workload(workload), location: document.location, kind: kind, name: meta.key)
         case ("v1", "Node"):
             let meta = try objectMeta(top.required("metadata"), what, namespaced: false)
+            var taints: [Taint]?
+            var unschedulable: Bool?
             if let specNode = top.optional("spec") {
                 var spec = try Fields(specNode, "Node spec")
-                if let taints = spec.optional("taints"), !(try taints.list("taints")).isEmpty {
-                    throw ScenarioError(taints.location, "Node taints are not simulated yet; remove spec.taints")
+                taints = try spec.optional("taints").map { node throws(ScenarioError) in
+                    try Self.taints(node, "spec.taints")
                 }
-                spec.accept(["podCIDR", "podCIDRs", "providerID", "unschedulable"])
+                unschedulable = try spec.optional("unschedulable")?.bool("spec.unschedulable")
+                spec.accept(["podCIDR", "podCIDRs", "providerID", "configSource", "externalID"])
                 try spec.finish()
             }
             top.accept(KubernetesFields.topLevel)
             try top.finish()
             return LocatedObject(
-                object: .node(name: meta.name, labels: meta.labels), location: document.location,
-                kind: kind, name: meta.name)
+                object: .node(name: meta.name, labels: meta.labels, taints: taints, unschedulable: unschedulable),
+                location: document.location, kind: kind, name: meta.name)
         case ("v1", "Namespace"):
             let meta = try objectMeta(top.required("metadata"), what, namespaced: false)
             top.accept(["spec"] + KubernetesFields.topLevel)
@@ -289,6 +319,8 @@ struct ManifestDecoder {
         var nodeNameLocation: SourceLocation?
         var nodeSelector: [String: String]
         var readinessDelay: Int
+        var tolerations: [Toleration]
+        var hostNetwork: Bool
     }
 
     private func decodePodSpec(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> PodSpec {
@@ -296,6 +328,11 @@ struct ManifestDecoder {
         let nodeNameNode = spec.optional("nodeName")
         let nodeName = try nodeNameNode?.string("spec.nodeName")
         let nodeSelector = try spec.optional("nodeSelector")?.stringMap("spec.nodeSelector") ?? [:]
+        let tolerations =
+            try spec.optional("tolerations").map { node throws(ScenarioError) in
+                try Self.tolerations(node, "spec.tolerations")
+            } ?? []
+        let hostNetwork = try spec.optional("hostNetwork")?.bool("spec.hostNetwork") ?? false
         var readiness = 0
         let containers = try spec.required("containers").list("spec.containers")
         if containers.isEmpty { throw ScenarioError(node.location, "\(what): spec.containers must not be empty") }
@@ -324,12 +361,20 @@ struct ManifestDecoder {
         try spec.finish()
         return PodSpec(
             nodeName: nodeName, nodeNameLocation: nodeNameNode?.location, nodeSelector: nodeSelector,
-            readinessDelay: readiness)
+            readinessDelay: readiness, tolerations: tolerations, hostNetwork: hostNetwork)
     }
 
-    private func decodeDeployment(meta: ObjectMeta, spec node: YAMLNode) throws(ScenarioError) -> Deployment {
-        var spec = try Fields(node, "Deployment spec")
-        let replicas = try spec.optional("replicas")?.int("spec.replicas", in: 0...10000) ?? 1
+    private func decodeWorkload(_ kind: Workload.Kind, meta: ObjectMeta, spec node: YAMLNode) throws(ScenarioError)
+        -> Workload
+    {
+        var spec = try Fields(node, "\(kind.rawValue) spec")
+        var replicas = 1
+        if let replicasNode = spec.optional("replicas") {
+            guard kind != .daemonSet else {
+                throw ScenarioError(replicasNode.location, "DaemonSet spec has no replicas: it runs one pod per node")
+            }
+            replicas = try replicasNode.int("spec.replicas", in: 0...10000)
+        }
         var selectorFields = try Fields(spec.required("selector"), "spec.selector")
         let matchLabels = try selectorFields.required("matchLabels").stringMap("spec.selector.matchLabels")
         try selectorFields.finish()
@@ -347,12 +392,97 @@ struct ManifestDecoder {
         if !LabelSelector(matchLabels).matches(labels) {
             throw ScenarioError(node.location, "spec.selector.matchLabels does not match spec.template.metadata.labels")
         }
-        spec.accept(KubernetesFields.deploymentSpec)
+        var policy = Workload.PodManagementPolicy.orderedReady
+        if kind == .statefulSet {
+            if let policyNode = spec.optional("podManagementPolicy") {
+                let text = try policyNode.string("spec.podManagementPolicy")
+                guard let value = Workload.PodManagementPolicy(rawValue: text) else {
+                    throw ScenarioError(
+                        policyNode.location,
+                        "spec.podManagementPolicy: expected OrderedReady or Parallel, found \"\(text)\"")
+                }
+                policy = value
+            }
+            if let ordinals = spec.optional("ordinals") {
+                // Pod names would start elsewhere than at 0.
+                throw ScenarioError(ordinals.location, "spec.ordinals is not simulated yet; remove it")
+            }
+            spec.accept(KubernetesFields.statefulSetSpec)
+        }
+        spec.accept(KubernetesFields.workloadSpec[kind] ?? [])
         try spec.finish()
         var nodeSelector = podSpec.nodeSelector
         if let name = podSpec.nodeName { nodeSelector["kubernetes.io/hostname"] = name }
-        return Deployment(
-            meta: meta, replicas: replicas, selector: LabelSelector(matchLabels), podLabels: labels,
-            nodeSelector: nodeSelector, readinessDelaySeconds: podSpec.readinessDelay)
+        var tolerations = podSpec.tolerations
+        // The DaemonSet controller's extra toleration for host-network daemons.
+        if kind == .daemonSet && podSpec.hostNetwork {
+            tolerations.append(
+                Toleration(key: "node.kubernetes.io/network-unavailable", operator: .exists, effect: .noSchedule))
+        }
+        return Workload(
+            kind: kind, meta: meta, replicas: replicas, selector: LabelSelector(matchLabels),
+            template: PodTemplate(
+                labels: labels, nodeSelector: nodeSelector, tolerations: tolerations,
+                readinessDelaySeconds: podSpec.readinessDelay),
+            podManagementPolicy: policy)
+    }
+
+    /// `spec.taints` of a Node (or a scenario node's `taints`).
+    static func taints(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> [Taint] {
+        var taints: [Taint] = []
+        for (index, item) in try node.list(what).enumerated() {
+            var f = try Fields(item, "\(what)[\(index)]")
+            let key = try f.required("key").string("key")
+            let value = try f.optional("value")?.scalarText("value") ?? ""
+            let effect = try Self.effect(f.required("effect"), required: true)!
+            f.accept(["timeAdded"])
+            try f.finish()
+            taints.append(Taint(key: key, value: value, effect: effect))
+        }
+        return taints
+    }
+
+    /// `spec.tolerations` of a pod.
+    static func tolerations(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> [Toleration] {
+        var tolerations: [Toleration] = []
+        for (index, item) in try node.list(what).enumerated() {
+            var f = try Fields(item, "\(what)[\(index)]")
+            let key = try f.optional("key")?.string("key") ?? ""
+            var op = Toleration.Operator.equal
+            if let opNode = f.optional("operator") {
+                let text = try opNode.string("operator")
+                guard let value = Toleration.Operator(rawValue: text) else {
+                    throw ScenarioError(opNode.location, "operator: expected Equal or Exists, found \"\(text)\"")
+                }
+                op = value
+            }
+            let valueNode = f.optional("value")
+            let value = try valueNode?.scalarText("value") ?? ""
+            if op == .exists, !value.isEmpty, let valueNode {
+                throw ScenarioError(valueNode.location, "value must be empty when operator is Exists")
+            }
+            if key.isEmpty && op != .exists {
+                throw ScenarioError(item.location, "operator must be Exists when key is empty")
+            }
+            let effect = try f.optional("effect").flatMap { node throws(ScenarioError) in
+                try Self.effect(node, required: false)
+            }
+            let seconds = try f.optional("tolerationSeconds")?.int("tolerationSeconds", in: Int.min...Int.max)
+            try f.finish()
+            tolerations.append(
+                Toleration(
+                    key: key, operator: op, value: value, effect: effect, tolerationSeconds: seconds.map(Int64.init)))
+        }
+        return tolerations
+    }
+
+    private static func effect(_ node: YAMLNode, required: Bool) throws(ScenarioError) -> Taint.Effect? {
+        let text = try node.string("effect")
+        if text.isEmpty && !required { return nil }
+        guard let effect = Taint.Effect(rawValue: text) else {
+            let allowed = Taint.Effect.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ScenarioError(node.location, "effect: expected one of \(allowed), found \"\(text)\"")
+        }
+        return effect
     }
 }

@@ -1,3 +1,4 @@
+import Cluster
 import Engine
 import Simulation
 import Wire
@@ -80,10 +81,20 @@ extension ScenarioLoader {
             action = .movePod(pod: pod, to: to)
         case "scale":
             var a = try Fields(node, "\(what).scale")
-            let deployment = try a.required("deployment").string("scale.deployment")
+            // `kubectl scale deployment/x`: exactly one of the scalable kinds names the target.
+            let kinds: [(field: String, kind: Workload.Kind)] = [
+                ("deployment", .deployment), ("replicaSet", .replicaSet), ("statefulSet", .statefulSet),
+            ]
+            let named = kinds.compactMap { entry in a.optional(entry.field).map { (entry.kind, $0) } }
+            guard named.count == 1, let (kind, nameNode) = named.first else {
+                throw ScenarioError(
+                    node.location, "scale: name exactly one of deployment, replicaSet or statefulSet, and replicas")
+            }
+            let target = try nameNode.string(
+                "scale.\(kind.rawValue.prefix(1).lowercased() + kind.rawValue.dropFirst())")
             let replicas = try draws.int(a.required("replicas"), "scale.replicas", field: "replicas", in: 0...10000)
             try a.finish()
-            action = .scale(deployment: deployment, replicas: replicas)
+            action = .scale(kind: kind, name: target, replicas: replicas)
         case "setPodReady":
             var a = try Fields(node, "\(what).setPodReady")
             let pod = try a.required("pod").string("setPodReady.pod")

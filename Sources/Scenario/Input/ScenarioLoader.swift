@@ -224,6 +224,9 @@ public struct ScenarioLoader {
         let ip = try ipNode.ipv4("nodes[\(index)].ip")
         let roles = try f.optional("roles")?.stringList("nodes[\(index)].roles") ?? []
         let labels = try f.optional("labels")?.stringMap("nodes[\(index)].labels") ?? [:]
+        let taints = try f.optional("taints").map { node throws(ScenarioError) in
+            try ManifestDecoder.taints(node, "nodes[\(index)].taints")
+        }
         let interfacesNode = f.optional("interfaces")
         try f.finish()
         try hosts.register(
@@ -256,7 +259,8 @@ public struct ScenarioLoader {
                 extra.append(WorldConfig.InterfaceSpec(name: ifName, mac: ifMAC, up: up, noARP: noARP, master: master))
             }
         }
-        return WorldConfig.NodeSpec(name: name, mac: mac, ip: ip, roles: roles, labels: labels, extraInterfaces: extra)
+        return WorldConfig.NodeSpec(
+            name: name, mac: mac, ip: ip, roles: roles, labels: labels, extraInterfaces: extra, taints: taints)
     }
 
     private func decodeClient(_ node: YAMLNode, index: Int, hosts: inout HostRegistry) throws(ScenarioError)
@@ -377,12 +381,11 @@ public struct ScenarioLoader {
             decoder.sourceLines = text.split(separator: "\n", omittingEmptySubsequences: false)
             defer { decoder.sourceLines = saved }
             for document in try YAMLNode.parseAll(text, file: path) {
-                if let object = try decoder.decode(document) { objects.append(object) }
+                objects += try decoder.decode(document)
             }
             return objects
         }
-        if let object = try decoder.decode(item) { return [object] }
-        return []
+        return try decoder.decode(item)
     }
 
     // MARK: timeline

@@ -52,7 +52,8 @@ enum ScenarioValidator {
     static func validate(_ scenario: Scenario) throws(ScenarioError) {
         let nodes = Set(scenario.world.nodes.map(\.name))
         var pods = Set<String>()
-        var deployments = Set<String>()
+        /// Workloads by kind, as `namespace/name`.
+        var workloads: [Workload.Kind: Set<String>] = [:]
         var services = Set<String>()
 
         func check(_ object: LocatedObject) throws(ScenarioError) {
@@ -65,8 +66,8 @@ enum ScenarioValidator {
                     )
                 }
                 pods.insert(pod.key)
-            case .deployment(let deployment):
-                deployments.insert(deployment.meta.key)
+            case .workload(let workload):
+                workloads[workload.kind, default: []].insert(workload.meta.key)
             case .service(let service):
                 services.insert(service.key)
             case .metalLBConfigMap where scenario.version != .v0_9_4:
@@ -78,7 +79,7 @@ enum ScenarioValidator {
                 throw ScenarioError(
                     object.location,
                     "MetalLB v0.9.4 has no \(object.kind) resource; it reads ConfigMap metallb-system/config")
-            case .node(let name, _):
+            case .node(let name, _, _, _):
                 if !nodes.contains(name) {
                     throw ScenarioError(
                         object.location,
@@ -111,8 +112,10 @@ enum ScenarioValidator {
                 }
             case .setPodReady(let pod, _):
                 try Self.resolve(pod, kind: "pod", in: pods, action: "setPodReady", at: entry.location)
-            case .scale(let deployment, _):
-                try Self.resolve(deployment, kind: "deployment", in: deployments, action: "scale", at: entry.location)
+            case .scale(let kind, let name, _):
+                try Self.resolve(
+                    name, kind: kind.rawValue.lowercased(), in: workloads[kind] ?? [], action: "scale",
+                    at: entry.location)
             case .powerOff(let node), .powerOn(let node), .stopSpeaker(let node, _), .startSpeaker(let node),
                 .linkDown(let node, _), .linkUp(let node, _), .label(let node, _, _), .unlabel(let node, _),
                 .setCondition(let node, _, _):

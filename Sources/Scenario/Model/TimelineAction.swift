@@ -1,3 +1,4 @@
+import Cluster
 import Engine
 import Wire
 
@@ -6,7 +7,8 @@ public enum TimelineAction: Sendable {
     case apply([LocatedObject])
     case delete(kind: DeletableKind, name: String, namespace: String)
     case movePod(pod: String, to: String)
-    case scale(deployment: String, replicas: Int)
+    /// Sets a Deployment's, ReplicaSet's or StatefulSet's replica count.
+    case scale(kind: Workload.Kind, name: String, replicas: Int)
     case setPodReady(pod: String, ready: Bool)
     case powerOff(node: String)
     case powerOn(node: String)

@@ -42,10 +42,11 @@ enum ScenarioWorld {
                 world.applyService(service)
             case .pod(let pod):
                 world.applyPod(pod, startsReady: initial)
-            case .deployment(let deployment):
-                world.applyDeployment(deployment, startsReady: initial)
-            case .node(let name, let labels):
-                world.label(node: name, labels: labels)
+            case .workload(let workload):
+                world.applyWorkload(workload, startsReady: initial)
+            case .node(let name, let labels, let taints, let unschedulable):
+                world.applyNodeManifest(
+                    name, labels: labels, taints: taints, unschedulable: unschedulable, initial: initial)
             }
         }
         // Pools were validated when the scenario loaded (the validator replays every apply
@@ -68,7 +69,8 @@ enum ScenarioWorld {
             switch kind {
             case .service: world.deleteService(key)
             case .pod: world.deletePod(key)
-            case .deployment: world.deleteDeployment(key)
+            case .deployment, .replicaSet, .statefulSet, .daemonSet:
+                world.deleteWorkload(Workload.id(kind.workloadKind!, key))
             case .ipAddressPool: changeConfig(in: world) { $0.ipAddressPools[name] = nil }
             case .l2Advertisement: changeConfig(in: world) { $0.l2Advertisements[name] = nil }
             case .configMap: changeConfig(in: world) { $0.configMapPools = $0.configMapPools.map { _ in [] } }
@@ -77,7 +79,8 @@ enum ScenarioWorld {
                 if world.config.version == .current { changeConfig(in: world) { _ in } }
             }
         case .movePod(let pod, let to): world.movePod(objectKey(pod), to: to)
-        case .scale(let deployment, let replicas): world.scale(deployment: objectKey(deployment), replicas: replicas)
+        case .scale(let kind, let name, let replicas):
+            world.scale(workload: Workload.id(kind, objectKey(name)), replicas: replicas)
         case .setPodReady(let pod, let ready): world.setPodReady(objectKey(pod), ready: ready)
         case .powerOff(let node): world.powerOff(node: node)
         case .powerOn(let node): world.powerOn(node: node)

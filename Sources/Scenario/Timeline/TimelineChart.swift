@@ -127,8 +127,8 @@ struct TimelineChart: Sendable {
             return "\(action.name) \(node)\(interface.map { " \($0)" } ?? "")"
         case .movePod(let pod, let to):
             return "\(action.name) \(pod) to \(to)"
-        case .scale(let deployment, let replicas):
-            return "\(action.name) \(deployment) to \(replicas)"
+        case .scale(_, let name, let replicas):
+            return "\(action.name) \(name) to \(replicas)"
         case .setPodReady(let pod, let ready):
             return "\(action.name) \(pod) \(ready)"
         case .partition(let groups):

@@ -42,10 +42,10 @@ public enum ClusterBenchWorkload {
         for index in 0..<services {
             let name = "svc-\(index)"
             let labels = ["app": name]
-            world.applyDeployment(
-                Deployment(
-                    meta: ObjectMeta(name: name), replicas: 2, selector: LabelSelector(labels),
-                    podLabels: labels, nodeSelector: [:], readinessDelaySeconds: 0),
+            world.applyWorkload(
+                Workload(
+                    kind: .deployment, meta: ObjectMeta(name: name), replicas: 2, selector: LabelSelector(labels),
+                    template: PodTemplate(labels: labels)),
                 startsReady: true)
             world.applyService(
                 Service(

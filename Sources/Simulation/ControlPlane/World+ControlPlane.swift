@@ -55,24 +55,30 @@ extension World {
         drainControlPlane()
     }
 
-    public func applyDeployment(_ deployment: Deployment, startsReady: Bool) {
-        controlPlane.applyDeployment(deployment, startsReady: startsReady, now: now)
+    /// Creates or updates a Deployment, ReplicaSet, StatefulSet or DaemonSet.
+    public func applyWorkload(_ workload: Workload, startsReady: Bool) {
+        controlPlane.applyWorkload(workload, startsReady: startsReady, now: now)
         drainControlPlane()
     }
 
-    public func scale(deployment key: String, replicas: Int) {
-        controlPlane.scale(deployment: key, replicas: replicas, now: now)
+    /// Scales a workload (`id` is `Workload.id`: `Deployment/default/web`).
+    public func scale(workload id: String, replicas: Int) {
+        controlPlane.scale(workload: id, replicas: replicas, now: now)
         drainControlPlane()
     }
 
-    public func deleteDeployment(_ key: String) {
-        controlPlane.deleteDeployment(key, now: now)
+    public func deleteWorkload(_ id: String) {
+        controlPlane.deleteWorkload(id, now: now)
         drainControlPlane()
     }
 
-    /// Merges labels into a Node (from a v1/Node manifest).
-    public func label(node name: String, labels: [String: String]) {
-        controlPlane.label(node: name, labels: labels)
+    /// A v1/Node manifest: see `ControlPlane.applyNodeManifest`.
+    public func applyNodeManifest(
+        _ name: String, labels: [String: String], taints: [Taint]? = nil, unschedulable: Bool? = nil, initial: Bool
+    ) {
+        controlPlane.applyNodeManifest(
+            name, labels: labels, taints: taints, unschedulable: unschedulable, initial: initial, now: now)
+        drainControlPlane()
     }
 
     /// Sets or removes (`value` nil) a label on a Node.
@@ -116,6 +122,8 @@ extension World {
                 recorder.allocation(of: key, is: assignment, at: now)
             case .nodeCondition(let node, let change):
                 recorder.nodeChanged(NodeConditionRecord(time: now, node: node, change: change))
+            case .podEvent(let pod, let event):
+                recorder.podEvent(PodEventRecord(time: now, pod: pod, event: event))
             }
         }
     }

@@ -1,3 +1,4 @@
+import Cluster
 import Engine
 import IPAM
 import Membership
@@ -62,6 +63,13 @@ public struct NodeConditionRecord: Sendable, Hashable {
     public var change: String
 }
 
+/// A Kubernetes Event about a pod (FailedScheduling), as it was recorded.
+public struct PodEventRecord: Sendable, Hashable {
+    public var time: SimTime
+    public var pod: String
+    public var event: ObjectEvent
+}
+
 /// What happened during a run, for reports, expectations and the human view. Records are
 /// appended in time order; the one exception is a probe's answer: the client keeps its probes
 /// in flight itself and hands the answered record back (`probeUpdated`), which replaces the
@@ -76,6 +84,7 @@ public final class Recorder {
     public private(set) var allocations: [AllocationRecord] = []
     public private(set) var poolConfigs: [PoolConfigRecord] = []
     public private(set) var gratuitous: [GratuitousRecord] = []
+    public private(set) var podEvents: [PodEventRecord] = []
     /// What each service was last recorded holding, so that only changes are recorded.
     private var lastAllocation: [String: Assignment] = [:]
     /// Frames that entered the switch.
@@ -92,6 +101,7 @@ public final class Recorder {
     func nodeChanged(_ record: NodeConditionRecord) { nodeConditions.append(record) }
     func poolsInstalled(_ record: PoolConfigRecord) { poolConfigs.append(record) }
     func gratuitousSent(_ record: GratuitousRecord) { gratuitous.append(record) }
+    func podEvent(_ record: PodEventRecord) { podEvents.append(record) }
 
     /// What a node's speaker process reported.
     func speakerRecord(_ record: SpeakerRecord, node: String, at time: SimTime) {

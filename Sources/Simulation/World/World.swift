@@ -66,7 +66,8 @@ public final class World {
             // on them. The scenario's own labels win.
             let labels = NodeLabels.standard(name: spec.name, roles: spec.roles)
                 .merging(spec.labels) { _, declared in declared }
-            controlPlane.registerNode(Node(name: spec.name, internalIP: spec.ip, roles: spec.roles, labels: labels))
+            controlPlane.registerNode(
+                Node(name: spec.name, internalIP: spec.ip, roles: spec.roles, labels: labels, taints: spec.taints))
         }
         for spec in config.clients {
             let client = ClientHost(

@@ -17,10 +17,12 @@ public struct WorldConfig: Sendable {
         /// Further interfaces plugged into the same segment (a second NIC, a bond's slaves...),
         /// after the primary one, which is named after the segment's `interface`.
         public var extraInterfaces: [InterfaceSpec]
+        /// The Node's taints; nil: kubeadm's for its roles (NoSchedule on control-plane nodes).
+        public var taints: [Taint]?
 
         public init(
             name: String, mac: MACAddress, ip: IPv4Address, roles: [String] = [], labels: [String: String] = [:],
-            extraInterfaces: [InterfaceSpec] = []
+            extraInterfaces: [InterfaceSpec] = [], taints: [Taint]? = nil
         ) {
             self.name = name
             self.mac = mac
@@ -28,6 +30,7 @@ public struct WorldConfig: Sendable {
             self.roles = roles
             self.labels = labels
             self.extraInterfaces = extraInterfaces
+            self.taints = taints
         }
     }
 

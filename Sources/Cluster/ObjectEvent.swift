@@ -1,6 +1,6 @@
-/// A Kubernetes Event about a Service, as MetalLB's controller records them
-/// (`kubectl describe service` shows these).
-public struct ServiceEvent: Sendable, Hashable {
+/// A Kubernetes Event about an object: a Service (what MetalLB's controller records) or a Pod
+/// (FailedScheduling); `kubectl describe` shows them.
+public struct ObjectEvent: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case normal = "Normal"
         case warning = "Warning"
