@@ -26,7 +26,11 @@ extension ClusterState {
     /// Stores a Pod, with an IP from the pod network when it has none.
     public mutating func admit(_ pod: Pod) -> Pod {
         var pod = pod
-        if pod.podIP == nil { pod.podIP = Self.podIP(index: pods.count) }
+        if pod.podIP == nil {
+            // Never reused while the run lasts: a re-created pod must not take a live pod's IP.
+            pod.podIP = Self.podIP(index: podIPsIssued)
+            podIPsIssued += 1
+        }
         pods[pod.key] = pod
         return pod
     }

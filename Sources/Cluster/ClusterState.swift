@@ -21,6 +21,8 @@ public struct ClusterState: Sendable {
     /// What MetalLB's controller said about configurations it refused (v0.9.4 keeps the old
     /// one), in order: no Service owns these, so they are not Service events.
     public var configRejections: [ConfigRejection] = []
+    /// Pod IPs handed out so far (the next one is the pod network's next address).
+    public var podIPsIssued = 0
 
     public init() {}
 

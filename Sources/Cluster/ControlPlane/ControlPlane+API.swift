@@ -87,17 +87,32 @@ extension ControlPlane {
         }
     }
 
+    /// Deletes a pod, as `kubectl delete pod` does: the workload that owns it, if any, sees the
+    /// deletion a watch delay later and re-creates it (a ReplicaSet with a new name, a
+    /// StatefulSet under the same one, a DaemonSet on the same node).
     public mutating func deletePod(_ key: String, now: SimTime) {
         self.now = now
-        guard let pod = api.pods.removeValue(forKey: key) else { return }
+        guard let pod = removePod(key) else { return }
+        if let owner = pod.owner, workloads.workloads[owner] != nil {
+            after(timing.watchDelay, .ownedPodDeleted(owner))
+        }
+    }
+
+    /// Removes a pod the control plane itself deletes (scale-down, eviction, garbage
+    /// collection, a move): its controller decided it, so nothing is re-created here.
+    @discardableResult
+    mutating func removePod(_ key: String) -> Pod? {
+        guard let pod = api.pods.removeValue(forKey: key) else { return nil }
         podChanged(pod)
+        return pod
     }
 
     /// The timeline's `movePod`: the pod is deleted and re-created on `node`, not Ready until
     /// its start-up delay has passed.
     public mutating func movePod(_ key: String, to node: String, now: SimTime) {
+        self.now = now
         guard var pod = api.pods[key] else { return }
-        deletePod(key, now: now)
+        removePod(key)
         pod.nodeName = node
         pod.podIP = nil
         applyPod(pod, startsReady: false, now: now)
@@ -117,7 +132,7 @@ extension ControlPlane {
     }
 
     /// Endpoints changed for every service that selects this pod: speakers re-sync those.
-    private mutating func podChanged(_ pod: Pod) {
+    mutating func podChanged(_ pod: Pod) {
         let affected = api.services.values
             .filter { $0.meta.namespace == pod.meta.namespace && $0.selector.matches(pod.meta.labels) }
             .map(\.key)

@@ -64,7 +64,7 @@ extension ControlPlane {
         guard !evicted.isEmpty else { return }
         for key in evicted {
             emit(.nodeCondition(node: name, change: "evicted \(key)"))
-            deletePod(key, now: now)
+            removePod(key)
         }
         reconcileAllWorkloads()
     }

@@ -22,7 +22,8 @@ extension ControlPlane {
     }
 
     public mutating func deleteWorkload(_ id: String, now: SimTime) {
-        for pod in workloads.delete(id, in: api) { deletePod(pod, now: now) }
+        self.now = now
+        for pod in workloads.delete(id, in: api) { removePod(pod) }
     }
 
     /// Reconciles every workload, in creation order (after an eviction).
@@ -39,7 +40,7 @@ extension ControlPlane {
 
     mutating func reconcileWorkload(_ id: String, startsReady: Bool) {
         let decided = workloads.reconcile(id, in: api, random: &random)
-        for pod in decided.deletions { deletePod(pod, now: now) }
+        for pod in decided.deletions { removePod(pod) }
         let delay = timing.podReadyDelay + .seconds(Int64(decided.readinessDelaySeconds))
         for pod in decided.creations {
             if let message = decided.unschedulable[pod.key] {
@@ -71,7 +72,8 @@ extension ControlPlane {
             switch Scheduler.place(requirements, in: api) {
             case .success(let node):
                 pod.nodeName = node
-                api.pods[pod.key] = pod
+                pod = api.admit(pod)
+                podChanged(pod)
                 emit(
                     .schedule(
                         .podStarted(pod.key),

@@ -39,6 +39,9 @@ public struct ControlPlane: Sendable {
         case evictPods(node: String, taintedAt: Int64)
         /// The DaemonSet controller and the scheduler see a changed Node.
         case nodeSeenByControllers
+        /// A pod controller's watch saw one of its pods deleted: it reconciles the workload
+        /// (`Workload.id`), re-creating the pod.
+        case ownedPodDeleted(String)
     }
 
     /// What the driver must do, in the order the control plane decided it.
@@ -149,6 +152,8 @@ public struct ControlPlane: Sendable {
         case .nodeSeenByControllers:
             reconcileDaemonSets()
             schedulePendingPods()
+        case .ownedPodDeleted(let id):
+            reconcileWorkload(id, startsReady: false)
         }
     }
 

@@ -11,8 +11,8 @@ extension Expectation {
             what = "\(ip) announced by \(node ?? "nobody")"
         case .externalIP(let service, let ips):
             what = "\(service) is \(ips.isEmpty ? "<pending>" : ips.map(\.description).joined(separator: ","))"
-        case .event(let service, let reason, let message):
-            what = "\(service) \(reason)\(message.map { " \"\($0)\"" } ?? "")"
+        case .event(let subject, let reason, let message):
+            what = "\(subject) \(reason)\(message.map { " \"\($0)\"" } ?? "")"
         case .failover(let ip, let after, let within, let to):
             what = "\(ip) after \(after) within \(within)\(to.map { " to \($0)" } ?? "")"
         case .maxDowntime(let client, let target, let port, let max):

@@ -7,7 +7,8 @@ public enum ExpectationKind: Sendable {
     case owner(ip: IPAddress, node: String?)
     /// The service's ingress addresses (empty: pending).
     case externalIP(service: String, ips: [IPAddress])
-    case event(service: String, reason: String, message: String?)
+    /// Such a Kubernetes Event was emitted about the subject.
+    case event(subject: EventSubject, reason: String, message: String?)
     /// The announcer at `after` stops, and another (`to`, when given) starts, within `within`.
     case failover(ip: IPAddress, after: SimTime, within: SimDuration, to: String?)
     case maxDowntime(client: String, target: IPAddress, port: UInt16, max: SimDuration)
@@ -45,4 +46,26 @@ public struct Expectation: Sendable {
     public var location: SourceLocation
     /// Times written as `{timeOf: ID}`: set from the timeline once the seed has drawn it.
     public var references: [TimeReference] = []
+}
+
+/// What an `event` expectation is about.
+public enum EventSubject: Sendable, Hashable, CustomStringConvertible {
+    /// A Service, `namespace/name` (MetalLB's controller's events).
+    case service(String)
+    /// A pod, `namespace/name`, or any pod of the workload of that name (their names are drawn):
+    /// kube-scheduler's FailedScheduling.
+    case pod(String)
+
+    public var key: String {
+        switch self {
+        case .service(let key), .pod(let key): return key
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .service(let key): return key
+        case .pod(let key): return "pod \(key)"
+        }
+    }
 }

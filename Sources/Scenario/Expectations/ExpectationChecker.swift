@@ -1,3 +1,4 @@
+import Cluster
 import Engine
 import Simulation
 import Wire
@@ -59,8 +60,18 @@ enum ExpectationChecker {
                 false, "\(service) at \(when): expected EXTERNAL-IP \(ips.isEmpty ? "<pending>" : wanted), found \(got)"
             )
 
-        case .event(let service, let reason, let message):
-            var events = world.cluster.events[service] ?? []
+        case .event(let subject, let reason, let message):
+            let service = subject.description
+            var events: [ObjectEvent]
+            switch subject {
+            case .service(let key):
+                events = world.cluster.events[key] ?? []
+            case .pod(let key):
+                // The pod itself, or any pod of the workload of that name.
+                events = world.recorder.podEvents.filter { record in
+                    record.pod == key || record.owner.map { $0.hasSuffix("/" + key) } == true
+                }.map(\.event)
+            }
             // With `at`: emitted no later than that.
             if case .at(let time) = expectation.time { events = events.filter { $0.time <= time.nanoseconds } }
             if let event = events.first(where: { $0.reason == reason && (message.map($0.message.contains) ?? true) }) {

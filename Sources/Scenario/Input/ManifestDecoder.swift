@@ -154,11 +154,21 @@ struct ManifestDecoder {
             throw ScenarioError(
                 document.location, "\(apiVersion) \(kind): BGP mode is not simulated yet; lbsim models layer2 only")
         default:
-            warnings.append(
-                ScenarioWarning(
-                    location: document.location,
-                    message: "\(apiVersion) \(kind) is not simulated: skipped"))
-            return nil
+            switch KubernetesKinds.entry(apiVersion: apiVersion, kind: kind) {
+            case let entry? where entry.handling == .ignored:
+                warnings.append(
+                    ScenarioWarning(
+                        location: document.location,
+                        message: "\(apiVersion) \(kind) is not simulated: skipped (\(entry.note))"))
+                return nil
+            case let entry? where entry.handling == .refused:
+                throw ScenarioError(document.location, "\(apiVersion) \(kind): \(entry.note); remove it")
+            default:
+                throw ScenarioError(
+                    document.location,
+                    "\(apiVersion) \(kind) is not simulated, and lbsim cannot tell whether it changes the outcome; remove it (README.md lists the kinds lbsim models, refuses and skips)"
+                )
+            }
         }
     }
 

@@ -452,10 +452,15 @@ public struct ScenarioLoader {
             }
             kind = .externalIP(service: service, ips: ips)
         case "event":
-            let service = try serviceKey(a.required("service"), "event.service")
+            let subject: EventSubject
+            switch (a.optional("service"), a.optional("pod")) {
+            case (let serviceNode?, nil): subject = .service(try serviceKey(serviceNode, "event.service"))
+            case (nil, let podNode?): subject = .pod(try serviceKey(podNode, "event.pod"))
+            default: throw ScenarioError(node.location, "event: name exactly one of service or pod")
+            }
             let reason = try a.required("reason").string("event.reason")
             let message = try a.optional("message")?.string("event.message")
-            kind = .event(service: service, reason: reason, message: message)
+            kind = .event(subject: subject, reason: reason, message: message)
         case "failover":
             let ip = try a.required("ip").ipAddress("failover.ip")
             let after = try moments.time(a.required("after"), "failover.after", slot: .failoverAfter).lowerBound

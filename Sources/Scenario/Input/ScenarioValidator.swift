@@ -155,7 +155,15 @@ enum ScenarioValidator {
         }
         for expectation in scenario.expectations {
             switch expectation.kind {
-            case .externalIP(let service, _), .event(let service, _, _):
+            case .event(.pod(let key), _, _):
+                let workloadKeys = workloads.values.reduce(Set<String>()) { $0.union($1) }
+                guard pods.contains(key) || workloadKeys.contains(key) else {
+                    throw ScenarioError(
+                        expectation.location,
+                        "event: no Pod or workload (Deployment, ReplicaSet, StatefulSet, DaemonSet) \(key) in the manifests or timeline"
+                    )
+                }
+            case .externalIP(let service, _), .event(.service(let service), _, _):
                 guard services.contains(service) else {
                     throw ScenarioError(
                         expectation.location,

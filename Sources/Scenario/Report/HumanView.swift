@@ -59,13 +59,85 @@ enum HumanView {
             timed.append(
                 (record.time, 400_000 + index, "[\(stamp(record.time))] node \(record.node): \(record.change)"))
         }
+        // Warning events as they happen: the reason a pod stays Pending or a service has no
+        // address is on screen, not only in report.json.
+        for (index, record) in world.recorder.podEvents.enumerated() where record.event.type == .warning {
+            timed.append(
+                (
+                    record.time, 500_000 + index,
+                    "[\(stamp(record.time))] pod \(record.pod): \(record.event.reason): \(record.event.message)"
+                ))
+        }
+        var serviceWarnings = 0
+        for (key, events) in world.cluster.events {
+            for event in events where event.type == .warning {
+                let time = SimTime(nanoseconds: event.time)
+                serviceWarnings += 1
+                timed.append(
+                    (
+                        time, 600_000 + serviceWarnings,
+                        "[\(stamp(time))] service \(key): \(event.reason): \(event.message)"
+                    ))
+            }
+        }
         // What the seed drew (`{between: ...}`, `{oneOf: ...}` in the timeline), at its time.
         timed += DrawnReport.timedLines(scenario)
         var lines = timed.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
         lines.append("")
         lines.append("$ kubectl get service   # at \(world.now)")
         lines += serviceTable(world)
+        lines.append("")
+        lines.append("$ kubectl get pods -A -o wide")
+        lines += podTable(world)
+        lines.append("")
+        lines.append("$ kubectl get endpoints -A")
+        lines += endpointsTable(world)
         return lines
+    }
+
+    /// `kubectl get pods -A -o wide`, with the columns lbsim knows (no restarts or ages).
+    static func podTable(_ world: World) -> [String] {
+        var rows = [["NAMESPACE", "NAME", "READY", "STATUS", "IP", "NODE"]]
+        for pod in world.cluster.pods.values {
+            let status: String
+            if let node = pod.nodeName {
+                status = world.node(named: node)?.powered == false ? "Unknown" : "Running"
+            } else {
+                status = "Pending"
+            }
+            rows.append([
+                pod.meta.namespace, pod.meta.name, pod.ready ? "1/1" : "0/1", status,
+                pod.nodeName == nil ? "<none>" : (pod.podIP ?? "<none>"), pod.nodeName ?? "<none>",
+            ])
+        }
+        return table(rows)
+    }
+
+    /// `kubectl get endpoints -A`: each selector Service's ready addresses with its target port.
+    static func endpointsTable(_ world: World) -> [String] {
+        var rows = [["NAMESPACE", "NAME", "ENDPOINTS"]]
+        for service in world.cluster.services.values where !service.selector.matchLabels.isEmpty {
+            let pods = world.cluster.readyEndpoints(of: service)
+            let addresses = pods.compactMap(\.podIP).flatMap { ip in
+                service.ports.map { "\(ip):\($0.targetPort)" }
+            }
+            rows.append([
+                service.meta.namespace, service.meta.name,
+                addresses.isEmpty ? "<none>" : addresses.joined(separator: ","),
+            ])
+        }
+        return table(rows)
+    }
+
+    /// Left-aligned columns three spaces apart, the last one unpadded.
+    static func table(_ rows: [[String]]) -> [String] {
+        let columns = rows[0].count
+        let widths = (0..<columns).map { column in rows.map { $0[column].count }.max()! }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == columns - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 3)
+            }.joined()
+        }
     }
 
     /// Seconds with nine decimals, right-aligned: timestamps line up like tcpdump's.
@@ -94,11 +166,6 @@ enum HumanView {
                 name, service.type.rawValue, service.clusterIP ?? "None", external, ports.isEmpty ? "<none>" : ports,
             ])
         }
-        let widths = (0..<5).map { column in rows.map { $0[column].count }.max()! }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == 4 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 3)
-            }.joined()
-        }
+        return table(rows)
     }
 }

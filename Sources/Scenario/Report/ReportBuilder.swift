@@ -7,6 +7,52 @@ import Wire
 enum ReportBuilder {
     static func seconds(_ time: SimTime) -> JSONValue { .number(time.secondsText) }
 
+    /// Every pod at the end of the run, as `kubectl get pods -o wide` has them.
+    static func podsJSON(_ world: World) -> JSONValue {
+        .array(
+            world.cluster.pods.values.map { pod in
+                .object([
+                    ("pod", .string(pod.key)), ("node", pod.nodeName.map(JSONValue.string) ?? .null),
+                    ("ready", .bool(pod.ready)),
+                    ("ip", pod.nodeName == nil ? .null : pod.podIP.map(JSONValue.string) ?? .null),
+                    ("owner", pod.owner.map(JSONValue.string) ?? .null),
+                ])
+            })
+    }
+
+    /// Each selector Service's ready endpoints at the end of the run.
+    static func endpointsJSON(_ world: World) -> JSONValue {
+        .array(
+            world.cluster.services.values.filter { !$0.selector.matchLabels.isEmpty }.map { service in
+                .object([
+                    ("service", .string(service.key)),
+                    (
+                        "addresses",
+                        .array(
+                            world.cluster.readyEndpoints(of: service).map { pod in
+                                .object([
+                                    ("ip", pod.podIP.map(JSONValue.string) ?? .null),
+                                    ("node", pod.nodeName.map(JSONValue.string) ?? .null),
+                                    ("pod", .string(pod.key)),
+                                ])
+                            })
+                    ),
+                ])
+            })
+    }
+
+    /// Events about pods (FailedScheduling), in the order they were emitted.
+    static func podEventsJSON(_ world: World) -> JSONValue {
+        .array(
+            world.recorder.podEvents.map { record in
+                .object([
+                    ("t", seconds(record.time)), ("pod", .string(record.pod)),
+                    ("type", .string(record.event.type.rawValue)), ("reason", .string(record.event.reason)),
+                    ("message", .string(record.event.message)),
+                ])
+            })
+    }
+
     static func json(
         _ scenario: Scenario, world: World, results: [ExpectationResult],
         invariants: [InvariantResult], runEnd: SimTime
@@ -136,6 +182,9 @@ enum ReportBuilder {
                 ("metallb", .string(scenario.version.rawValue)),
                 ("duration", .number(scenario.duration.secondsText)),
                 ("services", .array(services)),
+                ("pods", podsJSON(world)),
+                ("endpoints", endpointsJSON(world)),
+                ("podEvents", podEventsJSON(world)),
                 ("announcements", .array(announcements)),
                 ("membership", .array(membership)),
                 ("nodes", .array(nodeChanges)),

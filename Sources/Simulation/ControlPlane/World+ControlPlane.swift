@@ -123,7 +123,8 @@ extension World {
             case .nodeCondition(let node, let change):
                 recorder.nodeChanged(NodeConditionRecord(time: now, node: node, change: change))
             case .podEvent(let pod, let event):
-                recorder.podEvent(PodEventRecord(time: now, pod: pod, event: event))
+                recorder.podEvent(
+                    PodEventRecord(time: now, pod: pod, owner: cluster.pods[pod]?.owner, event: event))
             }
         }
     }

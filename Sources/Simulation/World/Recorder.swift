@@ -67,6 +67,8 @@ public struct NodeConditionRecord: Sendable, Hashable {
 public struct PodEventRecord: Sendable, Hashable {
     public var time: SimTime
     public var pod: String
+    /// The workload that created the pod (`Workload.id`), if one did.
+    public var owner: String?
     public var event: ObjectEvent
 }
 
