@@ -32,7 +32,7 @@ public struct ClusterState: Sendable {
         var result: OrderedSet<String> = []
         for pod in pods.values
         where pod.meta.namespace == service.meta.namespace
-            && pod.ready && service.selector.matches(pod.meta.labels)
+            && pod.ready && service.selector.matches(pod.meta.labels) && service.resolvesAnyPort(on: pod)
         {
             if let node = pod.nodeName { result.append(node) }
         }
@@ -44,6 +44,7 @@ public struct ClusterState: Sendable {
     public func readyEndpoints(of service: Service) -> [Pod] {
         pods.values.filter { pod in
             pod.meta.namespace == service.meta.namespace && pod.ready && service.selector.matches(pod.meta.labels)
+                && service.resolvesAnyPort(on: pod)
         }
     }
 

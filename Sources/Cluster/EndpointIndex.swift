@@ -34,7 +34,9 @@ public struct EndpointIndex: Sendable {
         var nodes: Set<String> = []
         for position in positions {
             let pod = readyPods[position]
-            if service.selector.matches(pod.meta.labels), let node = pod.nodeName { nodes.insert(node) }
+            if service.selector.matches(pod.meta.labels), service.resolvesAnyPort(on: pod), let node = pod.nodeName {
+                nodes.insert(node)
+            }
         }
         // Endpoints name only nodes the API server knows.
         return nodes.compactMap { node in nodeOrder[node].map { (node, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)

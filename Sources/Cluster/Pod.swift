@@ -14,6 +14,8 @@ public struct Pod: Sendable, Hashable {
     public var tolerations: [Toleration] = []
     /// The workload that created it (its controller ownerReference), as `Workload.id`.
     public var owner: String?
+    /// Its containers' declared ports: what a Service's named `targetPort` resolves against.
+    public var containerPorts: [ContainerPort] = []
 
     public init(
         meta: ObjectMeta, nodeName: String?, ready: Bool, podIP: String? = nil, readinessDelaySeconds: Int = 0,
@@ -29,4 +31,17 @@ public struct Pod: Sendable, Hashable {
     }
 
     public var key: String { meta.key }
+}
+
+/// One `spec.containers[].ports[]` entry.
+public struct ContainerPort: Sendable, Hashable {
+    public var name: String?
+    public var containerPort: Int
+    public var `protocol`: String
+
+    public init(name: String?, containerPort: Int, protocol: String = "TCP") {
+        self.name = name
+        self.containerPort = containerPort
+        self.protocol = `protocol`
+    }
 }

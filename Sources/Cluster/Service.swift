@@ -34,6 +34,18 @@ public struct ServicePort: Sendable, Hashable {
         self.targetPort = targetPort ?? String(port)
         self.nodePort = nodePort
     }
+
+    /// The port on `pod` this service port forwards to, as the endpoints controller resolves it
+    /// (pkg/api/v1/pod/util.go `FindPort`): a number as it is; a name, the container port of
+    /// that name and protocol; nil when the pod declares no such port, and then the pod is no
+    /// endpoint for this service port.
+    public func resolve(on pod: Pod) -> Int? {
+        if let number = Int(targetPort) { return number }
+        return pod.containerPorts.first { $0.name == targetPort && $0.protocol == `protocol` }?.containerPort
+    }
+
+    /// Whether the target port is a number (every pod resolves it).
+    public var isNumeric: Bool { Int(targetPort) != nil }
 }
 
 /// A Kubernetes Service, with the status MetalLB's controller writes.
@@ -55,6 +67,9 @@ public struct Service: Sendable, Hashable {
     /// `status.loadBalancer.ingress[].ip`, written by the allocator: one address, or one per
     /// family for a dual-stack service.
     public var ingress: [IPAddress] = []
+    /// `spec.loadBalancerClass`: which load-balancer implementation should handle it (nil:
+    /// the cluster's default one).
+    public var loadBalancerClass: String?
 
     public init(
         meta: ObjectMeta, type: ServiceType, clusterIP: String? = nil, ports: [ServicePort],
@@ -75,6 +90,14 @@ public struct Service: Sendable, Hashable {
 
     public var key: String { meta.key }
 
+    /// Whether MetalLB `version` handles this Service at all. current MetalLB's controller and
+    /// speaker filter out a Service whose `loadBalancerClass` differs from their own `--lb-class`
+    /// (unset here, so any class set: internal/k8s/controllers/service_controller.go,
+    /// `filterByLoadBalancerClass`); v0.9.4 predates the field and handles every Service.
+    public func isHandled(by version: MetalLBVersion) -> Bool {
+        version == .v0_9_4 || loadBalancerClass == nil
+    }
+
     /// The IPv4 addresses of `ingress`: what the layer2 speaker announces over ARP today
     /// (IPv6 announcing over NDP comes later).
     public var ipv4Ingress: [IPv4Address] {
@@ -84,5 +107,14 @@ public struct Service: Sendable, Hashable {
     /// The families MetalLB derives from the ClusterIPs: one, or dual-stack.
     public var ipFamily: ServiceIPFamily {
         ipFamilyPolicy == .singleStack ? ServiceIPFamily(ipFamilies[0]) : .dualStack
+    }
+}
+
+extension Service {
+    /// Whether `pod` is an endpoint of the service: it resolves at least one of its ports (a
+    /// service with only named target ports has no endpoint on a pod that declares none of
+    /// them, the classic mismatch that leaves a LoadBalancer without endpoints).
+    public func resolvesAnyPort(on pod: Pod) -> Bool {
+        ports.isEmpty || ports.contains { $0.isNumeric || $0.resolve(on: pod) != nil }
     }
 }

@@ -41,6 +41,8 @@ public struct ServiceIPController: Sendable {
             allocator.unassign(key)
             return false
         }
+        // Another implementation's Service: never reconciled, so no address and no event.
+        guard service.isHandled(by: version) else { return false }
         let before = service.ingress
         var events: [ObjectEvent] = []
         func emit(_ type: ObjectEvent.Kind, _ reason: String, _ message: String) {

@@ -11,7 +11,9 @@ import Testing
 /// Scenarios/workloads/ pass, and each rule below runs from a scenario text.
 @Suite("Workloads: StatefulSets, DaemonSets, ReplicaSets, taints and FailedScheduling")
 struct WorkloadScenarioTests {
-    static let examples = ["daemonset-ingress-local", "statefulset-ordered-start", "failed-scheduling"]
+    static let examples = [
+        "daemonset-ingress-local", "statefulset-ordered-start", "failed-scheduling", "ingress-nginx-published",
+    ]
 
     static func runExample(_ name: String) throws -> RunReport {
         let path = Repository.root.appendingPathComponent("Scenarios/workloads/\(name).yaml").path
@@ -233,6 +235,37 @@ struct WorkloadScenarioTests {
                 "default/web-0", "default/web-1", "default/web-2",
             ])
         #expect(world.cluster.pods["default/web-2"]?.meta.labels["statefulset.kubernetes.io/pod-name"] == "web-2")
+    }
+
+    @Test(
+        """
+        A named targetPort resolves against the pod's container ports: a pod that declares no \
+        port of that name and protocol is no endpoint, so nothing announces the address \
+        (pkg/api/v1/pod/util.go FindPort; the endpoints controller skips the pod)
+        """,
+        arguments: [("http", true), ("metrics", false)])
+    func namedTargetPort(declared: String, served: Bool) throws {
+        let manifests = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers: [{name: c, image: nginx, ports: [{name: \(declared), containerPort: 8080}]}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+            """
+        let world = try Self.world(manifests)
+        #expect(world.recorder.announcements.contains { $0.action == .start } == served)
+        let service = try #require(world.cluster.services["default/web"])
+        #expect(world.cluster.readyEndpoints(of: service).count == (served ? 1 : 0))
     }
 
     @Test("what lbsim cannot model in a workload is refused at its location, never dropped")

@@ -8,15 +8,18 @@ public struct PodTemplate: Sendable, Hashable {
     public var tolerations: [Toleration]
     /// The readiness probe's `initialDelaySeconds`.
     public var readinessDelaySeconds: Int
+    /// The containers' declared ports.
+    public var containerPorts: [ContainerPort]
 
     public init(
         labels: [String: String], nodeSelector: [String: String] = [:], tolerations: [Toleration] = [],
-        readinessDelaySeconds: Int = 0
+        readinessDelaySeconds: Int = 0, containerPorts: [ContainerPort] = []
     ) {
         self.labels = labels
         self.nodeSelector = nodeSelector
         self.tolerations = tolerations
         self.readinessDelaySeconds = readinessDelaySeconds
+        self.containerPorts = containerPorts
     }
 }
 

@@ -150,10 +150,12 @@ public struct WorkloadController: Sendable {
     // MARK: pods
 
     private func newPod(named name: String, of workload: Workload) -> Pod {
-        Pod(
+        var pod = Pod(
             meta: ObjectMeta(name: name, namespace: workload.meta.namespace, labels: workload.template.labels),
             nodeName: nil, ready: false, readinessDelaySeconds: workload.template.readinessDelaySeconds,
             tolerations: workload.podTolerations, owner: workload.id)
+        pod.containerPorts = workload.template.containerPorts
+        return pod
     }
 
     /// Places `pod` as the scheduler would, given the pods placed so far in this pass.

@@ -22,7 +22,7 @@ enum KubernetesFields {
         "setHostnameAsFQDN", "hostUsers", "resourceClaims", "schedulingGates",
     ]
     static let container = [
-        "command", "args", "workingDir", "ports", "envFrom", "env", "resources", "volumeMounts",
+        "command", "args", "workingDir", "envFrom", "env", "resources", "volumeMounts",
         "volumeDevices", "livenessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
         "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty",
         "resizePolicy", "restartPolicy",

@@ -31,7 +31,7 @@ enum KubernetesKinds {
         Entry(
             group: "", kind: "Service", handling: .modelled,
             note:
-                "type, ports, selector, externalTrafficPolicy, loadBalancerIP, clusterIP, IP families, MetalLB annotations; `loadBalancerClass`, `externalIPs`, `externalName` and `loadBalancerSourceRanges` are refused"
+                "type, ports, selector, externalTrafficPolicy, loadBalancerIP, clusterIP, IP families, MetalLB annotations, `loadBalancerClass` (current MetalLB leaves a Service of any class alone); `externalIPs`, `externalName` and `loadBalancerSourceRanges` are refused"
         ),
         Entry(
             group: "", kind: "Pod", handling: .modelled,

@@ -105,9 +105,10 @@ struct ManifestDecoder {
             let spec = try decodePodSpec(top.required("spec"), "Pod spec")
             top.accept(KubernetesFields.topLevel)
             try top.finish()
-            let pod = Pod(
+            var pod = Pod(
                 meta: meta, nodeName: spec.nodeName, ready: false, readinessDelaySeconds: spec.readinessDelay,
                 tolerations: spec.tolerations)
+            pod.containerPorts = spec.containerPorts
             guard let nodeNameLocation = spec.nodeNameLocation else {
                 throw ScenarioError(
                     document.location,
@@ -311,17 +312,20 @@ struct ManifestDecoder {
                 familiesNode.location,
                 "spec.ipFamilies: two families need ipFamilyPolicy PreferDualStack or RequireDualStack")
         }
-        for unsupported in ["loadBalancerClass", "loadBalancerSourceRanges", "externalIPs", "externalName"] {
+        let loadBalancerClass = try spec.optional("loadBalancerClass")?.string("spec.loadBalancerClass")
+        for unsupported in ["loadBalancerSourceRanges", "externalIPs", "externalName"] {
             if let value = spec.optional(unsupported) {
                 throw ScenarioError(value.location, "spec.\(unsupported) is not simulated yet; remove it")
             }
         }
         spec.accept(KubernetesFields.serviceSpec)
         try spec.finish()
-        return Service(
+        var service = Service(
             meta: meta, type: type, clusterIP: clusterIP, ports: ports, selector: LabelSelector(selector),
             loadBalancerIP: lbIP, externalTrafficPolicy: policy, ipFamilies: families,
             ipFamilyPolicy: familyPolicy)
+        service.loadBalancerClass = loadBalancerClass
+        return service
     }
 
     struct PodSpec {
@@ -331,6 +335,7 @@ struct ManifestDecoder {
         var readinessDelay: Int
         var tolerations: [Toleration]
         var hostNetwork: Bool
+        var containerPorts: [ContainerPort]
     }
 
     private func decodePodSpec(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> PodSpec {
@@ -344,12 +349,31 @@ struct ManifestDecoder {
             } ?? []
         let hostNetwork = try spec.optional("hostNetwork")?.bool("spec.hostNetwork") ?? false
         var readiness = 0
+        var containerPorts: [ContainerPort] = []
         let containers = try spec.required("containers").list("spec.containers")
         if containers.isEmpty { throw ScenarioError(node.location, "\(what): spec.containers must not be empty") }
         for (index, item) in containers.enumerated() {
             var c = try Fields(item, "spec.containers[\(index)]")
             _ = try c.required("name").string("name")
             _ = try c.optional("image")?.string("image")
+            if let portsNode = c.optional("ports") {
+                for (position, portNode) in try portsNode.list("ports").enumerated() {
+                    var p = try Fields(portNode, "spec.containers[\(index)].ports[\(position)]")
+                    let portName = try p.optional("name")?.string("name")
+                    let number = try p.required("containerPort").int("containerPort", in: 1...65535)
+                    var proto = "TCP"
+                    if let protoNode = p.optional("protocol") {
+                        proto = try protoNode.string("protocol")
+                        guard ["TCP", "UDP", "SCTP"].contains(proto) else {
+                            throw ScenarioError(
+                                protoNode.location, "protocol: expected TCP, UDP or SCTP, found \"\(proto)\"")
+                        }
+                    }
+                    p.accept(["hostPort", "hostIP"])
+                    try p.finish()
+                    containerPorts.append(ContainerPort(name: portName, containerPort: number, protocol: proto))
+                }
+            }
             if let probeNode = c.optional("readinessProbe") {
                 var probe = try Fields(probeNode, "readinessProbe")
                 if let delay = probe.optional("initialDelaySeconds") {
@@ -371,7 +395,8 @@ struct ManifestDecoder {
         try spec.finish()
         return PodSpec(
             nodeName: nodeName, nodeNameLocation: nodeNameNode?.location, nodeSelector: nodeSelector,
-            readinessDelay: readiness, tolerations: tolerations, hostNetwork: hostNetwork)
+            readinessDelay: readiness, tolerations: tolerations, hostNetwork: hostNetwork,
+            containerPorts: containerPorts)
     }
 
     private func decodeWorkload(_ kind: Workload.Kind, meta: ObjectMeta, spec node: YAMLNode) throws(ScenarioError)
@@ -433,7 +458,7 @@ struct ManifestDecoder {
             kind: kind, meta: meta, replicas: replicas, selector: LabelSelector(matchLabels),
             template: PodTemplate(
                 labels: labels, nodeSelector: nodeSelector, tolerations: tolerations,
-                readinessDelaySeconds: podSpec.readinessDelay),
+                readinessDelaySeconds: podSpec.readinessDelay, containerPorts: podSpec.containerPorts),
             podManagementPolicy: policy)
     }
 

@@ -118,8 +118,10 @@ enum HumanView {
         var rows = [["NAMESPACE", "NAME", "ENDPOINTS"]]
         for service in world.cluster.services.values where !service.selector.matchLabels.isEmpty {
             let pods = world.cluster.readyEndpoints(of: service)
-            let addresses = pods.compactMap(\.podIP).flatMap { ip in
-                service.ports.map { "\(ip):\($0.targetPort)" }
+            let addresses = pods.flatMap { pod in
+                service.ports.compactMap { port in
+                    port.resolve(on: pod).flatMap { number in pod.podIP.map { "\($0):\(number)" } }
+                }
             }
             rows.append([
                 service.meta.namespace, service.meta.name,

@@ -101,7 +101,8 @@ final class SpeakerViewCache {
         let ingress = service.ingress
         let electionKey = rules.electionKey(service: key, firstIngress: ingress.first)
         var view = ServiceView(
-            name: key, isLoadBalancer: service.type == .loadBalancer, ingress: ingress,
+            name: key, isLoadBalancer: service.type == .loadBalancer && service.isHandled(by: controlPlane.version),
+            ingress: ingress,
             poolProtocol: proto,
             readyEndpointNodes: endpoints!.nodesWithReadyEndpoints(of: service),
             externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,

@@ -237,7 +237,13 @@ public final class NodeHost: Host {
             let service = context.kubeProxyService(forIngress: segment.destination, port: Int(tcp.destinationPort))
         else { return }
         let local = service.externalTrafficPolicy == .local ? name : nil
-        let endpoints = context.kubeProxyEndpoints(of: service, onNode: local)
+        var endpoints = context.kubeProxyEndpoints(of: service, onNode: local)
+        // kube-proxy programs a service port with the pods that resolve its target port.
+        if let port = service.ports.first(where: { $0.port == Int(tcp.destinationPort) && $0.protocol == "TCP" }),
+            !port.isNumeric
+        {
+            endpoints = endpoints.filter { port.resolve(on: $0) != nil }
+        }
         // A deterministic initial sequence number: a hash of the connection's 4-tuple.
         let isn = UInt32(
             truncatingIfNeeded: RandomStream.fnv1a(
