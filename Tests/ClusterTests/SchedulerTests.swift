@@ -154,4 +154,39 @@ struct SchedulerTests {
         #expect(a.allSatisfy { "bcdfghjklmnpqrstvwxz2456789".contains($0) })
         #expect(a != Scheduler.suffix(12346, length: 5))
     }
+
+    @Test(
+        """
+        Required node affinity: terms are ORed, a term's requirements ANDed; In/NotIn compare \
+        values (NotIn also matches a node without the label), Exists/DoesNotExist the key, \
+        Gt/Lt one integer; matchFields reads metadata.name; an empty term matches nothing \
+        (k8s.io/api core/v1 NodeSelectorRequirement, component-helpers nodeaffinity)
+        """)
+    func nodeAffinity() {
+        typealias R = NodeSelectorTerm.Requirement
+        let a = node("a", labels: ["zone": "x", "cores": "8"])
+        let b = node("b", labels: ["zone": "y"])
+        #expect(NodeSelectorTerm(matchExpressions: [R(key: "zone", operator: .in, values: ["x", "z"])]).matches(a))
+        #expect(!NodeSelectorTerm(matchExpressions: [R(key: "zone", operator: .in, values: ["x", "z"])]).matches(b))
+        #expect(NodeSelectorTerm(matchExpressions: [R(key: "gpu", operator: .notIn, values: ["yes"])]).matches(a))
+        #expect(NodeSelectorTerm(matchExpressions: [R(key: "cores", operator: .exists)]).matches(a))
+        #expect(NodeSelectorTerm(matchExpressions: [R(key: "cores", operator: .doesNotExist)]).matches(b))
+        #expect(NodeSelectorTerm(matchExpressions: [R(key: "cores", operator: .gt, values: ["4"])]).matches(a))
+        #expect(!NodeSelectorTerm(matchExpressions: [R(key: "cores", operator: .lt, values: ["4"])]).matches(a))
+        #expect(!NodeSelectorTerm(matchExpressions: [R(key: "cores", operator: .gt, values: ["4"])]).matches(b))
+        #expect(NodeSelectorTerm(matchFields: [R(key: "metadata.name", operator: .in, values: ["b"])]).matches(b))
+        #expect(!NodeSelectorTerm().matches(a))
+        // Two requirements in one term: both; two terms: either.
+        let both = NodeSelectorTerm(matchExpressions: [
+            R(key: "zone", operator: .in, values: ["x"]), R(key: "cores", operator: .doesNotExist),
+        ])
+        #expect(!both.matches(a))
+        var cluster = ClusterState()
+        cluster.add(a)
+        cluster.add(b)
+        let either = Scheduler.Requirements(nodeAffinity: [
+            both, NodeSelectorTerm(matchExpressions: [R(key: "zone", operator: .in, values: ["y"])]),
+        ])
+        #expect((try? Scheduler.place(either, in: cluster).get()) == "b")
+    }
 }

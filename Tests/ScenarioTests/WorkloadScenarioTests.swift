@@ -268,9 +268,59 @@ struct WorkloadScenarioTests {
         #expect(world.cluster.readyEndpoints(of: service).count == (served ? 1 : 0))
     }
 
+    @Test(
+        """
+        Required node affinity from a manifest keeps pods to the nodes it selects; when none \
+        fits, the pods are Pending with the NodeAffinity filter's FailedScheduling reason
+        """)
+    func requiredNodeAffinity() throws {
+        func manifest(excluding nodes: String) -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers: [{name: c, image: nginx}]
+                  affinity:
+                    nodeAffinity:
+                      requiredDuringSchedulingIgnoredDuringExecution:
+                        nodeSelectorTerms:
+                          - matchExpressions:
+                              - {key: kubernetes.io/hostname, operator: NotIn, values: [\(nodes)]}
+            """
+        }
+        let world = try Self.world(manifest(excluding: "worker-1, worker-2"))
+        #expect(Self.podNodes(world, owner: "Deployment/default/web") == ["worker-3", "worker-3", "worker-3"])
+        let none = try Self.world(manifest(excluding: "worker-1, worker-2, worker-3"))
+        #expect(Self.podNodes(none, owner: "Deployment/default/web") == [nil, nil, nil])
+        #expect(
+            none.recorder.podEvents.first?.event.message.hasPrefix(
+                "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector."
+            ) == true)
+    }
+
     @Test("what lbsim cannot model in a workload is refused at its location, never dropped")
     func refusals() throws {
         let cases: [(String, String)] = [
+            (
+                Self.deployment("web").replacingOccurrences(
+                    of: "containers: [{name: c, image: nginx}]",
+                    with: "containers: [{name: c, image: nginx}]\n      affinity: {podAntiAffinity: {}}"),
+                "spec.affinity.podAntiAffinity is not simulated yet"
+            ),
+            (
+                Self.deployment("web").replacingOccurrences(
+                    of: "containers: [{name: c, image: nginx}]",
+                    with:
+                        "containers: [{name: c, image: nginx}]\n      affinity: {nodeAffinity: {preferredDuringSchedulingIgnoredDuringExecution: []}}"
+                ),
+                "preferredDuringSchedulingIgnoredDuringExecution is not simulated yet"
+            ),
             (
                 Self.deployment("agent", kind: "DaemonSet"),
                 "DaemonSet spec has no replicas"

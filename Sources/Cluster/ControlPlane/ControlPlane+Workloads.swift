@@ -66,9 +66,9 @@ extension ControlPlane {
     mutating func schedulePendingPods() {
         let pending = api.pods.values.filter { $0.nodeName == nil }
         for var pod in pending {
-            let requirements = Scheduler.Requirements(
-                nodeSelector: pod.owner.flatMap { workloads.workloads[$0]?.template.nodeSelector } ?? [:],
-                tolerations: pod.tolerations)
+            let requirements =
+                pod.owner.flatMap { workloads.workloads[$0]?.podRequirements }
+                ?? Scheduler.Requirements(tolerations: pod.tolerations)
             switch Scheduler.place(requirements, in: api) {
             case .success(let node):
                 pod.nodeName = node

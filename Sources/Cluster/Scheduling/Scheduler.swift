@@ -14,10 +14,21 @@ public enum Scheduler {
         public var nodeSelector: [String: String]
         /// `spec.tolerations`.
         public var tolerations: [Toleration]
+        /// Required node affinity: the node must match one of these terms (none: any node).
+        public var nodeAffinity: [NodeSelectorTerm]
 
-        public init(nodeSelector: [String: String] = [:], tolerations: [Toleration] = []) {
+        public init(
+            nodeSelector: [String: String] = [:], tolerations: [Toleration] = [], nodeAffinity: [NodeSelectorTerm] = []
+        ) {
             self.nodeSelector = nodeSelector
             self.tolerations = tolerations
+            self.nodeAffinity = nodeAffinity
+        }
+
+        /// The NodeAffinity filter: the nodeSelector and the required affinity terms.
+        public func matchesAffinity(_ node: Node) -> Bool {
+            Scheduler.matchesNodeSelector(node, nodeSelector)
+                && (nodeAffinity.isEmpty || nodeAffinity.contains { $0.matches(node) })
         }
     }
 
@@ -60,16 +71,19 @@ public enum Scheduler {
         if let taint = pod.tolerations.firstUntolerated(of: node.taints, effects: [.noSchedule, .noExecute]) {
             return "node(s) had untolerated taint {\(taint.key): \(taint.value)}"
         }
-        if !matchesNodeSelector(node, pod.nodeSelector) { return "node(s) didn't match Pod's node affinity/selector" }
+        if !pod.matchesAffinity(node) { return "node(s) didn't match Pod's node affinity/selector" }
         return nil
     }
 
     /// The node's labels match every `nodeSelector` entry. `kubernetes.io/hostname` is always
     /// the node's name (the kubelet sets it), even where a scenario's labels do not say so.
     public static func matchesNodeSelector(_ node: Node, _ selector: [String: String]) -> Bool {
-        selector.allSatisfy { key, value in
-            (key == "kubernetes.io/hostname" ? node.name : node.meta.labels[key]) == value
-        }
+        selector.allSatisfy { key, value in label(key, of: node) == value }
+    }
+
+    /// A node's label as selectors read it (`kubernetes.io/hostname` is always its name).
+    static func label(_ key: String, of node: Node) -> String? {
+        key == "kubernetes.io/hostname" ? node.name : node.meta.labels[key]
     }
 
     /// Kubernetes' random name suffixes use consonants and digits that do not spell words.

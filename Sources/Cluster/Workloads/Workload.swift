@@ -10,6 +10,8 @@ public struct PodTemplate: Sendable, Hashable {
     public var readinessDelaySeconds: Int
     /// The containers' declared ports.
     public var containerPorts: [ContainerPort]
+    /// Required node affinity terms.
+    public var nodeAffinity: [NodeSelectorTerm] = []
 
     public init(
         labels: [String: String], nodeSelector: [String: String] = [:], tolerations: [Toleration] = [],
@@ -74,6 +76,12 @@ public struct Workload: Sendable, Hashable {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in meta.key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         return Scheduler.suffix(hash, length: 10)
+    }
+
+    /// What its pods ask of their node.
+    public var podRequirements: Scheduler.Requirements {
+        Scheduler.Requirements(
+            nodeSelector: template.nodeSelector, tolerations: podTolerations, nodeAffinity: template.nodeAffinity)
     }
 
     /// The tolerations its pods carry: a daemon pod also gets the DaemonSet controller's.

@@ -126,13 +126,12 @@ public struct WorkloadController: Sendable {
     ) {
         var onNode: [String: [Pod]] = [:]
         for pod in pods(of: workload, in: cluster) { onNode[pod.nodeName ?? "", default: []].append(pod) }
-        let requirements = Scheduler.Requirements(
-            nodeSelector: workload.template.nodeSelector, tolerations: workload.podTolerations)
+        let requirements = workload.podRequirements
         for node in cluster.nodes.values {
             let existing = onNode[node.name] ?? []
             let shouldRun = Scheduler.filter(node, requirements) == nil
             let shouldContinueRunning =
-                Scheduler.matchesNodeSelector(node, requirements.nodeSelector)
+                requirements.matchesAffinity(node)
                 && requirements.tolerations.firstUntolerated(of: node.taints, effects: [.noExecute]) == nil
             if !shouldContinueRunning {
                 result.deletions += existing.map(\.key)
@@ -161,8 +160,8 @@ public struct WorkloadController: Sendable {
     /// Places `pod` as the scheduler would, given the pods placed so far in this pass.
     private func schedule(_ pod: Pod, in placed: inout ClusterState, _ result: inout Reconciliation) -> Pod {
         var pod = pod
-        let requirements = Scheduler.Requirements(
-            nodeSelector: workloads[pod.owner ?? ""]?.template.nodeSelector ?? [:], tolerations: pod.tolerations)
+        let requirements =
+            workloads[pod.owner ?? ""]?.podRequirements ?? Scheduler.Requirements(tolerations: pod.tolerations)
         switch Scheduler.place(requirements, in: placed) {
         case .success(let node): pod.nodeName = node
         case .failure(let unschedulable): result.unschedulable[pod.key] = unschedulable.message

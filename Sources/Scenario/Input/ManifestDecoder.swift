@@ -105,6 +105,12 @@ struct ManifestDecoder {
             let spec = try decodePodSpec(top.required("spec"), "Pod spec")
             top.accept(KubernetesFields.topLevel)
             try top.finish()
+            if !spec.nodeAffinity.isEmpty {
+                throw ScenarioError(
+                    document.location,
+                    "Pod \(meta.key): node affinity on a Pod bound by spec.nodeName is not simulated (the kubelet's admission check); use a Deployment"
+                )
+            }
             var pod = Pod(
                 meta: meta, nodeName: spec.nodeName, ready: false, readinessDelaySeconds: spec.readinessDelay,
                 tolerations: spec.tolerations)
@@ -336,6 +342,7 @@ struct ManifestDecoder {
         var tolerations: [Toleration]
         var hostNetwork: Bool
         var containerPorts: [ContainerPort]
+        var nodeAffinity: [NodeSelectorTerm]
     }
 
     private func decodePodSpec(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> PodSpec {
@@ -385,18 +392,21 @@ struct ManifestDecoder {
             c.accept(KubernetesFields.container)
             try c.finish()
         }
-        for unsupported in ["affinity", "topologySpreadConstraints"] {
-            if let value = spec.optional(unsupported) {
-                throw ScenarioError(
-                    value.location, "spec.\(unsupported) is not simulated yet; use nodeName or nodeSelector")
-            }
+        if let value = spec.optional("topologySpreadConstraints") {
+            throw ScenarioError(
+                value.location, "spec.topologySpreadConstraints is not simulated yet; use nodeSelector or node affinity"
+            )
         }
+        let nodeAffinity =
+            try spec.optional("affinity").map { node throws(ScenarioError) in
+                try Self.nodeAffinity(node)
+            } ?? []
         spec.accept(KubernetesFields.podSpec)
         try spec.finish()
         return PodSpec(
             nodeName: nodeName, nodeNameLocation: nodeNameNode?.location, nodeSelector: nodeSelector,
             readinessDelay: readiness, tolerations: tolerations, hostNetwork: hostNetwork,
-            containerPorts: containerPorts)
+            containerPorts: containerPorts, nodeAffinity: nodeAffinity)
     }
 
     private func decodeWorkload(_ kind: Workload.Kind, meta: ObjectMeta, spec node: YAMLNode) throws(ScenarioError)
@@ -449,17 +459,97 @@ struct ManifestDecoder {
         var nodeSelector = podSpec.nodeSelector
         if let name = podSpec.nodeName { nodeSelector["kubernetes.io/hostname"] = name }
         var tolerations = podSpec.tolerations
+        let nodeAffinity = podSpec.nodeAffinity
         // The DaemonSet controller's extra toleration for host-network daemons.
         if kind == .daemonSet && podSpec.hostNetwork {
             tolerations.append(
                 Toleration(key: "node.kubernetes.io/network-unavailable", operator: .exists, effect: .noSchedule))
         }
+        var podTemplate = PodTemplate(
+            labels: labels, nodeSelector: nodeSelector, tolerations: tolerations,
+            readinessDelaySeconds: podSpec.readinessDelay, containerPorts: podSpec.containerPorts)
+        podTemplate.nodeAffinity = nodeAffinity
         return Workload(
             kind: kind, meta: meta, replicas: replicas, selector: LabelSelector(matchLabels),
-            template: PodTemplate(
-                labels: labels, nodeSelector: nodeSelector, tolerations: tolerations,
-                readinessDelaySeconds: podSpec.readinessDelay, containerPorts: podSpec.containerPorts),
-            podManagementPolicy: policy)
+            template: podTemplate, podManagementPolicy: policy)
+    }
+
+    /// `spec.affinity`: required node affinity is simulated; what would steer placement without
+    /// being simulated (preferred node affinity, pod affinity and anti-affinity) is refused.
+    static func nodeAffinity(_ node: YAMLNode) throws(ScenarioError) -> [NodeSelectorTerm] {
+        var affinity = try Fields(node, "spec.affinity")
+        for unsupported in ["podAffinity", "podAntiAffinity"] {
+            if let value = affinity.optional(unsupported) {
+                throw ScenarioError(value.location, "spec.affinity.\(unsupported) is not simulated yet; remove it")
+            }
+        }
+        var terms: [NodeSelectorTerm] = []
+        if let nodeAffinityNode = affinity.optional("nodeAffinity") {
+            var nodeAffinity = try Fields(nodeAffinityNode, "spec.affinity.nodeAffinity")
+            if let preferred = nodeAffinity.optional("preferredDuringSchedulingIgnoredDuringExecution") {
+                throw ScenarioError(
+                    preferred.location,
+                    "preferredDuringSchedulingIgnoredDuringExecution is not simulated yet (it changes where pods land); remove it or make it required"
+                )
+            }
+            if let required = nodeAffinity.optional("requiredDuringSchedulingIgnoredDuringExecution") {
+                var selector = try Fields(required, "requiredDuringSchedulingIgnoredDuringExecution")
+                for (index, termNode) in try selector.required("nodeSelectorTerms").list("nodeSelectorTerms")
+                    .enumerated()
+                {
+                    var term = try Fields(termNode, "nodeSelectorTerms[\(index)]")
+                    let expressions =
+                        try term.optional("matchExpressions").map { node throws(ScenarioError) in
+                            try requirements(node, "matchExpressions")
+                        } ?? []
+                    let fields =
+                        try term.optional("matchFields").map { node throws(ScenarioError) in
+                            try requirements(node, "matchFields", fieldsOnly: true)
+                        } ?? []
+                    try term.finish()
+                    terms.append(NodeSelectorTerm(matchExpressions: expressions, matchFields: fields))
+                }
+                try selector.finish()
+            }
+            try nodeAffinity.finish()
+        }
+        try affinity.finish()
+        return terms
+    }
+
+    private static func requirements(_ node: YAMLNode, _ what: String, fieldsOnly: Bool = false) throws(ScenarioError)
+        -> [NodeSelectorTerm.Requirement]
+    {
+        var result: [NodeSelectorTerm.Requirement] = []
+        for (index, item) in try node.list(what).enumerated() {
+            var f = try Fields(item, "\(what)[\(index)]")
+            let keyNode = try f.required("key")
+            let key = try keyNode.string("key")
+            if fieldsOnly && key != "metadata.name" {
+                throw ScenarioError(keyNode.location, "matchFields: only metadata.name is supported, found \"\(key)\"")
+            }
+            let opNode = try f.required("operator")
+            let text = try opNode.string("operator")
+            guard let op = NodeSelectorTerm.Requirement.Operator(rawValue: text) else {
+                let allowed = NodeSelectorTerm.Requirement.Operator.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ScenarioError(opNode.location, "operator: expected one of \(allowed), found \"\(text)\"")
+            }
+            let values = try f.optional("values")?.stringList("values") ?? []
+            try f.finish()
+            // The API server's validation (ValidateNodeSelectorRequirement).
+            switch op {
+            case .in, .notIn:
+                if values.isEmpty { throw ScenarioError(item.location, "\(text) needs at least one value") }
+            case .exists, .doesNotExist:
+                if !values.isEmpty { throw ScenarioError(item.location, "\(text) takes no values") }
+            case .gt, .lt:
+                if values.count != 1 || Int64(values[0]) == nil {
+                    throw ScenarioError(item.location, "\(text) needs exactly one integer value")
+                }
+            }
+            result.append(NodeSelectorTerm.Requirement(key: key, operator: op, values: values))
+        }
+        return result
     }
 
     /// `spec.taints` of a Node (or a scenario node's `taints`).
