@@ -304,6 +304,55 @@ struct WorkloadScenarioTests {
             ) == true)
     }
 
+    @Test(
+        """
+        With MetalLB's speaker DaemonSet in the manifests, speakers run exactly where it has \
+        pods: none on a node it does not select (not even at start), one started when a label \
+        change adds a pod, a SIGTERM (memberlist leave) when the pod goes
+        """)
+    func speakersFollowTheirDaemonSet() throws {
+        let manifests = """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: speaker, namespace: metallb-system}
+            spec:
+              selector: {matchLabels: {app: metallb, component: speaker}}
+              template:
+                metadata: {labels: {app: metallb, component: speaker}}
+                spec:
+                  hostNetwork: true
+                  nodeSelector: {lb: "yes"}
+                  tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]
+                  containers: [{name: speaker, image: "quay.io/metallb/speaker:v0.14.8"}]
+            ---
+            apiVersion: v1
+            kind: Node
+            metadata: {name: worker-1, labels: {lb: "yes"}}
+            """
+        let world = try Self.world(
+            manifests,
+            timeline: """
+                timeline:
+                  - at: 10s
+                    label: {node: worker-2, key: lb, value: "yes"}
+                  - at: 20s
+                    unlabel: {node: worker-1, key: lb}
+                """, until: 9)
+        func running() -> [String] { world.nodes.filter(\.isSpeakerRunning).map(\.name) }
+        #expect(running() == ["worker-1"])
+        world.run(until: .seconds(15))
+        #expect(running() == ["worker-1", "worker-2"])
+        world.run(until: .seconds(25))
+        #expect(running() == ["worker-2"])
+        // worker-1's speaker left memberlist (SIGTERM), and worker-2 saw it go.
+        #expect(
+            world.recorder.membership.contains {
+                $0.observer == "worker-2" && $0.event.member.name == "worker-1" && $0.event.member.state == .left
+            })
+        // Nodes the DaemonSet never selected never ran a speaker: no memberlist traffic from them.
+        #expect(!world.recorder.membership.contains { ["cp", "worker-3"].contains($0.observer) })
+    }
+
     @Test("what lbsim cannot model in a workload is refused at its location, never dropped")
     func refusals() throws {
         let cases: [(String, String)] = [

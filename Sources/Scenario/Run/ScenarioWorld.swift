@@ -23,7 +23,11 @@ enum ScenarioWorld {
     static func apply(_ objects: [LocatedObject], to world: World, initial: Bool) {
         var configChanged = false
         var resources = world.cluster.metallb
-        for located in objects {
+        // Node manifests in the initial objects describe the nodes as they were before anything
+        // was scheduled: they go first, whatever their place in the files.
+        let isNode: (LocatedObject) -> Bool = { if case .node = $0.object { true } else { false } }
+        let ordered = initial ? objects.filter(isNode) + objects.filter { !isNode($0) } : objects
+        for located in ordered {
             switch located.object {
             case .metalLBConfigMap(let pools):
                 resources.configMapPools = pools.map(\.pool)

@@ -33,7 +33,7 @@ extension World {
     /// Starts the speaker on a node with empty state: it joins memberlist and, once its
     /// informers have synced, re-runs its election for every service.
     public func startSpeaker(node name: String) {
-        guard let node = node(named: name), node.powered, !node.hasSpeaker else { return }
+        guard let node = node(named: name), node.powered, !node.hasSpeaker, runsSpeaker(name) else { return }
         node.startSpeaker(in: hostContext, resync: true)
     }
 

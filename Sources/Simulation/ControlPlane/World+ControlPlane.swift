@@ -103,6 +103,7 @@ extension World {
 
     /// Carries out everything the control plane decided, in its order.
     func drainControlPlane() {
+        defer { followSpeakerDaemonSet() }
         while let output = controlPlane.poll() {
             switch output {
             case .schedule(let step, let time):

@@ -85,6 +85,13 @@ public final class NodeHost: Host {
         flushSpeaker(process!, in: context)
     }
 
+    /// Removes a speaker that has not run yet (the scenario's speaker DaemonSet has no pod
+    /// here): its timers are dropped with its generation, and it has sent nothing.
+    func discardSpeakerBeforeStart() {
+        process = nil
+        speakerGeneration &+= 1
+    }
+
     /// Signals the speaker process: SIGTERM (`graceful`) or SIGKILL. A power loss is a kill.
     func terminateSpeaker(graceful: Bool, in context: HostContext) {
         driveSpeaker(in: context) { $0.terminate(graceful: graceful, now: context.now.nanoseconds) }

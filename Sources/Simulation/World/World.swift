@@ -36,6 +36,8 @@ public final class World {
     /// The services as the speakers' informers last received them (one watch delay behind the
     /// API server), in the order they were first delivered; a deleted one is gone.
     var informerViews: OrderedDictionary<String, ServiceView> = [:]
+    /// Whether the event loop has run: before it, the world is still being set up.
+    var hasStarted = false
     /// What hosts get instead of the world.
     var hostContext: HostContext { HostContext(self) }
 
@@ -101,6 +103,7 @@ public final class World {
 
     /// Runs the event loop until simulated time reaches `end` (events at `end` included).
     public func run(until end: SimTime) {
+        hasStarted = true
         while let (time, event) = queue.popNext(notAfter: end) {
             now = time
             dispatch(event)
