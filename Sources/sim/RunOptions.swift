@@ -14,6 +14,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Also write a JUnit XML report of every scenario run to this file (for CI).")
     var junit: String?
 
-    @Flag(name: .shortAndLong, help: "Print only the result lines, not the announcer and ip neigh timeline.")
+    @Flag(
+        name: .shortAndLong,
+        help: "Print one line per scenario, with its failures if it fails, and one line counting its warnings.")
     var quiet = false
 }

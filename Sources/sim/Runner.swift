@@ -24,7 +24,16 @@ enum Runner {
         var suites: [JUnitSuite] = []
         for var scenario in scenarios {
             if let seed = options.seed { scenario.seed = seed }
-            for warning in scenario.warnings { printError(warning.description) }
+            if options.quiet {
+                if !scenario.warnings.isEmpty {
+                    let count = scenario.warnings.count
+                    printError(
+                        "\(scenario.file): \(count) warning\(count == 1 ? "" : "s") (objects skipped because they cannot change the outcome); `sim validate \(scenario.file)` lists them"
+                    )
+                }
+            } else {
+                for warning in scenario.warnings { printError(warning.description) }
+            }
             let base = options.out ?? "sim-out"
             let directory = scenarios.count > 1 ? base + "/" + folderName(scenario.file) : base
             let started = DispatchTime.now().uptimeNanoseconds
@@ -39,9 +48,27 @@ enum Runner {
             let elapsed = DispatchTime.now().uptimeNanoseconds - started
             let wall = Double(elapsed) / 1e9
             suites.append(JUnitSuite(report: report, wallNanoseconds: elapsed))
+            if options.quiet {
+                // One line for a pass; the failures, where they are written and the replay command
+                // otherwise.
+                let checks = "\(report.results.count) expectations, \(report.invariants.count) invariants"
+                print(
+                    "\(report.passed ? "PASS" : "FAIL") \(scenario.name)  (\(scenario.file), seed \(scenario.seed)): \(checks)"
+                )
+                for result in report.results where !result.passed {
+                    print("  FAIL \(result.expectation.kind.name): \(result.message)")
+                    print("       at \(result.expectation.location)")
+                }
+                for invariant in report.invariants where !invariant.passed { printInvariant(invariant) }
+                if !report.passed {
+                    allPassed = false
+                    print("replay: \(ReplayCommand.text(scenario))")
+                }
+                continue
+            }
             print(
                 "== \(scenario.name)  (\(scenario.file), seed \(scenario.seed), MetalLB \(scenario.version.rawValue))")
-            if !options.quiet { for line in report.humanView { print(line) } }
+            for line in report.humanView { print(line) }
             print("")
             for result in report.results {
                 print("\(result.passed ? "PASS" : "FAIL") \(result.expectation.kind.name): \(result.message)")

@@ -16,6 +16,8 @@ final class RecordingDisk: FileSource, @unchecked Sendable {
         return FileManager.default.contents(atPath: Repository.root.appendingPathComponent(path).path)
             .map { String(decoding: $0, as: UTF8.self) }
     }
+
+    func list(_ path: String) -> [String]? { nil }
 }
 
 @Suite("The seed scenario loads")

@@ -5,6 +5,34 @@ import Foundation
 public protocol FileSource: Sendable {
     /// The file's text, or nil when there is no such file.
     func read(_ path: String) -> String?
+    /// The names of the regular files in a directory, or nil when `path` is no directory.
+    func list(_ path: String) -> [String]?
+}
+
+extension FileSource {
+    /// What a manifest entry names, as `kubectl apply -f` takes it: a file; a directory (its
+    /// `*.yaml`, `*.yml` and `*.json` files, not recursing, in name order); or a pattern whose
+    /// last component holds `*` or `?` (the matching files with those extensions, in name
+    /// order). nil when nothing by that name exists; an empty list when a directory or pattern
+    /// matches no file.
+    func manifestFiles(_ path: String) -> [String]? {
+        let isManifest = { (name: String) in
+            name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json")
+        }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        let last = String(parts.last ?? "")
+        if last.contains("*") || last.contains("?") {
+            let directory = parts.dropLast().joined(separator: "/")
+            guard let names = list(directory.isEmpty ? "." : directory) else { return nil }
+            return names.filter { isManifest($0) && Paths.matches($0, pattern: last) }.sorted().map {
+                directory.isEmpty ? $0 : directory + "/" + $0
+            }
+        }
+        if let names = list(path) {
+            return names.filter(isManifest).sorted().map { path + "/" + $0 }
+        }
+        return read(path) == nil ? nil : [path]
+    }
 }
 
 /// The real file system.
@@ -14,6 +42,18 @@ public struct DiskFiles: FileSource {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return String(data: data, encoding: .utf8)
     }
+
+    public func list(_ path: String) -> [String]? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: path)
+        else { return nil }
+        return names.filter { name in
+            var entryIsDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &entryIsDirectory)
+            return !entryIsDirectory.boolValue
+        }
+    }
 }
 
 /// Files held in memory, by path.
@@ -21,6 +61,14 @@ public struct MemoryFiles: FileSource {
     public var files: [String: String]
     public init(_ files: [String: String]) { self.files = files }
     public func read(_ path: String) -> String? { files[Paths.normalize(path)] }
+
+    public func list(_ path: String) -> [String]? {
+        let directory = Paths.normalize(path)
+        let prefix = directory == "." ? "" : directory + "/"
+        let names = files.keys.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }
+            .map { String($0.dropFirst(prefix.count)) }
+        return names.isEmpty ? nil : names
+    }
 }
 
 /// Path arithmetic on `/`-separated paths, without touching the disk.
@@ -30,6 +78,32 @@ enum Paths {
         if path.hasPrefix("/") { return normalize(path) }
         let directory = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         return normalize(directory.isEmpty ? path : directory + "/" + path)
+    }
+
+    /// Shell-style matching of a file name: `*` is any run of characters, `?` any one.
+    static func matches(_ name: String, pattern: String) -> Bool {
+        let name = Array(name)
+        let pattern = Array(pattern)
+        // Iterative wildcard matching with backtracking to the last `*`.
+        var (n, p) = (0, 0)
+        var star: (pattern: Int, name: Int)?
+        while n < name.count {
+            if p < pattern.count && (pattern[p] == "?" || pattern[p] == name[n]) {
+                n += 1
+                p += 1
+            } else if p < pattern.count && pattern[p] == "*" {
+                star = (p, n)
+                p += 1
+            } else if let last = star {
+                p = last.pattern + 1
+                n = last.name + 1
+                star = (last.pattern, last.name + 1)
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count && pattern[p] == "*" { p += 1 }
+        return p == pattern.count
     }
 
     /// Removes `.` and resolves `..` where it can.

@@ -372,16 +372,27 @@ public struct ScenarioLoader {
         {
             let relative = try pairs[0].value.string("manifests file")
             let path = Paths.resolve(relative, relativeTo: scenarioFile)
-            guard let text = files.read(path) else {
+            guard let paths = files.manifestFiles(path) else {
                 throw ScenarioError(
                     pairs[0].value.location, "cannot read manifest file \"\(relative)\" (looked for \(path))")
             }
+            guard !paths.isEmpty else {
+                throw ScenarioError(
+                    pairs[0].value.location,
+                    "\"\(relative)\" names no manifest file (a directory's *.yaml, *.yml and *.json files, or a pattern's matches)"
+                )
+            }
             var objects: [LocatedObject] = []
             let saved = decoder.sourceLines
-            decoder.sourceLines = text.split(separator: "\n", omittingEmptySubsequences: false)
             defer { decoder.sourceLines = saved }
-            for document in try YAMLNode.parseAll(text, file: path) {
-                objects += try decoder.decode(document)
+            for file in paths {
+                guard let text = files.read(file) else {
+                    throw ScenarioError(pairs[0].value.location, "cannot read manifest file \(file)")
+                }
+                decoder.sourceLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                for document in try YAMLNode.parseAll(text, file: file) {
+                    objects += try decoder.decode(document)
+                }
             }
             return objects
         }
