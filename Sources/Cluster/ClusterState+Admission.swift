@@ -15,9 +15,17 @@ extension ClusterState {
             service.ingress = existing.ingress
             if service.clusterIP == nil { service.clusterIP = existing.clusterIP }
         }
+        // A headless Service (`clusterIP: None`) keeps "None": it gets no address.
         if service.clusterIP == nil { service.clusterIP = drawClusterIP(uniform: uniform) }
+        // Node ports are cluster-wide: a drawn one never repeats one already allocated (the
+        // API server's port allocator), explicit ones were checked when the scenario loaded.
+        var used = Set(services.values.filter { $0.key != service.key }.flatMap { $0.ports.compactMap(\.nodePort) })
+        used.formUnion(service.ports.compactMap(\.nodePort))
         for index in service.ports.indices where service.type != .clusterIP && service.ports[index].nodePort == nil {
-            service.ports[index].nodePort = 30000 + Int(uniform(2768))
+            var port = 30000 + Int(uniform(2768))
+            while used.contains(port) { port = 30000 + Int(uniform(2768)) }
+            used.insert(port)
+            service.ports[index].nodePort = port
         }
         services[service.key] = service
         return service

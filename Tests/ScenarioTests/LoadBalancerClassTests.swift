@@ -49,10 +49,7 @@ struct LoadBalancerClassTests {
                 metadata: {name: web}
                 spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]\(classLine)}
             """
-        let scenario = try ScenarioLoader(files: MemoryFiles(["lab/s.yaml": text])).load("lab/s.yaml")
-        let world = ScenarioWorld.build(scenario, trace: nil)
-        world.run(until: .seconds(5))
-        return world
+        return try runLabScenario(text, until: .seconds(5))
     }
 
     @Test(

@@ -41,10 +41,7 @@ struct StandardNodeLabelTests {
                 metadata: {name: c, namespace: default}
                 spec: {type: LoadBalancer, selector: {app: c}, ports: [{port: 80, targetPort: 80}]}
             """
-        let scenario = try ScenarioLoader(files: MemoryFiles(["lab/s.yaml": text])).load("lab/s.yaml")
-        let world = ScenarioWorld.build(scenario, trace: nil)
-        world.run(until: SimTime.zero + SimDuration.seconds(5))
-        return world
+        return try runLabScenario(text, until: .seconds(5))
     }
 
     @Test(

@@ -1,4 +1,6 @@
+import Engine
 import Foundation
+import Simulation
 import TestSupport
 import Testing
 
@@ -106,4 +108,15 @@ func expectLocation(
     #expect(
         error.location.file == file && error.location.line == place.line && error.location.column == place.column,
         "expected \(file):\(place.line):\(place.column), got \(error)", sourceLocation: sourceLocation)
+}
+
+/// A scenario written in a test, loaded from memory as `lab/s.yaml` (with `files` beside it,
+/// by path relative to `lab/`), built and run to `until`: the world afterwards.
+func runLabScenario(_ text: String, files: [String: String] = [:], until: SimTime) throws -> World {
+    var all = ["lab/s.yaml": text]
+    for (path, contents) in files { all["lab/" + path] = contents }
+    let scenario = try ScenarioLoader(files: MemoryFiles(all)).load("lab/s.yaml")
+    let world = ScenarioWorld.build(scenario, trace: nil)
+    world.run(until: until)
+    return world
 }

@@ -60,11 +60,7 @@ struct WorkloadScenarioTests {
               - file: extra.yaml
             \(timeline)
             """
-        let files = MemoryFiles(["lab/s.yaml": text, "lab/extra.yaml": manifests])
-        let scenario = try ScenarioLoader(files: files).load("lab/s.yaml")
-        let world = ScenarioWorld.build(scenario, trace: nil)
-        world.run(until: SimTime.seconds(seconds))
-        return world
+        return try runLabScenario(text, files: ["extra.yaml": manifests], until: .seconds(seconds))
     }
 
     static func deployment(_ name: String, replicas: Int = 1, kind: String = "Deployment", spec: String = "") -> String

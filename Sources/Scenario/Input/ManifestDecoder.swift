@@ -248,12 +248,32 @@ struct ManifestDecoder {
                     }
                 }
                 let port = try f.required("port").int("port", in: 1...65535)
-                let target = try f.optional("targetPort")?.scalarText("targetPort")
-                let nodePort = try f.optional("nodePort")?.int("nodePort", in: 1...65535)
+                let targetNode = f.optional("targetPort")
+                let target = try targetNode?.scalarText("targetPort")
+                if let target, let targetNode {
+                    try Self.checkTargetPort(target, at: targetNode.location, index: index)
+                }
+                let nodePortNode = f.optional("nodePort")
+                let nodePort = try nodePortNode?.int("nodePort", in: 0...65535)
+                if let nodePort, let nodePortNode, nodePort != 0 {
+                    // The API server's default --service-node-port-range.
+                    guard (30000...32767).contains(nodePort) else {
+                        throw ScenarioError(
+                            nodePortNode.location,
+                            "spec.ports[\(index)].nodePort: Invalid value: \(nodePort): provided port is not in the valid range. The range of valid ports is 30000-32767"
+                        )
+                    }
+                    if ports.contains(where: { $0.nodePort == nodePort }) {
+                        throw ScenarioError(
+                            nodePortNode.location, "spec.ports[\(index)].nodePort: Duplicate value: \(nodePort)")
+                    }
+                }
                 f.accept(KubernetesFields.servicePort)
                 try f.finish()
                 ports.append(
-                    ServicePort(name: name, protocol: proto, port: port, targetPort: target, nodePort: nodePort))
+                    ServicePort(
+                        name: name, protocol: proto, port: port, targetPort: target,
+                        nodePort: nodePort == 0 ? nil : nodePort))
             }
         }
         let selector = try spec.optional("selector")?.stringMap("spec.selector") ?? [:]
@@ -280,13 +300,25 @@ struct ManifestDecoder {
         var clusterIP: String?
         if let c = spec.optional("clusterIP") {
             let text = try c.scalarText("spec.clusterIP")
-            if text != "None" && !text.isEmpty {
+            if text == "None" {
+                // Headless: no cluster IP, so nothing for kube-proxy to program.
+                guard type == .clusterIP else {
+                    throw ScenarioError(
+                        c.location,
+                        "spec.clusterIP: Invalid value: \"None\": may not be set to 'None' for \(type.rawValue) services"
+                    )
+                }
+                clusterIP = "None"
+            } else if !text.isEmpty {
                 guard let ip = IPAddress(text) else {
                     throw ScenarioError(
                         c.location, "spec.clusterIP: expected an IPv4 or IPv6 address or None, found \"\(text)\"")
                 }
                 clusterIP = ip.description
             }
+        }
+        if ports.isEmpty && clusterIP != "None" {
+            throw ScenarioError(node.location, "spec.ports: Required value (a \(type.rawValue) Service needs ports)")
         }
         var families: [IPFamily] = [.ipv4]
         let familiesNode = spec.optional("ipFamilies")
@@ -332,6 +364,29 @@ struct ManifestDecoder {
             ipFamilyPolicy: familyPolicy)
         service.loadBalancerClass = loadBalancerClass
         return service
+    }
+
+    /// A Service port's `targetPort`: a port number, or an IANA service name as a container
+    /// port's name must be (validation.IsValidPortName: at most 15 lower-case letters, digits
+    /// and single inner hyphens, with at least one letter).
+    private static func checkTargetPort(_ text: String, at location: SourceLocation, index: Int) throws(ScenarioError) {
+        if let number = Int(text) {
+            guard (1...65535).contains(number) else {
+                throw ScenarioError(
+                    location, "spec.ports[\(index)].targetPort: Invalid value: \(number): must be between 1 and 65535")
+            }
+            return
+        }
+        let valid =
+            (1...15).contains(text.count)
+            && text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+            && text.contains { $0.isLetter } && !text.hasPrefix("-") && !text.hasSuffix("-") && !text.contains("--")
+        guard valid else {
+            throw ScenarioError(
+                location,
+                "spec.ports[\(index)].targetPort: Invalid value: \"\(text)\": a port name is at most 15 lower-case letters, digits and inner hyphens, with at least one letter"
+            )
+        }
     }
 
     struct PodSpec {
@@ -498,13 +553,14 @@ struct ManifestDecoder {
                     .enumerated()
                 {
                     var term = try Fields(termNode, "nodeSelectorTerms[\(index)]")
+                    let all = NodeSelectorTerm.Requirement.Operator.allCases
                     let expressions =
                         try term.optional("matchExpressions").map { node throws(ScenarioError) in
-                            try requirements(node, "matchExpressions")
+                            try SelectorRequirements.decode(node, "matchExpressions", allowed: all)
                         } ?? []
                     let fields =
                         try term.optional("matchFields").map { node throws(ScenarioError) in
-                            try requirements(node, "matchFields", fieldsOnly: true)
+                            try SelectorRequirements.decode(node, "matchFields", allowed: all, keys: ["metadata.name"])
                         } ?? []
                     try term.finish()
                     terms.append(NodeSelectorTerm(matchExpressions: expressions, matchFields: fields))
@@ -515,41 +571,6 @@ struct ManifestDecoder {
         }
         try affinity.finish()
         return terms
-    }
-
-    private static func requirements(_ node: YAMLNode, _ what: String, fieldsOnly: Bool = false) throws(ScenarioError)
-        -> [NodeSelectorTerm.Requirement]
-    {
-        var result: [NodeSelectorTerm.Requirement] = []
-        for (index, item) in try node.list(what).enumerated() {
-            var f = try Fields(item, "\(what)[\(index)]")
-            let keyNode = try f.required("key")
-            let key = try keyNode.string("key")
-            if fieldsOnly && key != "metadata.name" {
-                throw ScenarioError(keyNode.location, "matchFields: only metadata.name is supported, found \"\(key)\"")
-            }
-            let opNode = try f.required("operator")
-            let text = try opNode.string("operator")
-            guard let op = NodeSelectorTerm.Requirement.Operator(rawValue: text) else {
-                let allowed = NodeSelectorTerm.Requirement.Operator.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ScenarioError(opNode.location, "operator: expected one of \(allowed), found \"\(text)\"")
-            }
-            let values = try f.optional("values")?.stringList("values") ?? []
-            try f.finish()
-            // The API server's validation (ValidateNodeSelectorRequirement).
-            switch op {
-            case .in, .notIn:
-                if values.isEmpty { throw ScenarioError(item.location, "\(text) needs at least one value") }
-            case .exists, .doesNotExist:
-                if !values.isEmpty { throw ScenarioError(item.location, "\(text) takes no values") }
-            case .gt, .lt:
-                if values.count != 1 || Int64(values[0]) == nil {
-                    throw ScenarioError(item.location, "\(text) needs exactly one integer value")
-                }
-            }
-            result.append(NodeSelectorTerm.Requirement(key: key, operator: op, values: values))
-        }
-        return result
     }
 
     /// `spec.taints` of a Node (or a scenario node's `taints`).

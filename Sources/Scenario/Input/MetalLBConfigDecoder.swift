@@ -223,30 +223,8 @@ enum MetalLBConfigDecoder {
         let matchLabels = try fields.optional("matchLabels")?.stringMap("\(what).matchLabels") ?? [:]
         var expressions: [ResourceSelector.Requirement] = []
         if let list = fields.optional("matchExpressions") {
-            for item in try list.list("\(what).matchExpressions") {
-                var e = try Fields(item, "\(what).matchExpressions entry")
-                let key = try e.required("key").string("key")
-                let operatorNode = try e.required("operator")
-                let text = try operatorNode.string("operator")
-                guard let op = ResourceSelector.Requirement.Operator(rawValue: text) else {
-                    throw ScenarioError(
-                        operatorNode.location, "operator: expected In, NotIn, Exists or DoesNotExist, found \"\(text)\""
-                    )
-                }
-                let valuesNode = e.optional("values")
-                let values = try valuesNode?.stringList("values") ?? []
-                switch op {
-                case .in where values.isEmpty, .notIn where values.isEmpty:
-                    throw ScenarioError(
-                        valuesNode?.location ?? item.location, "values: must be non-empty for operator \(text)")
-                case .exists where !values.isEmpty, .doesNotExist where !values.isEmpty:
-                    throw ScenarioError(
-                        valuesNode?.location ?? item.location, "values: must be empty for operator \(text)")
-                default: break
-                }
-                try e.finish()
-                expressions.append(ResourceSelector.Requirement(key: key, operator: op, values: values))
-            }
+            expressions = try SelectorRequirements.decode(
+                list, "\(what).matchExpressions", allowed: ResourceSelector.Requirement.Operator.labelSelector)
         }
         try fields.finish()
         return ResourceSelector(matchLabels: matchLabels, matchExpressions: expressions)

@@ -55,6 +55,7 @@ enum ScenarioValidator {
         /// Workloads by kind, as `namespace/name`.
         var workloads: [Workload.Kind: Set<String>] = [:]
         var services = Set<String>()
+        var nodePorts: [Int: String] = [:]
 
         func check(_ object: LocatedObject) throws(ScenarioError) {
             switch object.object {
@@ -70,6 +71,18 @@ enum ScenarioValidator {
                 workloads[workload.kind, default: []].insert(workload.meta.key)
             case .service(let service):
                 services.insert(service.key)
+                // Node ports are allocated cluster-wide: a second Service asking for one
+                // already held is refused by the API server.
+                for port in service.ports {
+                    guard let nodePort = port.nodePort else { continue }
+                    if let holder = nodePorts[nodePort], holder != service.key {
+                        throw ScenarioError(
+                            object.location,
+                            "Service \(service.key): spec.ports nodePort \(nodePort): Invalid value: provided port is already allocated (to \(holder))"
+                        )
+                    }
+                    nodePorts[nodePort] = service.key
+                }
             case .metalLBConfigMap where scenario.version != .v0_9_4:
                 throw ScenarioError(
                     object.location,
@@ -149,6 +162,9 @@ enum ScenarioValidator {
                             "partition: \"\(name)\" is listed in two groups")
                     }
                 }
+            case .delete(.service, let name, let namespace):
+                let key = "\(namespace)/\(name)"
+                nodePorts = nodePorts.filter { $0.value != key }
             case .delete, .loss, .heal:
                 break
             }
