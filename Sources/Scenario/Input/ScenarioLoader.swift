@@ -106,6 +106,18 @@ public struct ScenarioLoader {
             }
         }
 
+        Subnets.assign(&world, written: hosts.written)
+        for client in world.clients {
+            guard let probe = client.probe, case .v4(let target) = probe.target else { continue }
+            let subnet = IPv4CIDR(network: client.ip, prefixLength: client.prefixLength)
+            if !subnet.contains(target) {
+                throw ScenarioError(
+                    hosts.probeTargets[client.name] ?? root.location,
+                    "client \(client.name)'s probe target \(target) is not on-link (its subnet is \(subnet)): it would go through a gateway, which lbsim does not model; put the client on the target's subnet (ip: A/len)"
+                )
+            }
+        }
+
         var decoder = ManifestDecoder()
         var manifests: [LocatedObject] = []
         if let list = top.optional("manifests") {
@@ -148,10 +160,21 @@ public struct ScenarioLoader {
         }
         try top.finish()
 
+        // Every pool the scenario ever configures, initially or later.
+        let applied = written.flatMap { entry -> [LocatedObject] in
+            if case .apply(let objects) = entry.action { objects } else { [] }
+        }
+        let pools = (manifests + applied).flatMap { object -> [LocatedPool] in
+            switch object.object {
+            case .ipAddressPool(let pool): [pool]
+            case .metalLBConfigMap(let pools): pools
+            default: []
+            }
+        }
         var scenario = Scenario(
             file: file, name: name, world: world, memberlist: memberlist,
             manifests: manifests, timeline: timeline, expectations: expectations,
-            output: output, warnings: decoder.warnings)
+            output: output, warnings: decoder.warnings + Subnets.offLinkPoolWarnings(pools, world: world))
         if written.contains(where: { !$0.draws.isEmpty }) || expectations.contains(where: { !$0.references.isEmpty }) {
             scenario.drawPlan = DrawPlan(timeline: written, expectations: expectations)
         }
@@ -175,6 +198,10 @@ public struct ScenarioLoader {
         var macs: [MACAddress: SourceLocation] = [:]
         var ips: [IPv4Address: SourceLocation] = [:]
         var ipv6s: [IPv6Address: SourceLocation] = [:]
+        /// Prefix lengths written with the hosts' addresses.
+        var written: [Subnets.Written] = []
+        /// Where each client's probe target is written.
+        var probeTargets: [String: SourceLocation] = [:]
 
         mutating func register(
             name: String, mac: MACAddress, ip: IPv4Address, nameAt: SourceLocation,
@@ -221,7 +248,8 @@ public struct ScenarioLoader {
         let macNode = try f.required("mac")
         let ipNode = try f.required("ip")
         let mac = try macNode.mac("nodes[\(index)].mac")
-        let ip = try ipNode.ipv4("nodes[\(index)].ip")
+        let (ip, prefixLength) = try ipNode.ipv4Interface("nodes[\(index)].ip")
+        if let prefixLength { hosts.written.append(Subnets.Written(host: name, prefixLength: prefixLength)) }
         let roles = try f.optional("roles")?.stringList("nodes[\(index)].roles") ?? []
         let labels = try f.optional("labels")?.stringMap("nodes[\(index)].labels") ?? [:]
         let taints = try f.optional("taints").map { node throws(ScenarioError) in
@@ -273,7 +301,8 @@ public struct ScenarioLoader {
         let macNode = try f.required("mac")
         let ipNode = try f.required("ip")
         let mac = try macNode.mac("\(what).mac")
-        let ip = try ipNode.ipv4("\(what).ip")
+        let (ip, prefixLength) = try ipNode.ipv4Interface("\(what).ip")
+        if let prefixLength { hosts.written.append(Subnets.Written(host: name, prefixLength: prefixLength)) }
         // IPv6 is a second address beside the fixed `ip` (a dual-stack host, as Linux clients
         // are), not a different meaning of `ip`: every existing scenario stays valid as is.
         let ipv6Node = f.optional("ipv6")
@@ -283,6 +312,7 @@ public struct ScenarioLoader {
             var p = try Fields(probeNode, "\(what).probe")
             let targetNode = try p.required("target")
             let (target, port) = try ipPort(targetNode, "\(what).probe.target")
+            hosts.probeTargets[name] = targetNode.location
             if case .v6 = target, ipv6 == nil {
                 throw ScenarioError(
                     targetNode.location,

@@ -62,6 +62,21 @@ extension YAMLNode {
         return value
     }
 
+    /// A host's own IPv4 address, with its subnet's prefix length when written
+    /// (`192.168.1.11/24`).
+    func ipv4Interface(_ what: String) throws(ScenarioError) -> (address: IPv4Address, prefixLength: Int?) {
+        let text = try scalarText(what)
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let address = IPv4Address(parts[0]),
+            parts.count == 1 || (parts[1].allSatisfy(\.isNumber) && Int(parts[1]).map { (1...32).contains($0) } == true)
+        else {
+            throw ScenarioError(
+                location, "\(what): expected an IPv4 address such as 192.168.1.11 or 192.168.1.11/24, found \"\(text)\""
+            )
+        }
+        return (address, parts.count == 2 ? Int(parts[1]) : nil)
+    }
+
     /// A host's own IPv6 address: unicast and not link-local (the link-local one is derived
     /// from the MAC), such as 2001:db8::50.
     func ipv6Unicast(_ what: String) throws(ScenarioError) -> IPv6Address {

@@ -19,6 +19,8 @@ public struct WorldConfig: Sendable {
         public var extraInterfaces: [InterfaceSpec]
         /// The Node's taints; nil: kubeadm's for its roles (NoSchedule on control-plane nodes).
         public var taints: [Taint]?
+        /// The prefix length of `ip`'s subnet on the segment.
+        public var prefixLength = 24
 
         public init(
             name: String, mac: MACAddress, ip: IPv4Address, roles: [String] = [], labels: [String: String] = [:],
@@ -111,6 +113,8 @@ public struct WorldConfig: Sendable {
         public var name: String
         public var mac: MACAddress
         public var ip: IPv4Address
+        /// The prefix length of `ip`'s subnet: only addresses inside it are on-link (ARPed for).
+        public var prefixLength = 24
         /// A global IPv6 address on the segment's prefix, for a client that probes IPv6
         /// services (its link-local address is derived from `mac`).
         public var ipv6: IPv6Address?
