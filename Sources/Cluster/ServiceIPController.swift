@@ -57,6 +57,30 @@ public struct ServiceIPController: Sendable {
         return before != service.ingress
     }
 
+    /// Whether reconciling `key` just now (`before` is what the allocator held for it before)
+    /// asks MetalLB's controller to reprocess every service. current's `SetBalancer`
+    /// (controller/main.go) asks when a deleted Service had an allocation, when the allocation
+    /// key (backend key and sharing key) changed, and when a Service that held addresses holds
+    /// none now while those addresses are still in a pool: either may have freed room for a
+    /// pending one. v0.9.4 asks only on deletion, always.
+    public func asksToReprocessAll(_ key: String, before: Assignment?, deleted: Bool) -> Bool {
+        switch version {
+        case .v0_9_4:
+            return deleted
+        case .current:
+            if deleted { return before != nil }
+            let after = allocator.assignment(of: key)
+            if Self.allocationKey(before) != Self.allocationKey(after) { return true }
+            if let held = before?.ips.first, after == nil, allocator.pool(containing: held) != nil { return true }
+            return false
+        }
+    }
+
+    /// The allocator's `AllocationKey`: backend key then sharing key; empty when unallocated.
+    private static func allocationKey(_ assignment: Assignment?) -> String {
+        assignment.map { $0.sharing.backend + $0.sharing.sharing } ?? ""
+    }
+
     /// The pool a held address belongs to (what the speaker checks before announcing).
     public func pool(for ip: IPAddress) -> AddressPool? { allocator.pool(containing: ip) }
 

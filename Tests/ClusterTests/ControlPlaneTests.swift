@@ -203,4 +203,50 @@ struct ControlPlaneTests {
         plane.setLabel(node: "worker-1", key: "rack", value: "a", now: .zero)
         #expect(plane.revision != written)
     }
+
+    @Test(
+        """
+        current: a Service that releases its address makes the controller reprocess every \
+        service, so a pending one takes it a watch delay later; deleting a Service that held \
+        nothing reprocesses nothing (controller/main.go SetBalancer: SyncStateReprocessAll)
+        """)
+    func releaseReprocessesAll() throws {
+        var plane = Self.controlPlane()
+        try plane.applyMetalLBConfig(Self.pool("10.200.200.120/32"), now: .zero)
+        plane.applyService(service("first"), now: .zero)
+        plane.applyService(service("second"), now: .zero)
+        plane.applyService(service("third", type: .clusterIP), now: .zero)
+        _ = Self.run(&plane, from: Self.drain(&plane), until: .seconds(1))
+        #expect(plane.api.services["default/second"]?.ingress == [])
+
+        // Deleting the ClusterIP Service (no allocation) schedules no reprocessing pass.
+        plane.deleteService("default/third", now: .seconds(2))
+        let quiet = Self.run(&plane, from: Self.drain(&plane), until: .seconds(3))
+        #expect(quiet.filter { if case .allocation = $0.1 { true } else { false } }.count == 1)
+
+        var first = try #require(plane.api.services["default/first"])
+        first.type = .clusterIP
+        plane.applyService(first, now: .seconds(4))
+        _ = Self.run(&plane, from: Self.drain(&plane), until: .seconds(5))
+        #expect(plane.api.services["default/second"]?.ingress == [ip("10.200.200.120")])
+    }
+
+    @Test(
+        """
+        current's reprocessing pass takes the services that hold addresses first (most ingress \
+        addresses first, service_controller_reload.go reprocessAll), so one whose address a new \
+        configuration disallows re-homes before a pending one can take the new address
+        """)
+    func reprocessOrder() throws {
+        var plane = Self.controlPlane(.current)
+        try plane.applyMetalLBConfig(Self.pool("10.200.200.120/32"), now: .zero)
+        plane.applyService(service("early", loadBalancerIP: "10.200.200.121"), now: .zero)
+        plane.applyService(service("late"), now: .zero)
+        _ = Self.run(&plane, from: Self.drain(&plane), until: .seconds(1))
+        #expect(plane.api.services["default/late"]?.ingress == [ip("10.200.200.120")])
+        try plane.applyMetalLBConfig(Self.pool("10.200.200.121/32"), now: .seconds(2))
+        _ = Self.run(&plane, from: Self.drain(&plane), until: .seconds(3))
+        #expect(plane.api.services["default/late"]?.ingress == [ip("10.200.200.121")])
+        #expect(plane.api.services["default/early"]?.ingress == [])
+    }
 }

@@ -98,6 +98,8 @@ public struct ControlPlane: Sendable {
     var random: RandomStream
     /// The time of the entry point running now.
     var now: SimTime = .zero
+    /// A reprocessing pass is scheduled and has not run yet.
+    var reprocessAllPending = false
     private var outputs: [Output] = []
     private var nextOutput = 0
 
@@ -130,14 +132,16 @@ public struct ControlPlane: Sendable {
         self.now = now
         switch step {
         case .reconcileService(let key):
-            reconcile(key)
+            reconcileWatched(key)
         case .reconcileAllServices:
-            for key in api.services.keys { reconcile(key) }
+            reprocessAllPending = false
+            reprocessAll()
         case .serviceDeleted(let key):
+            let before = metallb?.assignment(of: key)
             if metallb != nil { reconcileWithController(key) }
             emit(.allocation(service: key, metallb?.assignment(of: key)))
             after(timing.watchDelay, .deliverServices([key]))
-            for key in api.services.keys { reconcile(key) }
+            if metallb?.asksToReprocessAll(key, before: before, deleted: true) ?? true { reprocessAll() }
         case .deliverServices(let keys):
             emit(.deliverServices(keys))
         case .deliverNode(let name, let availabilityChanged):
@@ -164,11 +168,48 @@ public struct ControlPlane: Sendable {
     mutating func after(_ delay: SimDuration, _ step: Step) { emit(.schedule(step, at: now + delay)) }
 
     /// MetalLB's controller handles one service; speakers see the result a watch delay later.
-    mutating func reconcile(_ key: String) {
-        guard metallb != nil else { return }
+    /// Returns whether the controller asks to reprocess every service.
+    @discardableResult
+    mutating func reconcile(_ key: String) -> Bool {
+        guard metallb != nil else { return false }
+        let before = metallb!.assignment(of: key)
         reconcileWithController(key)
         emit(.allocation(service: key, metallb!.assignment(of: key)))
         after(timing.watchDelay, .deliverServices([key]))
+        return metallb!.asksToReprocessAll(key, before: before, deleted: false)
+    }
+
+    /// A watched change of one Service: reconciled, and every service reprocessed a watch delay
+    /// later if the controller asks (current's reload event).
+    mutating func reconcileWatched(_ key: String) {
+        if reconcile(key) { requestReprocessAll() }
+    }
+
+    /// Reprocesses every service. v0.9.4 goes in the API server's order; current takes the
+    /// services that already have addresses first (service_controller_reload.go sorts by the
+    /// number of ingress entries, most first; among equals its order is the cache's, random,
+    /// so lbsim keeps creation order). A service that asks for another pass (current's retry
+    /// after a reprocess) gets one a watch delay later.
+    mutating func reprocessAll() {
+        var keys = Array(api.services.keys)
+        if version == .current {
+            let counts = keys.map { api.services[$0]?.ingress.count ?? 0 }
+            keys = keys.indices.sorted { counts[$0] > counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }.map {
+                keys[$0]
+            }
+        }
+        var again = false
+        for key in keys where api.services[key] != nil {
+            if reconcile(key) && version == .current { again = true }
+        }
+        if again { requestReprocessAll() }
+    }
+
+    /// Schedules one reprocessing pass a watch delay from now, unless one is already due.
+    mutating func requestReprocessAll() {
+        guard !reprocessAllPending else { return }
+        reprocessAllPending = true
+        after(timing.watchDelay, .reconcileAllServices)
     }
 
     /// Runs MetalLB's controller on one service. The controller is moved out while it writes
