@@ -90,6 +90,15 @@ public struct Workload: Sendable, Hashable {
         return template.tolerations + Toleration.daemonPodDefaults.filter { !template.tolerations.contains($0) }
     }
 
+    /// Whether this is MetalLB's speaker DaemonSet: in `metallb-system`, its pods labelled
+    /// `component: speaker` (MetalLB's manifests) or `app.kubernetes.io/component: speaker`
+    /// (its Helm chart). Its pods are where speaker processes run.
+    public var isMetalLBSpeaker: Bool {
+        kind == .daemonSet && meta.namespace == "metallb-system"
+            && (template.labels["component"] == "speaker"
+                || template.labels["app.kubernetes.io/component"] == "speaker")
+    }
+
     /// The label the StatefulSet controller puts on each pod, naming it (so a Service can
     /// select one replica).
     public static let statefulSetPodNameLabel = "statefulset.kubernetes.io/pod-name"

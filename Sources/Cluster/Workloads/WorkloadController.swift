@@ -25,6 +25,9 @@ public struct WorkloadController: Sendable {
     /// The workloads by `Workload.id`, in creation order: an eviction reconciles every one in
     /// turn, and each draws pod names from the same stream, so the order must not change.
     public private(set) var workloads: OrderedDictionary<String, Workload> = [:]
+    /// The id of MetalLB's speaker DaemonSet, while there is one (kept on every change, so
+    /// the driver need not search the workloads after every step).
+    public private(set) var speakerDaemonSet: String?
 
     public init() {}
 
@@ -42,6 +45,11 @@ public struct WorkloadController: Sendable {
     /// Creates or replaces a workload.
     public mutating func apply(_ workload: Workload) {
         workloads[workload.id] = workload
+        if workload.isMetalLBSpeaker {
+            speakerDaemonSet = speakerDaemonSet ?? workload.id
+        } else if speakerDaemonSet == workload.id {
+            speakerDaemonSet = workloads.values.first(where: \.isMetalLBSpeaker)?.id
+        }
     }
 
     /// Sets a workload's replica count; false when there is no such workload.
@@ -54,6 +62,7 @@ public struct WorkloadController: Sendable {
     /// Deletes a workload and returns its pods' keys (garbage collection deletes them).
     public mutating func delete(_ id: String, in cluster: ClusterState) -> [String] {
         guard let workload = workloads.removeValue(forKey: id) else { return [] }
+        if speakerDaemonSet == id { speakerDaemonSet = workloads.values.first(where: \.isMetalLBSpeaker)?.id }
         return pods(of: workload, in: cluster).map(\.key)
     }
 

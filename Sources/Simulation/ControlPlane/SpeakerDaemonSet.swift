@@ -1,27 +1,16 @@
 import Cluster
 
-/// Where the speaker processes run. On a real cluster they are the pods of MetalLB's speaker
+/// Where the speaker processes run (`Workload.isMetalLBSpeaker` says which DaemonSet is the
+/// speakers'). On a real cluster they are the pods of MetalLB's speaker
 /// DaemonSet, so its nodeSelector and tolerations decide which nodes announce. A scenario
 /// without that DaemonSet runs a speaker on every node, as MetalLB's own manifests do (they
 /// tolerate the control-plane taints). With it, a node runs a speaker exactly while the
 /// DaemonSet has a pod bound there: a node it never selected never runs one, a pod removed
 /// later (a label change) is a SIGTERM, a pod added later starts a speaker that re-syncs.
 extension World {
-    /// The speaker DaemonSet, if the scenario has one: in `metallb-system`, its pods labelled
-    /// `component: speaker` (MetalLB's manifests) or `app.kubernetes.io/component: speaker`
-    /// (its Helm chart).
-    var speakerDaemonSet: Workload? {
-        controlPlane.workloads.workloads.values.first { workload in
-            workload.kind == .daemonSet && workload.meta.namespace == "metallb-system"
-                && (workload.template.labels["component"] == "speaker"
-                    || workload.template.labels["app.kubernetes.io/component"] == "speaker")
-        }
-    }
-
     /// Whether `node` may run a speaker now.
     func runsSpeaker(_ node: String) -> Bool {
-        guard let daemons = speakerDaemonSet else { return true }
-        let id = daemons.id
+        guard let id = controlPlane.workloads.speakerDaemonSet else { return true }
         return cluster.pods.values.contains { $0.owner == id && $0.nodeName == node }
     }
 
@@ -29,8 +18,7 @@ extension World {
     /// started (`now` is zero and nothing has run), a node without a pod never had a speaker:
     /// its process is removed without a trace.
     func followSpeakerDaemonSet() {
-        guard let daemons = speakerDaemonSet else { return }
-        let id = daemons.id
+        guard let id = controlPlane.workloads.speakerDaemonSet else { return }
         let withPods = Set(cluster.pods.values.lazy.filter { $0.owner == id }.compactMap(\.nodeName))
         for node in nodes {
             let wanted = withPods.contains(node.name)
