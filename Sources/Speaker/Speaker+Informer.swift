@@ -17,12 +17,22 @@ extension Speaker {
         }
     }
 
-    /// A Node object changed. MetalLB rejoins memberlist from its node watch: v0.9.4 watches
-    /// every Node and rejoins on any change; current watches its own Node
-    /// (`speakerlist.go` via the node controller's `SetNode`).
-    public mutating func handleNodeChanged(_ name: String, now: Int64) {
-        guard !hasExited else { return }
-        if controller.rules == .v0_9_4 || name == configuration.node { joinMissingSpeakers(now: now) }
+    /// A Node object changed. MetalLB rejoins memberlist from its node watch, for its own Node
+    /// only, with different filters:
+    /// - v0.9.4 watches its own Node (a field selector on `metadata.name`, internal/k8s/k8s.go)
+    ///   and every update of it reaches `SetNode`, which rejoins (speaker/layer2_controller.go);
+    /// - current watches every Node, but its node controller lets an update through only when
+    ///   the labels or the NetworkUnavailable condition changed
+    ///   (internal/k8s/controllers/node_controller.go, `NodeReconcilerPredicate`), and layer2's
+    ///   `SetNode` rejoins only for its own Node. A Ready flip or a taint is no rejoin.
+    public mutating func handleNodeChanged(_ update: NodeUpdate, now: Int64) {
+        guard !hasExited, update.name == configuration.node else { return }
+        switch controller.rules {
+        case .v0_9_4:
+            joinMissingSpeakers(now: now)
+        case .current:
+            if update.labelsChanged || update.networkAvailabilityChanged { joinMissingSpeakers(now: now) }
+        }
     }
 
     /// MetalLB's `ForceSync`: every service the informers hold is re-synced, from what they
@@ -62,5 +72,20 @@ extension Speaker {
         for ip in before where !after.contains(ip) { outbox.append(.record(.stoppedAnnouncing(ip))) }
         for ip in after where !before.contains(ip) { outbox.append(.record(.startedAnnouncing(ip))) }
         emit(frames, now: now)
+    }
+}
+
+/// What changed in a Node object, as far as a speaker's node watch can tell.
+public struct NodeUpdate: Sendable, Hashable {
+    public var name: String
+    /// Its labels changed (or it was created).
+    public var labelsChanged: Bool
+    /// Its NetworkUnavailable condition flipped.
+    public var networkAvailabilityChanged: Bool
+
+    public init(name: String, labelsChanged: Bool, networkAvailabilityChanged: Bool) {
+        self.name = name
+        self.labelsChanged = labelsChanged
+        self.networkAvailabilityChanged = networkAvailabilityChanged
     }
 }

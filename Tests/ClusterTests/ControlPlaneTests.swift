@@ -145,7 +145,7 @@ struct ControlPlaneTests {
         let log = Self.run(&plane, from: Self.drain(&plane), until: .seconds(2))
         let kinds = log.map { entry -> String in
             switch entry.1 {
-            case .deliverNode(let name): "node \(name)"
+            case .deliverNode(let name, _): "node \(name)"
             case .deliverServices(let keys): "services \(keys)"
             case .nodeCondition(let node, let change): "\(node) \(change)"
             default: "other"

@@ -108,7 +108,12 @@ struct SpeakerMembershipTests {
     }
 
     @Test(
-        "a Node change makes v0.9.4 rejoin whichever Node it was (its informer watches every Node); current only for its own Node (speaker/main.go, node controller)",
+        """
+        Only a change of the speaker's own Node makes it rejoin: any update in v0.9.4 (its node \
+        informer watches its own Node, internal/k8s/k8s.go; layer2 SetNode rejoins), only a \
+        label or NetworkUnavailable change in current (node_controller.go \
+        NodeReconcilerPredicate; layer2_controller.go SetNode ignores other Nodes)
+        """,
         arguments: [SpeakerController.Rules.current, .v0_9_4])
     func rejoinOnNodeChange(rules: SpeakerController.Rules) {
         var net = SpeakerNet(count: 2, rules: rules)
@@ -121,13 +126,18 @@ struct SpeakerMembershipTests {
             body(&copy)
             return copy.queue.count - before
         }
-        let other = joinsSent { $0.drive(0) { $0.handleNodeChanged("node-1", now: $1) } }
-        let own = joinsSent { $0.drive(0) { $0.handleNodeChanged("node-0", now: $1) } }
-        #expect(own > 0, "its own Node: a join in both versions")
+        func update(_ name: String, labels: Bool) -> NodeUpdate {
+            NodeUpdate(name: name, labelsChanged: labels, networkAvailabilityChanged: false)
+        }
+        let other = joinsSent { $0.drive(0) { $0.handleNodeChanged(update("node-1", labels: true), now: $1) } }
+        let ownLabels = joinsSent { $0.drive(0) { $0.handleNodeChanged(update("node-0", labels: true), now: $1) } }
+        let ownStatus = joinsSent { $0.drive(0) { $0.handleNodeChanged(update("node-0", labels: false), now: $1) } }
+        #expect(other == 0, "another Node: no rejoin in either version")
+        #expect(ownLabels > 0, "its own Node relabelled: a join in both versions")
         if rules == .v0_9_4 {
-            #expect(other > 0)
+            #expect(ownStatus > 0, "v0.9.4: any update of its own Node")
         } else {
-            #expect(other == 0)
+            #expect(ownStatus == 0, "current: a status-only update is filtered out")
         }
     }
 }

@@ -183,8 +183,8 @@ extension ControlPlane {
         nodeObjectChanged(node)
     }
 
-    /// Stores a changed Node. Speakers see it a watch delay later. MetalLB's `SetNode` triggers
-    /// a memberlist rejoin (v0.9.4 on any Node, current on its own); current also re-runs every
+    /// Stores a changed Node. Speakers see it a watch delay later, with what changed (their
+    /// node watches filter on it: `Speaker.handleNodeChanged`); current also re-runs every
     /// election when the node's availability to load balancers changed (NetworkUnavailable or
     /// the exclude label, `isNodeAvailableChanged`); v0.9.4 re-runs nothing.
     mutating func nodeObjectChanged(_ node: Node) {
@@ -195,7 +195,11 @@ extension ControlPlane {
                 $0.isNetworkUnavailable != node.isNetworkUnavailable
                     || $0.isExcludedFromLoadBalancers != node.isExcludedFromLoadBalancers
             } ?? false
-        after(timing.watchDelay, .deliverNode(node.name, availabilityChanged: availabilityChanged))
+        let change = NodeChange(
+            labels: old.map { $0.meta.labels != node.meta.labels } ?? true,
+            networkUnavailable: old.map { $0.isNetworkUnavailable != node.isNetworkUnavailable } ?? false,
+            availabilityChanged: availabilityChanged)
+        after(timing.watchDelay, .deliverNode(node.name, change))
         // Only when someone is watching for it: a cluster without DaemonSets or Pending pods
         // schedules nothing more.
         if workloads.workloads.values.contains(where: { $0.kind == .daemonSet })

@@ -30,7 +30,7 @@ public struct ControlPlane: Sendable {
         case deliverServices([String])
         /// The speakers' Node informers deliver this Node. `availabilityChanged`: its
         /// NetworkUnavailable condition or exclude label changed.
-        case deliverNode(String, availabilityChanged: Bool)
+        case deliverNode(String, NodeChange)
         /// A pod's start-up delay has passed: its readiness probe succeeds.
         case podStarted(String)
         /// The node lifecycle controller's monitor pass (every `monitorPeriod`).
@@ -50,8 +50,8 @@ public struct ControlPlane: Sendable {
         case schedule(Step, at: SimTime)
         /// The speakers' informers deliver these services now (to every running speaker).
         case deliverServices([String])
-        /// The speakers' Node informers deliver this Node now.
-        case deliverNode(String)
+        /// The speakers' Node informers deliver this change of a Node now.
+        case deliverNode(String, NodeChange)
         /// MetalLB's controller took a new pool configuration.
         case poolsInstalled([AddressPool])
         /// What MetalLB's controller holds for a service after reconciling it.
@@ -61,6 +61,16 @@ public struct ControlPlane: Sendable {
         case nodeCondition(node: String, change: String)
         /// A Kubernetes Event about a pod (FailedScheduling).
         case podEvent(pod: String, ObjectEvent)
+    }
+
+    /// What a Node update changed, for the watchers that filter on it.
+    public struct NodeChange: Sendable, Hashable {
+        /// Its labels.
+        public var labels: Bool
+        /// Its NetworkUnavailable condition.
+        public var networkUnavailable: Bool
+        /// Its availability to load balancers (NetworkUnavailable or the exclude label).
+        public var availabilityChanged: Bool
     }
 
     /// How long each reaction takes.
@@ -144,9 +154,9 @@ public struct ControlPlane: Sendable {
             if metallb?.asksToReprocessAll(key, before: before, deleted: true) ?? true { reprocessAll() }
         case .deliverServices(let keys):
             emit(.deliverServices(keys))
-        case .deliverNode(let name, let availabilityChanged):
-            emit(.deliverNode(name))
-            if version == .current && availabilityChanged { emit(.deliverServices(Array(api.services.keys))) }
+        case .deliverNode(let name, let change):
+            emit(.deliverNode(name, change))
+            if version == .current && change.availabilityChanged { emit(.deliverServices(Array(api.services.keys))) }
         case .podStarted(let key):
             setPodReady(key, ready: true)
         case .monitorNodeHealth:

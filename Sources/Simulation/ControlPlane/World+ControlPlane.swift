@@ -2,6 +2,7 @@ import Cluster
 import Engine
 import IPAM
 import Layer2
+import Speaker
 
 /// The world as the control plane's driver: it passes API writes and kubelet status updates
 /// in, runs the control plane's steps when they come due, and carries out what it decides
@@ -110,9 +111,11 @@ extension World {
                 schedule(.controlPlane(step), at: time)
             case .deliverServices(let keys):
                 speakersSync(services: keys)
-            case .deliverNode(let name):
+            case .deliverNode(let name, let change):
+                let update = NodeUpdate(
+                    name: name, labelsChanged: change.labels, networkAvailabilityChanged: change.networkUnavailable)
                 for host in nodes where host.isSpeakerRunning {
-                    host.driveSpeaker(in: hostContext) { $0.handleNodeChanged(name, now: now.nanoseconds) }
+                    host.driveSpeaker(in: hostContext) { $0.handleNodeChanged(update, now: now.nanoseconds) }
                 }
             case .poolsInstalled(let pools):
                 recorder.poolsInstalled(PoolConfigRecord(time: now, pools: pools))
