@@ -19,8 +19,6 @@
 ///   (`markNodeAsReachable`); the pods marked not ready, whose containers kept running, report
 ///   Ready again (the kubelet's status manager).
 public struct NodeLifecycleController: Sendable {
-    /// The NoExecute taint of a node whose kubelet stopped reporting.
-    public static let unreachableTaint = Taint.unreachableKey
 
     /// `--node-monitor-grace-period`, in nanoseconds.
     public let gracePeriod: Int64

@@ -78,7 +78,7 @@ struct KubernetesKindsTests {
     @Test("every kind does what its row says", arguments: KubernetesKinds.entries.map(\.kind))
     func loaderFollowsTheTable(kind: String) throws {
         let entry = try #require(KubernetesKinds.entries.first { $0.kind == kind })
-        let apiVersion = entry.group.isEmpty ? "v1" : "\(entry.group)/v1"
+        let apiVersion = entry.apiVersion
         switch entry.handling {
         case .modelled:
             let manifest = try #require(Self.modelled[kind], "no sample object for modelled kind \(kind)")

@@ -149,6 +149,33 @@ struct WorkloadScenarioTests {
 
     @Test(
         """
+        A scenario node's `taints` replace kubeadm's: `[]` opens a control-plane node to pods, \
+        and a NoSchedule taint on a worker keeps pods that do not tolerate it off
+        """)
+    func scenarioNodeTaints() throws {
+        let text = """
+            name: taints
+            duration: 10s
+            metallb: {version: current}
+            nodes:
+              - {name: cp, mac: "02:00:00:00:00:01", ip: 192.0.2.10, roles: [control-plane], taints: []}
+              - {name: worker-1, mac: "02:00:00:00:00:11", ip: 192.0.2.11,
+                 taints: [{key: dedicated, value: db, effect: NoSchedule}]}
+              - {name: worker-2, mac: "02:00:00:00:00:12", ip: 192.0.2.12}
+            manifests:
+              - file: extra.yaml
+            """
+        let world = try runLabScenario(
+            text, files: ["extra.yaml": Self.deployment("web", replicas: 4)], until: .seconds(5))
+        let placed = Self.podNodes(world, owner: "Deployment/default/web")
+        #expect(placed.count == 4)
+        #expect(placed.contains("cp"))
+        #expect(!placed.contains("worker-1"))
+        #expect(world.cluster.nodes["worker-1"]?.taints == [Taint(key: "dedicated", value: "db", effect: .noSchedule)])
+    }
+
+    @Test(
+        """
         Deleting a Deployment's pod from the timeline makes its ReplicaSet create a replacement \
         with a new name and a new IP (replica_set.go: a watched pod deletion re-queues its owner)
         """)

@@ -34,13 +34,13 @@ enum KubernetesFields {
     static let workloadSpec: [Workload.Kind: [String]] = [
         .deployment: ["strategy", "minReadySeconds", "revisionHistoryLimit", "paused", "progressDeadlineSeconds"],
         .replicaSet: ["minReadySeconds"],
-        .statefulSet: ["minReadySeconds", "revisionHistoryLimit"],
+        // Volumes are not modelled (a pod's claims do not pin it to a node), and updates roll
+        // pods lbsim never changes.
+        .statefulSet: [
+            "minReadySeconds", "revisionHistoryLimit", "serviceName", "updateStrategy", "volumeClaimTemplates",
+            "persistentVolumeClaimRetentionPolicy",
+        ],
         .daemonSet: ["updateStrategy", "minReadySeconds", "revisionHistoryLimit"],
-    ]
-    /// StatefulSet fields that change nothing here: volumes are not modelled (a pod's
-    /// claims do not pin it to a node), and updates roll pods lbsim never changes.
-    static let statefulSetSpec = [
-        "serviceName", "updateStrategy", "volumeClaimTemplates", "persistentVolumeClaimRetentionPolicy",
     ]
     static let topLevel = ["status"]
 }

@@ -13,7 +13,6 @@ struct ManifestDecoder {
     /// prints for more than one object), each located where it is written.
     mutating func decode(_ document: YAMLNode) throws(ScenarioError) -> [LocatedObject] {
         if case .mapping(let pairs) = document.kind,
-            pairs.contains(where: { if case .scalar("kind", _) = $0.key.kind { true } else { false } }),
             case .scalar("List", _)? = pairs.first(where: {
                 if case .scalar("kind", _) = $0.key.kind { true } else { false }
             })?.value.kind
@@ -507,7 +506,6 @@ struct ManifestDecoder {
                 // Pod names would start elsewhere than at 0.
                 throw ScenarioError(ordinals.location, "spec.ordinals is not simulated yet; remove it")
             }
-            spec.accept(KubernetesFields.statefulSetSpec)
         }
         spec.accept(KubernetesFields.workloadSpec[kind] ?? [])
         try spec.finish()

@@ -54,14 +54,6 @@ extension YAMLNode {
         return value
     }
 
-    func ipv4(_ what: String) throws(ScenarioError) -> IPv4Address {
-        let text = try scalarText(what)
-        guard let value = IPv4Address(text) else {
-            throw ScenarioError(location, "\(what): expected an IPv4 address such as 10.200.200.120, found \"\(text)\"")
-        }
-        return value
-    }
-
     /// A host's own IPv4 address, with its subnet's prefix length when written
     /// (`192.168.1.11/24`).
     func ipv4Interface(_ what: String) throws(ScenarioError) -> (address: IPv4Address, prefixLength: Int?) {

@@ -10,25 +10,29 @@ import Cluster
 extension World {
     /// Whether `node` may run a speaker now.
     func runsSpeaker(_ node: String) -> Bool {
-        guard let id = controlPlane.workloads.speakerDaemonSet else { return true }
-        return cluster.pods.values.contains { $0.owner == id && $0.nodeName == node }
+        nodesWithSpeakerPods().map { $0.contains(node) } ?? true
     }
 
-    /// Starts and stops speakers to follow the speaker DaemonSet's pods. Before the run has
-    /// started (`now` is zero and nothing has run), a node without a pod never had a speaker:
-    /// its process is removed without a trace.
+    /// The nodes the speaker DaemonSet has a pod on; nil when the scenario has no such DaemonSet.
+    private func nodesWithSpeakerPods() -> Set<String>? {
+        guard let id = controlPlane.workloads.speakerDaemonSet else { return nil }
+        return Set(cluster.pods.values.lazy.filter { $0.owner == id }.compactMap(\.nodeName))
+    }
+
+    /// Starts and stops speakers to follow the speaker DaemonSet's pods. Before the event loop
+    /// has run, a node without a pod never had a speaker: its process is removed without a
+    /// trace.
     func followSpeakerDaemonSet() {
-        guard let id = controlPlane.workloads.speakerDaemonSet else { return }
-        let withPods = Set(cluster.pods.values.lazy.filter { $0.owner == id }.compactMap(\.nodeName))
+        guard let withPods = nodesWithSpeakerPods() else { return }
         for node in nodes {
             let wanted = withPods.contains(node.name)
             if !wanted && node.hasSpeaker {
-                if now == .zero && !hasStarted {
+                if !hasStarted {
                     node.discardSpeakerBeforeStart()
                 } else {
                     node.terminateSpeaker(graceful: true, in: hostContext)
                 }
-            } else if wanted && !node.hasSpeaker && node.powered && (now > .zero || hasStarted) {
+            } else if wanted && !node.hasSpeaker && node.powered && hasStarted {
                 node.startSpeaker(in: hostContext, resync: true)
             }
         }
