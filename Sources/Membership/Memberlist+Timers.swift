@@ -4,24 +4,36 @@ import Wire
 /// (`pushPull`, `pushPullTrigger`), and the order they run in.
 extension Memberlist {
     /// Something `tick` does at a given time. Within one instant they run in the order
-    /// listed; suspicions by member name, relays by sequence number.
+    /// listed (suspicions by member name, relays by sequence number), which is the order Go's
+    /// runtime gives memberlist's goroutines when their times coincide:
+    /// - `schedule()` (memberlist.go) starts the probe ticker, then the gossip ticker
+    ///   microseconds later, so a probe tick comes before the gossip tick of the same instant;
+    /// - a probe's timers (`probeNode` in state.go: `time.After(ProbeTimeout)` and the ack
+    ///   handler's deadline set by `setProbeChannels`) are armed only after its tick has run
+    ///   and the ping has been sent, so they fire after the gossip tick of their instant: a
+    ///   suspect message a failed probe queues waits for the next gossip round, unless the
+    ///   next probe's ping (started at once, from the tick the ticker kept while the probe
+    ///   blocked) carries it first;
+    /// - a suspicion's timer is armed while a failed probe is handled, after that deadline.
+    /// Relays (indirect pings run for another member) are armed when a request arrives, off
+    /// every grid; they go first.
     enum TimerAction: Hashable, Sendable {
         case relayExpired(UInt32)
+        case probeStart
+        case gossip
         case probeIndirect
         case probeDeadline
         case suspicion(String)
-        case probeStart
-        case gossip
         case pushPull
 
         var rank: Int {
             switch self {
             case .relayExpired: return 0
-            case .probeIndirect: return 1
-            case .probeDeadline: return 2
-            case .suspicion: return 3
-            case .probeStart: return 4
-            case .gossip: return 5
+            case .probeStart: return 1
+            case .gossip: return 2
+            case .probeIndirect: return 3
+            case .probeDeadline: return 4
+            case .suspicion: return 5
             case .pushPull: return 6
             }
         }
@@ -55,8 +67,13 @@ extension Memberlist {
             consider(nextProbeAt, .probeStart)
         }
         for (memberName, suspicion) in suspicions { consider(suspicion.deadline, .suspicion(memberName)) }
-        if !broadcasts.isEmpty { consider(nextGossipAt, .gossip) }
         consider(nextPushPullAt, .pushPull)
+        // An idle gossip ticker asks for no wake-up of its own, but a tick it has at the same
+        // instant as another timer still runs first when its rank says so: a suspicion queued
+        // by a probe deadline then waits for the next round, as in Go.
+        if !broadcasts.isEmpty || (nextGossipAt != nil && nextGossipAt == best?.time) {
+            consider(nextGossipAt, .gossip)
+        }
         return best
     }
 

@@ -58,8 +58,9 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     var probe: ProbeInFlight?
     var relays: [IndirectRelay] = []
     var pendingPushPulls: [PendingPushPull] = []
-    /// When this memberlist was created: the tickers count from here.
-    let origin: Int64
+    /// When this memberlist was created: its probe and gossip tickers tick at whole intervals
+    /// from here (their phase), as Go's tickers do from `schedule()`.
+    public let origin: Int64
     var nextProbeAt: Int64?
     var nextGossipAt: Int64?
     var nextPushPullAt: Int64?
@@ -155,9 +156,8 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
         return takeOutput()
     }
 
-    /// Runs every timer due at or before `now`, in time order: relayed-probe timeouts, the
-    /// probe's stages, suspicion timeouts, a new probe, gossip, push/pull (that order within
-    /// one instant).
+    /// Runs every timer due at or before `now`, in time order (within one instant, in the
+    /// order `TimerAction` gives: Go's, see there).
     public mutating func tick(now: Int64) -> Output {
         catchUpGossip(now)
         while let (time, action) = nextAction(), time <= now {
