@@ -26,6 +26,21 @@ public struct ClusterState: Sendable {
 
     public init() {}
 
+    /// A warm start's history is over at `time`: events and refusals from before it keep
+    /// their place in order but are stamped `time`, as the state a run begins from.
+    public mutating func stampHistory(before time: Int64) {
+        func stamped(_ events: [ObjectEvent]) -> [ObjectEvent] {
+            events.map {
+                var event = $0
+                event.time = max(event.time, time)
+                return event
+            }
+        }
+        for key in events.keys { events[key] = stamped(events[key]!) }
+        for key in podEvents.keys { podEvents[key] = stamped(podEvents[key]!) }
+        configRejections = configRejections.map { ConfigRejection(time: max($0.time, time), message: $0.message) }
+    }
+
     /// The nodes that hold a Ready pod selected by `service`: the v0.9.4 speaker's candidates
     /// (Endpoints `subsets[].addresses` with a nodeName), in node creation order.
     public func nodesWithReadyEndpoints(of service: Service) -> [String] {

@@ -14,6 +14,8 @@ public enum RandomSubsystem: Sendable, Hashable {
     case memberlist
     /// The kubelets' status-update phases.
     case kubelet
+    /// When each speaker started, in a run that begins from a running cluster.
+    case speakerStart
     /// A timeline value drawn per seed: entry `entry`'s field `field`.
     case timelineDraw(entry: String, field: String)
 
@@ -25,6 +27,7 @@ public enum RandomSubsystem: Sendable, Hashable {
         case .clientNeighbour: "client.neighbour"
         case .memberlist: "memberlist"
         case .kubelet: "kubelet"
+        case .speakerStart: "speaker.start"
         case .timelineDraw(let entry, let field): "timeline/\(entry)/\(field)"
         }
     }

@@ -13,7 +13,7 @@ import TestSupport
 struct SweepTests {
     static let drawn = Repository.root.appendingPathComponent("Scenarios/sweep/owner-power-loss-drawn.yaml").path
     /// The same scenario with a failover window too tight for some seeds.
-    static let tooTight = Repository.root.appendingPathComponent("Fixtures/sweep/owner-power-loss-within-14s.yaml").path
+    static let tooTight = Repository.root.appendingPathComponent("Fixtures/sweep/owner-power-loss-within-13s.yaml").path
 
     /// `seed N: PASS|FAIL|ERROR` lines (standard output is not a terminal here), by seed.
     static func verdicts(_ result: ProcessResult) -> [UInt64: String] {

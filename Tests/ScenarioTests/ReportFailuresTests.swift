@@ -41,7 +41,7 @@ struct ReportFailuresTests {
     }
 
     @Test func aReportOfARealFailingRunNamesTheExpectation() throws {
-        let path = Repository.root.appendingPathComponent("Fixtures/sweep/owner-power-loss-within-14s.yaml").path
+        let path = Repository.root.appendingPathComponent("Fixtures/sweep/owner-power-loss-within-13s.yaml").path
         var scenario = try ScenarioLoader().load(path)
         // A seed that fails the tight window (the sweep tests find several between 1 and 20).
         var failing: [ReportFailures.Failure]?
@@ -55,7 +55,7 @@ struct ReportFailuresTests {
                 break
             }
         }
-        let failures = try #require(failing, "no seed from 1 to 20 fails the 14 s window")
+        let failures = try #require(failing, "no seed from 1 to 20 fails the 13 s window")
         #expect(failures.map(\.kind) == ["failover"])
     }
 

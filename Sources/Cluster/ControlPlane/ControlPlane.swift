@@ -93,6 +93,9 @@ public struct ControlPlane: Sendable {
 
     /// The API server's objects.
     public internal(set) var api = ClusterState() { didSet { revision &+= 1 } }
+
+    /// See `ClusterState.stampHistory(before:)`.
+    public mutating func stampHistory(before time: Int64) { api.stampHistory(before: time) }
     /// MetalLB's controller, once a configuration has been installed.
     public internal(set) var metallb: ServiceIPController? { didSet { revision &+= 1 } }
     /// Pools selected by some L2Advertisement (current MetalLB); nil: every layer2 pool.

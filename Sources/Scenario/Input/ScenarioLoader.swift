@@ -68,6 +68,8 @@ public struct ScenarioLoader {
             membership: memberlist.membership,
             nodes: [], clients: [])
         world.ignoreExcludeLB = ignoreExcludeLB
+        // A scenario describes a running cluster unless it asks to watch the speakers start.
+        world.warmStart = .standard
         if let segment = top.optional("segment") {
             var f = try Fields(segment, "segment")
             if let v = f.optional("interface") { world.interfaceName = try interfaceName(v) }
@@ -92,6 +94,7 @@ public struct ScenarioLoader {
             if let v = f.optional("tolerationSeconds") {
                 world.nodeLifecycle.tolerationSeconds = try v.duration("kubernetes.tolerationSeconds")
             }
+            if let v = f.optional("coldStart"), try v.bool("kubernetes.coldStart") { world.warmStart = nil }
             try f.finish()
         }
 

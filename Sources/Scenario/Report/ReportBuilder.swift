@@ -94,10 +94,11 @@ enum ReportBuilder {
                 ]))
         }
         let announcements = recorder.announcements.map { record -> JSONValue in
-            .object([
-                ("t", seconds(record.time)), ("ip", .string(record.ip.description)),
-                ("node", .string(record.node)), ("action", .string(record.action.rawValue)),
-            ])
+            .object(
+                [
+                    ("t", seconds(record.time)), ("ip", .string(record.ip.description)),
+                    ("node", .string(record.node)), ("action", .string(record.action.rawValue)),
+                ] + (record.inherited ? [("inherited", .bool(true))] : []))
         }
         // What each speaker's memberlist concluded about the others, and when: the reason an
         // announcement moved (or did not).

@@ -24,7 +24,7 @@ extension World {
     /// trace.
     func followSpeakerDaemonSet() {
         guard let withPods = nodesWithSpeakerPods() else { return }
-        for node in nodes {
+        for node in nodes where !node.awaitsFirstSpeakerStart {
             let wanted = withPods.contains(node.name)
             if !wanted && node.hasSpeaker {
                 if !hasStarted {

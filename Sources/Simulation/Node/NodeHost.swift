@@ -28,6 +28,9 @@ public final class NodeHost: Host {
 
     /// A copy of the speaker process's state, when it runs (for tests and reports).
     public var speaker: Speaker? { process?.speaker }
+    /// A warm start's history has not reached this node's first speaker start yet: the
+    /// speaker DaemonSet does not start it earlier.
+    var awaitsFirstSpeakerStart = false
     /// Counts speaker starts: timers armed by an earlier speaker process are ignored.
     var speakerGeneration: UInt64 = 0
     /// The kernel's ARP cache for the node's own datagrams.

@@ -12,6 +12,9 @@ public struct AnnouncementRecord: Sendable, Hashable {
     public var ip: IPAddress
     public var node: String
     public var action: Action
+    /// A warm start's history left this node announcing the address at time 0: it began before
+    /// the run (and its gratuitous rounds with it).
+    public var inherited = false
 }
 
 /// A client's neighbour entry for an address changed its MAC or its state.
@@ -139,6 +142,41 @@ public final class Recorder {
     /// The client's newer record of probe `number` (answered) replaces the logged one.
     func probeUpdated(_ number: Int, to record: ProbeRecord) {
         probes[number] = record
+    }
+
+    /// The end of a warm start's history (`WarmStart`): what happened before `time` is replaced
+    /// by the state it left, stamped `time`: the addresses being announced (in the order their
+    /// announcers started), what each service holds, the pools in force, and the pod events
+    /// (a pod that never scheduled is still Pending). Memberlist's formation, gratuitous rounds
+    /// and Node changes of the history are dropped, and the frame counts restart. Clients only
+    /// begin at 0, so their records are untouched.
+    func keepOnlyState(at time: SimTime) {
+        var announcing: [(ip: IPAddress, node: String)] = []
+        for record in announcements {
+            switch record.action {
+            case .start:
+                if !announcing.contains(where: { $0.ip == record.ip && $0.node == record.node }) {
+                    announcing.append((record.ip, record.node))
+                }
+            case .stop: announcing.removeAll { $0.ip == record.ip && $0.node == record.node }
+            }
+        }
+        announcements = announcing.map {
+            AnnouncementRecord(time: time, ip: $0.ip, node: $0.node, action: .start, inherited: true)
+        }
+        var lastRecordOf: [String: Int] = [:]
+        for (index, record) in allocations.enumerated() { lastRecordOf[record.service] = index }
+        allocations = lastRecordOf.values.sorted().compactMap { index in
+            let record = allocations[index]
+            return record.assignment.map { AllocationRecord(time: time, service: record.service, assignment: $0) }
+        }
+        poolConfigs = poolConfigs.last.map { [PoolConfigRecord(time: time, pools: $0.pools)] } ?? []
+        podEvents = podEvents.map { PodEventRecord(time: time, pod: $0.pod, owner: $0.owner, event: $0.event) }
+        membership = []
+        gratuitous = []
+        nodeConditions = []
+        framesOnSegment = 0
+        framesDelivered = 0
     }
 
     public func announcers(of ip: IPv4Address, at time: SimTime) -> [String] { announcers(of: .v4(ip), at: time) }

@@ -18,6 +18,8 @@ public final class World {
     var hosts: [Host] = []
     public let recorder = Recorder()
     public weak var trace: TraceSink?
+    /// The trace, held back while a warm start's history runs (nothing before 0 is traced).
+    weak var traceFromZero: TraceSink?
     /// Frame loss on the segment.
     var lossRandom: RandomStream
     /// A fault window of extra loss (`loss` action), in parts per million, until a time.
@@ -43,7 +45,12 @@ public final class World {
 
     public init(config: WorldConfig, trace: TraceSink? = nil) {
         self.config = config
-        self.trace = trace
+        if let warmStart = config.warmStart {
+            now = .zero - warmStart.running
+            traceFromZero = trace
+        } else {
+            self.trace = trace
+        }
         segment = Segment(latency: config.latency, aging: config.fdbAging, lossPPM: config.lossPPM)
         lossRandom = RandomStream(rootSeed: config.seed, .segmentLoss)
         controlPlane = ControlPlane(
@@ -78,7 +85,13 @@ public final class World {
             attach(client)
             clients.append(client)
         }
-        for node in nodes { node.startSpeaker(in: hostContext) }
+        if let warmStart = config.warmStart {
+            scheduleSpeakerStarts(within: warmStart.speakerStarts)
+            // First at 0: scheduled before anything else for that instant.
+            at(.zero) { world in world.beginAtZero() }
+        } else {
+            for node in nodes { node.startSpeaker(in: hostContext) }
+        }
         for client in clients { client.start(in: hostContext) }
         startKubelets()
     }

@@ -161,6 +161,9 @@ public struct WorldConfig: Sendable {
     public var ignoreExcludeLB = false
     /// The kubelet and node lifecycle controller timing.
     public var nodeLifecycle: NodeLifecycleTiming
+    /// The history simulated before time 0 (a running cluster), or nil for a cold start: every
+    /// speaker starts at 0, in node order, on one ticker grid.
+    public var warmStart: WarmStart?
     public var nodes: [NodeSpec]
     public var clients: [ClientSpec]
 
@@ -170,8 +173,9 @@ public struct WorldConfig: Sendable {
         lossPPM: UInt32 = 0, fdbAging: SimDuration = .seconds(300),
         watchDelay: SimDuration = .milliseconds(5), podReadyDelay: SimDuration = .milliseconds(1500),
         membership: MembershipConfig? = .lan, nodeLifecycle: NodeLifecycleTiming = NodeLifecycleTiming(),
-        nodes: [NodeSpec], clients: [ClientSpec]
+        warmStart: WarmStart? = nil, nodes: [NodeSpec], clients: [ClientSpec]
     ) {
+        self.warmStart = warmStart
         self.seed = seed
         self.duration = duration
         self.version = version

@@ -158,10 +158,14 @@ enum Tshark {
     }
 
     /// tshark's summary line of every frame it finds malformed or flags with an expert info
-    /// of `severity` (`error`, or `warning`) or worse: empty for a clean capture.
-    static func problems(_ trace: String, atLeast severity: String = "error", in folder: URL) throws -> String {
-        try ExternalTool.run(
-            try ExternalTool.tshark(), ["-r", trace, "-Y", "_ws.malformed || _ws.expert.severity >= \(severity)"],
+    /// of `severity` (`error`, or `warning`) or worse, among the frames a display filter picks
+    /// (all by default): empty for a clean capture.
+    static func problems(
+        _ trace: String, atLeast severity: String = "error", among frames: String? = nil, in folder: URL
+    ) throws -> String {
+        let problem = "(_ws.malformed || _ws.expert.severity >= \(severity))"
+        return try ExternalTool.run(
+            try ExternalTool.tshark(), ["-r", trace, "-Y", frames.map { "(\($0)) && \(problem)" } ?? problem],
             in: folder
         ).stdout
     }
