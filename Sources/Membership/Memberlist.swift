@@ -11,7 +11,9 @@ import Wire
 /// generator given at creation, so the same inputs always give the same outputs.
 ///
 /// Timers follow memberlist's goroutines: probes on a ticker every ProbeInterval from
-/// creation (a probe that runs past its tick, as a failed one under degraded health does,
+/// creation (`origin`: `schedule()` starts the tickers in `Create`; `triggerFunc`'s random
+/// stagger is shorter than one period, so it delays no tick and the phase is the creation
+/// time) (a probe that runs past its tick, as a failed one under degraded health does,
 /// is followed straight away by the next, as Go's ticker delivers the missed tick); gossip
 /// on a ticker every GossipInterval (skipped while nothing is queued, where memberlist
 /// would find nothing to send); push/pull after a random stagger below PushPullInterval,

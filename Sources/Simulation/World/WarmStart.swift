@@ -7,8 +7,9 @@ import Engine
 /// their memberlists have long converged, every ticker (probe, gossip, push/pull, MetalLB's
 /// minute rejoin) runs on its own phase, and the addresses are announced by the election's
 /// winners. Starting every speaker at the same instant instead puts all their tickers on one
-/// grid (every gossip hop then waits exactly one GossipInterval) and shows a start-up transient
-/// in which every speaker announces every address until memberlist joins.
+/// grid (every gossip hop then waits exactly one GossipInterval, and detection times have a
+/// floor at whole seconds), and shows the cluster's creation: joins, first elections and
+/// gratuitous rounds.
 ///
 /// So a warm run simulates that history with the real code before time 0: the world starts at
 /// `-running`, the initial manifests are applied then, and each speaker starts at its own
