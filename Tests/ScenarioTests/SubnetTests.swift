@@ -8,7 +8,8 @@ import Testing
 @Suite("Subnets: prefixes, on-link probe targets and off-link pools")
 struct SubnetTests {
     static func load(
-        nodeIPs: [String], clientIP: String, target: String = "192.0.2.200", pool: String = "192.0.2.200/32"
+        nodeIPs: [String], clientIP: String, target: String = "192.0.2.200", pool: String = "192.0.2.200/32",
+        expect: String = ""
     )
         throws(ScenarioError) -> Scenario
     {
@@ -28,6 +29,7 @@ struct SubnetTests {
                 kind: IPAddressPool
                 metadata: {name: public, namespace: metallb-system}
                 spec: {addresses: [\(pool)]}
+            \(expect)
             """
         return try ScenarioLoader(files: MemoryFiles(["lab/s.yaml": text])).load("lab/s.yaml")
     }
@@ -75,6 +77,38 @@ struct SubnetTests {
         let warning = try #require(offLink.warnings.first)
         #expect(warning.message.contains("198.51.100.0/30 is not on-link for any node (192.0.2.0/24)"))
         #expect(warning.location.line == 12 && warning.location.column == 40, "\(warning)")
+    }
+
+    @Test("onLink asserts that some node's subnet holds an address, or with expected: false that none does")
+    func onLinkExpectation() throws {
+        let scenario = try Self.load(
+            nodeIPs: ["192.0.2.11/25"], clientIP: "192.0.2.50", target: "192.0.2.100", pool: "192.0.2.100/32",
+            expect: """
+                expect:
+                  - onLink: {ip: 192.0.2.100}
+                  - onLink: {ip: 192.0.2.200}
+                  - onLink: {ip: 192.0.2.200, expected: false}
+                """)
+        let report = try ScenarioRunner.run(scenario, output: OutputOptions(directory: nil))
+        #expect(report.results.map(\.passed) == [true, false, true], "\(report.results.map(\.message))")
+        #expect(report.results[0].message == "192.0.2.100 is on-link for node-0")
+        #expect(
+            report.results[1].message
+                == "192.0.2.200 is on no node's subnet (192.0.2.0/25): no client on the segment ARPs for it")
+    }
+
+    @Test("onLink takes IPv4 addresses only: nodes carry no IPv6 prefix")
+    func onLinkRefusesIPv6() {
+        #expect {
+            try Self.load(
+                nodeIPs: ["192.0.2.11"], clientIP: "192.0.2.50",
+                expect: """
+                    expect:
+                      - onLink: {ip: "2001:db8::1"}
+                    """)
+        } throws: { error in
+            "\(error)".hasPrefix("lab/s.yaml:14:18:") && "\(error)".contains("IPv6 on-link prefixes are not modelled")
+        }
     }
 
     @Test("an address with an invalid prefix is refused at the address", arguments: ["192.0.2.11/33", "192.0.2.11/x"])

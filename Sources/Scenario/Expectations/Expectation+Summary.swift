@@ -21,6 +21,8 @@ extension Expectation {
             what = "\(client) \(ip) is \(describedAs) by \(by)"
         case .maxAnnouncers(let ip, let max, let grace):
             what = "\(ip) at most \(max) (grace \(grace))"
+        case .onLink(let ip, let expected):
+            what = "\(ip)\(expected ? "" : " not") on-link"
         }
         switch time {
         case .end: return "\(kind.name) \(what)"

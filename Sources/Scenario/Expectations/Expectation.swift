@@ -16,6 +16,9 @@ public enum ExpectationKind: Sendable {
     /// points at `mac` (a node's, when named by node) no later than `by`.
     case clientARP(client: String, ip: IPAddress, mac: MACAddress, describedAs: String, by: SimTime)
     case maxAnnouncers(ip: IPAddress, max: Int, grace: SimDuration)
+    /// Whether some node's subnet holds `ip` (`expected` true), or none does: a client on the
+    /// segment ARPs only for on-link addresses, so layer2 mode can serve only those.
+    case onLink(ip: IPv4Address, expected: Bool)
 
     /// The kind's name as written in YAML and reported.
     public var name: String {
@@ -27,6 +30,7 @@ public enum ExpectationKind: Sendable {
         case .maxDowntime: return "maxDowntime"
         case .clientARP: return "clientARP"
         case .maxAnnouncers: return "maxAnnouncers"
+        case .onLink: return "onLink"
         }
     }
 }

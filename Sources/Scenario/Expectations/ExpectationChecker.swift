@@ -160,6 +160,18 @@ enum ExpectationChecker {
                     false, "\(ip): more than \(max) announcers from \(start) to the end of the run (\(runEnd))")
             }
             return result(true, "\(ip): never more than \(max) announcer(s) for longer than \(grace)")
+
+        case .onLink(let ip, let expected):
+            let subnets = world.config.nodes.map { IPv4CIDR(network: $0.ip, prefixLength: $0.prefixLength) }
+            let holding = world.config.nodes.filter {
+                IPv4CIDR(network: $0.ip, prefixLength: $0.prefixLength).contains(ip)
+            }.map(\.name)
+            let described = Array(Set(subnets.map(\.description))).sorted().joined(separator: ", ")
+            if holding.isEmpty {
+                return result(
+                    !expected, "\(ip) is on no node's subnet (\(described)): no client on the segment ARPs for it")
+            }
+            return result(expected, "\(ip) is on-link for \(holding.joined(separator: ", "))")
         }
     }
 

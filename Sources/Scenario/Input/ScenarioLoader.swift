@@ -466,7 +466,7 @@ public struct ScenarioLoader {
         guard kinds.count == 1, let name = kinds.first else {
             throw ScenarioError(
                 item.location,
-                "\(what): expected exactly one expectation (owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers), found \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))"
+                "\(what): expected exactly one expectation (owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers, onLink), found \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))"
             )
         }
         let node = try f.required(name)
@@ -567,10 +567,20 @@ public struct ScenarioLoader {
             let max = try a.required("max").int("maxAnnouncers.max", in: 0...10000)
             let grace = try a.optional("grace")?.duration("maxAnnouncers.grace") ?? .zero
             kind = .maxAnnouncers(ip: ip, max: max, grace: grace)
+        case "onLink":
+            let ipNode = try a.required("ip")
+            guard case .v4(let ip) = try ipNode.ipAddress("onLink.ip") else {
+                throw ScenarioError(
+                    ipNode.location,
+                    "onLink.ip: IPv6 on-link prefixes are not modelled (nodes carry no IPv6 prefix); give an IPv4 address"
+                )
+            }
+            let expected = try a.optional("expected")?.bool("onLink.expected") ?? true
+            kind = .onLink(ip: ip, expected: expected)
         default:
             throw ScenarioError(
                 f.keyLocation(name) ?? item.location,
-                "\(what): unknown expectation \"\(name)\"; expected one of owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers"
+                "\(what): unknown expectation \"\(name)\"; expected one of owner, externalIP, event, failover, maxDowntime, clientARP, maxAnnouncers, onLink"
             )
         }
         try a.finish()
