@@ -376,6 +376,48 @@ struct WorkloadScenarioTests {
         #expect(!world.recorder.membership.contains { ["cp", "worker-3"].contains($0.observer) })
     }
 
+    @Test(
+        """
+        A startSpeaker where the speaker DaemonSet has no pod, or a stopSpeaker where no speaker \
+        runs, does nothing, as on a real cluster, and the run says so: it is recorded with the reason
+        """)
+    func speakerActionsWithNothingToActOnAreRecorded() throws {
+        let manifests = """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: speaker, namespace: metallb-system}
+            spec:
+              selector: {matchLabels: {component: speaker}}
+              template:
+                metadata: {labels: {component: speaker}}
+                spec:
+                  nodeSelector: {lb: "yes"}
+                  containers: [{name: speaker, image: "quay.io/metallb/speaker:v0.14.8"}]
+            ---
+            apiVersion: v1
+            kind: Node
+            metadata: {name: worker-1, labels: {lb: "yes"}}
+            """
+        let world = try Self.world(
+            manifests,
+            timeline: """
+                timeline:
+                  - at: 2s
+                    startSpeaker: {node: worker-3}
+                  - at: 3s
+                    stopSpeaker: {node: worker-2}
+                  - at: 4s
+                    startSpeaker: {node: worker-1}
+                """, until: 5)
+        #expect(world.nodes.filter(\.isSpeakerRunning).map(\.name) == ["worker-1"])
+        #expect(
+            world.recorder.skippedActions.map { "\($0.time) \($0.action) \($0.node): \($0.reason)" } == [
+                "2s startSpeaker worker-3: MetalLB's speaker DaemonSet has no pod on this node",
+                "3s stopSpeaker worker-2: no speaker runs there",
+                "4s startSpeaker worker-1: its speaker is already running",
+            ])
+    }
+
     @Test("what lbsim cannot model in a workload is refused at its location, never dropped")
     func refusals() throws {
         let cases: [(String, String)] = [

@@ -59,6 +59,13 @@ enum HumanView {
             timed.append(
                 (record.time, 400_000 + index, "[\(stamp(record.time))] node \(record.node): \(record.change)"))
         }
+        for (index, record) in world.recorder.skippedActions.enumerated() {
+            timed.append(
+                (
+                    record.time, 450_000 + index,
+                    "[\(stamp(record.time))] \(record.action) \(record.node): nothing done: \(record.reason)"
+                ))
+        }
         // Warning events as they happen: the reason a pod stays Pending or a service has no
         // address is on screen, not only in report.json.
         for (index, record) in world.recorder.podEvents.enumerated() where record.event.type == .warning {

@@ -113,6 +113,12 @@ enum ReportBuilder {
         let nodeChanges = recorder.nodeConditions.map { record -> JSONValue in
             .object([("t", seconds(record.time)), ("node", .string(record.node)), ("change", .string(record.change))])
         }
+        let skipped = recorder.skippedActions.map { record -> JSONValue in
+            .object([
+                ("t", seconds(record.time)), ("action", .string(record.action)), ("node", .string(record.node)),
+                ("reason", .string(record.reason)),
+            ])
+        }
         var clients: [JSONValue] = []
         for client in world.clients {
             let arp = recorder.clientARP.filter { $0.client == client.name }.map { record -> JSONValue in
@@ -189,6 +195,7 @@ enum ReportBuilder {
                 ("announcements", .array(announcements)),
                 ("membership", .array(membership)),
                 ("nodes", .array(nodeChanges)),
+                ("skippedActions", .array(skipped)),
                 ("clients", .array(clients)),
                 ("expectations", .array(expectations)),
                 ("invariants", .array(checkedInvariants)),

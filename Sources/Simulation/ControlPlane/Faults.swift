@@ -12,7 +12,8 @@ extension World {
     /// with it (the API server still lists the pods as Ready until the node lifecycle
     /// controller marks the node NotReady).
     public func powerOff(node name: String) {
-        guard let node = node(named: name), node.powered else { return }
+        guard let node = node(named: name) else { return }
+        guard node.powered else { return skip("powerOff", name, "the node is already off") }
         node.terminateSpeaker(graceful: false, in: hostContext)
         node.powered = false
         node.neighbours.flush()
@@ -22,25 +23,40 @@ extension World {
     /// The machine boots: the link comes up, the kubelet reports again, the speaker starts
     /// with empty state and the pods still bound to the node start their containers again.
     public func powerOn(node name: String) {
-        guard let node = node(named: name), !node.powered else { return }
+        guard let node = node(named: name) else { return }
+        guard !node.powered else { return skip("powerOn", name, "the node is already on") }
         node.powered = true
         node.bootGeneration &+= 1
         for (index, port) in node.ports.enumerated() { setLink(port: port, up: node.interfaces[index].isUp) }
         kubeletBooted(node)
-        startSpeaker(node: name)
+        // The DaemonSet's pod restarts with the machine, where it has one.
+        if runsSpeaker(name) { node.startSpeaker(in: hostContext, resync: true) }
     }
 
     /// Starts the speaker on a node with empty state: it joins memberlist and, once its
     /// informers have synced, re-runs its election for every service.
     public func startSpeaker(node name: String) {
-        guard let node = node(named: name), node.powered, !node.hasSpeaker, runsSpeaker(name) else { return }
+        guard let node = node(named: name) else { return }
+        guard node.powered else { return skip("startSpeaker", name, "the node is off") }
+        guard !node.hasSpeaker else { return skip("startSpeaker", name, "its speaker is already running") }
+        guard runsSpeaker(name) else {
+            return skip("startSpeaker", name, "MetalLB's speaker DaemonSet has no pod on this node")
+        }
         node.startSpeaker(in: hostContext, resync: true)
+    }
+
+    /// Records a timeline action that had nothing to act on.
+    private func skip(_ action: String, _ node: String, _ reason: String) {
+        recorder.skipped(SkippedActionRecord(time: now, action: action, node: node, reason: reason))
     }
 
     /// Stops the speaker process. A graceful stop (SIGTERM) leaves memberlist first and keeps
     /// answering until the leave is out (at most a second); a crash is silent.
     public func stopSpeaker(node name: String, graceful: Bool = true) {
-        guard let node = node(named: name), node.hasSpeaker else { return }
+        guard let node = node(named: name) else { return }
+        guard node.hasSpeaker else {
+            return skip("stopSpeaker", name, node.powered ? "no speaker runs there" : "the node is off")
+        }
         node.terminateSpeaker(graceful: graceful, in: hostContext)
     }
 

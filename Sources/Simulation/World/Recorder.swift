@@ -66,6 +66,17 @@ public struct NodeConditionRecord: Sendable, Hashable {
     public var change: String
 }
 
+/// A timeline action that found nothing to act on (the node was already off, its speaker
+/// already running, or the speaker DaemonSet has no pod there): on a real cluster the command
+/// would have failed or done nothing too, and the run says so rather than pass in silence.
+public struct SkippedActionRecord: Sendable, Hashable {
+    public var time: SimTime
+    /// The action as the timeline writes it (`startSpeaker`).
+    public var action: String
+    public var node: String
+    public var reason: String
+}
+
 /// A Kubernetes Event about a pod (FailedScheduling), as it was recorded.
 public struct PodEventRecord: Sendable, Hashable {
     public var time: SimTime
@@ -90,6 +101,7 @@ public final class Recorder {
     public private(set) var poolConfigs: [PoolConfigRecord] = []
     public private(set) var gratuitous: [GratuitousRecord] = []
     public private(set) var podEvents: [PodEventRecord] = []
+    public private(set) var skippedActions: [SkippedActionRecord] = []
     /// What each service was last recorded holding, so that only changes are recorded.
     private var lastAllocation: [String: Assignment] = [:]
     /// Frames that entered the switch.
@@ -107,6 +119,7 @@ public final class Recorder {
     func poolsInstalled(_ record: PoolConfigRecord) { poolConfigs.append(record) }
     func gratuitousSent(_ record: GratuitousRecord) { gratuitous.append(record) }
     func podEvent(_ record: PodEventRecord) { podEvents.append(record) }
+    func skipped(_ record: SkippedActionRecord) { skippedActions.append(record) }
 
     /// What a node's speaker process reported.
     func speakerRecord(_ record: SpeakerRecord, node: String, at time: SimTime) {
