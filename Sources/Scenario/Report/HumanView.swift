@@ -66,6 +66,13 @@ enum HumanView {
                     "[\(stamp(record.time))] \(record.action) \(record.node): nothing done: \(record.reason)"
                 ))
         }
+        for (index, record) in world.recorder.apiViews.enumerated() {
+            let what =
+                record.change == .cutOff
+                ? "cut off from the API server (its speaker and kube-proxy keep their last view)"
+                : "API watches back: informers re-listed, kube-proxy re-synced"
+            timed.append((record.time, -100_000 + index, "[\(stamp(record.time))] node \(record.node): \(what)"))
+        }
         // Warning events as they happen: the reason a pod stays Pending or a service has no
         // address is on screen, not only in report.json.
         for (index, record) in world.recorder.podEvents.enumerated() where record.event.type == .warning {

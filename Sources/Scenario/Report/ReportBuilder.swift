@@ -119,6 +119,14 @@ enum ReportBuilder {
                 ("reason", .string(record.reason)),
             ])
         }
+        // Which nodes' processes were cut off from the API server, acting on their last view,
+        // and when they re-listed.
+        let apiViews = recorder.apiViews.map { record -> JSONValue in
+            .object([
+                ("t", seconds(record.time)), ("node", .string(record.node)),
+                ("change", .string(record.change.rawValue)),
+            ])
+        }
         var clients: [JSONValue] = []
         for client in world.clients {
             let arp = recorder.clientARP.filter { $0.client == client.name }.map { record -> JSONValue in
@@ -196,6 +204,7 @@ enum ReportBuilder {
                 ("membership", .array(membership)),
                 ("nodes", .array(nodeChanges)),
                 ("skippedActions", .array(skipped)),
+                ("apiViews", .array(apiViews)),
                 ("clients", .array(clients)),
                 ("expectations", .array(expectations)),
                 ("invariants", .array(checkedInvariants)),

@@ -18,6 +18,7 @@ extension World {
         node.powered = false
         node.neighbours.flush()
         for port in node.ports { setLink(port: port, up: false) }
+        refreshAPIViews()
     }
 
     /// The machine boots: the link comes up, the kubelet reports again, the speaker starts
@@ -28,6 +29,7 @@ extension World {
         node.powered = true
         node.bootGeneration &+= 1
         for (index, port) in node.ports.enumerated() { setLink(port: port, up: node.interfaces[index].isUp) }
+        refreshAPIViews(booted: name)
         kubeletBooted(node)
         // The DaemonSet's pod restarts with the machine, where it has one.
         if runsSpeaker(name) { node.startSpeaker(in: hostContext, resync: true) }
@@ -72,5 +74,6 @@ extension World {
         {
             setLink(port: port, up: up)
         }
+        refreshAPIViews()
     }
 }

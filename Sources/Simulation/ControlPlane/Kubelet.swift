@@ -38,14 +38,28 @@ extension World {
             guard let host = node(named: name), host.powered, host.bootGeneration == boot,
                 cluster.pods[key]?.nodeName == name
             else { return }
+            // The status manager cannot post while the node is cut off; it retries on its
+            // sync period (pkg/kubelet/status/status_manager.go, 10 s).
+            guard reachesAPIServer(host) else {
+                schedule(.kubelet(step), at: now + .seconds(10))
+                return
+            }
             controlPlane.setPodReady(key, ready: true, now: now)
         }
         drainControlPlane()
     }
 
     /// The machine booted: the kubelet restarts every pod still bound to it, each Ready after
-    /// its own delay, whatever the lifecycle controller did while the node was away.
+    /// its own delay, whatever the lifecycle controller did while the node was away. A kubelet
+    /// that boots cut off from the API server cannot list its pods: it starts them, and the
+    /// API server hears of the reboot, once it reaches a control-plane node
+    /// (`refreshAPIViews`).
     func kubeletBooted(_ host: NodeHost) {
+        guard reachesAPIServer(host) else {
+            host.kubeletAwaitsAPIServer = true
+            return
+        }
+        host.kubeletAwaitsAPIServer = false
         controlPlane.nodeRebooted(host.name, now: now)
         drainControlPlane()
         for pod in cluster.pods.values where pod.nodeName == host.name {
@@ -55,7 +69,7 @@ extension World {
         }
     }
 
-    private func reachesAPIServer(_ host: NodeHost) -> Bool {
+    func reachesAPIServer(_ host: NodeHost) -> Bool {
         let controlPlaneHosts = viewCache.controlPlaneHosts(controlPlane, among: nodes)
         guard !controlPlaneHosts.isEmpty else { return segment.linkUp[Int(host.port)] }
         return controlPlaneHosts.contains { $0 === host || ($0.powered && canReach(host.port, $0.port)) }

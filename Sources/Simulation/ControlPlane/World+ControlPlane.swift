@@ -114,7 +114,7 @@ extension World {
             case .deliverNode(let name, let change):
                 let update = NodeUpdate(
                     name: name, labelsChanged: change.labels, networkAvailabilityChanged: change.networkUnavailable)
-                for host in nodes where host.isSpeakerRunning {
+                for host in nodes where host.isSpeakerRunning && seesAPIServer(host.name) {
                     host.driveSpeaker(in: hostContext) { $0.handleNodeChanged(update, now: now.nanoseconds) }
                 }
             case .poolsInstalled(let pools):
@@ -136,11 +136,11 @@ extension World {
     /// Every running speaker's informers deliver the given services, in node order: each
     /// speaker stores them and re-runs its election, from its own memberlist view. The views
     /// are built once per batch: every speaker sees the same API state here (one watch delay
-    /// for all).
+    /// for all), except on nodes cut off from the API server, which re-list when they are back.
     func speakersSync(services keys: [String]) {
         let views = keys.map { ($0, serviceView($0)) }
         for (key, view) in views { informerViews[key] = view }
-        for node in nodes where node.isSpeakerRunning {
+        for node in nodes where node.isSpeakerRunning && seesAPIServer(node.name) {
             node.driveSpeaker(in: hostContext) { $0.handleServices(views, now: now.nanoseconds) }
         }
     }

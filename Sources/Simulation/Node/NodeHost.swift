@@ -38,6 +38,9 @@ public final class NodeHost: Host {
     /// Counts the machine's boots: a pod's readiness timer from one boot must not fire into
     /// the next (off, on, off, on within a readiness delay).
     var bootGeneration: UInt64 = 0
+    /// The machine booted while cut off from the API server: its kubelet has not yet read
+    /// which pods are bound to it, so it restarts them (and reports them) once it can.
+    var kubeletAwaitsAPIServer = false
 
     /// What every speaker process on this node starts with (the DaemonSet's pod spec).
     public let speakerConfiguration: SpeakerConfiguration
@@ -84,7 +87,7 @@ public final class NodeHost: Host {
         process = SpeakerProcess(
             Speaker(
                 configuration: speakerConfiguration, generator: generator, now: context.now.nanoseconds,
-                informer: context.speakerInformerList, resyncWhenInformersSync: resync))
+                informer: context.speakerInformerList(for: name), resyncWhenInformersSync: resync))
         flushSpeaker(process!, in: context)
     }
 
@@ -244,10 +247,11 @@ public final class NodeHost: Host {
         let port = ports[index]
         let segment = (source: clientAddress, destination: serviceAddress)
         guard tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
-            let service = context.kubeProxyService(forIngress: segment.destination, port: Int(tcp.destinationPort))
+            let service = context.kubeProxyService(
+                forIngress: segment.destination, port: Int(tcp.destinationPort), on: name)
         else { return }
         let local = service.externalTrafficPolicy == .local ? name : nil
-        var endpoints = context.kubeProxyEndpoints(of: service, onNode: local)
+        var endpoints = context.kubeProxyEndpoints(of: service, onNode: local, on: name)
         // kube-proxy programs a service port with the pods that resolve its target port.
         if let port = service.ports.first(where: { $0.port == Int(tcp.destinationPort) && $0.protocol == "TCP" }),
             !port.isNumeric

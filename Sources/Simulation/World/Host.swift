@@ -36,16 +36,20 @@ struct HostContext {
 
     /// The services as the speakers' informers have delivered them so far: what a starting
     /// speaker's informers list when they sync.
-    var speakerInformerList: OrderedDictionary<String, ServiceView> { world.informerViews }
-
-    /// kube-proxy's rules: the LoadBalancer service answering on `address`:`port`, if any.
-    func kubeProxyService(forIngress address: IPAddress, port: Int) -> Service? {
-        world.viewCache.kubeProxyService(forIngress: address, port: port, in: world.controlPlane)
+    /// (On a node cut off from the API server, what its speaker had been delivered.)
+    func speakerInformerList(for node: String) -> OrderedDictionary<String, ServiceView> {
+        world.informerList(for: node)
     }
 
-    /// kube-proxy's rules: the ready endpoints of `service` (on `node` only, when given).
-    func kubeProxyEndpoints(of service: Service, onNode node: String?) -> [Pod] {
-        world.viewCache.kubeProxyEndpoints(of: service, onNode: node, in: world.controlPlane)
+    /// kube-proxy's rules on `node`: the LoadBalancer service answering on `address`:`port`.
+    func kubeProxyService(forIngress address: IPAddress, port: Int, on node: String) -> Service? {
+        world.kubeProxyService(forIngress: address, port: port, on: node)
+    }
+
+    /// kube-proxy's rules on `node`: the ready endpoints of `service` (on `local` only, when
+    /// given).
+    func kubeProxyEndpoints(of service: Service, onNode local: String?, on node: String) -> [Pod] {
+        world.kubeProxyEndpoints(of: service, onNode: local, on: node)
     }
 
     /// Whether the pod's node can take a connection forwarded from switch port `port`: it is

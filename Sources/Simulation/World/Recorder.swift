@@ -102,6 +102,7 @@ public final class Recorder {
     public private(set) var gratuitous: [GratuitousRecord] = []
     public private(set) var podEvents: [PodEventRecord] = []
     public private(set) var skippedActions: [SkippedActionRecord] = []
+    public private(set) var apiViews: [APIViewRecord] = []
     /// What each service was last recorded holding, so that only changes are recorded.
     private var lastAllocation: [String: Assignment] = [:]
     /// Frames that entered the switch.
@@ -120,6 +121,7 @@ public final class Recorder {
     func gratuitousSent(_ record: GratuitousRecord) { gratuitous.append(record) }
     func podEvent(_ record: PodEventRecord) { podEvents.append(record) }
     func skipped(_ record: SkippedActionRecord) { skippedActions.append(record) }
+    func apiViewChanged(_ record: APIViewRecord) { apiViews.append(record) }
 
     /// What a node's speaker process reported.
     func speakerRecord(_ record: SpeakerRecord, node: String, at time: SimTime) {
@@ -186,6 +188,7 @@ public final class Recorder {
         poolConfigs = poolConfigs.last.map { [PoolConfigRecord(time: time, pools: $0.pools)] } ?? []
         podEvents = podEvents.map { PodEventRecord(time: time, pod: $0.pod, owner: $0.owner, event: $0.event) }
         membership = []
+        apiViews = []
         gratuitous = []
         nodeConditions = []
         framesOnSegment = 0

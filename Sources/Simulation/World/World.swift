@@ -38,6 +38,11 @@ public final class World {
     /// The services as the speakers' informers last received them (one watch delay behind the
     /// API server), in the order they were first delivered; a deleted one is gone.
     var informerViews: OrderedDictionary<String, ServiceView> = [:]
+    /// The nodes cut off from the API server, by name, with what their processes last read.
+    var apiViews: [String: NodeAPIView] = [:]
+    /// Each reconnected node's pending re-list, by generation (a newer cut-off cancels it).
+    var pendingRelists: [String: UInt64] = [:]
+    var relistGeneration: UInt64 = 0
     /// Whether the event loop has run: before it, the world is still being set up.
     var hasStarted = false
     /// What hosts get instead of the world.
@@ -204,6 +209,7 @@ public final class World {
             let index = groups.firstIndex { $0.contains(host.name) } ?? 0
             segment.group[port] = Int32(index)
         }
+        refreshAPIViews()
     }
 
     /// Whether a frame from `a` could reach `b` now (both links up, same side of a partition).
