@@ -27,6 +27,9 @@ public struct SpeakerController: Sendable {
     public private(set) var announcer: Announcer
     /// The addresses each service was last announced with (`svcIP`), to notice a change.
     private var announcedIP: [String: [IPAddress]] = [:]
+    /// v0.9.4: the pools this process took from the ConfigMap, which a service's address is
+    /// looked up in (`SpeakerPoolConfig`). nil: the pool the service view carries decides.
+    public var ownConfig: SpeakerPoolConfig?
 
     public init(node: String, rules: Rules, announcer: Announcer) {
         self.node = node
@@ -57,7 +60,9 @@ public struct SpeakerController: Sendable {
         else {
             return withdraw(service.name, .noIPAllocated)
         }
-        guard let proto = service.poolProtocol else { return withdraw(service.name, .ipNotAllowed) }
+        guard let proto = ownConfig.map({ $0.announcement(of: ip) }) ?? service.poolProtocol else {
+            return withdraw(service.name, .ipNotAllowed)
+        }
         guard proto == .layer2 else { return withdraw(service.name, .notLayer2) }
         if let previous = announcedIP[service.name], previous != addresses {
             _ = withdraw(service.name, .loadBalancerIPChanged)
@@ -83,6 +88,16 @@ public struct SpeakerController: Sendable {
             frames += announcer.setBalancer(service: service.name, ip: address, interfaceNames: names, now: now)
         }
         return (.announce(addresses), frames)
+    }
+
+    /// A service this speaker announces whose address `config` has in no pool: what makes
+    /// v0.9.4's `SetConfig` refuse the config. (Dual-stack is current-only: v0.9.4 announces
+    /// one address per service.)
+    public func orphan(under config: SpeakerPoolConfig) -> (service: String, ip: IPAddress)? {
+        for (service, addresses) in announcedIP.sorted(by: { $0.key < $1.key }) {
+            if let ip = addresses.first(where: { config.announcement(of: $0) == nil }) { return (service, ip) }
+        }
+        return nil
     }
 
     /// The nodes this speaker believes may announce the service.

@@ -13,8 +13,8 @@ import Wire
 /// `sim live` on a real interface) feeds it a handful of events, each with the time, and then
 /// takes what it produced with `poll()`:
 /// - in: `handleARP`/`handleNDP`/`handleFrame` (a frame on a node interface),
-///   `handleDatagram` (memberlist's UDP), `handleServices`/`handleNodeChanged` (what the
-///   informers deliver), `handleTimeout` (a timer it armed), `terminate` (SIGTERM or SIGKILL);
+///   `handleDatagram` (memberlist's UDP), `handleServices`/`handleNodeChanged`/`handleConfig`
+///   (what the informers deliver), `handleTimeout` (a timer it armed), `terminate` (SIGTERM or SIGKILL);
 /// - out: `SpeakerOutput` in order: frames with what they are for, datagrams, records, timers
 ///   to arm, and the exit.
 ///
@@ -59,7 +59,8 @@ public struct Speaker {
     /// - Parameter generator: memberlist's randomness (unused without memberlist).
     public init(
         configuration: SpeakerConfiguration, generator: RandomStream, now: Int64,
-        informer: OrderedDictionary<String, ServiceView> = [:], resyncWhenInformersSync: Bool = false
+        informer: OrderedDictionary<String, ServiceView> = [:], resyncWhenInformersSync: Bool = false,
+        poolConfig: SpeakerPoolConfig? = nil
     ) {
         self.configuration = configuration
         self.informer = informer
@@ -68,6 +69,8 @@ public struct Speaker {
             interfaces: responderInterfaces.map { configuration.interfaces[$0] },
             schedule: configuration.gratuitousSchedule(start: now))
         controller = SpeakerController(node: configuration.node, rules: configuration.rules, announcer: announcer)
+        // A new process holds no address yet, so it takes whatever config its informer lists.
+        if configuration.rules == .v0_9_4 { controller.ownConfig = poolConfig }
         if let membership = configuration.membership {
             memberlist = Memberlist(
                 name: configuration.node, address: configuration.address,

@@ -58,6 +58,9 @@ public enum SpeakerRecord: Sendable, Hashable {
     case gratuitousRound(IPAddress, frames: Int)
     /// The speaker's memberlist reported a member joining, leaving or changing.
     case member(MemberEvent)
+    /// v0.9.4: the process refused a new ConfigMap, because `service`'s address `ip`, which
+    /// it announces, is in none of its pools; it keeps its old config (`Speaker.handleConfig`).
+    case configRefused(service: String, ip: IPAddress)
 }
 
 /// The speaker process's timers. Each is armed through `SpeakerOutput.arm`.

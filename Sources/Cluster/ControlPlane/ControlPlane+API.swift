@@ -39,7 +39,10 @@ extension ControlPlane {
     /// Stores MetalLB's configuration objects as the API server now holds them and hands the
     /// resulting configuration to the controller.
     public mutating func applyMetalLBResources(_ resources: MetalLBResources, now: SimTime) {
+        self.now = now
         api.metallb = resources
+        // v0.9.4's speakers watch the ConfigMap themselves, whatever the controller makes of it.
+        if version == .v0_9_4 { after(timing.watchDelay, .deliverMetalLBConfig) }
         // Pools are validated when a scenario loads; what can still be refused here (v0.9.4's
         // orphan rule) is recorded by applyMetalLBConfig itself.
         try? applyMetalLBConfig(resources.pools, advertised: resources.advertisedPools, now: now)

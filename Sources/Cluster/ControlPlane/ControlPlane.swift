@@ -31,6 +31,9 @@ public struct ControlPlane: Sendable {
         /// The speakers' Node informers deliver this Node. `availabilityChanged`: its
         /// NetworkUnavailable condition or exclude label changed.
         case deliverNode(String, NodeChange)
+        /// The speakers' ConfigMap informers deliver MetalLB's configuration as the API server
+        /// holds it (v0.9.4: each speaker decides on its own whether to take it).
+        case deliverMetalLBConfig
         /// A pod's start-up delay has passed: its readiness probe succeeds.
         case podStarted(String)
         /// The node lifecycle controller's monitor pass (every `monitorPeriod`).
@@ -52,6 +55,8 @@ public struct ControlPlane: Sendable {
         case deliverServices([String])
         /// The speakers' Node informers deliver this change of a Node now.
         case deliverNode(String, NodeChange)
+        /// The speakers' ConfigMap informers deliver MetalLB's configuration now (v0.9.4).
+        case deliverMetalLBConfig
         /// MetalLB's controller took a new pool configuration.
         case poolsInstalled([AddressPool])
         /// What MetalLB's controller holds for a service after reconciling it.
@@ -160,6 +165,8 @@ public struct ControlPlane: Sendable {
         case .deliverNode(let name, let change):
             emit(.deliverNode(name, change))
             if version == .current && change.availabilityChanged { emit(.deliverServices(Array(api.services.keys))) }
+        case .deliverMetalLBConfig:
+            emit(.deliverMetalLBConfig)
         case .podStarted(let key):
             setPodReady(key, ready: true)
         case .monitorNodeHealth:

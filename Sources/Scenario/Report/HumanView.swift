@@ -41,6 +41,13 @@ enum HumanView {
             timed.append(
                 (time, 200_000 + index, "[\(stamp(time))] metallb controller: config refused: \(rejection.message)"))
         }
+        for (index, refusal) in world.recorder.configRefusals.enumerated() {
+            timed.append(
+                (
+                    refusal.time, 250_000 + index,
+                    "[\(stamp(refusal.time))] \(refusal.node) speaker: config refused: it announces \(refusal.ip) (\(refusal.service)), which is in no pool of the new config; it keeps the old one"
+                ))
+        }
         // Memberlist's verdicts on other members (joins at start-up are left out: every speaker
         // meets every other then), and the node lifecycle controller's.
         for (index, record) in world.recorder.membership.enumerated()

@@ -127,6 +127,12 @@ enum ReportBuilder {
                 ("change", .string(record.change.rawValue)),
             ])
         }
+        let configRefusals = recorder.configRefusals.map { refusal -> JSONValue in
+            .object([
+                ("t", seconds(refusal.time)), ("node", .string(refusal.node)),
+                ("service", .string(refusal.service)), ("ip", .string(refusal.ip.description)),
+            ])
+        }
         var clients: [JSONValue] = []
         for client in world.clients {
             let arp = recorder.clientARP.filter { $0.client == client.name }.map { record -> JSONValue in
@@ -205,6 +211,7 @@ enum ReportBuilder {
                 ("nodes", .array(nodeChanges)),
                 ("skippedActions", .array(skipped)),
                 ("apiViews", .array(apiViews)),
+                ("speakerConfigRefusals", .array(configRefusals)),
                 ("clients", .array(clients)),
                 ("expectations", .array(expectations)),
                 ("invariants", .array(checkedInvariants)),

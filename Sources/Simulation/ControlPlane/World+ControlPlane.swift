@@ -117,6 +117,11 @@ extension World {
                 for host in nodes where host.isSpeakerRunning && seesAPIServer(host.name) {
                     host.driveSpeaker(in: hostContext) { $0.handleNodeChanged(update, now: now.nanoseconds) }
                 }
+            case .deliverMetalLBConfig:
+                guard let config = speakerPoolConfig(cluster) else { break }
+                for host in nodes where host.isSpeakerRunning && seesAPIServer(host.name) {
+                    host.driveSpeaker(in: hostContext) { $0.handleConfig(config, now: now.nanoseconds) }
+                }
             case .poolsInstalled(let pools):
                 recorder.poolsInstalled(PoolConfigRecord(time: now, pools: pools))
                 for key in recorder.servicesHoldingAddresses {

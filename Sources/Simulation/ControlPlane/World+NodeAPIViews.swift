@@ -56,10 +56,28 @@ extension World {
         let update = NodeUpdate(
             name: name, labelsChanged: before?.meta.labels != after?.meta.labels,
             networkAvailabilityChanged: before?.isNetworkUnavailable != after?.isNetworkUnavailable)
+        let config = speakerPoolConfig(cluster)
         host.driveSpeaker(in: hostContext) {
+            if let config { $0.handleConfig(config, now: now.nanoseconds) }
             $0.handleServices(views, now: now.nanoseconds)
             $0.handleNodeChanged(update, now: now.nanoseconds)
         }
+    }
+
+    /// v0.9.4: MetalLB's ConfigMap as a speaker's informer holds it, from `api` (the live
+    /// state, or a cut-off node's last view); nil for current, or with no ConfigMap.
+    func speakerPoolConfig(_ api: ClusterState) -> SpeakerPoolConfig? {
+        guard config.speakerRules == .v0_9_4, let pools = api.metallb.configMapPools else { return nil }
+        return SpeakerPoolConfig(
+            pools: pools.map {
+                SpeakerPoolConfig.Pool(
+                    name: $0.name, cidrs: $0.cidrs, announcement: $0.protocol == .bgp ? .bgp : .layer2)
+            })
+    }
+
+    /// What a speaker starting on `node` takes as its config (see `speakerPoolConfig`).
+    func speakerPoolConfig(for node: String) -> SpeakerPoolConfig? {
+        speakerPoolConfig(apiViews[node]?.api ?? cluster)
     }
 
     /// Whether `node`'s processes see the API server live (not cut off).

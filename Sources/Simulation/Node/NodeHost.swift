@@ -87,7 +87,8 @@ public final class NodeHost: Host {
         process = SpeakerProcess(
             Speaker(
                 configuration: speakerConfiguration, generator: generator, now: context.now.nanoseconds,
-                informer: context.speakerInformerList(for: name), resyncWhenInformersSync: resync))
+                informer: context.speakerInformerList(for: name), resyncWhenInformersSync: resync,
+                poolConfig: context.speakerPoolConfig(for: name)))
         flushSpeaker(process!, in: context)
     }
 

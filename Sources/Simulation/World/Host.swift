@@ -41,6 +41,9 @@ struct HostContext {
         world.informerList(for: node)
     }
 
+    /// v0.9.4: the MetalLB ConfigMap a speaker starting on `node` lists.
+    func speakerPoolConfig(for node: String) -> SpeakerPoolConfig? { world.speakerPoolConfig(for: node) }
+
     /// kube-proxy's rules on `node`: the LoadBalancer service answering on `address`:`port`.
     func kubeProxyService(forIngress address: IPAddress, port: Int, on node: String) -> Service? {
         world.kubeProxyService(forIngress: address, port: port, on: node)

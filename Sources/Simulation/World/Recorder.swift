@@ -77,6 +77,15 @@ public struct SkippedActionRecord: Sendable, Hashable {
     public var reason: String
 }
 
+/// v0.9.4: a speaker refused a new ConfigMap because an address it announces (`ip`, of
+/// `service`) is in none of its pools, and kept its old config (`Speaker.handleConfig`).
+public struct SpeakerConfigRefusal: Sendable, Hashable {
+    public var time: SimTime
+    public var node: String
+    public var service: String
+    public var ip: IPAddress
+}
+
 /// A Kubernetes Event about a pod (FailedScheduling), as it was recorded.
 public struct PodEventRecord: Sendable, Hashable {
     public var time: SimTime
@@ -103,6 +112,7 @@ public final class Recorder {
     public private(set) var podEvents: [PodEventRecord] = []
     public private(set) var skippedActions: [SkippedActionRecord] = []
     public private(set) var apiViews: [APIViewRecord] = []
+    public private(set) var configRefusals: [SpeakerConfigRefusal] = []
     /// What each service was last recorded holding, so that only changes are recorded.
     private var lastAllocation: [String: Assignment] = [:]
     /// Frames that entered the switch.
@@ -134,6 +144,8 @@ public final class Recorder {
             gratuitousSent(GratuitousRecord(time: time, node: node, ip: ip, frames: frames))
         case .member(let event):
             memberEvent(MembershipRecord(time: time, observer: node, event: event))
+        case .configRefused(let service, let ip):
+            configRefusals.append(SpeakerConfigRefusal(time: time, node: node, service: service, ip: ip))
         }
     }
 
@@ -189,6 +201,7 @@ public final class Recorder {
         podEvents = podEvents.map { PodEventRecord(time: time, pod: $0.pod, owner: $0.owner, event: $0.event) }
         membership = []
         apiViews = []
+        configRefusals = []
         gratuitous = []
         nodeConditions = []
         framesOnSegment = 0
