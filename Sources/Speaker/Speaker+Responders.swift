@@ -27,6 +27,17 @@ extension Speaker {
     /// A whole Ethernet frame arrived on node interface `interface` (a live capture): decoded
     /// here and handed to the responder it is for.
     public mutating func handleFrame(_ bytes: [UInt8], interface: Int, now: Int64) {
+        // ARP of any hardware and protocol type is MetalLB's to answer (`ARPPacket.parseAnyTypes`).
+        let foreignARP: (MACAddress, ARPPacket)? = bytes.withUnsafeBytes { raw in
+            guard let ethernet = try? EthernetHeader.parse(raw), ethernet.etherType == .arp,
+                let packet = try? ARPPacket.parseAnyTypes(
+                    UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...]))
+            else { return nil }
+            return (ethernet.destination, packet)
+        }
+        if let (destination, packet) = foreignARP {
+            return handleARP(packet, ethernetDestination: destination, interface: interface, now: now)
+        }
         guard let decoded = try? EthernetFrame.decode(bytes) else { return }
         switch decoded.payload {
         case .arp(let packet):

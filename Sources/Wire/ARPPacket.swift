@@ -64,6 +64,29 @@ public struct ARPPacket: Hashable, Sendable {
     /// a simulated segment parses every broadcast ARP.
     @inlinable
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> ARPPacket {
+        try parse(bytes, anyTypes: false)
+    }
+
+    /// Reads an ARP packet whatever its hardware and protocol types, as MetalLB's ARP library
+    /// does: mdlayher/arp's `Packet.UnmarshalBinary` checks only that the addresses fit, and
+    /// MetalLB's responder (internal/layer2/arp.go) never looks at the types. The lengths must
+    /// still be 6 and 4: its reply (`arp.NewPacket`) needs a 6-byte sender MAC and an IPv4
+    /// target, and otherwise nothing is sent. `hardwareType` and `protocolType` keep what the
+    /// packet said, for the kernel, which does check them.
+    @inlinable
+    public static func parseAnyTypes(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> ARPPacket {
+        try parse(bytes, anyTypes: true)
+    }
+
+    /// Whether the Linux kernel takes this packet on an Ethernet device: hardware type
+    /// Ethernet (1) or IEEE 802 (6), protocol IPv4 (net/ipv4/arp.c, `arp_process`).
+    @inlinable
+    public var isForLinuxOnEthernet: Bool {
+        (hardwareType == 1 || hardwareType == 6) && protocolType == 0x0800
+    }
+
+    @inlinable
+    static func parse(_ bytes: UnsafeRawBufferPointer, anyTypes: Bool) throws(WireError) -> ARPPacket {
         guard bytes.count >= 28 else {
             throw .truncated(header: "ARP", needed: 28, available: bytes.count)
         }
@@ -72,7 +95,8 @@ public struct ARPPacket: Hashable, Sendable {
         let protocolType = reader.readU16()
         let hardwareLength = reader.readU8()
         let protocolLength = reader.readU8()
-        guard hardwareType == 1, protocolType == 0x0800, hardwareLength == 6, protocolLength == 4 else {
+        guard anyTypes || (hardwareType == 1 && protocolType == 0x0800), hardwareLength == 6, protocolLength == 4
+        else {
             throw malformed(hardwareType, protocolType, hardwareLength, protocolLength)
         }
         let operation = ARPOperation(rawValue: reader.readU16())
@@ -81,6 +105,7 @@ public struct ARPPacket: Hashable, Sendable {
         let targetHardwareAddress = reader.readMAC()
         let targetProtocolAddress = reader.readIPv4()
         return ARPPacket(
+            hardwareType: hardwareType, protocolType: protocolType,
             operation: operation,
             senderHardwareAddress: senderHardwareAddress,
             senderProtocolAddress: senderProtocolAddress,

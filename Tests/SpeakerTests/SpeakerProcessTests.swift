@@ -113,6 +113,40 @@ struct SpeakerProcessTests {
         #expect(reply.ethernet.destination == asker)
     }
 
+    /// mdlayher/arp's `Packet.UnmarshalBinary` checks only that the addresses fit, and
+    /// MetalLB's responder (internal/layer2/arp.go, `processRequest`) never looks at the
+    /// hardware or protocol type; its reply (`arp.NewPacket`) is always Ethernet/IPv4 and
+    /// needs 6-byte hardware addresses.
+    @Test(
+        "ARP of any hardware and protocol type is answered, with an Ethernet/IPv4 reply; other address lengths are not",
+        arguments: [(UInt16(6), UInt16(0x0800), UInt8(6), true), (0x1234, 0x86DD, 6, true), (1, 0x0800, 8, false)])
+    func answersARPOfAnyType(hardwareType: UInt16, protocolType: UInt16, hardwareLength: UInt8, answered: Bool) throws {
+        var speaker = Self.single(.current)
+        speaker.handleServices([("default/svc", Self.view())], now: 0)
+        _ = Self.drain(&speaker)
+        let asker = MACAddress(2, 0, 0, 0, 0, 0x99)
+        let request = ARPPacket(
+            hardwareType: hardwareType, protocolType: protocolType, hardwareLength: hardwareLength,
+            operation: .request, senderHardwareAddress: asker,
+            senderProtocolAddress: IPv4Address(192, 0, 2, 1), targetHardwareAddress: .zero,
+            targetProtocolAddress: IPv4Address(192, 0, 2, 100))
+        speaker.handleFrame(EthernetFrame.arp(request, destination: .broadcast, source: asker), interface: 0, now: 10)
+        let outputs = Self.drain(&speaker)
+        guard answered else {
+            #expect(outputs.isEmpty)
+            return
+        }
+        guard case .transmit(let frame) = try #require(outputs.first) else {
+            Issue.record("no reply: \(outputs)")
+            return
+        }
+        guard case .arp(let reply) = try EthernetFrame.decode(frame.bytes).payload else {
+            Issue.record("not Ethernet/IPv4 ARP")
+            return
+        }
+        #expect(reply.operation == .reply && reply.targetHardwareAddress == asker)
+    }
+
     @Test(
         "current skips veth* when it scans interfaces (announcedInterfacesToExclude in MetalLB internal/layer2/announcer.go); an interface the driver names is used whatever its name"
     )

@@ -168,7 +168,10 @@ public final class NodeHost: Host {
             guard ethernet.etherType == .arp else {
                 return ethernet.etherType == .ipv4 || ethernet.etherType == .ipv6 ? nil : .some(nil)
             }
-            guard let packet = try? ARPPacket.parse(UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...]))
+            // MetalLB reads ARP of any hardware and protocol type; the kernel checks them.
+            guard
+                let packet = try? ARPPacket.parseAnyTypes(
+                    UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...]))
             else { return .some(nil) }
             return (ethernet.destination, packet)
         }
@@ -219,7 +222,9 @@ public final class NodeHost: Host {
     /// interface's MAC (ARP flux, when a node has two NICs on one segment); a NOARP
     /// interface answers nothing.
     private func answerOwnARP(_ packet: ARPPacket, on index: Int, in context: HostContext) {
-        guard packet.targetProtocolAddress == ip, !interfaces[index].isNoARP else { return }
+        guard packet.targetProtocolAddress == ip, packet.isForLinuxOnEthernet, !interfaces[index].isNoARP else {
+            return
+        }
         // Linux records the sender of a request or reply aimed at its address.
         learnNeighbour(packet.senderProtocolAddress, at: packet.senderHardwareAddress, in: context)
         guard packet.operation == .request else { return }
