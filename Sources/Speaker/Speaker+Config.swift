@@ -9,7 +9,7 @@ extension Speaker {
     /// announces itself falls in none of its pools, and keeps the one it had; it does not retry
     /// (internal/k8s/k8s.go marks the config stale and reports success, so only the next
     /// change of the object is looked at). Otherwise it takes the config and reprocesses every
-    /// service, looking each address up in its own pools from then on. A process that
+    /// service (a rate-limited ForceSync), looking each address up in its own pools from then on. A process that
     /// announces nothing takes any valid config, even one the controller refused.
     ///
     /// current is not modelled per process: its speakers look pools up in the configuration the
@@ -22,6 +22,6 @@ extension Speaker {
         }
         guard controller.ownConfig != config else { return }
         controller.ownConfig = config
-        forceSync(now: now)
+        requeueAllRateLimited(now: now)
     }
 }

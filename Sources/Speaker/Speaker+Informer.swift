@@ -47,7 +47,7 @@ extension Speaker {
     }
 
     /// One service's election: announce or withdraw (deleted: `view` nil).
-    private static func sync(
+    static func sync(
         _ key: String, _ view: ServiceView?, in controller: inout SpeakerController,
         usable: Set<String>?, frames: inout [OutgoingFrame], now: Int64
     ) {
@@ -60,7 +60,7 @@ extension Speaker {
 
     /// Runs `elections` (each service's election, in order) on the controller in place, then
     /// records the announcement changes and sends the immediate gratuitous rounds.
-    private mutating func sync(
+    mutating func sync(
         now: Int64,
         _ elections: (inout SpeakerController, Set<String>?, inout [OutgoingFrame]) -> Void
     ) {

@@ -50,13 +50,17 @@ extension Speaker {
     }
 
     /// Sends what memberlist produced, passes its events on (records, the live set, one
-    /// ForceSync per instant), and finishes a pending leave.
+    /// ForceSync per instant; v0.9.4 one rate-limited ForceSync per event), and finishes a
+    /// pending leave.
     mutating func handle(_ output: MembershipOutput, now: Int64) {
         for datagram in output.datagrams { outbox.append(.datagram(datagram)) }
         if !output.events.isEmpty {
             applyToUsableSpeakers(output.events)
             for event in output.events { outbox.append(.record(.member(event))) }
-            if !forceSyncQueued {
+            if controller.rules == .v0_9_4 {
+                // One ForceSync per event, each through the rate limiter.
+                for _ in output.events { requeueAllRateLimited(now: now) }
+            } else if !forceSyncQueued {
                 forceSyncQueued = true
                 arm(.forceSync, at: now)
             }

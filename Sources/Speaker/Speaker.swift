@@ -46,6 +46,12 @@ public struct Speaker {
     public internal(set) var leaveDeadline: Int64?
     /// A ForceSync is armed for this instant already.
     var forceSyncQueued = false
+    /// v0.9.4: the work queue's rate limiter, and the service keys waiting on it with the
+    /// time each is due (`Speaker+Resync.swift`).
+    var rateLimiter = ControllerRateLimiter()
+    var waitingResyncs: [(key: String, ready: Int64)] = []
+    /// The resync wake-up already armed.
+    var scheduledResync: Int64?
     /// The process has exited; it takes no more events.
     public internal(set) var hasExited = false
     @usableFromInline var outbox: [SpeakerOutput] = []
@@ -136,6 +142,10 @@ public struct Speaker {
             forceSync(now: now)
         case .informersSynced:
             forceSync(now: now)
+        case .resync:
+            guard armed == scheduledResync else { return }
+            scheduledResync = nil
+            runDueResyncs(now: now)
         case .leaveTimeout:
             guard leaveDeadline != nil else { return }
             exit()

@@ -77,6 +77,8 @@ public enum SpeakerTimer: Sendable, Hashable {
     case rejoin
     /// A ForceSync queued by memberlist events runs (one per instant, however many events).
     case forceSync
+    /// v0.9.4: rate-limited re-syncs of services come due (`Speaker+Resync.swift`).
+    case resync
     /// A graceful stop's `Leave` timed out: the process exits.
     case leaveTimeout
 }

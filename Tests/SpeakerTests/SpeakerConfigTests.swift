@@ -63,8 +63,13 @@ struct SpeakerConfigTests {
         // but this process looks the address up in its own config.
         speaker.handleServices([(Self.service.name, Self.service)], now: 2)
         #expect(speaker.announcedIPs.isEmpty, "ipNotAllowed under its own config")
-        // The config is fixed: it takes it, reprocesses every service, and announces.
+        // The config is fixed: it takes it and reprocesses every service through the rate
+        // limiter (5 ms), then announces.
+        // The key is still waiting from the first config (due at 1 + 5 ms), and keeps that
+        // earlier time; it is processed with the config taken last.
         speaker.handleConfig(Self.config("192.0.2.96/28"), now: 3)
+        #expect(speaker.announcedIPs.isEmpty)
+        speaker.handleTimeout(.resync, now: 5_000_001)
         #expect(speaker.announcedIPs == [Self.address])
     }
 
