@@ -158,3 +158,28 @@ struct DuplicateHostTests {
             "\(String(describing: error))")
     }
 }
+
+/// v0.9.4's speakerlist always builds memberlist's DefaultLANConfig
+/// (internal/speakerlist/speakerlist.go, `New`); only current can pick the WAN profile.
+@Suite("metallb.memberlist per version")
+struct MemberlistProfileVersionTests {
+    @Test func wanIsRefusedWithV094() throws {
+        var lab = try Lab()
+        try lab.change("  version: v0.9.4\n", "  version: v0.9.4\n  memberlist: wan\n")
+        let error = lab.error()
+        #expect(error?.message.contains("LAN profile only") == true, "\(String(describing: error))")
+        expectLocation(error, file: Lab.scenarioPath, try position(ofValue: "wan", after: "  memberlist: ", in: lab.scenario))
+    }
+
+    @Test func wanLoadsWithCurrent() throws {
+        var lab = try Lab()
+        try lab.change("  version: v0.9.4\n", "  version: current\n  memberlist: wan\n")
+        lab.files["lab/config.yaml"] = """
+            apiVersion: metallb.io/v1beta1
+            kind: IPAddressPool
+            metadata: {name: p, namespace: metallb-system}
+            spec: {addresses: [10.200.200.120/32]}
+            """
+        _ = try lab.load()
+    }
+}

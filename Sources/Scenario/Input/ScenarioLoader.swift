@@ -58,6 +58,15 @@ public struct ScenarioLoader {
                     throw ScenarioError(
                         m.location, "metallb.memberlist: expected lan, wan or disabled, found \"\(text)\"")
                 }
+                // v0.9.4's speakerlist always builds memberlist's DefaultLANConfig
+                // (internal/speakerlist/speakerlist.go); the WAN profile came with current's
+                // option for it.
+                if mode == .wan, version == .v0_9_4 {
+                    throw ScenarioError(
+                        m.location,
+                        "metallb.memberlist: v0.9.4 runs memberlist's LAN profile only (speakerlist builds DefaultLANConfig); wan needs version: current"
+                    )
+                }
                 memberlist = mode
             }
             try f.finish()
