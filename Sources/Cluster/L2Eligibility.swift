@@ -9,8 +9,7 @@ public enum L2Eligibility {
         guard !advertisements.isEmpty else { return nodes.map(\.name) }
         return nodes.filter { node in
             advertisements.contains { advertisement in
-                advertisement.nodeSelectors.isEmpty
-                    || advertisement.nodeSelectors.contains { $0.matches(node.meta.labels) }
+                advertisement.selects(node: node.meta.labels)
             }
         }.map(\.name)
     }
@@ -36,12 +35,27 @@ public enum L2Eligibility {
         var result: [String: Set<String>] = [:]
         for node in nodes {
             let selecting = advertisements.filter { advertisement in
-                advertisement.nodeSelectors.isEmpty
-                    || advertisement.nodeSelectors.contains { $0.matches(node.meta.labels) }
+                advertisement.selects(node: node.meta.labels)
             }
             guard !selecting.isEmpty, selecting.allSatisfy({ !$0.interfaces.isEmpty }) else { continue }
             result[node.name] = Set(selecting.flatMap(\.interfaces))
         }
         return result
+    }
+
+    /// Each node's election score: the weights of the `preferredNodeSelectors` that match it,
+    /// summed over every advertisement that applies to the service, counting only the nodes an
+    /// advertisement selects (internal/config/config.go, `preferredNodeScores`;
+    /// speaker/layer2_controller.go, `preferredScoresFor`). nil when no node scores.
+    public static func preferenceScores(_ nodes: [Node], advertisements: [L2Advertisement]) -> [String: Int64]? {
+        var scores: [String: Int64] = [:]
+        for advertisement in advertisements where !advertisement.preferredNodeSelectors.isEmpty {
+            for node in nodes where advertisement.selects(node: node.meta.labels) {
+                let total = advertisement.preferredNodeSelectors.filter { $0.preference.matches(node.meta.labels) }
+                    .reduce(Int64(0)) { $0 + $1.weight }
+                if total > 0 { scores[node.name, default: 0] += total }
+            }
+        }
+        return scores.isEmpty ? nil : scores
     }
 }

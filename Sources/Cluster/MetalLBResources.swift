@@ -9,16 +9,36 @@ public struct L2Advertisement: Sendable, Hashable {
     public var ipAddressPoolSelectors: [ResourceSelector]
     public var nodeSelectors: [ResourceSelector]
     public var interfaces: [String]
+    /// `spec.serviceSelectors`: the services (by their labels) this advertisement applies to;
+    /// empty: every service of the selected pools.
+    public var serviceSelectors: [ResourceSelector]
+    /// `spec.preferredNodeSelectors`: weights that rank the nodes matching them first in the
+    /// election (speaker/layer2_controller.go, `sortL2Candidates`).
+    public var preferredNodeSelectors: [PreferredNodeSelector]
 
     public init(
         name: String, ipAddressPools: [String] = [], ipAddressPoolSelectors: [ResourceSelector] = [],
-        nodeSelectors: [ResourceSelector] = [], interfaces: [String] = []
+        nodeSelectors: [ResourceSelector] = [], interfaces: [String] = [],
+        serviceSelectors: [ResourceSelector] = [], preferredNodeSelectors: [PreferredNodeSelector] = []
     ) {
         self.name = name
         self.ipAddressPools = ipAddressPools
         self.ipAddressPoolSelectors = ipAddressPoolSelectors
         self.nodeSelectors = nodeSelectors
         self.interfaces = interfaces
+        self.serviceSelectors = serviceSelectors
+        self.preferredNodeSelectors = preferredNodeSelectors
+    }
+
+    /// Whether this advertisement applies to a service with these labels
+    /// (speaker/layer2_controller.go, `l2AdsForService`).
+    public func applies(toServiceLabels labels: [String: String]) -> Bool {
+        serviceSelectors.isEmpty || serviceSelectors.contains { $0.matches(labels) }
+    }
+
+    /// Whether this advertisement's `nodeSelectors` select the node (none: every node).
+    public func selects(node labels: [String: String]) -> Bool {
+        nodeSelectors.isEmpty || nodeSelectors.contains { $0.matches(labels) }
     }
 
     /// Whether this advertisement selects a pool: by name, or by a selector over the pool's
@@ -31,6 +51,18 @@ public struct L2Advertisement: Sendable, Hashable {
 
 /// MetalLB's configuration objects as the API server holds them: the v0.9.4 ConfigMap, or
 /// current's IPAddressPools and L2Advertisements, each applied and deleted on its own.
+/// One `preferredNodeSelectors` entry of an L2Advertisement: nodes the advertisement selects
+/// and `preference` matches get `weight` (1 to 100) added to their election score.
+public struct PreferredNodeSelector: Sendable, Hashable {
+    public var weight: Int64
+    public var preference: ResourceSelector
+
+    public init(weight: Int64, preference: ResourceSelector) {
+        self.weight = weight
+        self.preference = preference
+    }
+}
+
 public struct MetalLBResources: Sendable {
     /// ConfigMap `metallb-system/config` (v0.9.4): its pools, or nil when there is none.
     public var configMapPools: [AddressPool]?

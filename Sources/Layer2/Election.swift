@@ -19,6 +19,17 @@ public enum Election {
             .map(\.node)
     }
 
+    /// current with `preferredNodeSelectors`: higher scores first (a node without one scores
+    /// 0), the hash order within each score (speaker/layer2_controller.go, `sortL2Candidates`).
+    public static func order(candidates: [String], key: String, scores: [String: Int64]?) -> [String] {
+        let hashed = order(candidates: candidates, key: key)
+        guard let scores else { return hashed }
+        return hashed.enumerated().sorted { lhs, rhs in
+            let (left, right) = (scores[lhs.element] ?? 0, scores[rhs.element] ?? 0)
+            return left != right ? left > right : lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
     /// The winner, or nil when there is no candidate.
     public static func winner(candidates: [String], key: String) -> String? {
         order(candidates: candidates, key: key).first

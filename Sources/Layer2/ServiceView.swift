@@ -40,6 +40,14 @@ public struct ServiceView: Sendable, Hashable {
     /// current: per node, the interfaces the L2Advertisements selecting the pool and that node
     /// allow; a node not listed announces on all of its interfaces.
     public var announceInterfaces: [String: Set<String>] = [:]
+    /// current: each node's score from the advertisements' `preferredNodeSelectors` (nil:
+    /// none). The election ranks higher scores first and breaks ties by the hash
+    /// (speaker/layer2_controller.go, `sortL2Candidates`); a driver's `ranking` already does.
+    public var preferenceScores: [String: Int64]?
+    /// current: the service asks to share its address (`allow-shared-ip`) while an
+    /// advertisement that applies to it has `serviceSelectors`: MetalLB refuses to announce it
+    /// anywhere (`sharedIPWithServiceSelector`).
+    public var sharedIPWithServiceSelector = false
     /// The same nodes as sets, for membership tests while walking the ranking.
     public private(set) var eligibleNodeSet: Set<String>
     public private(set) var readyEndpointNodeSet: Set<String>

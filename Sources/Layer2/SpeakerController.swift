@@ -67,6 +67,9 @@ public struct SpeakerController: Sendable {
         if let previous = announcedIP[service.name], previous != addresses {
             _ = withdraw(service.name, .loadBalancerIPChanged)
         }
+        if rules == .current, !service.readyEndpointNodes.isEmpty, service.sharedIPWithServiceSelector {
+            return withdraw(service.name, .sharedIPWithServiceSelector)
+        }
         if rules == .current, !service.readyEndpointNodes.isEmpty, let advertising = service.advertisingNodes,
             !advertising.contains(node)
         {
@@ -121,9 +124,10 @@ public struct SpeakerController: Sendable {
     /// view's ranking when it has one, else the first of `Election.order` over the candidates.
     public func winner(of service: ServiceView, ip: IPAddress, usableSpeakers: Set<String>?) -> String? {
         guard let ranking = service.ranking else {
-            return Election.winner(
+            return Election.order(
                 candidates: candidates(for: service, usableSpeakers: usableSpeakers),
-                key: electionKey(service, ip: ip))
+                key: electionKey(service, ip: ip), scores: service.preferenceScores
+            ).first
         }
         return ranking.first { isCandidate($0, for: service, usableSpeakers: usableSpeakers) }
     }

@@ -15,6 +15,9 @@ public enum WithdrawReason: String, Sendable, Hashable, CaseIterable {
     case loadBalancerIPChanged
     /// current: no L2Advertisement selecting the pool matches this node.
     case noMatchingAdvertisement
+    /// current: the service shares its address (`allow-shared-ip`) and an advertisement that
+    /// applies to it selects services: MetalLB announces it nowhere.
+    case sharedIPWithServiceSelector
     /// Another node wins the election.
     case notOwner
     /// current: the advertisement names interfaces this node does not have.

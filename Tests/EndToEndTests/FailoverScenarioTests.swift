@@ -17,7 +17,7 @@ struct FailoverScenarioTests {
 
     static let scenarios = [
         "owner-power-loss-current", "speaker-crash-vs-graceful", "partition", "etp-local",
-        "v094-single-replica-node-loss", "ipv6-owner-power-loss",
+        "v094-single-replica-node-loss", "ipv6-owner-power-loss", "l2-advertisement-selectors",
     ]
 
     /// Runs a scenario into a fresh folder; returns the folder and the trace path.

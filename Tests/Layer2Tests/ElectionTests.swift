@@ -135,3 +135,19 @@ func sha256sum(_ input: [UInt8]) throws -> String {
     let text = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/sha256sum"), [], input: Data(input)).stdout
     return String(text.prefix { $0 != " " })
 }
+
+/// current's `sortL2Candidates` (speaker/layer2_controller.go): the preference score first,
+/// highest first, then the sha256 order; a node with no score counts 0.
+@Suite("Election with preference scores")
+struct ElectionScoreTests {
+    @Test func scoresComeBeforeTheHash() {
+        let nodes = ["worker-1", "worker-2", "worker-3", "control-plane"]
+        let key = "198.51.100.201"
+        let hashed = Election.order(candidates: nodes, key: key)
+        #expect(hashed == ["worker-2", "control-plane", "worker-3", "worker-1"])
+        #expect(Election.order(candidates: nodes, key: key, scores: nil) == hashed)
+        #expect(
+            Election.order(candidates: nodes, key: key, scores: ["worker-1": 50, "worker-3": 50, "control-plane": 10])
+                == ["worker-3", "worker-1", "control-plane", "worker-2"])
+    }
+}

@@ -168,7 +168,8 @@ struct MemberlistProfileVersionTests {
         try lab.change("  version: v0.9.4\n", "  version: v0.9.4\n  memberlist: wan\n")
         let error = lab.error()
         #expect(error?.message.contains("LAN profile only") == true, "\(String(describing: error))")
-        expectLocation(error, file: Lab.scenarioPath, try position(ofValue: "wan", after: "  memberlist: ", in: lab.scenario))
+        expectLocation(
+            error, file: Lab.scenarioPath, try position(ofValue: "wan", after: "  memberlist: ", in: lab.scenario))
     }
 
     @Test func wanLoadsWithCurrent() throws {

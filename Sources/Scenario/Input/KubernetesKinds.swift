@@ -58,7 +58,9 @@ enum KubernetesKinds {
             note: "current MetalLB (`metallb.io/v1beta1`)"),
         Entry(
             group: "metallb.io", kind: "L2Advertisement", handling: .modelled,
-            note: "current MetalLB (`metallb.io/v1beta1`)"),
+            note:
+                "current MetalLB (`metallb.io/v1beta1`): ipAddressPools, ipAddressPoolSelectors, nodeSelectors, interfaces, serviceSelectors, preferredNodeSelectors"
+        ),
         Entry(group: "metallb.io", kind: "BGPPeer", handling: .refused, note: "BGP mode is not simulated yet"),
         Entry(group: "metallb.io", kind: "BGPAdvertisement", handling: .refused, note: "BGP mode is not simulated yet"),
         Entry(

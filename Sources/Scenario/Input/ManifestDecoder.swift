@@ -86,6 +86,12 @@ struct ManifestDecoder {
                 if let list = spec.optional("interfaces") {
                     advertisement.interfaces = try list.stringList("spec.interfaces")
                 }
+                if let list = spec.optional("serviceSelectors") {
+                    advertisement.serviceSelectors = try MetalLBConfigDecoder.selectors(list, "serviceSelectors")
+                }
+                if let list = spec.optional("preferredNodeSelectors") {
+                    advertisement.preferredNodeSelectors = try MetalLBConfigDecoder.preferredNodeSelectors(list)
+                }
                 try spec.finish()
             }
             top.accept(KubernetesFields.topLevel)

@@ -1,3 +1,4 @@
+import Cluster
 import IPAM
 import Wire
 
@@ -212,6 +213,27 @@ enum MetalLBConfigDecoder {
                 throw ScenarioError(item.location, "\(prefix)duplicate definition of \(what)")
             }
             result.append(selector)
+        }
+        return result
+    }
+
+    /// An L2Advertisement's `preferredNodeSelectors`: each a `weight` from 1 to 100 (the CRD's
+    /// validation, api/v1beta1/l2advertisement_types.go) and a `preference` label selector.
+    static func preferredNodeSelectors(_ node: YAMLNode) throws(ScenarioError) -> [PreferredNodeSelector] {
+        var result: [PreferredNodeSelector] = []
+        for item in try node.list("preferredNodeSelectors") {
+            var fields = try Fields(item, "preferredNodeSelectors")
+            let weightNode = try fields.required("weight")
+            let weight = try weightNode.int("preferredNodeSelectors.weight")
+            guard (1...100).contains(weight) else {
+                throw ScenarioError(
+                    weightNode.location,
+                    "preferredNodeSelectors.weight: should be greater than or equal to 1 and less than or equal to 100, found \(weight)"
+                )
+            }
+            let preference = try labelSelector(fields.required("preference"), "preferredNodeSelectors.preference")
+            try fields.finish()
+            result.append(PreferredNodeSelector(weight: Int64(weight), preference: preference))
         }
         return result
     }

@@ -17,6 +17,10 @@ final class SpeakerViewCache {
         var set: Set<String>
         var advertising: Set<String>?
         var interfaces: [String: Set<String>]
+        /// The advertisements' `preferredNodeSelectors` scores, if any.
+        var scores: [String: Int64]?
+        /// Whether some advertisement here has `serviceSelectors`.
+        var selectsServices = false
     }
 
     private var revision: UInt64?
@@ -97,7 +101,8 @@ final class SpeakerViewCache {
             proto = .notAdvertised
         }
         if endpoints == nil { endpoints = EndpointIndex(cluster) }
-        let eligible = eligibleNodeSets(pool: pool?.name, in: controlPlane, ignoreExcludeLB: ignoreExcludeLB)
+        let eligible = eligibleNodeSets(
+            pool: pool?.name, service: service, in: controlPlane, ignoreExcludeLB: ignoreExcludeLB)
         let ingress = service.ingress
         let electionKey = rules.electionKey(service: key, firstIngress: ingress.first)
         var view = ServiceView(
@@ -107,9 +112,19 @@ final class SpeakerViewCache {
             readyEndpointNodes: endpoints!.nodesWithReadyEndpoints(of: service),
             externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,
             eligibleNodes: eligible.list, eligibleNodeSet: eligible.set,
-            ranking: electionKey.map { ranking($0, nodeNames: nodeNames) })
+            ranking: electionKey.map { key in
+                let order = ranking(key, nodeNames: nodeNames)
+                guard let scores = eligible.scores else { return order }
+                return Election.order(candidates: order, key: key, scores: scores)
+            })
         view.advertisingNodes = eligible.advertising
         view.announceInterfaces = eligible.interfaces
+        view.preferenceScores = eligible.scores
+        // speaker/layer2_controller.go `serviceHasSharedIP`: the annotation's presence counts.
+        view.sharedIPWithServiceSelector =
+            eligible.selectsServices
+            && (service.meta.annotations["metallb.io/allow-shared-ip"] != nil
+                || service.meta.annotations["metallb.universe.tf/allow-shared-ip"] != nil)
         return view
     }
 
@@ -122,23 +137,43 @@ final class SpeakerViewCache {
         return order
     }
 
-    private func eligibleNodeSets(pool: String?, in controlPlane: ControlPlane, ignoreExcludeLB: Bool) -> Eligible {
-        if let cached = eligible[pool ?? ""] { return cached }
+    /// The eligible nodes for a service of `pool`: those of the L2Advertisements that select
+    /// the pool and apply to the service (current; none for v0.9.4). Cached per pool and set
+    /// of applicable advertisements, which is the pool's whole set unless some advertisement
+    /// selects services.
+    private func eligibleNodeSets(
+        pool: String?, service: Service, in controlPlane: ControlPlane, ignoreExcludeLB: Bool
+    ) -> Eligible {
         let cluster = controlPlane.api
-        // The L2Advertisements that select the pool (current; none for v0.9.4).
         var ads: [L2Advertisement] = []
         if let pool, controlPlane.version == .current {
             let labels = cluster.metallb.ipAddressPools[pool]?.labels ?? [:]
             ads = cluster.metallb.l2Advertisements.values.filter { $0.selects(pool, labels: labels) }
         }
+        var key = pool ?? ""
+        let poolHasAds = !ads.isEmpty
+        if ads.contains(where: { !$0.serviceSelectors.isEmpty }) {
+            ads = ads.filter { $0.applies(toServiceLabels: service.meta.labels) }
+            key += "\u{0}" + ads.map(\.name).joined(separator: "\u{0}")
+        }
+        if let cached = eligible[key] { return cached }
         let nodes = Array(cluster.nodes.values)
-        let list = L2Eligibility.eligibleNodes(nodes, advertisements: ads, ignoreExcludeLB: ignoreExcludeLB)
-        let advertising = L2Eligibility.advertisingNodes(nodes, advertisements: ads)
-        let entry = Eligible(
-            list: list, set: Set(list),
-            advertising: advertising.count == cluster.nodes.count ? nil : Set(advertising),
-            interfaces: L2Eligibility.announceInterfaces(nodes, advertisements: ads))
-        eligible[pool ?? ""] = entry
+        let entry: Eligible
+        if poolHasAds && ads.isEmpty {
+            // No advertisement applies to this service: no node may announce it
+            // (`noMatchingAdvertisement` everywhere).
+            entry = Eligible(list: [], set: [], advertising: [], interfaces: [:])
+        } else {
+            let list = L2Eligibility.eligibleNodes(nodes, advertisements: ads, ignoreExcludeLB: ignoreExcludeLB)
+            let advertising = L2Eligibility.advertisingNodes(nodes, advertisements: ads)
+            entry = Eligible(
+                list: list, set: Set(list),
+                advertising: advertising.count == cluster.nodes.count ? nil : Set(advertising),
+                interfaces: L2Eligibility.announceInterfaces(nodes, advertisements: ads),
+                scores: L2Eligibility.preferenceScores(nodes, advertisements: ads),
+                selectsServices: ads.contains { !$0.serviceSelectors.isEmpty })
+        }
+        eligible[key] = entry
         return entry
     }
 }
