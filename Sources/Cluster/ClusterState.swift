@@ -12,6 +12,8 @@ public struct ClusterState: Sendable {
     public var services: OrderedDictionary<String, Service> = [:]
     /// MetalLB's own configuration objects.
     public var metallb = MetalLBResources()
+    /// Hand-written Endpoints and EndpointSlices of selectorless Services.
+    public var manualEndpoints = ManualEndpoints()
     /// Namespace labels by name (`v1/Namespace` objects), for pools' `namespaceSelectors`.
     public var namespaces: OrderedDictionary<String, [String: String]> = [:]
     /// Events per service key, in emission order.

@@ -21,6 +21,12 @@ public struct ServiceView: Sendable, Hashable {
         /// current: a layer2 pool that no L2Advertisement selects: nobody announces it.
         case notAdvertised
     }
+    /// current: some endpoint can serve that names no node (a selectorless Service's
+    /// hand-written address): an active endpoint for `activeEndpointExists`, though no node
+    /// holds it.
+    public var activeEndpointOnNoNode = false
+    /// current's `activeEndpointExists` (speaker/layer2_controller.go).
+    public var hasActiveEndpoint: Bool { !readyEndpointNodes.isEmpty || activeEndpointOnNoNode }
     /// Nodes with a ready endpoint of the service (Endpoints `subsets[].addresses[].nodeName`).
     public var readyEndpointNodes: [String] { didSet { readyEndpointNodeSet = Set(readyEndpointNodes) } }
     /// externalTrafficPolicy Local: only nodes with a local endpoint may announce (current).

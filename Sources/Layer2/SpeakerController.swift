@@ -67,10 +67,10 @@ public struct SpeakerController: Sendable {
         if let previous = announcedIP[service.name], previous != addresses {
             _ = withdraw(service.name, .loadBalancerIPChanged)
         }
-        if rules == .current, !service.readyEndpointNodes.isEmpty, service.sharedIPWithServiceSelector {
+        if rules == .current, service.hasActiveEndpoint, service.sharedIPWithServiceSelector {
             return withdraw(service.name, .sharedIPWithServiceSelector)
         }
-        if rules == .current, !service.readyEndpointNodes.isEmpty, let advertising = service.advertisingNodes,
+        if rules == .current, service.hasActiveEndpoint, let advertising = service.advertisingNodes,
             !advertising.contains(node)
         {
             return withdraw(service.name, .noMatchingAdvertisement)
@@ -110,7 +110,7 @@ public struct SpeakerController: Sendable {
         case .v0_9_4:
             candidates = service.readyEndpointNodes
         case .current:
-            guard !service.readyEndpointNodes.isEmpty else { return [] }
+            guard service.hasActiveEndpoint else { return [] }
             candidates =
                 service.externalTrafficPolicyLocal
                 ? service.eligibleNodes.filter { service.readyEndpointNodes.contains($0) }
@@ -139,7 +139,7 @@ public struct SpeakerController: Sendable {
         case .v0_9_4:
             return service.readyEndpointNodeSet.contains(node)
         case .current:
-            guard !service.readyEndpointNodes.isEmpty, service.eligibleNodeSet.contains(node) else { return false }
+            guard service.hasActiveEndpoint, service.eligibleNodeSet.contains(node) else { return false }
             return !service.externalTrafficPolicyLocal || service.readyEndpointNodeSet.contains(node)
         }
     }

@@ -53,7 +53,7 @@ final class Lab {
 
     init(ipv6: Bool = false) throws {
         self.ipv6 = ipv6
-        tag = "\(getpid() % 100_000)\(Int.random(in: 100...999))"
+        tag = "\(getpid() % 100_000)\(Lab.nextSerial())"
         client = "lbsim-\(tag)-b"
         do {
             try addNamespace(client)
@@ -64,6 +64,17 @@ final class Lab {
             delete()
             throw error
         }
+    }
+
+    /// Labs of one test process run at once (suites run in parallel): each takes its own
+    /// three-digit serial, so no two share a namespace name (a random one collided).
+    private static let serialLock = NSLock()
+    nonisolated(unsafe) private static var serial = 0
+    private static func nextSerial() -> Int {
+        serialLock.lock()
+        defer { serialLock.unlock() }
+        serial += 1
+        return 100 + serial % 900
     }
 
     private func addNamespace(_ name: String) throws {

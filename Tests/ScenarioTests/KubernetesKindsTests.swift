@@ -49,6 +49,10 @@ struct KubernetesKindsTests {
             "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: p, namespace: metallb-system}\nspec: {addresses: [192.0.2.200/32]}",
         "L2Advertisement":
             "apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: {name: l, namespace: metallb-system}",
+        "Endpoints":
+            "apiVersion: v1\nkind: Endpoints\nmetadata: {name: e}\nsubsets: [{addresses: [{ip: 192.0.2.77, nodeName: node-a}], ports: [{port: 80}]}]",
+        "EndpointSlice":
+            "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: e-1, labels: {kubernetes.io/service-name: e}}\naddressType: IPv4\nendpoints: [{addresses: [192.0.2.77], nodeName: node-a}]",
     ]
 
     static func workload(_ kind: String, extra: String) -> String {

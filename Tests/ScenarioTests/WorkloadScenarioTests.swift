@@ -13,6 +13,7 @@ import Testing
 struct WorkloadScenarioTests {
     static let examples = [
         "daemonset-ingress-local", "statefulset-ordered-start", "failed-scheduling", "ingress-nginx-published",
+        "selectorless-service-endpoints",
     ]
 
     static func runExample(_ name: String) throws -> RunReport {

@@ -48,20 +48,26 @@ struct KubeProxyRulesTests {
         let cluster = Self.cluster(ingress: [IPAddress("10.200.200.120")!])
         var rules = KubeProxyRules()
         let service = cluster.services["default/nginx"]!
-        #expect(rules.readyEndpoints(of: service, onNode: nil, in: cluster).map(\.meta.name) == ["web-0", "web-2"])
-        #expect(rules.readyEndpoints(of: service, onNode: "node-2", in: cluster).map(\.meta.name) == ["web-2"])
-        #expect(rules.readyEndpoints(of: service, onNode: "node-1", in: cluster).isEmpty)
+        #expect(
+            rules.readyEndpoints(of: service, onNode: nil, in: cluster, fromSlices: true).map(\.meta.name) == [
+                "web-0", "web-2",
+            ])
+        #expect(
+            rules.readyEndpoints(of: service, onNode: "node-2", in: cluster, fromSlices: true).map(\.meta.name) == [
+                "web-2"
+            ])
+        #expect(rules.readyEndpoints(of: service, onNode: "node-1", in: cluster, fromSlices: true).isEmpty)
     }
 
     @Test func invalidationForgetsWhatChanged() {
         var cluster = Self.cluster(ingress: [IPAddress("10.200.200.120")!])
         var rules = KubeProxyRules()
         let service = cluster.services["default/nginx"]!
-        #expect(rules.readyEndpoints(of: service, onNode: nil, in: cluster).count == 2)
+        #expect(rules.readyEndpoints(of: service, onNode: nil, in: cluster, fromSlices: true).count == 2)
         cluster.pods["default/web-1"]?.ready = true
         cluster.services["default/nginx"]?.ingress = [IPAddress("10.200.200.121")!]
         rules.invalidate()
-        #expect(rules.readyEndpoints(of: service, onNode: nil, in: cluster).count == 3)
+        #expect(rules.readyEndpoints(of: service, onNode: nil, in: cluster, fromSlices: true).count == 3)
         #expect(rules.service(forIngress: IPAddress("10.200.200.120")!, port: 80, protocol: "TCP", in: cluster) == nil)
         #expect(rules.service(forIngress: IPAddress("10.200.200.121")!, port: 80, protocol: "TCP", in: cluster) != nil)
     }

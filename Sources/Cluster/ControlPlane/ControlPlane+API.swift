@@ -143,6 +143,16 @@ extension ControlPlane {
         after(timing.watchDelay, .deliverServices(affected))
     }
 
+    /// A selectorless Service's hand-written Endpoints or EndpointSlices changed: its
+    /// watchers (MetalLB's speakers, kube-proxy) see them one watch delay later.
+    public mutating func applyManualEndpoints(
+        service key: String, now: SimTime, _ change: (inout ManualEndpoints) -> Void
+    ) {
+        self.now = now
+        change(&api.manualEndpoints)
+        after(timing.watchDelay, .deliverServices([key]))
+    }
+
     // MARK: Nodes
 
     /// Registers a Node as the kubelet does when it first starts (no watcher is told: every

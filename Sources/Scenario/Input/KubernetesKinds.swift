@@ -64,11 +64,15 @@ enum KubernetesKinds {
         Entry(group: "metallb.io", kind: "BGPPeer", handling: .refused, note: "BGP mode is not simulated yet"),
         Entry(group: "metallb.io", kind: "BGPAdvertisement", handling: .refused, note: "BGP mode is not simulated yet"),
         Entry(
-            group: "", kind: "Endpoints", handling: .refused,
-            note: "hand-written endpoints of a selectorless Service are not simulated yet"),
+            group: "", kind: "Endpoints", handling: .modelled,
+            note:
+                "a selectorless Service's backends: addresses and notReadyAddresses, with nodeName, and ports; addresses must be nodes'; those of a Service with a selector are the controller's and unused"
+        ),
         Entry(
-            group: "discovery.k8s.io", kind: "EndpointSlice", handling: .refused,
-            note: "hand-written endpoints of a selectorless Service are not simulated yet"),
+            group: "discovery.k8s.io", kind: "EndpointSlice", handling: .modelled,
+            note:
+                "a selectorless Service's backends (label kubernetes.io/service-name): conditions ready and serving, nodeName, ports; controller-managed and FQDN slices are skipped"
+        ),
         Entry(group: "", kind: "Secret", handling: .ignored, note: "credentials (memberlist's key is not simulated)"),
         Entry(group: "", kind: "ServiceAccount", handling: .ignored, note: "identity"),
         Entry(group: "rbac.authorization.k8s.io", kind: "Role", handling: .ignored, note: "permissions"),

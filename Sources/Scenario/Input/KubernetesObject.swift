@@ -18,6 +18,10 @@ public enum KubernetesObject: Sendable {
     /// cordon when the manifest says (nil: unchanged).
     case node(name: String, labels: [String: String], taints: [Taint]?, unschedulable: Bool?)
     case namespace(name: String, labels: [String: String])
+    /// v1/Endpoints of the Service `service` (`namespace/name`), as written.
+    case endpoints(service: String, [ManualEndpoint], skipMirror: Bool)
+    /// discovery.k8s.io/v1 EndpointSlice `name` of the Service `service`.
+    case endpointSlice(service: String, name: String, [ManualEndpoint])
 }
 
 /// A decoded object and its location (for errors found later, such as a pod on an unknown node).

@@ -160,6 +160,12 @@ struct ManifestDecoder {
             return LocatedObject(
                 object: .namespace(name: meta.name, labels: meta.labels), location: document.location,
                 kind: kind, name: meta.name)
+        case ("v1", "Endpoints"):
+            let meta = try objectMeta(top.required("metadata"), what)
+            return try decodeEndpoints(&top, meta: meta, document: document)
+        case ("discovery.k8s.io/v1", "EndpointSlice"):
+            let meta = try objectMeta(top.required("metadata"), what)
+            return try decodeEndpointSlice(&top, meta: meta, document: document)
         case (let group, "BGPPeer"), (let group, "BGPAdvertisement"):
             guard group.hasPrefix("metallb.io/") else { fallthrough }
             // Pools it advertises would hold addresses that nothing here announces.
@@ -196,7 +202,7 @@ struct ManifestDecoder {
         return name.location
     }
 
-    private func objectMeta(_ node: YAMLNode, _ kind: String, namespaced: Bool = true) throws(ScenarioError)
+    func objectMeta(_ node: YAMLNode, _ kind: String, namespaced: Bool = true) throws(ScenarioError)
         -> ObjectMeta
     {
         var fields = try Fields(node, "\(kind) metadata")

@@ -49,7 +49,60 @@ enum ScenarioValidator {
         throw ScenarioError(location, "\(action): no \(kind) \(key)\(suffix)\(hint)")
     }
 
+    /// Hand-written endpoints: the addresses of a selectorless Service's Endpoints and
+    /// EndpointSlices must be something the scenario models, a node (its address, or one the
+    /// endpoint names); a hand-written EndpointSlice beside the controller's for a Service
+    /// with a selector is refused (kube-proxy and MetalLB would use both).
+    static func checkManualEndpoints(_ scenario: Scenario) throws(ScenarioError) {
+        let everything =
+            scenario.manifests
+            + scenario.timeline.flatMap { entry -> [LocatedObject] in
+                if case .apply(let objects) = entry.action { return objects }
+                return []
+            }
+        var selectorless: [String: Bool] = [:]
+        for object in everything {
+            if case .service(let service) = object.object { selectorless[service.key] = service.isSelectorless }
+        }
+        let nodes = scenario.world.nodes
+        func checkAddresses(_ endpoints: [ManualEndpoint], of object: LocatedObject) throws(ScenarioError) {
+            for (index, endpoint) in endpoints.enumerated() {
+                let location = object.fieldLocations["address \(index)"] ?? object.location
+                if let name = endpoint.nodeName, !nodes.contains(where: { $0.name == name }) {
+                    throw ScenarioError(
+                        location,
+                        "\(object.kind) \(object.name): endpoint \(endpoint.address) is on node \"\(name)\", which the scenario does not declare (nodes: \(nodes.map(\.name).joined(separator: ", ")))"
+                    )
+                }
+                let isNodeAddress = nodes.contains { endpoint.address == .v4($0.ip) }
+                guard isNodeAddress || endpoint.nodeName != nil else {
+                    throw ScenarioError(
+                        location,
+                        "\(object.kind) \(object.name): endpoint \(endpoint.address) is neither a node's address nor on a named node (nodeName); backends outside the cluster are not simulated"
+                    )
+                }
+            }
+        }
+        for object in everything {
+            switch object.object {
+            case .endpoints(let service, let endpoints, _) where selectorless[service] == true:
+                try checkAddresses(endpoints, of: object)
+            case .endpointSlice(let service, _, let endpoints):
+                if selectorless[service] == false {
+                    throw ScenarioError(
+                        object.location,
+                        "EndpointSlice \(object.name): Service \(service) has a selector, so Kubernetes makes its EndpointSlices; a hand-written one beside them is not simulated"
+                    )
+                }
+                if selectorless[service] == true { try checkAddresses(endpoints, of: object) }
+            default:
+                continue
+            }
+        }
+    }
+
     static func validate(_ scenario: Scenario) throws(ScenarioError) {
+        try checkManualEndpoints(scenario)
         let nodes = Set(scenario.world.nodes.map(\.name))
         var pods = Set<String>()
         /// Workloads by kind, as `namespace/name`.

@@ -134,14 +134,29 @@ enum HumanView {
         return table(rows)
     }
 
-    /// `kubectl get endpoints -A`: each selector Service's ready addresses with its target port.
+    /// Whether `kubectl get endpoints` lists the Service: one with a selector (the endpoints
+    /// controller's), or a selectorless one users wrote endpoints for.
+    static func listsEndpoints(_ service: Service, _ world: World) -> Bool {
+        !service.isSelectorless || world.cluster.manualEndpoints.endpoints[service.key] != nil
+            || world.cluster.manualEndpoints.slices[service.key] != nil
+    }
+
+    /// `kubectl get endpoints -A`: each Service's ready addresses with its target port (a
+    /// selectorless Service's hand-written addresses with their ports).
     static func endpointsTable(_ world: World) -> [String] {
         var rows = [["NAMESPACE", "NAME", "ENDPOINTS"]]
-        for service in world.cluster.services.values where !service.selector.matchLabels.isEmpty {
-            let pods = world.cluster.readyEndpoints(of: service)
-            let addresses = pods.flatMap { pod in
-                service.ports.compactMap { port in
-                    port.resolve(on: pod).flatMap { number in pod.podIP.map { "\($0):\(number)" } }
+        let fromSlices = world.config.version == .current
+        for service in world.cluster.services.values where listsEndpoints(service, world) {
+            let addresses: [String]
+            if service.isSelectorless {
+                addresses = world.cluster.manualEndpoints.of(service.key, fromSlices: fromSlices).filter(\.ready)
+                    .flatMap { endpoint in endpoint.ports.map { "\(endpoint.address):\($0.port)" } }
+            } else {
+                let pods = world.cluster.readyEndpoints(of: service)
+                addresses = pods.flatMap { pod in
+                    service.ports.compactMap { port in
+                        port.resolve(on: pod).flatMap { number in pod.podIP.map { "\($0):\(number)" } }
+                    }
                 }
             }
             rows.append([

@@ -20,24 +20,32 @@ enum ReportBuilder {
             })
     }
 
-    /// Each selector Service's ready endpoints at the end of the run.
+    /// Each Service's ready endpoints at the end of the run: its selected pods, or for a
+    /// selectorless Service with hand-written endpoints those addresses (no `pod`; `node` as
+    /// the endpoint names it).
     static func endpointsJSON(_ world: World) -> JSONValue {
-        .array(
-            world.cluster.services.values.filter { !$0.selector.matchLabels.isEmpty }.map { service in
-                .object([
-                    ("service", .string(service.key)),
-                    (
-                        "addresses",
-                        .array(
-                            world.cluster.readyEndpoints(of: service).map { pod in
-                                .object([
-                                    ("ip", pod.podIP.map(JSONValue.string) ?? .null),
-                                    ("node", pod.nodeName.map(JSONValue.string) ?? .null),
-                                    ("pod", .string(pod.key)),
-                                ])
-                            })
-                    ),
-                ])
+        let fromSlices = world.config.version == .current
+        return .array(
+            world.cluster.services.values.filter { HumanView.listsEndpoints($0, world) }.map { service in
+                let addresses: [JSONValue]
+                if service.isSelectorless {
+                    addresses = world.cluster.manualEndpoints.of(service.key, fromSlices: fromSlices).filter(\.ready)
+                        .map { endpoint in
+                            .object([
+                                ("ip", .string(endpoint.address.description)),
+                                ("node", endpoint.nodeName.map(JSONValue.string) ?? .null),
+                            ])
+                        }
+                } else {
+                    addresses = world.cluster.readyEndpoints(of: service).map { pod in
+                        .object([
+                            ("ip", pod.podIP.map(JSONValue.string) ?? .null),
+                            ("node", pod.nodeName.map(JSONValue.string) ?? .null),
+                            ("pod", .string(pod.key)),
+                        ])
+                    }
+                }
+                return .object([("service", .string(service.key)), ("addresses", .array(addresses))])
             })
     }
 

@@ -48,6 +48,13 @@ enum ScenarioWorld {
                 world.applyPod(pod, startsReady: initial)
             case .workload(let workload):
                 world.applyWorkload(workload, startsReady: initial)
+            case .endpoints(let service, let endpoints, let skipMirror):
+                world.applyManualEndpoints(service: service) {
+                    $0.endpoints[service] = endpoints
+                    if skipMirror { $0.skipMirror.insert(service) } else { $0.skipMirror.remove(service) }
+                }
+            case .endpointSlice(let service, let name, let endpoints):
+                world.applyManualEndpoints(service: service) { $0.slices[service, default: [:]][name] = endpoints }
             case .node(let name, let labels, let taints, let unschedulable):
                 world.applyNodeManifest(
                     name, labels: labels, taints: taints, unschedulable: unschedulable, initial: initial)

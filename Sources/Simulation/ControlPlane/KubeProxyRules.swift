@@ -41,12 +41,18 @@ struct KubeProxyRules {
     }
 
     /// The Ready pods behind `service` (only those on `node` when given), in pod order.
-    mutating func readyEndpoints(of service: Service, onNode node: String?, in cluster: ClusterState) -> [Pod] {
+    /// A selectorless Service's are its hand-written endpoints (`ClusterState.manualBackends`),
+    /// from EndpointSlices (`fromSlices`, today's kube-proxy) or Endpoints (v0.9.4's era).
+    mutating func readyEndpoints(
+        of service: Service, onNode node: String?, in cluster: ClusterState, fromSlices: Bool
+    ) -> [Pod] {
         let all: [Pod]
         if let cached = endpoints[service.key] {
             all = cached
         } else {
-            all = cluster.readyEndpoints(of: service)
+            all =
+                service.isSelectorless
+                ? cluster.manualBackends(of: service, fromSlices: fromSlices) : cluster.readyEndpoints(of: service)
             endpoints[service.key] = all
         }
         guard let node else { return all }

@@ -55,7 +55,8 @@ final class SpeakerViewCache {
     /// kube-proxy's rules: the ready endpoints of `service` (on `node` only, when given).
     func kubeProxyEndpoints(of service: Service, onNode node: String?, in controlPlane: ControlPlane) -> [Pod] {
         validate(controlPlane)
-        return kubeProxyRules.readyEndpoints(of: service, onNode: node, in: controlPlane.api)
+        return kubeProxyRules.readyEndpoints(
+            of: service, onNode: node, in: controlPlane.api, fromSlices: controlPlane.version == .current)
     }
 
     // MARK: the kubelets' API server
@@ -101,6 +102,10 @@ final class SpeakerViewCache {
             proto = .notAdvertised
         }
         if endpoints == nil { endpoints = EndpointIndex(cluster) }
+        // A selectorless Service's endpoints are what users wrote (current reads slices).
+        let manual =
+            service.isSelectorless
+            ? cluster.manualEndpointNodes(of: service, fromSlices: controlPlane.version == .current) : nil
         let eligible = eligibleNodeSets(
             pool: pool?.name, service: service, in: controlPlane, ignoreExcludeLB: ignoreExcludeLB)
         let ingress = service.ingress
@@ -109,7 +114,7 @@ final class SpeakerViewCache {
             name: key, isLoadBalancer: service.type == .loadBalancer && service.isHandled(by: controlPlane.version),
             ingress: ingress,
             poolProtocol: proto,
-            readyEndpointNodes: endpoints!.nodesWithReadyEndpoints(of: service),
+            readyEndpointNodes: manual?.nodes ?? endpoints!.nodesWithReadyEndpoints(of: service),
             externalTrafficPolicyLocal: service.externalTrafficPolicy == .local,
             eligibleNodes: eligible.list, eligibleNodeSet: eligible.set,
             ranking: electionKey.map { key in
@@ -120,6 +125,7 @@ final class SpeakerViewCache {
         view.advertisingNodes = eligible.advertising
         view.announceInterfaces = eligible.interfaces
         view.preferenceScores = eligible.scores
+        view.activeEndpointOnNoNode = manual?.activeOnNoNode ?? false
         // speaker/layer2_controller.go `serviceHasSharedIP`: the annotation's presence counts.
         view.sharedIPWithServiceSelector =
             eligible.selectsServices

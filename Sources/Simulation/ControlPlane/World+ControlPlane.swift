@@ -41,6 +41,12 @@ extension World {
         drainControlPlane()
     }
 
+    /// Stores a selectorless Service's hand-written Endpoints or EndpointSlices.
+    public func applyManualEndpoints(service key: String, _ change: (inout ManualEndpoints) -> Void) {
+        controlPlane.applyManualEndpoints(service: key, now: now, change)
+        drainControlPlane()
+    }
+
     public func deletePod(_ key: String) {
         controlPlane.deletePod(key, now: now)
         drainControlPlane()

@@ -98,7 +98,8 @@ extension World {
             return viewCache.kubeProxyEndpoints(of: service, onNode: local, in: controlPlane)
         }
         defer { apiViews[node] = view }
-        return view.rules.readyEndpoints(of: service, onNode: local, in: view.api)
+        return view.rules.readyEndpoints(
+            of: service, onNode: local, in: view.api, fromSlices: config.version == .current)
     }
 
     /// What a speaker starting on `node` lists: the delivered services, or the node's frozen

@@ -258,11 +258,14 @@ public final class NodeHost: Host {
         else { return }
         let local = service.externalTrafficPolicy == .local ? name : nil
         var endpoints = context.kubeProxyEndpoints(of: service, onNode: local, on: name)
-        // kube-proxy programs a service port with the pods that resolve its target port.
-        if let port = service.ports.first(where: { $0.port == Int(tcp.destinationPort) && $0.protocol == "TCP" }),
-            !port.isNumeric
-        {
-            endpoints = endpoints.filter { port.resolve(on: $0) != nil }
+        // kube-proxy programs a service port with the pods that resolve its target port; a
+        // selectorless Service's port with the endpoints that list a port of its name.
+        if let port = service.ports.first(where: { $0.port == Int(tcp.destinationPort) && $0.protocol == "TCP" }) {
+            if service.isSelectorless {
+                endpoints = endpoints.filter { $0.containerPorts.contains { $0.name == (port.name ?? "") } }
+            } else if !port.isNumeric {
+                endpoints = endpoints.filter { port.resolve(on: $0) != nil }
+            }
         }
         // A deterministic initial sequence number: a hash of the connection's 4-tuple.
         let isn = UInt32(
