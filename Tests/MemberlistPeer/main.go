@@ -8,6 +8,10 @@
 // memberlist's own log on standard error. SIGUSR1 prints the member list; SIGTERM leaves
 // gracefully (Leave, then Shutdown) and exits 0; SIGKILL is a crash.
 //
+// With -log-events it also prints a JSON line for the verdicts memberlist only logs (see
+// logEvents): the benchmark Benchmarks/memberlist-vs-real uses them; without the flag the
+// output is exactly as before.
+//
 // Built by the tests against Debian's memberlist (golang-github-hashicorp-memberlist-dev):
 //
 //	GOPATH=/usr/share/gocode GO111MODULE=off go build -o DIR/memberlist-peer ./Tests/MemberlistPeer
@@ -19,6 +23,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -92,11 +98,44 @@ func (events) NotifyJoin(n *memberlist.Node)   { report("join", n) }
 func (events) NotifyLeave(n *memberlist.Node)  { report("leave", n) }
 func (events) NotifyUpdate(n *memberlist.Node) { report("update", n) }
 
+// logEvents is memberlist's log output with -log-events: every line goes on to standard error
+// unchanged, and the lines below also become JSON events on standard output, stamped like the
+// others (memberlist's logger writes each line in one Write, from the goroutine that decided):
+//
+//	"Failed ping: NODE (timeout reached)"   -> {"event": "ping-failed", "node": NODE}     (the direct ping's ProbeTimeout ran out)
+//	"Suspect NODE has failed, no acks ..."  -> {"event": "suspect", "node": NODE}         (this member's probe failed: it suspects NODE)
+//	"Marking NODE as failed, suspect timeout reached (K peer confirmations)"
+//	                                        -> {"event": "suspect-timeout", "node": NODE, "confirmations": K}
+//
+// Suspicions learned from other members' gossip are not logged by memberlist, so they have no
+// event; the dead verdict itself is the "leave" event with state "dead" either way.
+type logEvents struct{}
+
+var (
+	pingFailedLine     = regexp.MustCompile(`memberlist: Failed ping: (\S+) \(timeout reached\)`)
+	suspectLine        = regexp.MustCompile(`memberlist: Suspect (\S+) has failed, no acks received`)
+	suspectTimeoutLine = regexp.MustCompile(`memberlist: Marking (\S+) as failed, suspect timeout reached \((\d+) peer confirmations\)`)
+)
+
+func (logEvents) Write(p []byte) (int, error) {
+	line := string(p)
+	if m := pingFailedLine.FindStringSubmatch(line); m != nil {
+		emit(map[string]interface{}{"event": "ping-failed", "node": m[1]})
+	} else if m := suspectLine.FindStringSubmatch(line); m != nil {
+		emit(map[string]interface{}{"event": "suspect", "node": m[1]})
+	} else if m := suspectTimeoutLine.FindStringSubmatch(line); m != nil {
+		confirmations, _ := strconv.Atoi(m[2])
+		emit(map[string]interface{}{"event": "suspect-timeout", "node": m[1], "confirmations": confirmations})
+	}
+	return os.Stderr.Write(p)
+}
+
 func main() {
 	name := flag.String("name", "", "node name")
 	bind := flag.String("bind", "", "address to bind and advertise")
 	port := flag.Int("port", 7946, "UDP and TCP port")
 	join := flag.String("join", "", "comma-separated seeds (host or host:port)")
+	withLogEvents := flag.Bool("log-events", false, "also print ping-failed, suspect and suspect-timeout events parsed from memberlist's log")
 	flag.Parse()
 	if *name == "" || *bind == "" {
 		fmt.Fprintln(os.Stderr, "usage: memberlist-peer -name NAME -bind ADDRESS [-port 7946] [-join SEEDS]")
@@ -110,6 +149,9 @@ func main() {
 	config.AdvertisePort = *port
 	config.Events = events{}
 	config.LogOutput = os.Stderr
+	if *withLogEvents {
+		config.LogOutput = logEvents{}
+	}
 
 	list, err := memberlist.Create(config)
 	if err != nil {
