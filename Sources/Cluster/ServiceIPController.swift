@@ -171,9 +171,15 @@ public struct ServiceIPController: Sendable {
                 emit(.warning, "LoadBalancerFailed", "invalid requested loadbalancer IPs: \(error)")
                 return ips
             }
-            if !desired.isEmpty && desired.sorted() != ips.sorted() {
-                allocator.unassign(key)
-                ips = []
+            // controller/service.go `isEqualIPs` sorts both lists by their text, in place, so
+            // the status is written back in that order (for a dual-stack service, the
+            // election's first address may change with it).
+            if !desired.isEmpty {
+                ips.sort { $0.description < $1.description }
+                if desired.sorted(by: { $0.description < $1.description }) != ips {
+                    allocator.unassign(key)
+                    ips = []
+                }
             }
         }
         if ips.count == 1 && service.ipFamilyPolicy == .preferDualStack, let pool = allocator.assignment(of: key)?.pool

@@ -196,6 +196,15 @@ public struct ControlPlane: Sendable {
         reconcileWithController(key)
         emit(.allocation(service: key, metallb!.assignment(of: key)))
         after(timing.watchDelay, .deliverServices([key]))
+        // current's controller watches its own status update and reconciles the service again;
+        // that pass changes something only for requested addresses not yet in text order,
+        // which `isEqualIPs` then sorts (controller/service.go).
+        if version == .current, let service = api.services[key], service.ingress.count > 1,
+            service.loadBalancerIP != nil || !ServiceAnnotations(service, version: version).loadBalancerIPs.isEmpty,
+            service.ingress != service.ingress.sorted(by: { $0.description < $1.description })
+        {
+            after(timing.watchDelay, .reconcileService(key))
+        }
         return metallb!.asksToReprocessAll(key, before: before, deleted: false)
     }
 
