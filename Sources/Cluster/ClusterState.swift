@@ -49,7 +49,8 @@ public struct ClusterState: Sendable {
         var result: OrderedSet<String> = []
         for pod in pods.values
         where pod.meta.namespace == service.meta.namespace
-            && pod.ready && service.selector.matches(pod.meta.labels) && service.resolvesAnyPort(on: pod)
+            && pod.ready && !pod.terminating && service.selector.matches(pod.meta.labels)
+            && service.resolvesAnyPort(on: pod)
         {
             if let node = pod.nodeName { result.append(node) }
         }
@@ -57,11 +58,12 @@ public struct ClusterState: Sendable {
     }
 
     /// The Ready pods backing `service`, in creation order: the endpoints kube-proxy
-    /// load-balances over.
-    public func readyEndpoints(of service: Service) -> [Pod] {
+    /// load-balances over. A terminating pod is not one (`terminating: true` to get those
+    /// instead: the ones still serving).
+    public func readyEndpoints(of service: Service, terminating: Bool = false) -> [Pod] {
         pods.values.filter { pod in
-            pod.meta.namespace == service.meta.namespace && pod.ready && service.selector.matches(pod.meta.labels)
-                && service.resolvesAnyPort(on: pod)
+            pod.meta.namespace == service.meta.namespace && pod.ready && pod.terminating == terminating
+                && service.selector.matches(pod.meta.labels) && service.resolvesAnyPort(on: pod)
         }
     }
 

@@ -10,9 +10,13 @@ public struct EndpointIndex: Sendable {
     /// Node name -> its position in the API server's node order.
     private var nodeOrder: [String: Int] = [:]
 
-    public init(_ cluster: ClusterState) {
+    /// `servingTerminating`: whether a terminating pod that is still Ready counts, as it does
+    /// for EndpointSlice readers (current MetalLB's `EndpointCanServe` takes `serving`); the
+    /// Endpoints API (v0.9.4) leaves terminating pods out.
+    public init(_ cluster: ClusterState, servingTerminating: Bool = false) {
         for (position, name) in cluster.nodes.keys.enumerated() { nodeOrder[name] = position }
-        for pod in cluster.pods.values where pod.ready && pod.nodeName != nil {
+        for pod in cluster.pods.values
+        where pod.ready && pod.nodeName != nil && (servingTerminating || !pod.terminating) {
             let position = readyPods.count
             readyPods.append(pod)
             for (key, value) in pod.meta.labels {

@@ -16,6 +16,12 @@ public struct Pod: Sendable, Hashable {
     public var owner: String?
     /// Its containers' declared ports: what a Service's named `targetPort` resolves against.
     public var containerPorts: [ContainerPort] = []
+    /// How long the pod takes to go once deleted.
+    public var termination = PodTermination()
+    /// Deleted (it has a `deletionTimestamp`) and still running until it exits: a terminating
+    /// endpoint. EndpointSlices show it `ready: false`, `serving` as its Ready condition,
+    /// `terminating: true`; Endpoints leave it out.
+    public var terminating = false
 
     public init(
         meta: ObjectMeta, nodeName: String?, ready: Bool, podIP: String? = nil, readinessDelaySeconds: Int = 0,
@@ -31,6 +37,26 @@ public struct Pod: Sendable, Hashable {
     }
 
     public var key: String { meta.key }
+}
+
+/// A pod's graceful termination: on deletion the kubelet runs the containers' preStop hooks
+/// and then sends SIGTERM, and kills whatever still runs when `terminationGracePeriodSeconds`
+/// is up (pkg/kubelet/kuberuntime/kuberuntime_container.go, `killContainer`). lbsim's
+/// containers exit on SIGTERM at once, so a pod goes after its longest preStop sleep, at most
+/// the grace period.
+public struct PodTermination: Sendable, Hashable {
+    /// `spec.terminationGracePeriodSeconds` (Kubernetes' default: 30).
+    public var gracePeriodSeconds: Int
+    /// The longest `lifecycle.preStop` sleep among the containers.
+    public var preStopSeconds: Int
+
+    public init(gracePeriodSeconds: Int = 30, preStopSeconds: Int = 0) {
+        self.gracePeriodSeconds = gracePeriodSeconds
+        self.preStopSeconds = preStopSeconds
+    }
+
+    /// Seconds from deletion to the pod's exit.
+    public var exitSeconds: Int { min(preStopSeconds, gracePeriodSeconds) }
 }
 
 /// One `spec.containers[].ports[]` entry.

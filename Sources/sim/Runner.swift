@@ -28,7 +28,7 @@ enum Runner {
                 if !scenario.warnings.isEmpty {
                     let count = scenario.warnings.count
                     printError(
-                        "\(scenario.file): \(count) warning\(count == 1 ? "" : "s") (objects skipped because they cannot change the outcome); `sim validate \(scenario.file)` lists them"
+                        "\(scenario.file): \(count) warning\(count == 1 ? "" : "s") (objects skipped, details lbsim does not time); `sim validate \(scenario.file)` lists them"
                     )
                 }
             } else {

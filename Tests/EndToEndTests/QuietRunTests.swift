@@ -7,7 +7,9 @@ import Testing
 /// one line per skipped object.
 @Suite("sim run -q")
 struct QuietRunTests {
-    @Test("a passing scenario with fifteen skipped objects: one result line, one warning line")
+    @Test(
+        "a passing scenario with fifteen skipped objects and one untimed preStop hook: one result line, one warning line"
+    )
     func passingScenario() throws {
         let folder = try TemporaryDirectory("quiet-pass")
         defer { folder.remove() }
@@ -17,7 +19,7 @@ struct QuietRunTests {
         #expect(result.stdoutLines.count == 1, "\(result)")
         #expect(result.stdoutLines.first?.hasPrefix("PASS ingress-nginx's published manifest") == true, "\(result)")
         #expect(result.stderrLines.count == 1, "\(result)")
-        #expect(result.stderr.contains("15 warnings"), "\(result)")
+        #expect(result.stderr.contains("16 warnings"), "\(result)")
     }
 
     @Test("a failing scenario: its failed expectation with its location, and the replay command")

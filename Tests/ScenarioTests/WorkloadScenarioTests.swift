@@ -13,7 +13,7 @@ import Testing
 struct WorkloadScenarioTests {
     static let examples = [
         "daemonset-ingress-local", "statefulset-ordered-start", "failed-scheduling", "ingress-nginx-published",
-        "selectorless-service-endpoints",
+        "selectorless-service-endpoints", "terminating-pod-etp-local",
     ]
 
     static func runExample(_ name: String) throws -> RunReport {

@@ -95,10 +95,45 @@ extension ControlPlane {
     /// StatefulSet under the same one, a DaemonSet on the same node).
     public mutating func deletePod(_ key: String, now: SimTime) {
         self.now = now
-        guard let pod = removePod(key) else { return }
+        guard let pod = api.pods[key], !pod.terminating else { return }
+        terminatePod(key)
+        // The pod's controller sees the deletion (its deletionTimestamp) and replaces it at
+        // once, whether or not it has exited yet.
         if let owner = pod.owner, workloads.workloads[owner] != nil {
             after(timing.watchDelay, .ownedPodDeleted(owner))
         }
+    }
+
+    /// A graceful deletion (`PodTermination`): a pod that exits at once, or was never placed,
+    /// goes now; any other stays, terminating, until it exits, and is then re-created on
+    /// `movingTo` when it is being moved (a pod's name is free again only once it is gone).
+    mutating func terminatePod(_ key: String, movingTo node: String? = nil) {
+        guard var pod = api.pods[key], !pod.terminating else { return }
+        let exit = pod.termination.exitSeconds
+        guard exit > 0, pod.nodeName != nil else {
+            removePod(key)
+            if let node { recreate(pod, on: node) }
+            return
+        }
+        pod.terminating = true
+        api.pods[key] = pod
+        podChanged(pod)
+        after(.seconds(Int64(exit)), .podExited(key, movingTo: node))
+    }
+
+    /// A terminating pod's containers have exited: the kubelet confirms and the pod is gone.
+    mutating func podExited(_ key: String, movingTo node: String?) {
+        guard let pod = api.pods[key], pod.terminating else { return }
+        removePod(key)
+        if let node { recreate(pod, on: node) }
+    }
+
+    private mutating func recreate(_ pod: Pod, on node: String) {
+        var pod = pod
+        pod.nodeName = node
+        pod.podIP = nil
+        pod.terminating = false
+        applyPod(pod, startsReady: false, now: now)
     }
 
     /// Removes a pod the control plane itself deletes (scale-down, eviction, garbage
@@ -110,15 +145,11 @@ extension ControlPlane {
         return pod
     }
 
-    /// The timeline's `movePod`: the pod is deleted and re-created on `node`, not Ready until
-    /// its start-up delay has passed.
+    /// The timeline's `movePod`: the pod is deleted and re-created on `node` once it has gone,
+    /// not Ready until its start-up delay has passed.
     public mutating func movePod(_ key: String, to node: String, now: SimTime) {
         self.now = now
-        guard var pod = api.pods[key] else { return }
-        removePod(key)
-        pod.nodeName = node
-        pod.podIP = nil
-        applyPod(pod, startsReady: false, now: now)
+        terminatePod(key, movingTo: node)
     }
 
     public mutating func setPodReady(_ key: String, ready: Bool, now: SimTime) {

@@ -23,7 +23,7 @@ extension ControlPlane {
 
     public mutating func deleteWorkload(_ id: String, now: SimTime) {
         self.now = now
-        for pod in workloads.delete(id, in: api) { removePod(pod) }
+        for pod in workloads.delete(id, in: api) { terminatePod(pod) }
     }
 
     /// Reconciles every workload, in creation order (after an eviction).
@@ -40,7 +40,7 @@ extension ControlPlane {
 
     mutating func reconcileWorkload(_ id: String, startsReady: Bool) {
         let decided = workloads.reconcile(id, in: api, random: &random)
-        for pod in decided.deletions { removePod(pod) }
+        for pod in decided.deletions { terminatePod(pod) }
         let delay = timing.podReadyDelay + .seconds(Int64(decided.readinessDelaySeconds))
         for pod in decided.creations {
             if let message = decided.unschedulable[pod.key] {

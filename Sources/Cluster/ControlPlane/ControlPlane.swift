@@ -36,6 +36,8 @@ public struct ControlPlane: Sendable {
         case deliverMetalLBConfig
         /// A pod's start-up delay has passed: its readiness probe succeeds.
         case podStarted(String)
+        /// A terminating pod's containers have exited (re-created on the node when moving).
+        case podExited(String, movingTo: String?)
         /// The node lifecycle controller's monitor pass (every `monitorPeriod`).
         case monitorNodeHealth
         /// Taint-based eviction of the pods on a node tainted at `taintedAt` (nanoseconds).
@@ -169,6 +171,8 @@ public struct ControlPlane: Sendable {
             emit(.deliverMetalLBConfig)
         case .podStarted(let key):
             setPodReady(key, ready: true)
+        case .podExited(let key, let node):
+            podExited(key, movingTo: node)
         case .monitorNodeHealth:
             monitorNodeHealth()
         case .evictPods(let node, let taintedAt):

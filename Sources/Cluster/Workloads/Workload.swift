@@ -12,6 +12,8 @@ public struct PodTemplate: Sendable, Hashable {
     public var containerPorts: [ContainerPort]
     /// Required node affinity terms.
     public var nodeAffinity: [NodeSelectorTerm] = []
+    /// Graceful termination (grace period, preStop sleep).
+    public var termination = PodTermination()
 
     public init(
         labels: [String: String], nodeSelector: [String: String] = [:], tolerations: [Toleration] = [],

@@ -92,7 +92,8 @@ public struct WorkloadController: Sendable {
         _ workload: Workload, _ cluster: ClusterState, _ random: inout some RandomNumberGenerator,
         _ result: inout Reconciliation
     ) {
-        var current = pods(of: workload, in: cluster)
+        // A terminating pod is no longer active (controller_utils.go, `FilterActivePods`).
+        var current = pods(of: workload, in: cluster).filter { !$0.terminating }
         while current.count > workload.replicas, let newest = current.popLast() {
             result.deletions.append(newest.key)
         }
@@ -134,7 +135,10 @@ public struct WorkloadController: Sendable {
         _ result: inout Reconciliation
     ) {
         var onNode: [String: [Pod]] = [:]
-        for pod in pods(of: workload, in: cluster) { onNode[pod.nodeName ?? "", default: []].append(pod) }
+        // The daemon controller, too, looks past pods being deleted.
+        for pod in pods(of: workload, in: cluster) where !pod.terminating {
+            onNode[pod.nodeName ?? "", default: []].append(pod)
+        }
         let requirements = workload.podRequirements
         for node in cluster.nodes.values {
             let existing = onNode[node.name] ?? []
@@ -163,6 +167,7 @@ public struct WorkloadController: Sendable {
             nodeName: nil, ready: false, readinessDelaySeconds: workload.template.readinessDelaySeconds,
             tolerations: workload.podTolerations, owner: workload.id)
         pod.containerPorts = workload.template.containerPorts
+        pod.termination = workload.template.termination
         return pod
     }
 

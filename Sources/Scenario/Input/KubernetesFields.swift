@@ -14,7 +14,7 @@ enum KubernetesFields {
     ]
     static let servicePort = ["appProtocol"]
     static let podSpec = [
-        "initContainers", "volumes", "restartPolicy", "terminationGracePeriodSeconds", "activeDeadlineSeconds",
+        "initContainers", "volumes", "restartPolicy", "activeDeadlineSeconds",
         "dnsPolicy", "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "securityContext",
         "imagePullSecrets", "hostname", "subdomain", "schedulerName", "priorityClassName", "priority",
         "dnsConfig", "readinessGates", "runtimeClassName", "enableServiceLinks", "preemptionPolicy", "overhead",
@@ -23,7 +23,7 @@ enum KubernetesFields {
     ]
     static let container = [
         "command", "args", "workingDir", "envFrom", "env", "resources", "volumeMounts",
-        "volumeDevices", "livenessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
+        "volumeDevices", "livenessProbe", "startupProbe", "terminationMessagePath",
         "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty",
         "resizePolicy", "restartPolicy",
     ]

@@ -120,6 +120,7 @@ struct ManifestDecoder {
                 meta: meta, nodeName: spec.nodeName, ready: false, readinessDelaySeconds: spec.readinessDelay,
                 tolerations: spec.tolerations)
             pod.containerPorts = spec.containerPorts
+            pod.termination = spec.termination
             guard let nodeNameLocation = spec.nodeNameLocation else {
                 throw ScenarioError(
                     document.location,
@@ -409,10 +410,15 @@ struct ManifestDecoder {
         var hostNetwork: Bool
         var containerPorts: [ContainerPort]
         var nodeAffinity: [NodeSelectorTerm]
+        var termination = PodTermination()
     }
 
-    private func decodePodSpec(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> PodSpec {
+    private mutating func decodePodSpec(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> PodSpec {
         var spec = try Fields(node, what)
+        var termination = PodTermination()
+        if let grace = spec.optional("terminationGracePeriodSeconds") {
+            termination.gracePeriodSeconds = try grace.int("spec.terminationGracePeriodSeconds", in: 0...86400)
+        }
         let nodeNameNode = spec.optional("nodeName")
         let nodeName = try nodeNameNode?.string("spec.nodeName")
         let nodeSelector = try spec.optional("nodeSelector")?.stringMap("spec.nodeSelector") ?? [:]
@@ -455,6 +461,10 @@ struct ManifestDecoder {
                 probe.accept(KubernetesFields.probe)
                 try probe.finish()
             }
+            if let lifecycle = c.optional("lifecycle") {
+                termination.preStopSeconds = max(
+                    termination.preStopSeconds, try preStopSeconds(lifecycle, "spec.containers[\(index)].lifecycle"))
+            }
             c.accept(KubernetesFields.container)
             try c.finish()
         }
@@ -472,10 +482,64 @@ struct ManifestDecoder {
         return PodSpec(
             nodeName: nodeName, nodeNameLocation: nodeNameNode?.location, nodeSelector: nodeSelector,
             readinessDelay: readiness, tolerations: tolerations, hostNetwork: hostNetwork,
-            containerPorts: containerPorts, nodeAffinity: nodeAffinity)
+            containerPorts: containerPorts, nodeAffinity: nodeAffinity, termination: termination)
     }
 
-    private func decodeWorkload(_ kind: Workload.Kind, meta: ObjectMeta, spec node: YAMLNode) throws(ScenarioError)
+    /// A container's `lifecycle`: how long its `preStop` hook keeps the container, and so its
+    /// endpoint, alive after deletion. A `sleep` action, or an `exec` of `sleep N` (alone or
+    /// through `sh -c`), lasts N seconds; any other hook's duration is unknowable here, so it is
+    /// taken as none, with a warning. `postStart` runs before the container counts as started,
+    /// which lbsim's start-up delay stands for.
+    private mutating func preStopSeconds(_ node: YAMLNode, _ what: String) throws(ScenarioError) -> Int {
+        var lifecycle = try Fields(node, what)
+        lifecycle.accept(["postStart", "stopSignal"])
+        guard let preStop = lifecycle.optional("preStop") else {
+            try lifecycle.finish()
+            return 0
+        }
+        try lifecycle.finish()
+        var hook = try Fields(preStop, "\(what).preStop")
+        if let sleep = hook.optional("sleep") {
+            var fields = try Fields(sleep, "\(what).preStop.sleep")
+            let seconds = try fields.required("seconds").int("\(what).preStop.sleep.seconds", in: 0...86400)
+            try fields.finish()
+            try hook.finish()
+            return seconds
+        }
+        if let exec = hook.optional("exec") {
+            var fields = try Fields(exec, "\(what).preStop.exec")
+            let command = try fields.required("command").stringList("\(what).preStop.exec.command")
+            try fields.finish()
+            try hook.finish()
+            var words = command
+            if words.count == 3, ["sh", "/bin/sh", "bash", "/bin/bash"].contains(words[0]), words[1] == "-c" {
+                words = words[2].split(separator: " ").map(String.init)
+            }
+            if words.count == 2, ["sleep", "/bin/sleep", "/usr/bin/sleep"].contains(words[0]),
+                let seconds = Int(words[1])
+            {
+                return seconds
+            }
+            warnings.append(
+                ScenarioWarning(
+                    location: exec.location,
+                    message:
+                        "preStop command \(command) is not simulated: its container is taken to stop at once when the pod is deleted"
+                ))
+            return 0
+        }
+        hook.accept(["httpGet", "tcpSocket"])
+        try hook.finish()
+        warnings.append(
+            ScenarioWarning(
+                location: preStop.location,
+                message: "preStop hook is not simulated: its container is taken to stop at once when the pod is deleted"
+            ))
+        return 0
+    }
+
+    private mutating func decodeWorkload(_ kind: Workload.Kind, meta: ObjectMeta, spec node: YAMLNode)
+        throws(ScenarioError)
         -> Workload
     {
         var spec = try Fields(node, "\(kind.rawValue) spec")
@@ -534,6 +598,7 @@ struct ManifestDecoder {
             labels: labels, nodeSelector: nodeSelector, tolerations: tolerations,
             readinessDelaySeconds: podSpec.readinessDelay, containerPorts: podSpec.containerPorts)
         podTemplate.nodeAffinity = nodeAffinity
+        podTemplate.termination = podSpec.termination
         return Workload(
             kind: kind, meta: meta, replicas: replicas, selector: LabelSelector(matchLabels),
             template: podTemplate, podManagementPolicy: policy)

@@ -121,7 +121,9 @@ enum HumanView {
         var rows = [["NAMESPACE", "NAME", "READY", "STATUS", "IP", "NODE"]]
         for pod in world.cluster.pods.values {
             let status: String
-            if let node = pod.nodeName {
+            if pod.terminating {
+                status = "Terminating"
+            } else if let node = pod.nodeName {
                 status = world.node(named: node)?.powered == false ? "Unknown" : "Running"
             } else {
                 status = "Pending"

@@ -11,12 +11,13 @@ enum ReportBuilder {
     static func podsJSON(_ world: World) -> JSONValue {
         .array(
             world.cluster.pods.values.map { pod in
-                .object([
-                    ("pod", .string(pod.key)), ("node", pod.nodeName.map(JSONValue.string) ?? .null),
-                    ("ready", .bool(pod.ready)),
-                    ("ip", pod.nodeName == nil ? .null : pod.podIP.map(JSONValue.string) ?? .null),
-                    ("owner", pod.owner.map(JSONValue.string) ?? .null),
-                ])
+                .object(
+                    [
+                        ("pod", .string(pod.key)), ("node", pod.nodeName.map(JSONValue.string) ?? .null),
+                        ("ready", .bool(pod.ready)),
+                        ("ip", pod.nodeName == nil ? .null : pod.podIP.map(JSONValue.string) ?? .null),
+                        ("owner", pod.owner.map(JSONValue.string) ?? .null),
+                    ] + (pod.terminating ? [("terminating", .bool(true))] : []))
             })
     }
 

@@ -12,10 +12,13 @@ struct KubeProxyRules {
     /// service order.
     private var byIngress: [IPAddress: [String]]?
     private var endpoints: [String: [Pod]] = [:]
+    /// Each service's terminating pods that still serve, for today's fallback.
+    private var terminatingEndpoints: [String: [Pod]] = [:]
 
     mutating func invalidate() {
         byIngress = nil
         endpoints.removeAll(keepingCapacity: true)
+        terminatingEndpoints.removeAll(keepingCapacity: true)
     }
 
     /// The LoadBalancer service that owns `ip` and exposes `port`/`protocol`, if any.
@@ -55,7 +58,15 @@ struct KubeProxyRules {
                 ? cluster.manualBackends(of: service, fromSlices: fromSlices) : cluster.readyEndpoints(of: service)
             endpoints[service.key] = all
         }
-        guard let node else { return all }
-        return all.filter { $0.nodeName == node }
+        let scoped = node.map { node in all.filter { $0.nodeName == node } } ?? all
+        // Today's kube-proxy falls back to terminating endpoints that still serve when none is
+        // ready (KEP-1669, ProxyTerminatingEndpoints); v0.9.4's era read Endpoints, which
+        // have none.
+        guard scoped.isEmpty, fromSlices, !service.isSelectorless else { return scoped }
+        if terminatingEndpoints[service.key] == nil {
+            terminatingEndpoints[service.key] = cluster.readyEndpoints(of: service, terminating: true)
+        }
+        let terminating = terminatingEndpoints[service.key]!
+        return node.map { node in terminating.filter { $0.nodeName == node } } ?? terminating
     }
 }

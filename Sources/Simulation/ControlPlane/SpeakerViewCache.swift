@@ -101,7 +101,9 @@ final class SpeakerViewCache {
         if let pool, let advertised = controlPlane.advertisedPools, !advertised.contains(pool.name) {
             proto = .notAdvertised
         }
-        if endpoints == nil { endpoints = EndpointIndex(cluster) }
+        if endpoints == nil {
+            endpoints = EndpointIndex(cluster, servingTerminating: controlPlane.version == .current)
+        }
         // A selectorless Service's endpoints are what users wrote (current reads slices).
         let manual =
             service.isSelectorless
