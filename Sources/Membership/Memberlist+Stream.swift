@@ -22,10 +22,21 @@ extension Memberlist {
         var reply: [UInt8]?
         do {
             switch try Packet.decodeMessage(message) {
-            case .pushPull(var exchange):
+            case .pushPull(let exchange):
                 if dialed {
-                    exchange.isReply = true
-                    handlePushPull(exchange, from: from, port: fromPort, now: now)
+                    // The answer on a connection this node dialed for a push/pull it started;
+                    // the connection's own deadline (TCPTimeout, kept by the driver) has
+                    // decided that it came in time.
+                    guard
+                        let index = pendingPushPulls.firstIndex(where: {
+                            $0.address == from && $0.port == fromPort && $0.expiresAt >= now
+                        })
+                    else {
+                        outbox.discarded.append("push/pull answer from \(from):\(fromPort) that nobody waits for")
+                        break
+                    }
+                    pendingPushPulls.remove(at: index)
+                    mergeState(exchange.nodes, now: now)
                 } else {
                     reply = pushPullPayload(join: exchange.join, isReply: false)
                     mergeState(exchange.nodes, now: now)

@@ -267,12 +267,16 @@ extension Memberlist {
     }
 
     /// Sends this node's whole member list and waits (up to TCPTimeout) for the other's.
-    mutating func sendPushPull(to destination: IPv4Address, port destinationPort: UInt16, join: Bool, now: Int64) {
+    /// `patience`: how long the answer may take (TCPTimeout; a join's seeds wait their turn).
+    mutating func sendPushPull(
+        to destination: IPv4Address, port destinationPort: UInt16, join: Bool, now: Int64, patience: Int64? = nil
+    ) {
         pendingPushPulls.removeAll { $0.expiresAt < now }
         let payload = pushPullPayload(join: join, isReply: false)
         outbox.datagrams.append(
-            .init(destination: destination, port: destinationPort, payload: payload, transport: .stream))
+            .init(destination: destination, port: destinationPort, payload: payload, transport: .stream, isJoin: join))
         pendingPushPulls.append(
-            PendingPushPull(address: destination, port: destinationPort, expiresAt: now + config.tcpTimeout))
+            PendingPushPull(
+                address: destination, port: destinationPort, expiresAt: now + (patience ?? config.tcpTimeout)))
     }
 }

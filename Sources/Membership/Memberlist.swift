@@ -101,14 +101,24 @@ public struct Memberlist<Generator: RandomNumberGenerator> {
     // MARK: - Driving
 
     /// Joins a cluster through `seeds`: a push/pull (full state exchange) with each, as
-    /// memberlist's `Join` does. In the simulator the answers arrive as datagrams like any
-    /// other; on real connections through `receiveStream(dialed: true)`.
+    /// memberlist's `Join` does; each is a `.stream` output for the driver to dial, and the
+    /// answer comes back through `receiveStream(dialed: true)`.
     public mutating func join(_ seeds: [(IPv4Address, UInt16)], now: Int64) -> Output {
         catchUpGossip(now)
+        // `Join` dials the seeds one after the other, each with up to TCPTimeout to connect and
+        // as long again to exchange: the last may be answered that long after the first.
+        let patience = 2 * config.tcpTimeout * Int64(max(1, seeds.count))
         for (seedAddress, seedPort) in seeds {
-            sendPushPull(to: seedAddress, port: seedPort, join: true, now: now)
+            sendPushPull(to: seedAddress, port: seedPort, join: true, now: now, patience: patience)
         }
         return takeOutput()
+    }
+
+    /// What a join's push/pull writes now: a driver that dials the seeds one after the other
+    /// sends each the member list as it is when that dial connects, as `pushPullNode` does.
+    public mutating func joinPayload(now: Int64) -> [UInt8] {
+        catchUpGossip(now)
+        return pushPullPayload(join: true, isReply: false)
     }
 
     /// Handles one datagram received from `from`:`port`.

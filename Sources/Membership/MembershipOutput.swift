@@ -11,27 +11,33 @@ public struct MembershipOutput: Sendable, Hashable {
         /// A push/pull this node starts (a join, or the periodic one): memberlist dials the
         /// destination, writes this, and reads the answer on the same connection.
         case stream
-        /// The answer to a push/pull that arrived as a datagram (the simulator's stand-in for
-        /// a connection; it has the `Reply` key). A push/pull that arrived on a real
-        /// connection is answered through `Memberlist.receiveStream` instead.
+        /// The answer to a push/pull that arrived as a datagram (it has the `Reply` key). A
+        /// push/pull that arrived on a connection is answered through
+        /// `Memberlist.receiveStream` instead.
         case streamReply
     }
 
-    /// A message for the driver to send from this node's address and port. The simulator
-    /// sends every one as a UDP datagram, push/pull included; a live driver sends the
-    /// `.stream` ones over TCP (framed by `Stream.frame`).
+    /// A message for the driver to send from this node's address and port: `.packet` ones as
+    /// UDP datagrams, `.stream` ones over TCP (framed by `Stream.frame`; the simulator's node
+    /// kernel and the live driver alike).
     public struct Datagram: Sendable, Hashable {
         public var destination: IPv4Address
         public var port: UInt16
         /// The UDP payload: a memberlist packet (for a push/pull, the stream's message).
         public var payload: [UInt8]
         public var transport: Transport
+        /// A push/pull of a `join` (memberlist dials those one seed after the other).
+        public var isJoin: Bool
 
-        public init(destination: IPv4Address, port: UInt16, payload: [UInt8], transport: Transport = .packet) {
+        public init(
+            destination: IPv4Address, port: UInt16, payload: [UInt8], transport: Transport = .packet,
+            isJoin: Bool = false
+        ) {
             self.destination = destination
             self.port = port
             self.payload = payload
             self.transport = transport
+            self.isJoin = isJoin
         }
     }
 

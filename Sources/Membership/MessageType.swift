@@ -7,8 +7,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     case suspect = 3
     case alive = 4
     case dead = 5
-    /// A full state exchange. memberlist sends it over TCP (see `Stream`); lbsim's simulator
-    /// over UDP (see `PushPull`).
+    /// A full state exchange. memberlist sends it over TCP (see `Stream`), and so do lbsim's
+    /// drivers; one that arrives as a datagram is still answered (see `PushPull`).
     case pushPull = 6
     /// Several messages in one packet: a count byte, the big-endian 16-bit length of each,
     /// then the messages.

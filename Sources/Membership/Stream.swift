@@ -10,10 +10,10 @@
 /// then reads the answer on the same connection), so the end of a message is where its
 /// MessagePack ends.
 ///
-/// lbsim's simulator carries the same push/pull as a datagram, with a `Reply` key marking
-/// answers (see `PushPull`). A stream never has that key: `Memberlist.receiveStream` returns
-/// the answer's bytes without it, and a push/pull read off a connection this node dialed is
-/// an answer whatever its header says.
+/// A push/pull that arrives as a datagram instead (lbsim's older stand-in for a connection)
+/// marks answers with a `Reply` key (see `PushPull`). A stream never has that key:
+/// `Memberlist.receiveStream` returns the answer's bytes without it, and a push/pull read off
+/// a connection this node dialed is an answer whatever its header says.
 public enum Stream {
     /// memberlist refuses remote state larger than this (`maxPushStateBytes`).
     public static let maximumStateBytes = 20 * 1024 * 1024

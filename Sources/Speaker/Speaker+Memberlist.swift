@@ -36,6 +36,12 @@ extension Speaker {
         return reply
     }
 
+    /// A join's push/pull as it would be written now (see `Memberlist.joinPayload`).
+    public mutating func joinPayload(now: Int64) -> [UInt8]? {
+        guard !hasExited, memberlist != nil else { return nil }
+        return memberlist!.joinPayload(now: now)
+    }
+
     /// MetalLB's `mlJoin`: a join through every speaker address that is not a live member.
     mutating func joinMissingSpeakers(now: Int64) {
         guard memberlist != nil, leaveDeadline == nil else { return }

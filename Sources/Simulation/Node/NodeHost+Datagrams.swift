@@ -6,8 +6,8 @@ import Wire
 /// IPv4/UDP frames from and to port 7946 (so the pcap holds them), resolved through the node's
 /// own ARP cache.
 ///
-/// Push/pull exchanges, which memberlist runs over TCP, travel here as single UDP datagrams on
-/// the same port: the timing of the exchange is kept, the TCP handshake is not.
+/// Push/pull exchanges and joins, which memberlist runs over TCP, go through the node's TCP
+/// (`NodeHost+Streams.swift`); both share this output path and its ARP resolution.
 extension NodeHost {
     static let memberlistPort: UInt16 = 7946
 
@@ -38,6 +38,13 @@ extension NodeHost {
 
     func send(_ datagram: NodeNeighbours.Waiting, in context: HostContext) {
         if let destinationMAC = neighbours.mac(of: datagram.destination) {
+            if let tcp = datagram.tcp {
+                context.transmit(
+                    EthernetFrame.ipv4TCP(
+                        destination: destinationMAC, source: mac, ipSource: ip, ipDestination: datagram.destination,
+                        tcp: tcp, payload: datagram.payload), from: port)
+                return
+            }
             context.transmit(
                 EthernetFrame.ipv4UDP(
                     destination: destinationMAC, source: mac, ipSource: ip,

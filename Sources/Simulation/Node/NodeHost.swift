@@ -41,6 +41,14 @@ public final class NodeHost: Host {
     /// The machine booted while cut off from the API server: its kubelet has not yet read
     /// which pods are bound to it, so it restarts them (and reports them) once it can.
     var kubeletAwaitsAPIServer = false
+    /// The kernel's TCP connections on the memberlist port (`NodeHost+Streams.swift`).
+    var streams: [StreamKey: MemberlistStream] = [:]
+    /// A join's seeds not dialed yet, and whether one of its dials is under way.
+    var pendingJoinSeeds: [MembershipOutput.Datagram] = []
+    var joinInFlight = false
+    /// A join asked for while one runs: it starts when that one is done.
+    var waitingJoin: [MembershipOutput.Datagram]?
+    var nextEphemeralPort: UInt16
 
     /// What every speaker process on this node starts with (the DaemonSet's pod spec).
     public let speakerConfiguration: SpeakerConfiguration
@@ -60,6 +68,7 @@ public final class NodeHost: Host {
                 L2Interface(name: $0.name, hardwareAddress: $0.mac, isUp: $0.up, isNoARP: $0.noARP, master: $0.master)
             }
         ports = [port]
+        nextEphemeralPort = 32768 + UInt16(RandomStream.fnv1a(spec.name) % 28232)
         speakerSeed = config.seed
         speakerConfiguration = SpeakerConfiguration(
             node: spec.name, address: spec.ip, interfaces: interfaces, rules: config.speakerRules,
@@ -68,6 +77,9 @@ public final class NodeHost: Host {
     }
 
     public var isSpeakerRunning: Bool { powered && process != nil }
+
+    /// A speaker with memberlist runs: something listens on TCP 7946.
+    var listensOnMemberlistPort: Bool { process?.speaker.memberlist != nil }
 
     /// A speaker process exists (on a powered node, `isSpeakerRunning`).
     var hasSpeaker: Bool { process != nil }
@@ -82,6 +94,7 @@ public final class NodeHost: Host {
     /// speakers of a run get their services as the scenario's objects are applied.
     func startSpeaker(in context: HostContext, resync: Bool = false) {
         speakerGeneration &+= 1
+        dropStreams()
         let generator = RandomStream(rootSeed: speakerSeed, .memberlist)
             .split("\(name)#\(speakerGeneration)")
         process = SpeakerProcess(
@@ -118,10 +131,13 @@ public final class NodeHost: Host {
     /// timers into the event queue (tagged with the process's generation).
     private func flushSpeaker(_ process: SpeakerProcess, in context: HostContext) {
         var exited = false
+        var dials: [MembershipOutput.Datagram] = []
         while let output = process.speaker.poll() {
             switch output {
             case .transmit(let frame):
                 context.transmit(frame.bytes, from: ports[frame.interface])
+            case .datagram(let datagram) where datagram.transport == .stream:
+                dials.append(datagram)
             case .datagram(let datagram):
                 send(
                     NodeNeighbours.Waiting(
@@ -136,7 +152,11 @@ public final class NodeHost: Host {
                 exited = true
             }
         }
-        if exited { self.process = nil }
+        if !dials.isEmpty && !exited { dialStreams(dials, in: context) }
+        if exited {
+            self.process = nil
+            dropStreams()
+        }
     }
 
     // MARK: Host
@@ -149,6 +169,8 @@ public final class NodeHost: Host {
             driveSpeaker(in: context) { $0.handleTimeout(timer, now: context.now.nanoseconds) }
         case .arpRetransmit(let ip):
             retransmitResolution(ip, in: context)
+        case .stream(let key, let generation):
+            streamTimerFired(key, generation: generation, in: context)
         case .probe, .arping, .neighbour:
             break
         }
@@ -203,6 +225,10 @@ public final class NodeHost: Host {
             }
         case .ipv4Other(let header) where header.protocol == .udp && header.destination == ip:
             receiveDatagram(frame, decoded: decoded, header: header, in: context)
+        case .ipv4TCP(let header, let tcp) where header.destination == ip:
+            // The node's own TCP: memberlist's port (anything else finds no listener).
+            let payload = decoded.dataRange.upperBound <= frame.count ? Array(frame[decoded.dataRange]) : []
+            receiveSegment(tcp, payload: payload, from: header.source, in: context)
         case .ipv4TCP(let header, let tcp):
             kubeProxy(
                 tcp, from: .v4(header.source), to: .v4(header.destination), sender: decoded.ethernet.source,

@@ -11,10 +11,13 @@ import Wire
 /// memberlist model handles itself.
 struct NodeNeighbours {
     /// A datagram waiting for its next hop's MAC.
+    /// A datagram of the node's own, held while its next hop resolves: UDP to
+    /// `destinationPort`, or a TCP segment (`tcp`, carrying `payload`).
     struct Waiting {
         var destination: IPv4Address
         var destinationPort: UInt16
         var payload: [UInt8]
+        var tcp: TCPHeader? = nil
     }
 
     struct Resolution {

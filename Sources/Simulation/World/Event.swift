@@ -28,6 +28,8 @@ enum HostTimer {
     case speaker(SpeakerTimer, generation: UInt64)
     /// The node kernel's ARP request for its own traffic is due for a retransmission.
     case arpRetransmit(ip: IPv4Address)
+    /// A node's memberlist TCP connection is due for a retransmission or its deadline.
+    case stream(StreamKey, generation: UInt64)
     case probe
     case arping
     /// A client's neighbour entry timer: the ARP table's for an IPv4 address, the Neighbor
