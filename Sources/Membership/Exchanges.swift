@@ -16,6 +16,8 @@ struct ProbeInFlight: Sendable, Hashable {
     /// Indirect probers that were asked for a nack (they speak protocol 4 or later).
     var expectedNacks = 0
     var nacks = 0
+    /// The TCP fallback ping got its ack (`sendPingAndWaitForAck`).
+    var fallbackContacted = false
 }
 
 /// An indirect probe this node runs for another (memberlist's `handleIndirectPing`).

@@ -41,6 +41,9 @@ extension Memberlist {
                     reply = pushPullPayload(join: exchange.join, isReply: false)
                     mergeState(exchange.nodes, now: now)
                 }
+            case .ack(let ack) where dialed:
+                // The answer to a TCP fallback ping: it counts when the probe ends.
+                if probe?.seqNo == ack.seqNo { probe?.fallbackContacted = true }
             case .ping(let ping) where !dialed:
                 if !ping.node.isEmpty && ping.node != name {
                     outbox.discarded.append(

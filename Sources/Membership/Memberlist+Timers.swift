@@ -184,6 +184,18 @@ extension Memberlist {
                 nack: wantsNack, sourceAddress: address, sourcePort: port, sourceNode: name)
             send(.indirectPing(request), to: peer.address, port: peer.port)
         }
+        // The TCP fallback: the same ping on a connection, with until the probe's deadline to
+        // connect and be answered (state.go `probeNode`, net.go `sendPingAndWaitForAck`).
+        if !config.disableTCPPings && target.protocolMax >= 3 {
+            let ping = Message.ping(
+                Ping(
+                    seqNo: current.seqNo, node: target.name, sourceAddress: address, sourcePort: port, sourceNode: name)
+            )
+            outbox.datagrams.append(
+                .init(
+                    destination: target.address, port: target.port, payload: ping.encoded, transport: .stream,
+                    deadline: current.deadline))
+        }
         probe = current
     }
 
@@ -192,6 +204,13 @@ extension Memberlist {
     /// no nack-capable helpers, one point against us) and suspect the target.
     mutating func probeFailed(now: Int64) {
         guard let failed = probe else { return }
+        // Only the TCP fallback got through: memberlist warns that the network may be
+        // misconfigured, and counts the probe as answered.
+        if failed.fallbackContacted {
+            outbox.discarded.append(
+                "was able to connect to \(failed.target.name) but other probes failed, network may be misconfigured")
+            return probeSucceeded(now: now)
+        }
         probe = nil
         var delta = 0
         if failed.expectedNacks > 0 {

@@ -35,6 +35,9 @@ public struct MembershipConfig: Sendable, Hashable {
     /// off, so that the simulator's bytes stay what they were (compressed or not, memberlist
     /// reads both). A live node talking to real memberlist turns it on.
     public var enableCompression: Bool
+    /// memberlist's `DisableTcpPings`: off by default, so a probe whose UDP ping went
+    /// unanswered also tries the target over TCP.
+    public var disableTCPPings = false
 
     public init(
         probeInterval: Int64 = 1_000_000_000,

@@ -28,16 +28,21 @@ public struct MembershipOutput: Sendable, Hashable {
         public var transport: Transport
         /// A push/pull of a `join` (memberlist dials those one seed after the other).
         public var isJoin: Bool
+        /// A `.stream` that must be over by this time (nanoseconds): the TCP fallback ping
+        /// dials and waits only until its probe's deadline. nil: TCPTimeout to connect and
+        /// as long again to exchange.
+        public var deadline: Int64?
 
         public init(
             destination: IPv4Address, port: UInt16, payload: [UInt8], transport: Transport = .packet,
-            isJoin: Bool = false
+            isJoin: Bool = false, deadline: Int64? = nil
         ) {
             self.destination = destination
             self.port = port
             self.payload = payload
             self.transport = transport
             self.isJoin = isJoin
+            self.deadline = deadline
         }
     }
 

@@ -131,8 +131,9 @@ struct StreamTests {
         #expect(misdirected.output.discarded.count == 1)
     }
 
-    /// In the simulator a push/pull's answer comes back as a datagram marked as the reply
-    /// half of a stream exchange, with the `Reply` key; probes are packets.
+    /// A push/pull that arrives as a datagram is answered by one marked as the reply half of a
+    /// stream exchange, with the `Reply` key; probes are packets, but for the TCP fallback
+    /// ping, a stream.
     @Test func datagramsSayHowMemberlistWouldCarryThem() {
         var a = Self.node("node-a", Self.a)
         var b = Self.node("node-b", Self.b)
@@ -141,7 +142,11 @@ struct StreamTests {
         #expect(answer.count == 1 && answer[0].transport == .streamReply && contains(answer[0].payload, "Reply"))
         _ = a.receive(answer[0].payload, from: Self.b, port: 7946, now: 20)
         let probes = a.tick(now: 2 * second).datagrams
-        #expect(!probes.isEmpty && probes.allSatisfy { $0.transport == .packet })
+        #expect(probes.contains { $0.transport == .packet })
+        for stream in probes where stream.transport != .packet {
+            #expect(stream.transport == .stream && stream.deadline != nil)
+            if case .ping = try? Packet.decodeMessage(stream.payload) {} else { Issue.record("not a fallback ping") }
+        }
     }
 
     /// With compression on, packets that shrink go compressed (the CRC, where there is one,
@@ -183,5 +188,71 @@ struct StreamTests {
         let needle = Array(text.utf8)
         guard bytes.count >= needle.count else { return false }
         return (0...(bytes.count - needle.count)).contains { Array(bytes[$0..<$0 + needle.count]) == needle }
+    }
+}
+
+/// memberlist's TCP fallback probe (state.go `probeNode`, net.go `sendPingAndWaitForAck`):
+/// when the UDP ping gets no ack within ProbeTimeout, the prober also sends the ping over TCP,
+/// with until the probe's deadline to connect and be answered; an ack there alone makes the
+/// probe count as answered ("network may be misconfigured"), with no suspicion. `DisableTcpPings`
+/// turns it off.
+@Suite("Streams: the TCP fallback ping")
+struct FallbackPingTests {
+    /// a and b know each other; a's probes of b then go unanswered over UDP (never delivered).
+    static func pair(config: MembershipConfig = .lan) -> (Memberlist<SplitMix64>, Memberlist<SplitMix64>) {
+        var a = StreamTests.node("node-a", StreamTests.a, config: config)
+        var b = StreamTests.node("node-b", StreamTests.b, config: config)
+        let request = a.join([(StreamTests.b, 7946)], now: 0).datagrams[0].payload
+        let reply = b.receiveStream(request, from: StreamTests.a, port: 40000, dialed: false, now: 1).reply!
+        _ = a.receiveStream(reply, from: StreamTests.b, port: 7946, dialed: true, now: 2)
+        return (a, b)
+    }
+
+    /// Runs a alone until its first probe of b is over, answering (or not) its fallback ping
+    /// through b; returns whether a suspected b, and the fallback pings it sent.
+    static func probeOnce(answerFallback: Bool, config: MembershipConfig = .lan) -> (
+        suspected: Bool, fallbacks: [MembershipOutput.Datagram]
+    ) {
+        var (a, b) = pair(config: config)
+        var fallbacks: [MembershipOutput.Datagram] = []
+        var suspected = false
+        var now: Int64 = 2
+        while let next = a.nextWakeup, next < 3_000_000_000 {
+            now = next
+            let output = a.tick(now: now)
+            for datagram in output.datagrams where datagram.transport == .stream && !datagram.isJoin {
+                fallbacks.append(datagram)
+                if answerFallback {
+                    let ack = b.receiveStream(
+                        datagram.payload, from: StreamTests.a, port: 40001, dialed: false, now: now
+                    ).reply!
+                    _ = a.receiveStream(ack, from: StreamTests.b, port: 7946, dialed: true, now: now + 100_000)
+                }
+            }
+            if a.member(named: "node-b")?.state == .suspect { suspected = true }
+        }
+        return (suspected, fallbacks)
+    }
+
+    @Test("an ack on the fallback connection alone keeps the target from being suspected")
+    func fallbackAckCounts() throws {
+        let answered = Self.probeOnce(answerFallback: true)
+        let fallback = try #require(answered.fallbacks.first)
+        #expect(fallback.destination == StreamTests.b && fallback.deadline != nil)
+        guard case .ping = try Packet.decodeMessage(fallback.payload) else {
+            Issue.record("the fallback is not a ping")
+            return
+        }
+        #expect(!answered.suspected)
+        #expect(Self.probeOnce(answerFallback: false).suspected)
+    }
+
+    @Test("DisableTcpPings: no fallback, and the silent target is suspected")
+    func disabled() {
+        var config = MembershipConfig.lan
+        config.disableTCPPings = true
+        let result = Self.probeOnce(answerFallback: true, config: config)
+        #expect(result.fallbacks.isEmpty)
+        #expect(result.suspected)
     }
 }

@@ -70,6 +70,9 @@ struct MemberlistStream {
     var timerGeneration: UInt64 = 0
     /// A dialer from a join: the next seed is dialed when this one is done.
     var isJoin: Bool
+    /// The deadline is the one memberlist gave (a fallback ping's), not TCPTimeout after the
+    /// dial succeeds.
+    var fixedDeadline = false
 
     /// Sequence number of our byte `offset` of `outgoing` (the SYN takes one).
     func sequence(at offset: Int) -> UInt32 { isn &+ 1 &+ UInt32(truncatingIfNeeded: offset) }

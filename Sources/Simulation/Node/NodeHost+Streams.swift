@@ -22,7 +22,9 @@ extension NodeHost {
     func dialStreams(_ messages: [MembershipOutput.Datagram], in context: HostContext) {
         let joins = messages.filter(\.isJoin)
         for message in messages where !message.isJoin {
-            dial(message.payload, to: message.destination, port: message.port, isJoin: false, in: context)
+            dial(
+                message.payload, to: message.destination, port: message.port, isJoin: false,
+                deadline: message.deadline.map(SimTime.init(nanoseconds:)), in: context)
         }
         guard !joins.isEmpty else { return }
         if joinInFlight {
@@ -49,13 +51,17 @@ extension NodeHost {
         dial(payload, to: next.destination, port: next.port, isJoin: true, in: context)
     }
 
+    /// `deadline`: memberlist's own (a fallback ping's); else TCPTimeout for the dial and as
+    /// long again once connected.
     private func dial(
-        _ message: [UInt8], to destination: IPv4Address, port remotePort: UInt16, isJoin: Bool, in context: HostContext
+        _ message: [UInt8], to destination: IPv4Address, port remotePort: UInt16, isJoin: Bool,
+        deadline: SimTime? = nil, in context: HostContext
     ) {
         let key = StreamKey(localPort: allocateEphemeralPort(), remote: destination, remotePort: remotePort)
         var stream = MemberlistStream(
             role: .dialer, phase: .synSent, isn: initialSequence(key, context), rto: MemberlistStream.initialRTO,
-            deadline: context.now + Self.streamTimeout, isJoin: isJoin)
+            deadline: deadline ?? context.now + Self.streamTimeout, isJoin: isJoin)
+        stream.fixedDeadline = deadline != nil
         stream.outgoing = Stream.frame(message, compress: false)
         stream.retransmitAt = context.now + stream.rto
         streams[key] = stream
@@ -103,7 +109,7 @@ extension NodeHost {
             stream.rto = MemberlistStream.minimumRTO
             stream.retransmitAt = nil
             // sendAndReceiveState sets its deadline once the dial has succeeded.
-            stream.deadline = context.now + Self.streamTimeout
+            if !stream.fixedDeadline { stream.deadline = context.now + Self.streamTimeout }
             streams[key] = stream
             transmit(key, flags: [.ack], at: 0, payload: [], in: context)
             pump(key, in: context)
