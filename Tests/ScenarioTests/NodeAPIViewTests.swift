@@ -39,38 +39,16 @@ struct NodeAPIViewTests {
     /// The same cluster and partition on MetalLB v0.9.4 (its ConfigMap instead of the CRDs),
     /// without the current scenario's expectations.
     static func runV094() throws -> RunReport {
-        try run(try Repository.text(Self.path), version: "v0.9.4")
+        try run(version: "v0.9.4")
     }
 
-    /// The committed scenario's text, changed, without its expectations.
-    static func run(_ committed: String, version: String = "current", timeline: String = "") throws -> RunReport {
-        var text = committed
-        text = try replacingOnce(text, "  - id: heal\n", timeline + "  - id: heal\n")
-        guard version == "v0.9.4" else { return try runWithoutExpectations(text) }
-        text = try replacingOnce(text, "version: current", "version: v0.9.4")
-        text = try replacingOnce(
-            text, "  - file: ../failover/manifests/public-pool.yaml\n",
-            """
-              - apiVersion: v1
-                kind: ConfigMap
-                metadata: {namespace: metallb-system, name: config}
-                data:
-                  config: |
-                    address-pools:
-                    - name: default
-                      protocol: layer2
-                      addresses: [198.51.100.200/32]
-
-            """)
-        return try runWithoutExpectations(text)
-    }
-
-    static func runWithoutExpectations(_ text: String) throws -> RunReport {
-        let text = String(text[..<(try #require(text.range(of: "expect:\n"))).lowerBound])
-        let pool = "failover/manifests/public-pool.yaml"
-        let files = MemoryFiles(["regression/s.yaml": text, pool: try Repository.text("Scenarios/" + pool)])
-        let scenario = try ScenarioLoader(files: files).load("regression/s.yaml")
-        return try ScenarioRunner.run(scenario, output: OutputOptions(directory: nil))
+    /// The committed scenario with `timeline` entries before the heal, without its
+    /// expectations.
+    static func run(version: String = "current", timeline: String = "") throws -> RunReport {
+        var variant = try CommittedScenarioVariant(Self.path)
+        try variant.change("  - id: heal\n", timeline + "  - id: heal\n")
+        if version == "v0.9.4" { try variant.onV094() }
+        return try ScenarioRunner.run(try variant.load(), output: OutputOptions(directory: nil))
     }
 
     @Test("the cut-off node keeps announcing and forwarding to its pod through the pod's NotReady")
@@ -157,7 +135,6 @@ struct NodeAPIViewTests {
     @Test("a node that boots cut off starts from an empty view and catches up on reconnection")
     func bootWhileCutOff() throws {
         let report = try Self.run(
-            try Repository.text(Self.path),
             timeline: """
                   - at: 30s
                     powerOff: {node: worker-2}

@@ -22,28 +22,10 @@ struct PodTerminationTests {
     static let vip = IPAddress.v4(IPv4Address(198, 51, 100, 200))
 
     static func run(version: String = "current", _ change: (String) throws -> String = { $0 }) throws -> World {
-        var text = try change(try Repository.text(Self.path))
-        if version == "v0.9.4" {
-            text = try replacingOnce(text, "version: current", "version: v0.9.4")
-            text = try replacingOnce(
-                text, "  - file: ../failover/manifests/public-pool.yaml\n",
-                """
-                  - apiVersion: v1
-                    kind: ConfigMap
-                    metadata: {namespace: metallb-system, name: config}
-                    data:
-                      config: |
-                        address-pools:
-                        - {name: default, protocol: layer2, addresses: [198.51.100.200/32]}
-
-                """)
-        }
-        text = String(text[..<(try #require(text.range(of: "expect:\n"))).lowerBound])
-        let pool = "failover/manifests/public-pool.yaml"
-        let files = MemoryFiles(["workloads/s.yaml": text, pool: try Repository.text("Scenarios/" + pool)])
-        let world = ScenarioWorld.build(try ScenarioLoader(files: files).load("workloads/s.yaml"), trace: nil)
-        world.run(until: .seconds(45))
-        return world
+        var variant = try CommittedScenarioVariant(Self.path)
+        variant.text = try change(variant.text)
+        if version == "v0.9.4" { try variant.onV094() }
+        return try variant.run(until: .seconds(45))
     }
 
     static func owners(_ world: World, at time: SimTime) -> [String] {
@@ -99,11 +81,9 @@ struct PodTerminationTests {
             ("sleep: {seconds: 7}", 7), ("exec: {command: [sleep, \"12\"]}", 12),
             ("exec: {command: [/bin/sh, -c, sleep 3]}", 3), ("exec: {command: [/wait-shutdown]}", 0),
         ] {
-            let text = try replacingOnce(
-                try Repository.text(Self.path), "exec: {command: [/bin/sh, -c, sleep 10]}", hook)
-            let pool = "failover/manifests/public-pool.yaml"
-            let files = MemoryFiles(["workloads/s.yaml": text, pool: try Repository.text("Scenarios/" + pool)])
-            let scenario = try ScenarioLoader(files: files).load("workloads/s.yaml")
+            var variant = try CommittedScenarioVariant(Self.path)
+            try variant.change("exec: {command: [/bin/sh, -c, sleep 10]}", hook)
+            let scenario = try variant.load()
             let world = ScenarioWorld.build(scenario, trace: nil)
             let pod = try #require(world.cluster.pods.values.first)
             #expect(pod.termination.preStopSeconds == seconds, "\(hook)")

@@ -32,33 +32,17 @@ struct SelectorlessServiceTests {
 
     /// The committed scenario with `change`, without its expectations.
     static func run(version: String = "current", _ change: (String) throws -> String = { $0 }) throws -> World {
-        var text = try change(try Repository.text(Self.path))
-        if version == "v0.9.4" {
-            text = try replacingOnce(text, "version: current", "version: v0.9.4")
-            text = try replacingOnce(
-                text, "  - file: ../failover/manifests/public-pool.yaml\n",
-                """
-                  - apiVersion: v1
-                    kind: ConfigMap
-                    metadata: {namespace: metallb-system, name: config}
-                    data:
-                      config: |
-                        address-pools:
-                        - {name: default, protocol: layer2, addresses: [198.51.100.200/32]}
-
-                """)
-        }
-        text = String(text[..<(try #require(text.range(of: "expect:\n"))).lowerBound])
-        let world = ScenarioWorld.build(try load(text), trace: nil)
-        world.run(until: .seconds(40))
-        return world
+        var variant = try CommittedScenarioVariant(Self.path)
+        variant.text = try change(variant.text)
+        if version == "v0.9.4" { try variant.onV094() }
+        return try variant.run(until: .seconds(40))
     }
 
-    /// Loads scenario text as `workloads/s.yaml`, with the pool manifest it names beside it.
+    /// Loads scenario text, expectations and all, as the committed file would be.
     static func load(_ text: String) throws -> Scenario {
-        let pool = "failover/manifests/public-pool.yaml"
-        let files = MemoryFiles(["workloads/s.yaml": text, pool: try Repository.text("Scenarios/" + pool)])
-        return try ScenarioLoader(files: files).load("workloads/s.yaml")
+        var variant = try CommittedScenarioVariant(Self.path)
+        variant.text = text
+        return try variant.load(keepingExpectations: true)
     }
 
     static func owners(_ world: World, at seconds: Int64) -> [String] {
