@@ -28,9 +28,7 @@ extension Memberlist {
                 localSeqNo: localSeqNo, originSeqNo: request.seqNo, requester: requester,
                 requesterPort: requesterPort, wantsNack: request.nack,
                 expiresAt: now + config.probeTimeout))
-        let ping = Ping(
-            seqNo: localSeqNo, node: request.node, sourceAddress: address, sourcePort: port, sourceNode: name)
-        send(.ping(ping), to: request.target, port: targetPort)
+        send(.ping(outgoingPing(seqNo: localSeqNo, node: request.node)), to: request.target, port: targetPort)
     }
 
     /// An ack completes this node's probe, or one it runs for another (then relayed).

@@ -146,13 +146,20 @@ extension Memberlist {
         nodes.shuffle(using: &generator)
     }
 
+    /// A ping from this node, naming it as the sender where this memberlist version does
+    /// (`MembershipConfig.pingsNameTheSender`).
+    func outgoingPing(seqNo: UInt32, node target: String) -> Ping {
+        guard config.pingsNameTheSender else { return Ping(seqNo: seqNo, node: target) }
+        return Ping(seqNo: seqNo, node: target, sourceAddress: address, sourcePort: port, sourceNode: name)
+    }
+
     /// memberlist's `probeNode`, first step: a ping (with a suspect message in a compound
     /// when the target is already suspect, so it can refute at once).
     mutating func probeNode(_ target: NodeState, now: Int64) {
         let interval = awareness.scale(config.probeInterval)
         let seqNo = nextSequenceNumber()
         let ping = Message.ping(
-            Ping(seqNo: seqNo, node: target.name, sourceAddress: address, sourcePort: port, sourceNode: name))
+            outgoingPing(seqNo: seqNo, node: target.name))
         if target.state == .alive {
             send(ping, to: target.address, port: target.port)
         } else {
@@ -181,16 +188,14 @@ extension Memberlist {
             if wantsNack { current.expectedNacks += 1 }
             let request = IndirectPing(
                 seqNo: current.seqNo, target: target.address, port: target.port, node: target.name,
-                nack: wantsNack, sourceAddress: address, sourcePort: port, sourceNode: name)
+                nack: wantsNack, sourceAddress: config.pingsNameTheSender ? address : nil,
+                sourcePort: config.pingsNameTheSender ? port : 0, sourceNode: config.pingsNameTheSender ? name : "")
             send(.indirectPing(request), to: peer.address, port: peer.port)
         }
         // The TCP fallback: the same ping on a connection, with until the probe's deadline to
         // connect and be answered (state.go `probeNode`, net.go `sendPingAndWaitForAck`).
         if !config.disableTCPPings && target.protocolMax >= 3 {
-            let ping = Message.ping(
-                Ping(
-                    seqNo: current.seqNo, node: target.name, sourceAddress: address, sourcePort: port, sourceNode: name)
-            )
+            let ping = Message.ping(outgoingPing(seqNo: current.seqNo, node: target.name))
             outbox.datagrams.append(
                 .init(
                     destination: target.address, port: target.port, payload: ping.encoded, transport: .stream,

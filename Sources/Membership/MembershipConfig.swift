@@ -38,6 +38,11 @@ public struct MembershipConfig: Sendable, Hashable {
     /// memberlist's `DisableTcpPings`: off by default, so a probe whose UDP ping went
     /// unanswered also tries the target over TCP.
     public var disableTCPPings = false
+    /// Whether pings and indirect ping requests name their sender (`SourceAddr`,
+    /// `SourcePort`, `SourceNode`), as memberlist v0.5.1, which current MetalLB pins, does;
+    /// v0.1.7, which MetalLB v0.9.4 pins, has no such fields (its acks go to the packet's
+    /// source). The rest of the protocol is the same in both for what lbsim models.
+    public var pingsNameTheSender = true
 
     public init(
         probeInterval: Int64 = 1_000_000_000,

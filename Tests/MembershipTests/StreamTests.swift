@@ -256,3 +256,31 @@ struct FallbackPingTests {
         #expect(result.suspected)
     }
 }
+
+/// memberlist v0.5.1 (current MetalLB) names the sender in pings and indirect ping requests;
+/// v0.1.7 (MetalLB v0.9.4) has no `SourceAddr`, `SourcePort` or `SourceNode` (state.go
+/// `probeNode`, v0.1.7 against v0.5.1), so its acks go to the packet's source.
+@Suite("memberlist versions: who a ping names")
+struct PingVersionTests {
+    static func firstPing(_ config: MembershipConfig) -> Ping? {
+        var (a, _) = FallbackPingTests.pair(config: config)
+        while let next = a.nextWakeup, next < 3_000_000_000 {
+            for datagram in a.tick(now: next).datagrams where datagram.transport == .packet {
+                for message in Packet.decode(datagram.payload).messages {
+                    if case .ping(let ping) = message { return ping }
+                }
+            }
+        }
+        return nil
+    }
+
+    @Test func v051NamesTheSenderAndV017DoesNot() throws {
+        let named = try #require(Self.firstPing(.lan))
+        #expect(named.sourceAddress == StreamTests.a && named.sourceNode == "node-a" && named.sourcePort == 7946)
+        var legacy = MembershipConfig.lan
+        legacy.pingsNameTheSender = false
+        let bare = try #require(Self.firstPing(legacy))
+        #expect(bare.sourceAddress == nil && bare.sourceNode.isEmpty && bare.sourcePort == 0)
+        #expect(Message.ping(bare).encoded.count < Message.ping(named).encoded.count)
+    }
+}

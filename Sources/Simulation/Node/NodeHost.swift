@@ -72,7 +72,12 @@ public final class NodeHost: Host {
         speakerSeed = config.seed
         speakerConfiguration = SpeakerConfiguration(
             node: spec.name, address: spec.ip, interfaces: interfaces, rules: config.speakerRules,
-            membership: config.membership, memberlistPort: Self.memberlistPort,
+            membership: config.membership.map { membership in
+                // MetalLB v0.9.4 pins memberlist v0.1.7, whose pings do not name the sender.
+                var pinned = membership
+                if config.version == .v0_9_4 { pinned.pingsNameTheSender = false }
+                return pinned
+            }, memberlistPort: Self.memberlistPort,
             speakerAddresses: config.nodes.map(\.ip), informerSyncDelay: config.watchDelay.nanoseconds)
     }
 
