@@ -287,7 +287,8 @@ extension Memberlist {
         let me = name
         let peers = randomMembers(1) { $0.name == me || $0.state != .alive }
         guard let peer = peers.first else { return }
-        sendPushPull(to: peer.address, port: peer.port, join: false, now: now)
+        // The connection has TCPTimeout to connect and as long again to exchange.
+        sendPushPull(to: peer.address, port: peer.port, join: false, now: now, patience: 2 * config.tcpTimeout)
     }
 
     /// Sends this node's whole member list and waits (up to TCPTimeout) for the other's.

@@ -122,4 +122,30 @@ struct MemberlistTCPTests {
         let toC = try #require(segments.first { $0.source == a && $0.destination == c && $0.tcp.flags == [.syn] })
         #expect(toC.time - reset.time < .milliseconds(1))
     }
+
+    /// With frames lost, a message is delivered only once all of it is in: a PSH segment that
+    /// arrives after a gap waits for the retransmission (so every listener that closes has
+    /// answered with its list first, and every member ends up knowing every other).
+    @Test("under loss, every listener answers in full before it closes, and everyone converges")
+    func lossDelaysButNeverTruncates() throws {
+        let trace = RecordingTrace(wantsInterfaceFrames: false)
+        let world = try clusterWorld(nodeCount: 40, probeTarget: nil, lossPPM: 30_000, trace: trace)
+        world.run(until: .seconds(20))
+        let segments = Self.segments(trace)
+        #expect(
+            segments.contains { $0.tcp.flags.contains(.psh) && $0.payload == 1460 }
+                || segments.contains { $0.payload == 1460 })
+        // Per connection (listener side: source port 7946), a FIN comes only after a PSH.
+        var answered: Set<String> = []
+        var closedWithoutAnswer: [String] = []
+        for segment in segments where segment.tcp.sourcePort == 7946 {
+            let connection = "\(segment.source)>\(segment.destination):\(segment.tcp.destinationPort)"
+            if segment.tcp.flags.contains(.psh) { answered.insert(connection) }
+            if segment.tcp.flags.contains(.fin) && !answered.contains(connection) {
+                closedWithoutAnswer.append(connection)
+            }
+        }
+        #expect(closedWithoutAnswer.isEmpty, "\(closedWithoutAnswer.prefix(5))")
+        for node in world.nodes { #expect(try #require(node.membership).liveMembers.count == 40, "\(node.name)") }
+    }
 }

@@ -130,9 +130,11 @@ extension NodeHost {
             }
         }
         // What the peer acknowledged of ours.
+        var advanced = false
         if tcp.flags.contains(.ack) {
             let advance = Int(Int32(bitPattern: tcp.acknowledgmentNumber &- stream.sequence(at: stream.acked)))
             if advance > 0 {
+                advanced = true
                 let reached = stream.acked + advance
                 if stream.finSent && reached > stream.outgoing.count { stream.finAcked = true }
                 stream.acked = min(reached, stream.sent)
@@ -141,8 +143,12 @@ extension NodeHost {
         }
         // What the peer sent, taken in order only (anything else is acknowledged again).
         var acknowledge = false
+        var inOrder = false
         if !payload.isEmpty {
-            if tcp.sequenceNumber == stream.acknowledgment && !stream.finReceived { stream.incoming += payload }
+            if tcp.sequenceNumber == stream.acknowledgment && !stream.finReceived {
+                stream.incoming += payload
+                inOrder = true
+            }
             acknowledge = true
         }
         if tcp.flags.contains(.fin) {
@@ -151,13 +157,25 @@ extension NodeHost {
             }
             acknowledge = true
         }
-        stream.retransmitAt = stream.awaitsAcknowledgment ? context.now + stream.rto : nil
+        // The timer restarts when the peer acknowledged something new (RFC 6298 5.3), starts
+        // when something waits for an acknowledgment, and stops when nothing does.
+        if !stream.awaitsAcknowledgment {
+            stream.retransmitAt = nil
+        } else if advanced || stream.retransmitAt == nil {
+            stream.retransmitAt = context.now + stream.rto
+        }
         streams[key] = stream
         if acknowledge { transmit(key, flags: [.ack], at: stream.sent, payload: [], in: context) }
-        if !stream.delivered && (tcp.flags.contains(.psh) || stream.finReceived),
-            let message = Self.wholeMessage(stream.incoming)
-        {
-            deliver(message, on: key, in: context)
+        // The message ends at its PSH segment, taken in order (one that arrives after a gap
+        // waits for the retransmission that fills it), or at the peer's FIN.
+        if !stream.delivered && ((inOrder && tcp.flags.contains(.psh)) || stream.finReceived) {
+            if let message = Self.wholeMessage(stream.incoming) {
+                deliver(message, on: key, in: context)
+            } else if stream.finReceived {
+                // The peer closed without a whole message: memberlist's read fails at the end
+                // of the stream and it closes too.
+                failedRead(on: key, in: context)
+            }
         }
         guard let current = streams[key] else { return }
         if current.isFinished { return finish(key, in: context) }
@@ -228,6 +246,19 @@ extension NodeHost {
         if let reply, !dialed { current.outgoing = Stream.frame(reply, compress: false) }
         current.closing = true
         streams[key] = current
+        pump(key, in: context)
+        if wasJoin { dialNextJoinSeed(in: context) }
+    }
+
+    /// The peer closed before a whole message came: the read fails, memberlist closes the
+    /// connection, and a join moves on to its next seed.
+    private func failedRead(on key: StreamKey, in context: HostContext) {
+        guard var stream = streams[key] else { return }
+        stream.delivered = true
+        stream.closing = true
+        let wasJoin = stream.isJoin
+        stream.isJoin = false
+        streams[key] = stream
         pump(key, in: context)
         if wasJoin { dialNextJoinSeed(in: context) }
     }
