@@ -3,17 +3,15 @@
 /// memberlist event (internal/speakerlist/speakerlist.go, `memberlistWatchEvents`) and after a
 /// config it took (`SyncStateReprocessAll`). Each key is processed when its delay is up, from
 /// what the informers hold then. current re-syncs in one pass at once and does not come here.
+/// The waiting keys are kept by key (a ForceSync of a thousand services looks each up once),
+/// in the order they were first queued.
 extension Speaker {
     /// `AddRateLimited` for every key the informers hold. A key already waiting keeps the
     /// earlier of its two times (the delaying queue's `AddAfter`).
     mutating func requeueAllRateLimited(now: Int64) {
         for key in informer.keys {
             let ready = now + rateLimiter.delay(for: key, now: now)
-            if let index = waitingResyncs.firstIndex(where: { $0.key == key }) {
-                if ready < waitingResyncs[index].ready { waitingResyncs[index].ready = ready }
-            } else {
-                waitingResyncs.append((key, ready))
-            }
+            waitingResyncs[key] = min(waitingResyncs[key] ?? ready, ready)
         }
         armResync(now: now)
     }
@@ -21,10 +19,10 @@ extension Speaker {
     /// The resync timer: every waiting key whose time has come is processed, earliest first
     /// (keys due at the same instant in the order they were queued).
     mutating func runDueResyncs(now: Int64) {
-        let due = waitingResyncs.enumerated().filter { $0.element.ready <= now }
-            .sorted { ($0.element.ready, $0.offset) < ($1.element.ready, $1.offset) }.map(\.element.key)
+        let due = waitingResyncs.enumerated().filter { $0.element.value <= now }
+            .sorted { ($0.element.value, $0.offset) < ($1.element.value, $1.offset) }.map(\.element.key)
         guard !due.isEmpty else { return armResync(now: now) }
-        waitingResyncs.removeAll { $0.ready <= now }
+        waitingResyncs.removeAll { $0.value <= now }
         let updates = due.map { ($0, informer[$0]) }
         sync(now: now) { controller, usable, frames in
             for (key, view) in updates {
@@ -36,7 +34,7 @@ extension Speaker {
     }
 
     private mutating func armResync(now: Int64) {
-        guard let next = waitingResyncs.map(\.ready).min(), scheduledResync != next else { return }
+        guard let next = waitingResyncs.values.min(), scheduledResync != next else { return }
         scheduledResync = next
         arm(.resync, at: next)
     }

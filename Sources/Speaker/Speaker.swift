@@ -49,7 +49,7 @@ public struct Speaker {
     /// v0.9.4: the work queue's rate limiter, and the service keys waiting on it with the
     /// time each is due (`Speaker+Resync.swift`).
     var rateLimiter = ControllerRateLimiter()
-    var waitingResyncs: [(key: String, ready: Int64)] = []
+    var waitingResyncs: OrderedDictionary<String, Int64> = [:]
     /// The resync wake-up already armed.
     var scheduledResync: Int64?
     /// The process has exited; it takes no more events.
