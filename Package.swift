@@ -47,11 +47,7 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         // The discrete-event core: time, event queue, seeded random streams.
-        .target(
-            name: "Engine",
-            dependencies: [
-                .product(name: "HeapModule", package: "swift-collections")
-            ]),
+        .target(name: "Engine"),
         // The simulated world: segment, hosts, clients, recorder.
         .target(
             name: "Simulation",

@@ -172,18 +172,21 @@ extension Memberlist {
     /// are alive messages; left ones are leave messages; dead ones are only suspected (the
     /// other side may be the one cut off), under this node's own name.
     mutating func mergeState(_ remote: [PushNodeState], now: Int64) {
-        for entry in remote {
-            switch entry.state {
-            case .alive:
-                let alive = Alive(
-                    incarnation: entry.incarnation, node: entry.name, address: entry.address,
-                    port: entry.port == 0 ? port : entry.port, meta: entry.meta, vsn: entry.vsn)
-                aliveNode(alive, now: now, bootstrap: false)
-            case .left:
-                deadNode(Dead(incarnation: entry.incarnation, node: entry.name, from: entry.name), now: now)
-            case .dead, .suspect:
-                suspectNode(Suspect(incarnation: entry.incarnation, node: entry.name, from: name), now: now)
-            }
+        for entry in remote { mergeEntry(entry, now: now) }
+    }
+
+    /// One entry of `mergeState`.
+    mutating func mergeEntry(_ entry: PushNodeState, now: Int64) {
+        switch entry.state {
+        case .alive:
+            let alive = Alive(
+                incarnation: entry.incarnation, node: entry.name, address: entry.address,
+                port: entry.port == 0 ? port : entry.port, meta: entry.meta, vsn: entry.vsn)
+            aliveNode(alive, now: now, bootstrap: false)
+        case .left:
+            deadNode(Dead(incarnation: entry.incarnation, node: entry.name, from: entry.name), now: now)
+        case .dead, .suspect:
+            suspectNode(Suspect(incarnation: entry.incarnation, node: entry.name, from: name), now: now)
         }
     }
 }

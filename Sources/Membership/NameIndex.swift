@@ -44,6 +44,20 @@ struct NameIndex: Sendable {
         return .absent
     }
 
+    /// Where the member whose name is these bytes is, without making a `String` of them:
+    /// a push/pull merge looks up every entry straight from the message. Bytes that are not
+    /// all ASCII, or a table that is a dictionary, need the caller's search instead.
+    func lookUp(utf8 name: UnsafeBufferPointer<UInt8>) -> Lookup {
+        guard dictionary == nil, let hash = Self.asciiHash(name) else { return .needsSearch }
+        let mask = slots.count - 1
+        var index = hash & mask
+        while let slot = slots[index] {
+            if Self.equal(slot.name, name) { return .found(slot.position) }
+            index = (index + 1) & mask
+        }
+        return .absent
+    }
+
     /// Sets where `name` is, adding it if it is not in the table.
     mutating func set(_ name: String, to position: Int) {
         if dictionary != nil {
@@ -90,16 +104,30 @@ struct NameIndex: Sendable {
         for case let slot? in old { set(slot.name, to: slot.position) }
     }
 
+    /// Whether the name's UTF-8 is these bytes (a memberlist name is a small string, copied
+    /// to the stack to be compared whole).
+    private static func equal(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard name.utf8.count == bytes.count else { return false }
+        var name = name
+        return name.withUTF8 { own in
+            for index in 0..<own.count where own[index] != bytes[index] { return false }
+            return true
+        }
+    }
+
     /// FNV-1a of the name's UTF-8, or nil if the name is not all ASCII.
     private static func asciiHash(_ name: String) -> Int? {
         var name = name
-        return name.withUTF8 { bytes in
-            var value: UInt64 = 0xCBF2_9CE4_8422_2325
-            for byte in bytes {
-                guard byte < 0x80 else { return nil }
-                value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            }
-            return Int(truncatingIfNeeded: value ^ (value >> 32))
+        return name.withUTF8 { asciiHash($0) }
+    }
+
+    /// FNV-1a of the bytes, or nil if they are not all ASCII.
+    private static func asciiHash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var value: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
+        return Int(truncatingIfNeeded: value ^ (value >> 32))
     }
 }

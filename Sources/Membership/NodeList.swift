@@ -50,6 +50,12 @@ struct NodeList: RandomAccessCollection, Sendable {
         }
     }
 
+    /// Where the member whose name is these bytes is: `.needsSearch` when only a search by
+    /// `String` can tell (see `NameIndex`).
+    func lookUp(utf8 name: UnsafeBufferPointer<UInt8>) -> NameIndex.Lookup {
+        positions.lookUp(utf8: name)
+    }
+
     /// The member called `name`, if it is in the list.
     func member(named name: String) -> NodeState? {
         index(named: name).map { elements[$0] }

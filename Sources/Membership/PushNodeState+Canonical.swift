@@ -15,20 +15,53 @@ extension PushNodeState {
     /// The entry at the cursor, if it is laid out as memberlist writes it; the cursor then
     /// moves past it. Nil, with the cursor where it was, otherwise.
     static func canonical(at cursor: inout MessagePackCursor) -> PushNodeState? {
+        canonicalEntry(at: &cursor)?.materialized(in: cursor.bytes)
+    }
+
+    /// Where the entry at the cursor lies, if it is laid out as memberlist writes it, read
+    /// without copying anything out of the buffer; the cursor then moves past it. Nil, with
+    /// the cursor where it was, otherwise.
+    static func canonicalEntry(at cursor: inout MessagePackCursor) -> PushEntry? {
         var reader = CanonicalReader(bytes: cursor.bytes, offset: cursor.offset)
         guard reader.take(0x87),
             reader.key("Addr"), let address = reader.address(),
             reader.key("Incarnation"), let incarnation = reader.unsigned(UInt32.self),
-            reader.key("Meta"), let meta = reader.byteSlice(),
+            reader.key("Meta"), let meta = reader.fixstrOrNil(),
             reader.key("Name"), let name = reader.asciiString(),
             reader.key("Port"), let port = reader.unsigned(UInt16.self),
             reader.key("State"), let state = reader.state(),
-            reader.key("Vsn"), let vsn = reader.byteSlice()
+            reader.key("Vsn"), let vsn = reader.fixstrOrNil()
         else { return nil }
         cursor.skip(reader.offset - cursor.offset)
-        return PushNodeState(
-            name: name, address: address, port: port, meta: meta, incarnation: incarnation,
-            state: state, vsn: vsn)
+        return PushEntry(
+            name: name, address: address, port: port, meta: meta, incarnation: incarnation, state: state, vsn: vsn)
+    }
+}
+
+/// A canonical push/pull entry as it lies in the message: its scalars read, its name, meta
+/// and vsn as the ranges of the buffer that hold them (empty for Go's nil). A merge decides
+/// most entries on the scalars and the name alone (`Memberlist.isOldAliveNews`), so only the
+/// few that change something are copied out into a `PushNodeState`.
+struct PushEntry {
+    /// ASCII, checked.
+    var name: Range<Int>
+    var address: IPv4Address
+    var port: UInt16
+    var meta: Range<Int>
+    var incarnation: UInt32
+    var state: MemberState
+    var vsn: Range<Int>
+
+    /// The entry as the general reader gives it.
+    func materialized(in bytes: UnsafeBufferPointer<UInt8>) -> PushNodeState {
+        PushNodeState(
+            name: String(decoding: UnsafeBufferPointer(rebasing: bytes[name]), as: UTF8.self), address: address,
+            port: port, meta: Self.slice(meta, in: bytes), incarnation: incarnation, state: state,
+            vsn: Self.slice(vsn, in: bytes))
+    }
+
+    private static func slice(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        range.isEmpty ? [] : decodedBytes(UnsafeBufferPointer(rebasing: bytes[range]))
     }
 }
 
@@ -92,24 +125,17 @@ private struct CanonicalReader {
         return IPv4Address(bytes[a], bytes[a + 1], bytes[a + 2], bytes[a + 3])
     }
 
-    /// A Go `[]byte`: nil, or a fixstr.
-    mutating func byteSlice() -> [UInt8]? {
-        guard let range = fixstrOrNil() else { return nil }
-        return range.isEmpty ? [] : decodedBytes(UnsafeBufferPointer(rebasing: bytes[range]))
-    }
-
-    /// A Go string of ASCII characters, as a fixstr.
-    mutating func asciiString() -> String? {
+    /// Where a Go string of ASCII characters, as a fixstr, lies.
+    mutating func asciiString() -> Range<Int>? {
         guard let at = next(1), bytes[at.lowerBound] & 0xE0 == 0xA0,
             let range = next(Int(bytes[at.lowerBound] & 0x1F))
         else { return nil }
-        let content = UnsafeBufferPointer(rebasing: bytes[range])
-        guard content.allSatisfy({ $0 < 0x80 }) else { return nil }
-        return String(decoding: content, as: UTF8.self)
+        for index in range where bytes[index] >= 0x80 { return nil }
+        return range
     }
 
-    /// Where a fixstr's content lies, or an empty range for nil.
-    private mutating func fixstrOrNil() -> Range<Int>? {
+    /// Where a Go `[]byte` (nil, or a fixstr) lies: an empty range for nil.
+    mutating func fixstrOrNil() -> Range<Int>? {
         guard let at = next(1) else { return nil }
         let type = bytes[at.lowerBound]
         if type == 0xC0 { return offset..<offset }

@@ -17,7 +17,11 @@ import Wire
 /// of a few hundred members is a few dozen segments, sent back to back on a LAN), no SACK, no
 /// window scaling, no TIME_WAIT. memberlist's own deadline (TCPTimeout, 10 s for the dial and
 /// 10 s for the exchange) ends a connection that stalls.
-struct MemberlistStream {
+///
+/// A class, changed in place where the node keeps it: each segment appends to `incoming` and
+/// moves counters, and a value copied out of the node's table and written back would copy the
+/// whole message received so far on every segment.
+final class MemberlistStream {
     enum Role {
         /// This node dialed (a push/pull or join of its memberlist).
         case dialer
@@ -38,7 +42,7 @@ struct MemberlistStream {
     static let maximumRTO = SimDuration.seconds(120)
     static let window: UInt16 = 64240
 
-    var role: Role
+    let role: Role
     var phase: Phase
     /// Our initial sequence number, and the peer's once known.
     let isn: UInt32
@@ -73,6 +77,15 @@ struct MemberlistStream {
     /// The deadline is the one memberlist gave (a fallback ping's), not TCPTimeout after the
     /// dial succeeds.
     var fixedDeadline = false
+
+    init(role: Role, phase: Phase, isn: UInt32, rto: SimDuration, deadline: SimTime, isJoin: Bool) {
+        self.role = role
+        self.phase = phase
+        self.isn = isn
+        self.rto = rto
+        self.deadline = deadline
+        self.isJoin = isJoin
+    }
 
     /// Sequence number of our byte `offset` of `outgoing` (the SYN takes one).
     func sequence(at offset: Int) -> UInt32 { isn &+ 1 &+ UInt32(truncatingIfNeeded: offset) }

@@ -58,15 +58,15 @@ extension NodeHost {
         deadline: SimTime? = nil, in context: HostContext
     ) {
         let key = StreamKey(localPort: allocateEphemeralPort(), remote: destination, remotePort: remotePort)
-        var stream = MemberlistStream(
+        let stream = MemberlistStream(
             role: .dialer, phase: .synSent, isn: initialSequence(key, context), rto: MemberlistStream.initialRTO,
             deadline: deadline ?? context.now + Self.streamTimeout, isJoin: isJoin)
         stream.fixedDeadline = deadline != nil
         stream.outgoing = Stream.frame(message, compress: false)
         stream.retransmitAt = context.now + stream.rto
         streams[key] = stream
-        transmitSYN(key, acknowledging: false, in: context)
-        armStreamTimer(key, in: context)
+        transmitSYN(key, stream, acknowledging: false, in: context)
+        armStreamTimer(key, stream, in: context)
     }
 
     /// Linux's `ip_local_port_range` (32768-60999), walked from a per-node start.
@@ -99,7 +99,7 @@ extension NodeHost {
     /// A TCP segment for this node's own address.
     func receiveSegment(_ tcp: TCPHeader, payload: [UInt8], from source: IPv4Address, in context: HostContext) {
         let key = StreamKey(localPort: tcp.destinationPort, remote: source, remotePort: tcp.sourcePort)
-        guard var stream = streams[key] else { return accept(tcp, key: key, in: context) }
+        guard let stream = streams[key] else { return accept(tcp, key: key, in: context) }
         if tcp.flags.contains(.rst) { return finish(key, in: context) }
         switch stream.phase {
         case .synSent:
@@ -110,14 +110,13 @@ extension NodeHost {
             stream.retransmitAt = nil
             // sendAndReceiveState sets its deadline once the dial has succeeded.
             if !stream.fixedDeadline { stream.deadline = context.now + Self.streamTimeout }
-            streams[key] = stream
-            transmit(key, flags: [.ack], at: 0, payload: [], in: context)
-            pump(key, in: context)
+            transmit(key, stream, flags: [.ack], at: 0, payload: [], in: context)
+            pump(key, stream, in: context)
             return
         case .synReceived:
             if tcp.flags.contains(.syn) && !tcp.flags.contains(.ack) {
                 // The dialer did not get our SYN-ACK and sent its SYN again.
-                return transmitSYN(key, acknowledging: true, in: context)
+                return transmitSYN(key, stream, acknowledging: true, in: context)
             }
             guard tcp.flags.contains(.ack), tcp.acknowledgmentNumber == stream.isn &+ 1 else { return }
             stream.phase = .established
@@ -126,7 +125,7 @@ extension NodeHost {
         case .established:
             if tcp.flags.contains(.syn) {
                 // Our ACK of the handshake was lost: acknowledge again.
-                return transmit(key, flags: [.ack], at: stream.sent, payload: [], in: context)
+                return transmit(key, stream, flags: [.ack], at: stream.sent, payload: [], in: context)
             }
         }
         // What the peer acknowledged of ours.
@@ -164,22 +163,22 @@ extension NodeHost {
         } else if advanced || stream.retransmitAt == nil {
             stream.retransmitAt = context.now + stream.rto
         }
-        streams[key] = stream
-        if acknowledge { transmit(key, flags: [.ack], at: stream.sent, payload: [], in: context) }
+        if acknowledge { transmit(key, stream, flags: [.ack], at: stream.sent, payload: [], in: context) }
         // The message ends at its PSH segment, taken in order (one that arrives after a gap
         // waits for the retransmission that fills it), or at the peer's FIN.
         if !stream.delivered && ((inOrder && tcp.flags.contains(.psh)) || stream.finReceived) {
             if let message = Self.wholeMessage(stream.incoming) {
-                deliver(message, on: key, in: context)
+                deliver(message, on: key, stream, in: context)
             } else if stream.finReceived {
                 // The peer closed without a whole message: memberlist's read fails at the end
                 // of the stream and it closes too.
-                failedRead(on: key, in: context)
+                failedRead(on: key, stream, in: context)
             }
         }
-        guard let current = streams[key] else { return }
-        if current.isFinished { return finish(key, in: context) }
-        armStreamTimer(key, in: context)
+        // Delivering may have ended the connection (the speaker exited): then it is gone.
+        guard streams[key] === stream else { return }
+        if stream.isFinished { return finish(key, in: context) }
+        armStreamTimer(key, stream, in: context)
     }
 
     /// A segment for no connection: a SYN to the memberlist port opens one when the speaker
@@ -190,14 +189,14 @@ extension NodeHost {
         guard tcp.flags.contains(.syn), !tcp.flags.contains(.ack), listening else {
             return reset(tcp, key: key, in: context)
         }
-        var stream = MemberlistStream(
+        let stream = MemberlistStream(
             role: .acceptor, phase: .synReceived, isn: initialSequence(key, context),
             rto: MemberlistStream.initialRTO, deadline: context.now + Self.streamTimeout, isJoin: false)
         stream.peerISN = tcp.sequenceNumber
         stream.retransmitAt = context.now + stream.rto
         streams[key] = stream
-        transmitSYN(key, acknowledging: true, in: context)
-        armStreamTimer(key, in: context)
+        transmitSYN(key, stream, acknowledging: true, in: context)
+        armStreamTimer(key, stream, in: context)
     }
 
     /// RFC 793's reset for a segment that belongs to no connection.
@@ -230,63 +229,58 @@ extension NodeHost {
 
     /// The whole message arrived: the listener's memberlist answers it and closes
     /// (`handleConn`); the dialer's merges the answer and closes (`sendAndReceiveState`).
-    private func deliver(_ message: [UInt8], on key: StreamKey, in context: HostContext) {
-        guard var stream = streams[key] else { return }
+    private func deliver(_ message: [UInt8], on key: StreamKey, _ stream: MemberlistStream, in context: HostContext) {
         stream.delivered = true
         let wasJoin = stream.isJoin
         stream.isJoin = false
         var reply: [UInt8]?
         let dialed = stream.role == .dialer
-        streams[key] = stream
         driveSpeaker(in: context) {
             reply = $0.handleStream(
                 message, from: key.remote, port: key.remotePort, dialed: dialed, now: context.now.nanoseconds)
         }
-        guard var current = streams[key] else { return }
-        if let reply, !dialed { current.outgoing = Stream.frame(reply, compress: false) }
-        current.closing = true
-        streams[key] = current
-        pump(key, in: context)
+        // The speaker may have gone away meanwhile, and its sockets with it.
+        guard streams[key] === stream else { return }
+        if let reply, !dialed { stream.outgoing = Stream.frame(reply, compress: false) }
+        stream.closing = true
+        pump(key, stream, in: context)
         if wasJoin { dialNextJoinSeed(in: context) }
     }
 
     /// The peer closed before a whole message came: the read fails, memberlist closes the
     /// connection, and a join moves on to its next seed.
-    private func failedRead(on key: StreamKey, in context: HostContext) {
-        guard var stream = streams[key] else { return }
+    private func failedRead(on key: StreamKey, _ stream: MemberlistStream, in context: HostContext) {
         stream.delivered = true
         stream.closing = true
         let wasJoin = stream.isJoin
         stream.isJoin = false
-        streams[key] = stream
-        pump(key, in: context)
+        pump(key, stream, in: context)
         if wasJoin { dialNextJoinSeed(in: context) }
     }
 
     // MARK: segments out
 
     /// Sends what is written and not yet sent, then the FIN once everything is.
-    private func pump(_ key: StreamKey, in context: HostContext) {
-        guard var stream = streams[key], stream.phase == .established else { return }
+    private func pump(_ key: StreamKey, _ stream: MemberlistStream, in context: HostContext) {
+        guard stream.phase == .established else { return }
         while stream.sent < stream.outgoing.count {
             let end = min(stream.sent + MemberlistStream.mss, stream.outgoing.count)
             let last = end == stream.outgoing.count
             let chunk = Array(stream.outgoing[stream.sent..<end])
-            transmit(
-                key, flags: last ? [.ack, .psh] : [.ack], at: stream.sent, payload: chunk, stream: stream, in: context)
+            transmit(key, stream, flags: last ? [.ack, .psh] : [.ack], at: stream.sent, payload: chunk, in: context)
             stream.sent = end
         }
         if stream.closing && !stream.finSent {
-            transmit(key, flags: [.fin, .ack], at: stream.sent, payload: [], stream: stream, in: context)
+            transmit(key, stream, flags: [.fin, .ack], at: stream.sent, payload: [], in: context)
             stream.finSent = true
         }
         if stream.awaitsAcknowledgment && stream.retransmitAt == nil { stream.retransmitAt = context.now + stream.rto }
-        streams[key] = stream
-        armStreamTimer(key, in: context)
+        armStreamTimer(key, stream, in: context)
     }
 
-    private func transmitSYN(_ key: StreamKey, acknowledging: Bool, in context: HostContext) {
-        guard let stream = streams[key] else { return }
+    private func transmitSYN(
+        _ key: StreamKey, _ stream: MemberlistStream, acknowledging: Bool, in context: HostContext
+    ) {
         let header = TCPHeader(
             sourcePort: key.localPort, destinationPort: key.remotePort, sequenceNumber: stream.isn,
             acknowledgmentNumber: acknowledging ? stream.peerISN &+ 1 : 0,
@@ -300,10 +294,9 @@ extension NodeHost {
     /// One segment from byte `offset` of our message (a FIN at the end of it takes the next
     /// sequence number).
     private func transmit(
-        _ key: StreamKey, flags: TCPFlags, at offset: Int, payload: [UInt8], stream: MemberlistStream? = nil,
+        _ key: StreamKey, _ stream: MemberlistStream, flags: TCPFlags, at offset: Int, payload: [UInt8],
         in context: HostContext
     ) {
-        guard let stream = stream ?? streams[key] else { return }
         var sequence = stream.sequence(at: offset)
         if flags == [.ack] && payload.isEmpty && stream.finSent && offset >= stream.outgoing.count {
             sequence = sequence &+ 1
@@ -320,45 +313,42 @@ extension NodeHost {
 
     // MARK: timers
 
-    private func armStreamTimer(_ key: StreamKey, in context: HostContext) {
-        guard var stream = streams[key] else { return }
+    private func armStreamTimer(_ key: StreamKey, _ stream: MemberlistStream, in context: HostContext) {
         let due = stream.nextTimer
         if let queued = stream.timerAt, queued <= due { return }
         stream.timerGeneration &+= 1
         stream.timerAt = due
-        streams[key] = stream
         context.schedule(.stream(key, generation: stream.timerGeneration), port: port, at: due)
     }
 
     /// A connection's timer: memberlist's deadline ends it; otherwise what is unacknowledged
     /// goes again, with the timeout doubled.
     func streamTimerFired(_ key: StreamKey, generation: UInt64, in context: HostContext) {
-        guard var stream = streams[key], stream.timerGeneration == generation else { return }
+        guard let stream = streams[key], stream.timerGeneration == generation else { return }
         stream.timerAt = nil
-        streams[key] = stream
         if context.now >= stream.deadline { return finish(key, in: context) }
-        guard let due = stream.retransmitAt, due <= context.now else { return armStreamTimer(key, in: context) }
+        guard let due = stream.retransmitAt, due <= context.now else { return armStreamTimer(key, stream, in: context) }
         stream.rto = min(stream.rto + stream.rto, MemberlistStream.maximumRTO)
         stream.retransmitAt = context.now + stream.rto
-        streams[key] = stream
         switch stream.phase {
         case .synSent:
-            transmitSYN(key, acknowledging: false, in: context)
+            transmitSYN(key, stream, acknowledging: false, in: context)
         case .synReceived:
-            transmitSYN(key, acknowledging: true, in: context)
+            transmitSYN(key, stream, acknowledging: true, in: context)
         case .established:
             var offset = stream.acked
             while offset < stream.sent {
                 let end = min(offset + MemberlistStream.mss, stream.sent)
                 let flags: TCPFlags = end == stream.outgoing.count ? [.ack, .psh] : [.ack]
-                transmit(key, flags: flags, at: offset, payload: Array(stream.outgoing[offset..<end]), in: context)
+                transmit(
+                    key, stream, flags: flags, at: offset, payload: Array(stream.outgoing[offset..<end]), in: context)
                 offset = end
             }
             if stream.finSent && !stream.finAcked {
-                transmit(key, flags: [.fin, .ack], at: stream.sent, payload: [], in: context)
+                transmit(key, stream, flags: [.fin, .ack], at: stream.sent, payload: [], in: context)
             }
         }
-        armStreamTimer(key, in: context)
+        armStreamTimer(key, stream, in: context)
     }
 
     /// The connection is over (both FINs acknowledged, a RST, or memberlist's deadline). A
