@@ -16,6 +16,9 @@ public enum RandomSubsystem: Sendable, Hashable {
     case kubelet
     /// When each speaker started, in a run that begins from a running cluster.
     case speakerStart
+    /// How long a node kernel's duplicate address detection waits before its probe, split per
+    /// run (`NODE/INTERFACE#N`).
+    case duplicateAddressDetection
     /// A timeline value drawn per seed: entry `entry`'s field `field`.
     case timelineDraw(entry: String, field: String)
 
@@ -28,6 +31,7 @@ public enum RandomSubsystem: Sendable, Hashable {
         case .memberlist: "memberlist"
         case .kubelet: "kubelet"
         case .speakerStart: "speaker.start"
+        case .duplicateAddressDetection: "kernel.dad"
         case .timelineDraw(let entry, let field): "timeline/\(entry)/\(field)"
         }
     }

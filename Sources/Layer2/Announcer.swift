@@ -7,9 +7,23 @@ import Wire
 /// unsolicited Neighbor Advertisement) when it starts announcing. It never reads a clock or
 /// touches a socket: callers pass `now` (nanoseconds since an epoch of the driver's choosing)
 /// and the frames that arrived, and get back the frames to send and the time to be woken next.
+///
+/// Answers and rounds go out only through the responders its interface scan opened
+/// (`InterfaceScan`), and only from interfaces the kernel lets them leave.
 public struct Announcer: Sendable {
-    public let interfaces: [L2Interface]
+    /// The node's interfaces as the kernel shows them now (frames name an interface by its
+    /// index here). The driver reports changes at once (`kernelChanged`); the responders
+    /// follow only at the next scan.
+    public private(set) var interfaces: [L2Interface]
     public let schedule: GratuitousSchedule
+    /// The responders running, per interface.
+    public private(set) var responders: Responders
+    /// The interface names the last scan listed (current's `GetInterfaces`): what an
+    /// L2Advertisement's `interfaces` is checked against.
+    public private(set) var listedInterfaces: [String]
+    /// The rules the announcer scans interfaces by; nil when it runs a responder on every
+    /// interface it was given and never scans (`sim live` on the interface the user named).
+    public let scanRules: SpeakerController.Rules?
 
     /// Service name -> announced addresses (`ips` in MetalLB: one per family for dual-stack).
     private var ips: [String: [IPAddress]] = [:]
@@ -24,9 +38,47 @@ public struct Announcer: Sendable {
     /// The next tick of the gratuitous ticker while some window is open.
     public private(set) var nextTick: Int64?
 
+    /// An announcer with responders on every interface given, which it never scans.
     public init(interfaces: [L2Interface], schedule: GratuitousSchedule) {
         self.interfaces = interfaces
         self.schedule = schedule
+        responders = Responders(every: interfaces)
+        listedInterfaces = interfaces.map(\.name)
+        scanRules = nil
+    }
+
+    /// MetalLB's announcer as `layer2.New` creates it: its first scan runs at once, before
+    /// anything is announced.
+    public init(scanning interfaces: [L2Interface], rules: SpeakerController.Rules, schedule: GratuitousSchedule) {
+        self.interfaces = interfaces
+        self.schedule = schedule
+        responders = Responders(count: interfaces.count)
+        listedInterfaces = []
+        scanRules = rules
+        scan()
+    }
+
+    // MARK: interfaces
+
+    /// The kernel's interfaces changed (one was brought up or down, or its link-local address
+    /// came or went): what can be sent changes now; the responders wait for the next scan.
+    public mutating func kernelChanged(_ interfaces: [L2Interface]) {
+        precondition(interfaces.count == self.interfaces.count, "a node's interfaces are fixed")
+        self.interfaces = interfaces
+    }
+
+    /// One run of MetalLB's interface scan over the kernel's interfaces as they are now.
+    public mutating func scan() {
+        guard let rules = scanRules else { return }
+        listedInterfaces = InterfaceScan.run(interfaces, rules: rules, responders: &responders)
+    }
+
+    /// Whether a scan now would change nothing: a periodic scan that finds this is a no-op,
+    /// so a driver need not run it.
+    public var isSettled: Bool {
+        var again = self
+        again.scan()
+        return again.responders == responders && again.listedInterfaces == listedInterfaces
     }
 
     /// Whether any address is answered for: most speakers on a segment announce nothing, and
@@ -56,14 +108,6 @@ public struct Announcer: Sendable {
             })
     }
 
-    /// Whether `group` is among `solicitedNodeGroups`, without building the set: asked for
-    /// every solicitation received.
-    public func hasJoined(_ group: IPv6Address) -> Bool {
-        refcount.keys.contains {
-            if case .v6(let ip) = $0 { return ip.solicitedNodeMulticast == group } else { return false }
-        }
-    }
-
     /// Starts (or re-confirms) announcing `ip` for `service`, and opens or extends its gratuitous
     /// window. Returns the frames of an immediate round when the window was not open.
     ///
@@ -80,6 +124,8 @@ public struct Announcer: Sendable {
         if !(ips[service]?.contains(ip) ?? false) {
             ips[service, default: []].append(ip)
             refcount[ip, default: 0] += 1
+            // The first service to use an address: every NDP responder open now watches it.
+            if refcount[ip] == 1, case .v6(let address) = ip { responders.watch(address.solicitedNodeMulticast) }
         }
         if let interfaceNames {
             allowed[ip] = Set(interfaces.indices.filter { interfaceNames.contains(interfaces[$0].name) })
@@ -108,12 +154,16 @@ public struct Announcer: Sendable {
         for ip in addresses {
             let remaining = (refcount[ip] ?? 1) - 1
             refcount[ip] = remaining > 0 ? remaining : nil
-            if remaining <= 0 { allowed[ip] = nil }
+            if remaining <= 0 {
+                allowed[ip] = nil
+                if case .v6(let address) = ip { responders.unwatch(address.solicitedNodeMulticast) }
+            }
         }
     }
 
-    /// Forgets everything, as a crashed or restarted speaker does.
+    /// Forgets every address, as a process that exits does (its sockets close with it).
     public mutating func reset() {
+        for ip in refcount.keys { if case .v6(let address) = ip { responders.unwatch(address.solicitedNodeMulticast) } }
         ips = [:]
         refcount = [:]
         spamUntil = [:]
@@ -154,16 +204,29 @@ public struct Announcer: Sendable {
         return frames
     }
 
-    /// One gratuitous round for `ip` on every interface it is announced on: for IPv4 an ARP
-    /// request then an ARP reply, both broadcast, sender and target protocol address the VIP,
-    /// target hardware address broadcast; for IPv6 an unsolicited Neighbor Advertisement to
-    /// all nodes (on interfaces with a link-local address). Skipped when the address is no
-    /// longer ours (ownership lost while the window was open).
+    /// One gratuitous round for `ip` through every responder of its family on an interface it
+    /// is announced on: for IPv4 an ARP request then an ARP reply, both broadcast, sender and
+    /// target protocol address the VIP, target hardware address broadcast; for IPv6 an
+    /// unsolicited Neighbor Advertisement to all nodes. Skipped when the address is no longer
+    /// ours (ownership lost while the window was open).
+    ///
+    /// A responder whose interface cannot send (down, or for NDP a link-local address still
+    /// tentative) fails: current logs it and goes on with the next responder; v0.9.4's
+    /// `gratuitous` returns at the first failure, so the responders after it miss the round
+    /// (`schedule.endsRoundAtFirstFailure`). Responders go in interface order (MetalLB ranges
+    /// over a Go map: lbsim fixes the order).
     func gratuitous(_ ip: IPAddress) -> [OutgoingFrame] {
         guard isAnnouncing(ip) else { return [] }
         var frames: [OutgoingFrame] = []
         frames.reserveCapacity(interfaces.count * 2)
         for (index, interface) in interfaces.enumerated() where allowed[ip]?.contains(index) ?? true {
+            let isIPv4 = ip.family == .ipv4
+            let hasResponder = isIPv4 ? responders.arp[index] : responders.ndp[index] != nil
+            guard hasResponder else { continue }
+            guard isIPv4 ? interface.canSend : interface.canSendNDP else {
+                if schedule.endsRoundAtFirstFailure { break }
+                continue
+            }
             switch ip {
             case .v4(let address):
                 for operation in [ARPOperation.request, .reply] {
@@ -209,7 +272,9 @@ public struct Announcer: Sendable {
     /// an address announced on this interface. No check on the sender fields, as in MetalLB.
     /// The reply goes back to the request's sender hardware address.
     public func respond(to request: ARPPacket, ethernetDestination: MACAddress, on interface: Int) -> OutgoingFrame? {
-        guard request.operation == .request, interfaces.indices.contains(interface) else { return nil }
+        guard request.operation == .request, interfaces.indices.contains(interface), responders.arp[interface],
+            interfaces[interface].canSend
+        else { return nil }
         let mac = interfaces[interface].hardwareAddress
         guard ethernetDestination == .broadcast || ethernetDestination == mac,
             announces(.v4(request.targetProtocolAddress), on: interface)
@@ -226,13 +291,15 @@ public struct Announcer: Sendable {
                 reply, destination: reply.targetHardwareAddress, source: mac))
     }
 
-    /// The NDP responder, for a parsed IPv6 packet: see `NDPResponder.answer`.
+    /// The NDP responder, for a parsed IPv6 packet: see `NDPResponder.answer`. It hears the
+    /// groups its own socket joined (`Responders.NDPSocket`).
     public func respond(to message: NDPMessage, in header: IPv6Header, on interface: Int) -> OutgoingFrame? {
-        guard interfaces.indices.contains(interface),
+        guard interfaces.indices.contains(interface), let socket = responders.ndp[interface],
+            interfaces[interface].canSendNDP,
             announces(.v6(message.target), on: interface),
             let bytes = NDPResponder.answer(
                 message, in: header, from: interfaces[interface],
-                joined: hasJoined)
+                joined: { socket.joined.contains($0) })
         else { return nil }
         return OutgoingFrame(interface: interface, bytes: bytes)
     }

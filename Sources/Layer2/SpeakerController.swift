@@ -30,6 +30,9 @@ public struct SpeakerController: Sendable {
     /// v0.9.4: the pools this process took from the ConfigMap, which a service's address is
     /// looked up in (`SpeakerPoolConfig`). nil: the pool the service view carries decides.
     public var ownConfig: SpeakerPoolConfig?
+    /// The `announceFailed` events the syncs so far have posted, oldest first, until the
+    /// driver takes them (`takeAnnounceFailures`).
+    public private(set) var announceFailures: [AnnounceFailure] = []
 
     public init(node: String, rules: Rules, announcer: Announcer) {
         self.node = node
@@ -42,6 +45,9 @@ public struct SpeakerController: Sendable {
     public enum Decision: Sendable, Hashable {
         case announce([IPAddress])
         case withdraw(reason: WithdrawReason)
+        /// current: this node won, but the advertisement's interfaces are not among those its
+        /// scan listed (`AnnounceFailure`). Whatever it announced before stays announced.
+        case announceFailed([IPAddress])
     }
 
     /// Syncs one service. `usableSpeakers` is this speaker's memberlist view (nil when
@@ -78,13 +84,17 @@ public struct SpeakerController: Sendable {
         guard winner(of: service, ip: ip, usableSpeakers: usableSpeakers) == node else {
             return withdraw(service.name, .notOwner)
         }
-        // current: the advertisement names interfaces this node does not have; MetalLB reports
-        // announceFailed and announces nothing (nobody else does either: this node won).
+        // current: the winner checks the advertisement's interfaces against the names its last
+        // scan listed, down interfaces included (speaker/layer2_controller.go, `SetBalancer`).
+        // With none listed it posts announceFailed for each address, leaves the announcer as it
+        // was, and still counts the service as handled. It stays a candidate: the others see it
+        // win, so nobody announces what it did not already.
         let names = service.announceInterfaces[node]
-        if let names, !announcer.interfaces.contains(where: { names.contains($0.name) }) {
-            return withdraw(service.name, .announceFailed)
-        }
         announcedIP[service.name] = addresses
+        if let names, !announcer.listedInterfaces.contains(where: names.contains) {
+            announceFailures += addresses.map { AnnounceFailure(service: service.name, ip: $0, node: node) }
+            return (.announceFailed(addresses), [])
+        }
         // The same node announces both families: the election ran once, on the first address.
         var frames: [OutgoingFrame] = []
         for address in addresses {
@@ -149,10 +159,22 @@ public struct SpeakerController: Sendable {
         rules.electionKey(service: service.name, firstIngress: ip)!
     }
 
+    /// Hands over the `announceFailed` events posted since the last call.
+    public mutating func takeAnnounceFailures() -> [AnnounceFailure] {
+        defer { announceFailures = [] }
+        return announceFailures
+    }
+
     /// The service is gone from the API server.
     public mutating func delete(service name: String) {
         _ = withdraw(name, .serviceDeleted)
     }
+
+    /// The kernel's interfaces changed (see `Announcer.kernelChanged`).
+    public mutating func kernelChanged(_ interfaces: [L2Interface]) { announcer.kernelChanged(interfaces) }
+
+    /// Runs the announcer's interface scan (see `Announcer.scan`).
+    public mutating func scanInterfaces() { announcer.scan() }
 
     /// Runs the gratuitous ticker (see `Announcer.tick`).
     public mutating func tick(now: Int64) -> [OutgoingFrame] { announcer.tick(now: now) }

@@ -20,8 +20,6 @@ public enum WithdrawReason: String, Sendable, Hashable, CaseIterable {
     case sharedIPWithServiceSelector
     /// Another node wins the election.
     case notOwner
-    /// current: the advertisement names interfaces this node does not have.
-    case announceFailed
     /// The Service was deleted.
     case serviceDeleted
 }

@@ -1,3 +1,4 @@
+import Layer2
 import Membership
 import Wire
 
@@ -18,6 +19,9 @@ public enum LiveEvent: Sendable, Hashable {
     /// The speaker's memberlist saw a member join, leave (dead or left) or change
     /// (`sim live --scenario`).
     case member(MemberEvent)
+    /// current: the speaker won an address but has none of the interfaces the
+    /// L2Advertisements name, and posted `announceFailed` (`sim live --scenario`).
+    case announceFailed(AnnounceFailure)
     /// `--watch`: the scenario changed and was read again; `changedServices` services were
     /// delivered to the speaker (changed, new or deleted).
     case scenarioReloaded(changedServices: Int)

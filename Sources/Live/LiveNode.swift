@@ -251,8 +251,10 @@ public final class LiveNode: @unchecked Sendable {
                 case .stoppedAnnouncing(let ip): onEvent(.withdrawn(ip))
                 case .gratuitousRound(let ip, _): onEvent(.gratuitousRound(ip))
                 case .member(let event): onEvent(.member(event))
-                // `sim live` takes its pools from the scenario and never delivers a ConfigMap.
-                case .configRefused: break
+                case .announceFailed(let failure): onEvent(.announceFailed(failure))
+                // `sim live` takes its pools from the scenario and never delivers a ConfigMap,
+                // and answers on the interface it was given, which it never scans again.
+                case .configRefused, .responder: break
                 }
             case .arm(let timer, let time):
                 armed.arm(timer, at: time)

@@ -71,6 +71,7 @@ extension Speaker {
         let after = controller.announcer.announcedIPs
         for ip in before where !after.contains(ip) { outbox.append(.record(.stoppedAnnouncing(ip))) }
         for ip in after where !before.contains(ip) { outbox.append(.record(.startedAnnouncing(ip))) }
+        for failure in controller.takeAnnounceFailures() { outbox.append(.record(.announceFailed(failure))) }
         emit(frames, now: now)
     }
 }

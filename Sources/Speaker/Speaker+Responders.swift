@@ -2,25 +2,22 @@ import Layer2
 import Wire
 
 /// Frames that reach the speaker's responders: ARP requests and Neighbor Solicitations on the
-/// interfaces MetalLB runs a responder on. Anything else the driver hands in is ignored, as
-/// MetalLB's responder sockets would never see it.
+/// interfaces MetalLB runs a responder on (the announcer checks which). Anything else the
+/// driver hands in is ignored, as MetalLB's responder sockets would never see it.
 extension Speaker {
     /// An ARP packet arrived on node interface `interface`, sent to `ethernetDestination`.
     /// The simulator parses each frame once and shares the packet with the node's kernel.
     @inlinable
     public mutating func handleARP(_ packet: ARPPacket, ethernetDestination: MACAddress, interface: Int, now: Int64) {
         guard controller.announcer.isAnnouncingAnything, !hasExited,
-            let responder = responderInterfaces.firstIndex(of: interface),
-            let reply = controller.respond(to: packet, ethernetDestination: ethernetDestination, on: responder)
+            let reply = controller.respond(to: packet, ethernetDestination: ethernetDestination, on: interface)
         else { return }
         outbox.append(.transmit(SpeakerFrame(interface: interface, bytes: reply.bytes, purpose: .reply)))
     }
 
     /// A Neighbor Solicitation (or other NDP message) arrived on node interface `interface`.
     public mutating func handleNDP(_ message: NDPMessage, in header: IPv6Header, interface: Int, now: Int64) {
-        guard !hasExited, let responder = responderInterfaces.firstIndex(of: interface),
-            let reply = controller.respond(to: message, in: header, on: responder)
-        else { return }
+        guard !hasExited, let reply = controller.respond(to: message, in: header, on: interface) else { return }
         outbox.append(.transmit(SpeakerFrame(interface: interface, bytes: reply.bytes, purpose: .reply)))
     }
 

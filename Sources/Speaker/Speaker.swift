@@ -14,7 +14,8 @@ import Wire
 /// takes what it produced with `poll()`:
 /// - in: `handleARP`/`handleNDP`/`handleFrame` (a frame on a node interface),
 ///   `handleDatagram` (memberlist's UDP), `handleServices`/`handleNodeChanged`/`handleConfig`
-///   (what the informers deliver), `handleTimeout` (a timer it armed), `terminate` (SIGTERM or SIGKILL);
+///   (what the informers deliver), `interfacesChanged` (the kernel's interfaces),
+///   `handleTimeout` (a timer it armed), `terminate` (SIGTERM or SIGKILL);
 /// - out: `SpeakerOutput` in order: frames with what they are for, datagrams, records, timers
 ///   to arm, and the exit.
 ///
@@ -34,9 +35,10 @@ public struct Speaker {
     /// The services as this process's informers last delivered them, in the order they were
     /// first delivered: what a ForceSync re-runs the election over.
     public internal(set) var informer: OrderedDictionary<String, ServiceView>
-    /// For each announcer interface, the node interface it is (indices into
-    /// `configuration.interfaces`).
-    @usableFromInline let responderInterfaces: [Int]
+    /// When the process started: its interface scans fall every 10 s from here.
+    public let startedAt: Int64
+    /// The interface scan already armed (`Speaker+Interfaces.swift`).
+    var scheduledScan: Int64?
     /// The gratuitous ticker wake-up already armed, so it is not armed twice.
     var scheduledTick: Int64?
     /// The memberlist wake-up already armed.
@@ -62,18 +64,25 @@ public struct Speaker {
     /// restarted process (`resyncWhenInformersSync`) re-syncs every service in `informer`
     /// once they have. `informer` is what the process's informers will list when they sync.
     ///
-    /// - Parameter generator: memberlist's randomness (unused without memberlist).
+    /// - Parameters:
+    ///   - generator: memberlist's randomness (unused without memberlist).
+    ///   - interfaces: the node's interfaces as the kernel shows them at the start, which the
+    ///     announcer's first scan reads; by default as the configuration lists them.
     public init(
         configuration: SpeakerConfiguration, generator: RandomStream, now: Int64,
         informer: OrderedDictionary<String, ServiceView> = [:], resyncWhenInformersSync: Bool = false,
-        poolConfig: SpeakerPoolConfig? = nil
+        poolConfig: SpeakerPoolConfig? = nil, interfaces: [L2Interface]? = nil
     ) {
         self.configuration = configuration
         self.informer = informer
-        responderInterfaces = configuration.responderInterfaces
-        let announcer = Announcer(
-            interfaces: responderInterfaces.map { configuration.interfaces[$0] },
-            schedule: configuration.gratuitousSchedule(start: now))
+        startedAt = now
+        let schedule = configuration.gratuitousSchedule(start: now)
+        let kernel = interfaces ?? configuration.interfaces
+        let announcer =
+            switch configuration.interfaceSelection {
+            case .metallb: Announcer(scanning: kernel, rules: configuration.rules, schedule: schedule)
+            case .given: Announcer(interfaces: kernel, schedule: schedule)
+            }
         controller = SpeakerController(node: configuration.node, rules: configuration.rules, announcer: announcer)
         // A new process holds no address yet, so it takes whatever config its informer lists.
         if configuration.rules == .v0_9_4 { controller.ownConfig = poolConfig }
@@ -149,6 +158,10 @@ public struct Speaker {
         case .leaveTimeout:
             guard leaveDeadline != nil else { return }
             exit()
+        case .interfaceScan:
+            guard armed == scheduledScan else { return }
+            scheduledScan = nil
+            scanInterfaces(now: now)
         }
     }
 
@@ -186,11 +199,7 @@ public struct Speaker {
         var rounds: [(ip: IPAddress, frames: Int)] = []
         for frame in frames {
             let purpose: SpeakerFrame.Purpose = frame.announces.map { .gratuitous($0) } ?? .reply
-            outbox.append(
-                .transmit(
-                    SpeakerFrame(
-                        interface: responderInterfaces[frame.interface], bytes: frame.bytes,
-                        purpose: purpose)))
+            outbox.append(.transmit(SpeakerFrame(interface: frame.interface, bytes: frame.bytes, purpose: purpose)))
             guard let ip = frame.announces else { continue }
             if rounds.last?.ip == ip {
                 rounds[rounds.count - 1].frames += 1

@@ -12,8 +12,9 @@ public struct SpeakerConfiguration: Sendable {
     public var node: String
     /// The node's InternalIP: the speaker pod runs with hostNetwork, so memberlist binds here.
     public var address: IPv4Address
-    /// Every network interface of the node, the primary one first. Frames in and out name an
-    /// interface by its index in this list.
+    /// Every network interface of the node, the primary one first, as it boots. Frames in and
+    /// out name an interface by its index in this list. (What the kernel shows of them later,
+    /// up or down, reaches the process through `Speaker.interfacesChanged`.)
     public var interfaces: [L2Interface]
     /// Which MetalLB's election, gratuitous schedule and rejoin rules the process follows.
     public var rules: SpeakerController.Rules
@@ -39,12 +40,14 @@ public struct SpeakerConfiguration: Sendable {
 
     /// How the announcer chooses the interfaces it runs responders on.
     public enum InterfaceSelection: Sendable, Hashable {
-        /// MetalLB's own scan (`updateInterfaces`): every interface that is up, broadcast-capable,
-        /// not NOARP and not enslaved; current also skips its default exclusion list (`lo`,
-        /// `veth`, `docker`, CNI devices...).
+        /// MetalLB's own scan (`InterfaceScan`), at the start and every 10 s: every interface
+        /// that is up, not NOARP and not enslaved, ARP where it is broadcast-capable and NDP
+        /// where it has a link-local address; current also skips its default exclusion list
+        /// (`lo`, `veth`, `docker`, CNI devices...).
         case metallb
-        /// Exactly the interfaces given, whatever their names: `sim live` on an interface the
-        /// user named (a veth in a test namespace is exactly what current's scan would skip).
+        /// Exactly the interfaces given, whatever their names, never scanned again: `sim live`
+        /// on an interface the user named (a veth in a test namespace is exactly what current's
+        /// scan would skip).
         case given
     }
 
@@ -66,14 +69,6 @@ public struct SpeakerConfiguration: Sendable {
         self.informerSyncDelay = informerSyncDelay
         self.rejoinInterval = rejoinInterval
         self.leaveTimeout = leaveTimeout
-    }
-
-    /// The node interfaces the announcer runs a responder on, as indices into `interfaces`.
-    var responderInterfaces: [Int] {
-        switch interfaceSelection {
-        case .metallb: interfaces.indices.filter { interfaces[$0].answersARP(rules: rules) }
-        case .given: Array(interfaces.indices)
-        }
     }
 
     /// The gratuitous schedule of a process started at `start`: v0.9.4's ticker runs from the

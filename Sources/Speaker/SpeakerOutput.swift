@@ -61,6 +61,34 @@ public enum SpeakerRecord: Sendable, Hashable {
     /// v0.9.4: the process refused a new ConfigMap, because `service`'s address `ip`, which
     /// it announces, is in none of its pools; it keeps its old config (`Speaker.handleConfig`).
     case configRefused(service: String, ip: IPAddress)
+    /// current: the process posted an `announceFailed` Warning event on a Service.
+    case announceFailed(AnnounceFailure)
+    /// An interface scan after the first opened or closed a responder (MetalLB logs
+    /// `createARPResponder`, `deleteNDPResponder` and the like).
+    case responder(ResponderChange)
+}
+
+/// A responder an interface scan opened or closed.
+public struct ResponderChange: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case arp = "ARP"
+        case ndp = "NDP"
+    }
+
+    /// The interface's name.
+    public var interface: String
+    public var kind: Kind
+    /// Opened (true) or closed.
+    public var opened: Bool
+
+    public init(interface: String, kind: Kind, opened: Bool) {
+        self.interface = interface
+        self.kind = kind
+        self.opened = opened
+    }
+
+    /// As MetalLB's log names the event: `createARPResponder`, `deleteNDPResponder`...
+    public var event: String { "\(opened ? "create" : "delete")\(kind.rawValue)Responder" }
 }
 
 /// The speaker process's timers. Each is armed through `SpeakerOutput.arm`.
@@ -81,4 +109,7 @@ public enum SpeakerTimer: Sendable, Hashable {
     case resync
     /// A graceful stop's `Leave` timed out: the process exits.
     case leaveTimeout
+    /// MetalLB's interface scan comes round (every 10 s from the start; armed only when the
+    /// kernel's interfaces changed since the last scan, see `Speaker.interfacesChanged`).
+    case interfaceScan
 }

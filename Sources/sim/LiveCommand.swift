@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Layer2
 import Live
 import Scenario
 import Wire
@@ -271,6 +272,8 @@ struct LiveCommand: ParsableCommand {
             emit("\(stamp) reply \(ip) is-at us, to \(asker)")
         case .gratuitousRound(let ip):
             emit("\(stamp) gratuitous round \(ip)")
+        case .announceFailed(let failure):
+            emit("\(stamp) service \(failure.service): \(AnnounceFailure.reason): \(failure.message)")
         case .announceSetRejected(let message):
             printError("\(stamp) announce set: \(message)")
         case .sendFailed(let message):

@@ -60,16 +60,77 @@ struct InterfaceTests {
         #expect(later.map(\.interface) == [1, 1])
     }
 
-    @Test func anAdvertisementNamingOnlyMissingInterfacesMakesTheWinnerFailToAnnounce() {
-        var speaker = SpeakerController(
-            node: "node-a", rules: .current,
-            announcer: Announcer(interfaces: [Self.first], schedule: .current))
+    static func webView(interfaces: [String: Set<String>], nodes: [String] = ["node-a"]) -> ServiceView {
         var view = ServiceView(
             name: "default/web", isLoadBalancer: true, ingress: [Self.vip], poolProtocol: .layer2,
-            readyEndpointNodes: ["node-a"], eligibleNodes: ["node-a"])
-        view.announceInterfaces = ["node-a": ["eth9"]]
-        let result = speaker.sync(view, usableSpeakers: nil, now: 0)
-        #expect(result.decision == .withdraw(reason: .announceFailed))
+            readyEndpointNodes: nodes, eligibleNodes: nodes)
+        view.announceInterfaces = interfaces
+        return view
+    }
+
+    @Test(
+        "current: the winner finds none of the advertisement's interfaces among those its scan listed, posts announceFailed for the address and announces nothing (SetBalancer in speaker/layer2_controller.go)"
+    )
+    func anAdvertisementNamingOnlyMissingInterfacesMakesTheWinnerFailToAnnounce() {
+        var speaker = SpeakerController(
+            node: "node-a", rules: .current,
+            announcer: Announcer(scanning: [Self.first], rules: .current, schedule: .current))
+        let result = speaker.sync(Self.webView(interfaces: ["node-a": ["eth9"]]), usableSpeakers: nil, now: 0)
+        #expect(result.decision == .announceFailed([.v4(Self.vip)]))
         #expect(result.frames.isEmpty && !speaker.announcer.isAnnouncing(Self.vip))
+        #expect(
+            speaker.takeAnnounceFailures() == [
+                AnnounceFailure(service: "default/web", ip: .v4(Self.vip), node: "node-a")
+            ]
+        )
+    }
+
+    @Test(
+        "current: a NIC that is down is still among the names the scan lists, so the winner announces on it (no announceFailed) and answers once a scan opens its responder (updateInterfaces in internal/layer2/announcer.go lists names before looking at flags)"
+    )
+    func aDownInterfaceIsNoAnnounceFailure() {
+        var down = Self.second
+        down.isUp = false
+        down.linkLocalStatus = .absent
+        var speaker = SpeakerController(
+            node: "node-a", rules: .current,
+            announcer: Announcer(scanning: [Self.first, down], rules: .current, schedule: .current))
+        let result = speaker.sync(Self.webView(interfaces: ["node-a": ["ens224"]]), usableSpeakers: nil, now: 0)
+        #expect(result.decision == .announce([.v4(Self.vip)]))
+        #expect(result.frames.isEmpty, "no responder on ens224 to send the round")
+        #expect(speaker.respond(to: request(for: Self.vip), ethernetDestination: .broadcast, on: 1) == nil)
+        speaker.kernelChanged([Self.first, Self.second])
+        speaker.scanInterfaces()
+        #expect(speaker.respond(to: request(for: Self.vip), ethernetDestination: .broadcast, on: 1) != nil)
+        #expect(speaker.respond(to: request(for: Self.vip), ethernetDestination: .broadcast, on: 0) == nil)
+    }
+
+    @Test(
+        "current: an announceFailed leaves the announcer as it was, so an address announced before on another interface stays announced there (SetBalancer in speaker/layer2_controller.go skips the address without deleting it)"
+    )
+    func announceFailedKeepsAnEarlierAnnouncement() {
+        var speaker = SpeakerController(
+            node: "node-a", rules: .current,
+            announcer: Announcer(scanning: [Self.first], rules: .current, schedule: .current))
+        _ = speaker.sync(Self.webView(interfaces: ["node-a": ["ens192"]]), usableSpeakers: nil, now: 0)
+        let again = speaker.sync(
+            Self.webView(interfaces: ["node-a": ["eth9"]]), usableSpeakers: nil, now: 1_000_000_000)
+        #expect(again.decision == .announceFailed([.v4(Self.vip)]))
+        #expect(speaker.announcer.isAnnouncing(Self.vip))
+        #expect(speaker.respond(to: request(for: Self.vip), ethernetDestination: .broadcast, on: 0) != nil)
+    }
+
+    @Test(
+        "current: the node whose interfaces are missing stays a candidate, so another speaker sees it win and announces nothing either (ShouldAnnounce in speaker/layer2_controller.go never looks at interfaces)"
+    )
+    func theFailingNodeStaysACandidate() throws {
+        let nodes = ["node-a", "node-b"]
+        let winner = try #require(Election.winner(candidates: nodes, key: Self.vip.description))
+        let loser = nodes.first { $0 != winner }!
+        var other = SpeakerController(
+            node: loser, rules: .current,
+            announcer: Announcer(scanning: [Self.first], rules: .current, schedule: .current))
+        let view = Self.webView(interfaces: [winner: ["eth9"], loser: ["ens192"]], nodes: nodes)
+        #expect(other.sync(view, usableSpeakers: nil, now: 0).decision == .withdraw(reason: .notOwner))
     }
 }

@@ -132,6 +132,55 @@ struct NDPResponderTests {
         #expect(announcer.solicitedNodeGroups == [Self.vip.solicitedNodeMulticast])
     }
 
+    @Test(
+        "an NDP responder a later scan opens has not joined the groups of addresses announced before it; withdrawing such an address takes its count below zero, so announcing it again only brings the count back to zero and never joins, while an address first announced after the opening is joined (SetBalancer and DeleteBalancer in internal/layer2/announcer.go watch through the responders open at that moment; Watch and Unwatch in internal/layer2/ndp.go count per group)"
+    )
+    func aLateResponderMissesEarlierGroups() {
+        var down = Self.eth0
+        down.isUp = false
+        down.linkLocalStatus = .absent
+        var announcer = Announcer(scanning: [down], rules: .current, schedule: .current)
+        _ = announcer.setBalancer(service: "default/web", ip: .v6(Self.vip), now: 0)
+        announcer.kernelChanged([Self.eth0])
+        announcer.scan()
+        let toGroup = solicitation(for: Self.vip, to: Self.vip.solicitedNodeMulticast)
+        let toAllNodes = solicitation(for: Self.vip, to: .allNodes)
+        #expect(announcer.respond(to: toGroup.message, in: toGroup.header, on: 0) == nil, "not in the group")
+        #expect(announcer.respond(to: toAllNodes.message, in: toAllNodes.header, on: 0) != nil, "all nodes is heard")
+        for round in 1...2 {
+            announcer.deleteBalancer(service: "default/web")
+            _ = announcer.setBalancer(service: "default/web", ip: .v6(Self.vip), now: Int64(round) * 10_000_000_000)
+            #expect(announcer.respond(to: toGroup.message, in: toGroup.header, on: 0) == nil, "round \(round)")
+        }
+        _ = announcer.setBalancer(service: "default/api", ip: .v6(Self.other), now: 30_000_000_000)
+        let toOtherGroup = solicitation(for: Self.other, to: Self.other.solicitedNodeMulticast)
+        #expect(announcer.respond(to: toOtherGroup.message, in: toOtherGroup.header, on: 0) != nil)
+    }
+
+    func solicitation(for target: IPv6Address = NDPResponderTests.vip, to destination: IPv6Address) -> (
+        message: NDPMessage, header: IPv6Header
+    ) {
+        (
+            .neighborSolicitation(target: target, options: [.sourceLinkLayerAddress(Self.client)]),
+            IPv6Header(
+                payloadLength: 32, nextHeader: .icmpv6, hopLimit: 255, source: IPv6Address("fe80::99")!,
+                destination: destination)
+        )
+    }
+
+    @Test(
+        "a link-local address still tentative: the NDP responder neither answers nor sends its rounds (the kernel refuses a tentative source address)"
+    )
+    func aTentativeAddressSendsNothing() {
+        var announcer = announcer()
+        var tentative = Self.eth0
+        tentative.linkLocalStatus = .tentative
+        announcer.kernelChanged([tentative])
+        let toGroup = solicitation(to: Self.vip.solicitedNodeMulticast)
+        #expect(announcer.respond(to: toGroup.message, in: toGroup.header, on: 0) == nil)
+        #expect(announcer.gratuitous(.v6(Self.vip)).isEmpty)
+    }
+
     @Test func anInterfaceWithoutALinkLocalAddressHasNoNDPResponder() {
         var announcer = Announcer(
             interfaces: [L2Interface(name: "eth0", hardwareAddress: Self.eth0.hardwareAddress, linkLocal: .some(nil))],

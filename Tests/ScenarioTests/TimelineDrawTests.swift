@@ -306,6 +306,7 @@ struct TimelineDrawTests {
             .powerOff(node: "a"), .powerOn(node: "a"), .startSpeaker(node: "a"),
             .stopSpeaker(node: "a", graceful: true),
             .linkDown(node: "a", interface: nil), .linkUp(node: "a", interface: "eth1"),
+            .ifDown(node: "a", interface: "eth1"), .ifUp(node: "a", interface: nil),
             .loss(ppm: 1, for: .seconds(1)),
             .label(node: "a", key: "k", value: "v"), .unlabel(node: "a", key: "k"),
             .setCondition(node: "a", type: "T", status: "True"),

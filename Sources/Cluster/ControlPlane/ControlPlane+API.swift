@@ -5,6 +5,11 @@ import IPAM
 /// objects, and who hears of each change. Every watcher sees a write one watch delay after it
 /// happens: MetalLB's controller, then (one more delay later) the speakers' informers.
 extension ControlPlane {
+    /// An Event a node's process posted on a Service.
+    public mutating func recordServiceEvent(_ event: ObjectEvent, for service: String) {
+        api.record(event, for: service)
+    }
+
     // MARK: MetalLB's configuration
 
     /// Installs MetalLB's pool configuration and, when the controller takes it, reprocesses

@@ -62,6 +62,7 @@ extension TimelineAction {
         "movePod": ["to"], "scale": ["replicas"], "setPodReady": ["ready"],
         "powerOff": ["node"], "powerOn": ["node"], "startSpeaker": ["node"],
         "stopSpeaker": ["node", "graceful"], "linkDown": ["node"], "linkUp": ["node"],
+        "ifDown": ["node"], "ifUp": ["node"],
         "loss": ["percent", "for"], "label": ["node"], "unlabel": ["node"], "setCondition": ["node"],
     ]
 
@@ -82,6 +83,8 @@ extension TimelineAction {
             return .stopSpeaker(node: node, graceful: graceful)
         case (.linkDown(_, let interface), "node", .name(let node)): return .linkDown(node: node, interface: interface)
         case (.linkUp(_, let interface), "node", .name(let node)): return .linkUp(node: node, interface: interface)
+        case (.ifDown(_, let interface), "node", .name(let node)): return .ifDown(node: node, interface: interface)
+        case (.ifUp(_, let interface), "node", .name(let node)): return .ifUp(node: node, interface: interface)
         case (.loss(_, let span), "percent", .percent(let ppm)): return .loss(ppm: ppm, for: span)
         case (.loss(let ppm, _), "for", .duration(let span)): return .loss(ppm: ppm, for: span)
         case (.label(_, let key, let labelValue), "node", .name(let node)):

@@ -6,7 +6,7 @@ import Wire
 /// The `timeline:` list: one action per entry, each with its arguments checked strictly.
 extension ScenarioLoader {
     static let timelineActions =
-        "apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, partition, heal, loss, label, unlabel, setCondition"
+        "apply, delete, movePod, scale, setPodReady, powerOff, powerOn, stopSpeaker, startSpeaker, linkDown, linkUp, ifDown, ifUp, partition, heal, loss, label, unlabel, setCondition"
 
     /// One entry. `at` and the arguments in `TimelineAction.drawableFields` may be left to the
     /// seed (`{between: [10s, 20s]}`, `{oneOf: [worker-1, worker-2]}`); `ids` collects the
@@ -101,18 +101,23 @@ extension ScenarioLoader {
             let ready = try draws.flag(a.required("ready"), "setPodReady.ready", field: "ready")
             try a.finish()
             action = .setPodReady(pod: pod, ready: ready)
-        case "powerOff", "powerOn", "startSpeaker", "linkDown", "linkUp":
+        case "powerOff", "powerOn", "startSpeaker", "linkDown", "linkUp", "ifDown", "ifUp":
             var a = try Fields(node, "\(what).\(name)")
             let nodeName = try draws.name(a.required("node"), "\(name).node", field: "node")
-            // Only links have a choice of interface: a node's every interface by default.
-            let interface = name.hasPrefix("link") ? try a.optional("interface")?.string("\(name).interface") : nil
+            // Only interface actions have a choice of interface: a node's every interface by
+            // default.
+            let interface =
+                name.hasPrefix("link") || name.hasPrefix("if")
+                ? try a.optional("interface")?.string("\(name).interface") : nil
             try a.finish()
             switch name {
             case "powerOff": action = .powerOff(node: nodeName)
             case "powerOn": action = .powerOn(node: nodeName)
             case "startSpeaker": action = .startSpeaker(node: nodeName)
             case "linkDown": action = .linkDown(node: nodeName, interface: interface)
-            default: action = .linkUp(node: nodeName, interface: interface)
+            case "linkUp": action = .linkUp(node: nodeName, interface: interface)
+            case "ifDown": action = .ifDown(node: nodeName, interface: interface)
+            default: action = .ifUp(node: nodeName, interface: interface)
             }
         case "stopSpeaker":
             var a = try Fields(node, "\(what).stopSpeaker")

@@ -183,7 +183,8 @@ enum ScenarioValidator {
                     name, kind: kind.rawValue.lowercased(), in: workloads[kind] ?? [], action: "scale",
                     at: entry.location)
             case .powerOff(let node), .powerOn(let node), .stopSpeaker(let node, _), .startSpeaker(let node),
-                .linkDown(let node, _), .linkUp(let node, _), .label(let node, _, _), .unlabel(let node, _),
+                .linkDown(let node, _), .linkUp(let node, _), .ifDown(let node, _), .ifUp(let node, _),
+                .label(let node, _, _), .unlabel(let node, _),
                 .setCondition(let node, _, _):
                 guard nodes.contains(node) else {
                     throw ScenarioError(
@@ -191,7 +192,8 @@ enum ScenarioValidator {
                         "\(entry.action.name): no node named \"\(node)\"")
                 }
                 switch entry.action {
-                case .linkDown(_, let interface?), .linkUp(_, let interface?):
+                case .linkDown(_, let interface?), .linkUp(_, let interface?), .ifDown(_, let interface?),
+                    .ifUp(_, let interface?):
                     guard interfaceNames(of: node).contains(interface) else {
                         throw ScenarioError(
                             entry.fieldLocations["interface"] ?? entry.location,

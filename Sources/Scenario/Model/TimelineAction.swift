@@ -14,9 +14,14 @@ public enum TimelineAction: Sendable {
     case powerOn(node: String)
     case stopSpeaker(node: String, graceful: Bool)
     case startSpeaker(node: String)
-    /// `interface` nil: every interface of the node.
+    /// Carrier lost or back (a cable, a switch port); `interface` nil: every interface of the
+    /// node.
     case linkDown(node: String, interface: String?)
     case linkUp(node: String, interface: String?)
+    /// `ip link set dev IF down|up` on the node: the administrative state, which MetalLB's
+    /// interface scan reads; `interface` nil: every interface of the node.
+    case ifDown(node: String, interface: String?)
+    case ifUp(node: String, interface: String?)
     case loss(ppm: UInt32, for: SimDuration)
     /// Frames cross only inside a group of host names; unlisted hosts join the first group.
     case partition(groups: [[String]])
@@ -39,6 +44,8 @@ public enum TimelineAction: Sendable {
         case .startSpeaker: return "startSpeaker"
         case .linkDown: return "linkDown"
         case .linkUp: return "linkUp"
+        case .ifDown: return "ifDown"
+        case .ifUp: return "ifUp"
         case .loss: return "loss"
         case .partition: return "partition"
         case .heal: return "heal"

@@ -1,6 +1,7 @@
 import Cluster
 import Engine
 import Simulation
+import Speaker
 import Wire
 
 /// What the seed article's author looked at, for people reading `sim`'s output: the
@@ -46,6 +47,13 @@ enum HumanView {
                 (
                     refusal.time, 250_000 + index,
                     "[\(stamp(refusal.time))] \(refusal.node) speaker: config refused: it announces \(refusal.ip) (\(refusal.service)), which is in no pool of the new config; it keeps the old one"
+                ))
+        }
+        for (index, record) in world.recorder.responders.enumerated() {
+            timed.append(
+                (
+                    record.time, 260_000 + index,
+                    "[\(stamp(record.time))] \(record.node) speaker: \(record.change.event) \(record.change.interface) (interface scan)"
                 ))
         }
         // Memberlist's verdicts on other members (joins at start-up are left out: every speaker

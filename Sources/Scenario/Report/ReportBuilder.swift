@@ -1,6 +1,7 @@
 import Cluster
 import Engine
 import Simulation
+import Speaker
 import Wire
 
 /// Builds the JSON report from a finished world.
@@ -142,6 +143,14 @@ enum ReportBuilder {
                 ("service", .string(refusal.service)), ("ip", .string(refusal.ip.description)),
             ])
         }
+        // Responders a speaker's interface scan opened or closed after its first scan: listed
+        // only when some were (a run whose interfaces never change has none).
+        let responders = recorder.responders.map { record -> JSONValue in
+            .object([
+                ("t", seconds(record.time)), ("node", .string(record.node)),
+                ("interface", .string(record.change.interface)), ("event", .string(record.change.event)),
+            ])
+        }
         var clients: [JSONValue] = []
         for client in world.clients {
             let arp = recorder.clientARP.filter { $0.client == client.name }.map { record -> JSONValue in
@@ -225,6 +234,6 @@ enum ReportBuilder {
                 ("expectations", .array(expectations)),
                 ("invariants", .array(checkedInvariants)),
                 ("frames", .int(recorder.framesOnSegment)),
-            ] + DrawnReport.fields(scenario))
+            ] + (responders.isEmpty ? [] : [("responders", .array(responders))]) + DrawnReport.fields(scenario))
     }
 }

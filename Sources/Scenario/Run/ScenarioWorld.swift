@@ -99,6 +99,8 @@ enum ScenarioWorld {
         case .startSpeaker(let node): world.startSpeaker(node: node)
         case .linkDown(let node, let interface): world.setLink(node: node, interface: interface, up: false)
         case .linkUp(let node, let interface): world.setLink(node: node, interface: interface, up: true)
+        case .ifDown(let node, let interface): world.setInterface(node: node, interface: interface, up: false)
+        case .ifUp(let node, let interface): world.setInterface(node: node, interface: interface, up: true)
         case .loss(let ppm, let span): world.addLoss(ppm: ppm, until: world.now + span)
         case .partition(let groups): world.partition(groups)
         case .heal: world.partition([])

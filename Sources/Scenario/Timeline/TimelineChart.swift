@@ -123,7 +123,8 @@ struct TimelineChart: Sendable {
             return "\(action.name) \(node)"
         case .stopSpeaker(let node, let graceful):
             return "\(action.name) \(node)\(graceful ? "" : " (crash)")"
-        case .linkDown(let node, let interface), .linkUp(let node, let interface):
+        case .linkDown(let node, let interface), .linkUp(let node, let interface), .ifDown(let node, let interface),
+            .ifUp(let node, let interface):
             return "\(action.name) \(node)\(interface.map { " \($0)" } ?? "")"
         case .movePod(let pod, let to):
             return "\(action.name) \(pod) to \(to)"

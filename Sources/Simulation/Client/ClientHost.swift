@@ -84,7 +84,7 @@ public final class ClientHost: Host {
                 targetHardwareAddress: .zero, targetProtocolAddress: arping.target)
             context.transmit(EthernetFrame.arp(request, destination: .broadcast, source: mac), from: port)
             context.schedule(.arping, port: port, at: context.now + arping.every)
-        case .speaker, .arpRetransmit, .stream:
+        case .speaker, .arpRetransmit, .stream, .addressDAD:
             break
         }
     }

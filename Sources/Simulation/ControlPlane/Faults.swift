@@ -17,7 +17,8 @@ extension World {
         node.terminateSpeaker(graceful: false, in: hostContext)
         node.powered = false
         node.neighbours.flush()
-        for port in node.ports { setLink(port: port, up: false) }
+        node.dropCarrier()
+        refreshPorts(of: node)
         refreshAPIViews()
     }
 
@@ -28,7 +29,8 @@ extension World {
         guard !node.powered else { return skip("powerOn", name, "the node is already on") }
         node.powered = true
         node.bootGeneration &+= 1
-        for (index, port) in node.ports.enumerated() { setLink(port: port, up: node.interfaces[index].isUp) }
+        node.bootInterfacesUp()
+        refreshPorts(of: node)
         refreshAPIViews(booted: name)
         kubeletBooted(node)
         // The DaemonSet's pod restarts with the machine, where it has one.
@@ -62,18 +64,48 @@ extension World {
         node.terminateSpeaker(graceful: graceful, in: hostContext)
     }
 
-    /// Takes a node's interface (`interface` nil: every interface) down or up. The scenario
-    /// loader has checked the names; a name the node does not have is a programming error, not
-    /// a fault to skip silently.
+    /// A node's interface (`interface` nil: every interface) loses or regains carrier: a
+    /// cable or a switch port. The interface stays up, so MetalLB keeps its responders and
+    /// frames just stop crossing. The scenario loader has checked the names; a name the node
+    /// does not have is a programming error, not a fault to skip silently.
     public func setLink(node name: String, interface: String? = nil, up: Bool) {
         guard let node = node(named: name) else { preconditionFailure("setLink: no node \(name)") }
+        let indices = interfaceIndices(of: node, interface, action: "setLink")
+        var changed = false
+        for index in indices { changed = node.setCarrier(of: index, up, in: hostContext) || changed }
+        for index in indices { setLink(port: node.ports[index], up: node.portPasses(index)) }
+        if changed { node.reportInterfaces(in: hostContext) }
+        refreshAPIViews()
+    }
+
+    /// `ip link set dev IF down|up` on a node (`interface` nil: every interface): see
+    /// `NodeHost+Interfaces.swift` for what that does beyond carrier. The speaker hears of it
+    /// only through its next interface scan.
+    public func setInterface(node name: String, interface: String? = nil, up: Bool) {
+        guard let node = node(named: name) else { preconditionFailure("setInterface: no node \(name)") }
+        let action = up ? "ifUp" : "ifDown"
+        let indices = interfaceIndices(of: node, interface, action: action)
+        guard node.powered else { return skip(action, name, "the node is off") }
+        var changed = false
+        for index in indices { changed = node.setAdministrativeState(of: index, up: up, in: hostContext) || changed }
+        guard changed else {
+            return skip(action, name, "\(interface ?? "every interface") is \(up ? "up" : "down") already")
+        }
+        refreshPorts(of: node)
+        node.reportInterfaces(in: hostContext)
+        refreshAPIViews()
+    }
+
+    /// The node's interfaces named `interface` (nil: all of them), by index.
+    private func interfaceIndices(of node: NodeHost, _ interface: String?, action: String) -> [Int] {
         precondition(
             interface == nil || node.interfaces.contains { $0.name == interface },
-            "setLink: \(name) has no interface \(interface ?? "")")
-        for (index, port) in node.ports.enumerated() where interface == nil || node.interfaces[index].name == interface
-        {
-            setLink(port: port, up: up)
-        }
-        refreshAPIViews()
+            "\(action): \(node.name) has no interface \(interface ?? "")")
+        return node.interfaces.indices.filter { interface == nil || node.interfaces[$0].name == interface }
+    }
+
+    /// Sets each of the node's switch ports as its interface's state says.
+    private func refreshPorts(of node: NodeHost) {
+        for (index, port) in node.ports.enumerated() { setLink(port: port, up: node.portPasses(index)) }
     }
 }

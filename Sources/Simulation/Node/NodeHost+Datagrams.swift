@@ -36,7 +36,11 @@ extension NodeHost {
 
     // MARK: the node's IP output path
 
+    /// Sends one of the node's own datagrams or segments, resolving its next hop first. With
+    /// the primary interface down there is no route: the send fails at once, nothing is
+    /// resolved or queued.
     func send(_ datagram: NodeNeighbours.Waiting, in context: HostContext) {
+        guard hasRoutes else { return }
         if let destinationMAC = neighbours.mac(of: datagram.destination) {
             if let tcp = datagram.tcp {
                 context.transmit(

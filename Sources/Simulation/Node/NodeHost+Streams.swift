@@ -57,6 +57,12 @@ extension NodeHost {
         _ message: [UInt8], to destination: IPv4Address, port remotePort: UInt16, isJoin: Bool,
         deadline: SimTime? = nil, in context: HostContext
     ) {
+        // No route (the primary interface is down): `connect` fails at once, and a join goes
+        // on to its next seed.
+        guard hasRoutes else {
+            if isJoin { dialNextJoinSeed(in: context) }
+            return
+        }
         let key = StreamKey(localPort: allocateEphemeralPort(), remote: destination, remotePort: remotePort)
         let stream = MemberlistStream(
             role: .dialer, phase: .synSent, isn: initialSequence(key, context), rto: MemberlistStream.initialRTO,

@@ -14,9 +14,20 @@ public final class NodeHost: Host {
     /// The primary interface's port on the switch.
     let port: Int32
     let interfaceName: String
-    /// Every interface of the node, the primary one first; `ports[i]` is where interface `i`
-    /// plugs into the switch.
-    public let interfaces: [L2Interface]
+    /// Every interface of the node, the primary one first, as its kernel shows them now (up or
+    /// down, link-local address and all: `NodeHost+Interfaces.swift`); `ports[i]` is where
+    /// interface `i` plugs into the switch.
+    public internal(set) var interfaces: [L2Interface]
+    /// The interfaces as the node boots (the scenario's declared state).
+    let bootInterfaces: [L2Interface]
+    /// Per interface: its carrier as the link actions and power left it. The switch port
+    /// passes frames only while the interface has carrier and is up.
+    var carrier: [Bool]
+    /// Per interface: the duplicate address detection under way for its link-local address
+    /// (a newer down or up of the interface makes an older one moot).
+    var dadGeneration: [UInt64]
+    /// Counts DAD runs on this node: each draws its wait from a stream of its own.
+    var dadRuns: UInt64 = 0
     var ports: [Int32]
     /// The machine is on. A powered-off node sends and receives nothing.
     public internal(set) var powered = true
@@ -67,6 +78,9 @@ public final class NodeHost: Host {
             + spec.extraInterfaces.map {
                 L2Interface(name: $0.name, hardwareAddress: $0.mac, isUp: $0.up, isNoARP: $0.noARP, master: $0.master)
             }
+        bootInterfaces = interfaces
+        carrier = Array(repeating: true, count: interfaces.count)
+        dadGeneration = Array(repeating: 0, count: interfaces.count)
         ports = [port]
         nextEphemeralPort = 32768 + UInt16(RandomStream.fnv1a(spec.name) % 28232)
         speakerSeed = config.seed
@@ -106,7 +120,7 @@ public final class NodeHost: Host {
             Speaker(
                 configuration: speakerConfiguration, generator: generator, now: context.now.nanoseconds,
                 informer: context.speakerInformerList(for: name), resyncWhenInformersSync: resync,
-                poolConfig: context.speakerPoolConfig(for: name)))
+                poolConfig: context.speakerPoolConfig(for: name), interfaces: interfaces))
         flushSpeaker(process!, in: context)
     }
 
@@ -148,6 +162,12 @@ public final class NodeHost: Host {
                     NodeNeighbours.Waiting(
                         destination: datagram.destination, destinationPort: datagram.port,
                         payload: datagram.payload), in: context)
+            case .record(.announceFailed(let failure)):
+                // The speaker's event recorder posts it on the Service, stamped now.
+                context.postServiceEvent(
+                    ObjectEvent(
+                        time: context.now.nanoseconds, type: .warning, reason: AnnounceFailure.reason,
+                        message: failure.message), for: failure.service)
             case .record(let record):
                 context.recorder.speakerRecord(record, node: name, at: context.now)
             case .arm(let timer, let time):
@@ -176,6 +196,8 @@ public final class NodeHost: Host {
             retransmitResolution(ip, in: context)
         case .stream(let key, let generation):
             streamTimerFired(key, generation: generation, in: context)
+        case .addressDAD(let index, let generation):
+            duplicateAddressDetectionDone(on: index, generation: generation, in: context)
         case .probe, .arping, .neighbour:
             break
         }
@@ -251,9 +273,12 @@ public final class NodeHost: Host {
     /// the interface, so the kernel never answers for those). With Linux's default
     /// `arp_ignore=0` it answers on whichever interface the request came in on, with that
     /// interface's MAC (ARP flux, when a node has two NICs on one segment); a NOARP
-    /// interface answers nothing.
+    /// interface answers nothing, and no interface does while the primary one is down (the
+    /// address has no local route then: `hasRoutes`).
     private func answerOwnARP(_ packet: ARPPacket, on index: Int, in context: HostContext) {
-        guard packet.targetProtocolAddress == ip, packet.isForLinuxOnEthernet, !interfaces[index].isNoARP else {
+        guard packet.targetProtocolAddress == ip, packet.isForLinuxOnEthernet, !interfaces[index].isNoARP,
+            hasRoutes
+        else {
             return
         }
         // Linux records the sender of a request or reply aimed at its address.
@@ -283,7 +308,8 @@ public final class NodeHost: Host {
         let mac = interfaces[index].hardwareAddress
         let port = ports[index]
         let segment = (source: clientAddress, destination: serviceAddress)
-        guard tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
+        // No route back to the client while the interface holding the node's subnet is down.
+        guard hasRoutes, tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
             let service = context.kubeProxyService(
                 forIngress: segment.destination, port: Int(tcp.destinationPort), on: name)
         else { return }

@@ -30,6 +30,9 @@ enum HostTimer {
     case arpRetransmit(ip: IPv4Address)
     /// A node's memberlist TCP connection is due for a retransmission or its deadline.
     case stream(StreamKey, generation: UInt64)
+    /// Duplicate address detection of the link-local address of a node's interface (index
+    /// into its interfaces) is over; an older generation's is moot.
+    case addressDAD(interface: Int, generation: UInt64)
     case probe
     case arping
     /// A client's neighbour entry timer: the ARP table's for an IPv4 address, the Neighbor

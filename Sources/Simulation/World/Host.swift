@@ -32,6 +32,14 @@ struct HostContext {
     /// Where hosts note what happened.
     var recorder: Recorder { world.recorder }
 
+    /// A node's process posts a Kubernetes Event on a Service (current's speaker:
+    /// `announceFailed`). client-go's recorder stamps it when it is made; it is listed with
+    /// that time even when the node is cut off from the API server (client-go retries it for
+    /// about two minutes; lbsim does not model those retries).
+    func postServiceEvent(_ event: ObjectEvent, for service: String) {
+        world.controlPlane.recordServiceEvent(event, for: service)
+    }
+
     // MARK: the API server, as a node's processes read it
 
     /// The services as the speakers' informers have delivered them so far: what a starting

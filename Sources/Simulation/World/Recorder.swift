@@ -86,6 +86,14 @@ public struct SpeakerConfigRefusal: Sendable, Hashable {
     public var ip: IPAddress
 }
 
+/// A speaker's interface scan opened or closed a responder on one of its node's interfaces
+/// (the scans after the first; what the first opens is every speaker's starting point).
+public struct ResponderRecord: Sendable, Hashable {
+    public var time: SimTime
+    public var node: String
+    public var change: ResponderChange
+}
+
 /// A Kubernetes Event about a pod (FailedScheduling), as it was recorded.
 public struct PodEventRecord: Sendable, Hashable {
     public var time: SimTime
@@ -113,6 +121,7 @@ public final class Recorder {
     public private(set) var skippedActions: [SkippedActionRecord] = []
     public private(set) var apiViews: [APIViewRecord] = []
     public private(set) var configRefusals: [SpeakerConfigRefusal] = []
+    public private(set) var responders: [ResponderRecord] = []
     /// What each service was last recorded holding, so that only changes are recorded.
     private var lastAllocation: [String: Assignment] = [:]
     /// Frames that entered the switch.
@@ -146,6 +155,11 @@ public final class Recorder {
             memberEvent(MembershipRecord(time: time, observer: node, event: event))
         case .configRefused(let service, let ip):
             configRefusals.append(SpeakerConfigRefusal(time: time, node: node, service: service, ip: ip))
+        case .responder(let change):
+            responders.append(ResponderRecord(time: time, node: node, change: change))
+        case .announceFailed:
+            // A Service event: the node posts it to the API server (`NodeHost.flushSpeaker`).
+            break
         }
     }
 
@@ -202,6 +216,7 @@ public final class Recorder {
         membership = []
         apiViews = []
         configRefusals = []
+        responders = []
         gratuitous = []
         nodeConditions = []
         framesOnSegment = 0

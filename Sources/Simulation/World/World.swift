@@ -72,8 +72,8 @@ public final class World {
             for index in node.interfaces.indices.dropFirst() {
                 node.ports.append(Int32(hosts.count))
                 attach(NodeInterfacePort(node: node, index: index))
-                // An interface that is down has no carrier: the switch sees its link down.
-                if !node.interfaces[index].isUp { segment.linkUp[hosts.count - 1] = false }
+                // An interface that is down passes no frames: the switch sees its link down.
+                if !node.portPasses(index) { segment.linkUp[hosts.count - 1] = false }
             }
             nodes.append(node)
             // The labels the kubelet and kubeadm set (hostname, os, arch, roles); selectors rely
