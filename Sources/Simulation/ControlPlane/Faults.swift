@@ -17,6 +17,7 @@ extension World {
         node.terminateSpeaker(graceful: false, in: hostContext)
         node.powered = false
         node.neighbours.flush()
+        node.neighbourDiscovery.flush()
         for port in node.ports { setLink(port: port, up: false) }
         refreshAPIViews()
     }
@@ -73,6 +74,7 @@ extension World {
         for (index, port) in node.ports.enumerated() where interface == nil || node.interfaces[index].name == interface
         {
             setLink(port: port, up: up)
+            if !up { node.neighbourDiscovery.interfaceWentDown(index) }
         }
         refreshAPIViews()
     }
