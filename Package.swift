@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         // The discrete-event core: time, event queue, seeded random streams.
-        .target(name: "Engine", dependencies: []),
+        .target(name: "Engine"),
         // The simulated world: segment, hosts, clients, recorder.
         .target(
             name: "Simulation",

@@ -10,6 +10,8 @@ public enum RandomSubsystem: Sendable, Hashable {
     case cluster
     /// Clients' neighbour caches (reachable times), split per client.
     case clientNeighbour
+    /// Nodes' Neighbor Discovery tables (reachable times), split per node and interface.
+    case nodeNeighbour
     /// memberlist's randomness, split per speaker process (`NODE#GENERATION`).
     case memberlist
     /// The kubelets' status-update phases.
@@ -28,6 +30,7 @@ public enum RandomSubsystem: Sendable, Hashable {
         case .segmentLoss: "segment.loss"
         case .cluster: "cluster"
         case .clientNeighbour: "client.neighbour"
+        case .nodeNeighbour: "node.neighbour"
         case .memberlist: "memberlist"
         case .kubelet: "kubelet"
         case .speakerStart: "speaker.start"

@@ -254,8 +254,11 @@ public struct Announcer: Sendable {
     /// `interface` (see `respond(to:ethernetDestination:on:)` and `NDPResponder`).
     public func respond(to frame: [UInt8], on interface: Int) -> OutgoingFrame? {
         // Every frame is parsed, as MetalLB's responders read each one off their sockets before
-        // deciding; only then is the target checked.
-        guard let decoded = try? EthernetFrame.decode(frame) else { return nil }
+        // deciding; only then is the target checked. NDP is read whatever its ICMPv6 code, as
+        // mdlayher/ndp does (`NDPMessage.parseAnyCode`).
+        guard let decoded = (try? EthernetFrame.decode(frame)) ?? EthernetFrame.decodeNDPAnyCode(frame) else {
+            return nil
+        }
         switch decoded.payload {
         case .arp(let packet):
             return respond(to: packet, ethernetDestination: decoded.ethernet.destination, on: interface)
@@ -297,10 +300,10 @@ public struct Announcer: Sendable {
         guard interfaces.indices.contains(interface), let socket = responders.ndp[interface],
             interfaces[interface].canSendNDP,
             announces(.v6(message.target), on: interface),
-            let bytes = NDPResponder.answer(
+            let answer = NDPResponder.answer(
                 message, in: header, from: interfaces[interface],
                 joined: { socket.joined.contains($0) })
         else { return nil }
-        return OutgoingFrame(interface: interface, bytes: bytes)
+        return OutgoingFrame(interface: interface, bytes: answer.bytes, nextHop: answer.nextHop)
     }
 }

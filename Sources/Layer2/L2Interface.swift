@@ -111,10 +111,17 @@ public struct OutgoingFrame: Sendable, Hashable {
     /// For a frame of a gratuitous round, the address it announces (so a driver can count
     /// rounds without decoding its own frames); nil for an answer to a request.
     public var announces: IPAddress?
+    /// For an NDP answer, the unicast IPv6 address it is written to. MetalLB writes it through
+    /// an ICMPv6 socket, so the node's kernel sends it only once its neighbour entry for that
+    /// address is usable, and takes the Ethernet destination from the entry (the simulator's
+    /// node does this). Until then `bytes` holds the MAC of the solicitation's source link-layer
+    /// address option, which the live drivers, injecting past their kernel, send to.
+    public var nextHop: IPv6Address?
 
-    public init(interface: Int, bytes: [UInt8], announces: IPAddress? = nil) {
+    public init(interface: Int, bytes: [UInt8], announces: IPAddress? = nil, nextHop: IPv6Address? = nil) {
         self.interface = interface
         self.bytes = bytes
         self.announces = announces
+        self.nextHop = nextHop
     }
 }

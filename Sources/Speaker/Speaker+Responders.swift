@@ -15,10 +15,13 @@ extension Speaker {
         outbox.append(.transmit(SpeakerFrame(interface: interface, bytes: reply.bytes, purpose: .reply)))
     }
 
-    /// A Neighbor Solicitation (or other NDP message) arrived on node interface `interface`.
+    /// A Neighbor Solicitation (or other NDP message) arrived on node interface `interface`, with
+    /// a good checksum (the kernel's raw socket checks it before the responder reads anything).
+    /// The answer goes to the node's kernel, which resolves its destination (`nextHop`).
     public mutating func handleNDP(_ message: NDPMessage, in header: IPv6Header, interface: Int, now: Int64) {
         guard !hasExited, let reply = controller.respond(to: message, in: header, on: interface) else { return }
-        outbox.append(.transmit(SpeakerFrame(interface: interface, bytes: reply.bytes, purpose: .reply)))
+        outbox.append(
+            .transmit(SpeakerFrame(interface: interface, bytes: reply.bytes, purpose: .reply, nextHop: reply.nextHop)))
     }
 
     /// A whole Ethernet frame arrived on node interface `interface` (a live capture): decoded
@@ -35,11 +38,18 @@ extension Speaker {
         if let (destination, packet) = foreignARP {
             return handleARP(packet, ethernetDestination: destination, interface: interface, now: now)
         }
-        guard let decoded = try? EthernetFrame.decode(bytes) else { return }
+        // NDP with any ICMPv6 code is MetalLB's to read (`NDPMessage.parseAnyCode`).
+        guard let decoded = (try? EthernetFrame.decode(bytes)) ?? EthernetFrame.decodeNDPAnyCode(bytes) else { return }
         switch decoded.payload {
         case .arp(let packet):
             handleARP(packet, ethernetDestination: decoded.ethernet.destination, interface: interface, now: now)
         case .ipv6NDP(let header, let message):
+            let checksumIsGood = bytes.withUnsafeBytes {
+                NDPMessage.verifyChecksum(
+                    source: header.source, destination: header.destination,
+                    message: UnsafeRawBufferPointer(rebasing: $0[decoded.dataRange]))
+            }
+            guard checksumIsGood else { return }
             handleNDP(message, in: header, interface: interface, now: now)
         default:
             break

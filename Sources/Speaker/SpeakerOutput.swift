@@ -30,11 +30,15 @@ public struct SpeakerFrame: Sendable, Hashable {
     public var interface: Int
     public var bytes: [UInt8]
     public var purpose: Purpose
+    /// For an NDP answer, the unicast address the node's kernel resolves before sending it
+    /// (see `OutgoingFrame.nextHop`).
+    public var nextHop: IPv6Address?
 
-    public init(interface: Int, bytes: [UInt8], purpose: Purpose) {
+    public init(interface: Int, bytes: [UInt8], purpose: Purpose, nextHop: IPv6Address? = nil) {
         self.interface = interface
         self.bytes = bytes
         self.purpose = purpose
+        self.nextHop = nextHop
     }
 
     public enum Purpose: Sendable, Hashable {

@@ -18,6 +18,23 @@ extension EthernetFrame {
         frame.appendZeros(max(0, minimumLength - frame.count))
         return frame
     }
+
+    /// Decodes a Neighbor Discovery frame as MetalLB's NDP socket reads it: like `decode`, but
+    /// the ICMPv6 code is not checked (`NDPMessage.parseAnyCode`). Nil for a frame that is not
+    /// Ethernet/IPv6/ICMPv6 NDP or does not decode that way.
+    public static func decodeNDPAnyCode(_ bytes: [UInt8]) -> DecodedFrame? {
+        bytes.withUnsafeBytes { raw -> DecodedFrame? in
+            guard let ethernet = try? EthernetHeader.parse(raw), ethernet.etherType == .ipv6,
+                let ip = try? IPv6Header.parse(UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...])),
+                ip.nextHeader == .icmpv6
+            else { return nil }
+            let start = EthernetHeader.length + IPv6Header.length
+            let end = start + Int(ip.payloadLength)
+            guard let message = try? NDPMessage.parseAnyCode(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+            else { return nil }
+            return DecodedFrame(ethernet: ethernet, payload: .ipv6NDP(ip, message), dataRange: start..<end)
+        }
+    }
 }
 
 extension IPv6Address {

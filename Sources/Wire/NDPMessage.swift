@@ -77,6 +77,17 @@ public enum NDPMessage: Hashable, Sendable {
     /// bad option, or a multicast target (RFC 4861 sections 7.1.1 and 7.1.2). The checksum and
     /// hop limit are the caller's to check (`validate`), since they need the IPv6 header.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> NDPMessage? {
+        try parse(bytes, anyCode: false)
+    }
+
+    /// Reads the message as MetalLB's NDP library does: mdlayher/ndp's `ParseMessage` dispatches
+    /// on the type and never reads the ICMPv6 code, so a message with a non-zero code is read
+    /// like any other. The kernel's `ndisc_rcv` drops such a message: use `parse` for it.
+    public static func parseAnyCode(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> NDPMessage? {
+        try parse(bytes, anyCode: true)
+    }
+
+    static func parse(_ bytes: UnsafeRawBufferPointer, anyCode: Bool) throws(WireError) -> NDPMessage? {
         guard bytes.count >= 4 else { throw .truncated(header: "ICMPv6", needed: 4, available: bytes.count) }
         let type = bytes[0]
         guard type == solicitationType || type == advertisementType else { return nil }
@@ -84,7 +95,9 @@ public enum NDPMessage: Hashable, Sendable {
         guard bytes.count >= minimumLength else {
             throw .truncated(header: name, needed: minimumLength, available: bytes.count)
         }
-        guard bytes[1] == 0 else { throw .malformed(header: name, reason: "ICMP code is \(bytes[1]), not 0") }
+        guard anyCode || bytes[1] == 0 else {
+            throw .malformed(header: name, reason: "ICMP code is \(bytes[1]), not 0")
+        }
         var reader = ByteReader(bytes, offset: 4)
         let flags = reader.readU32()
         let target = IPv6Address(reader.readBytes(16))

@@ -11,12 +11,13 @@ struct ArchitectureDocTests {
     static func packageGraph() throws -> [String: Set<String>] {
         let text = try String(contentsOf: Repository.root.appendingPathComponent("Package.swift"), encoding: .utf8)
         let target = try Regex(
-            #"\.(?:target|executableTarget)\(\s*name:\s*"([A-Za-z0-9-]+)",\s*dependencies:\s*\[([^\]]*)\]"#)
+            #"\.(?:target|executableTarget)\(\s*name:\s*"([A-Za-z0-9-]+)"(?:\)|,\s*dependencies:\s*\[([^\]]*)\])"#)
         let quoted = try Regex(#"(?:\.product\(name:\s*)?"([A-Za-z0-9-]+)""#)
         var graph: [String: Set<String>] = [:]
         for match in text.matches(of: target) {
             let name = String(match.output[1].substring!)
-            let list = String(match.output[2].substring!)
+            // A target without a dependency list depends on nothing.
+            let list = match.output[2].substring.map(String.init) ?? ""
             // `.product(name: "X", package: "Y")`: X is the dependency, Y is not.
             let withoutPackages = list.replacing(try Regex(#"package:\s*"[^"]*""#), with: "")
             graph[name] = Set(withoutPackages.matches(of: quoted).map { String($0.output[1].substring!) })
@@ -25,7 +26,7 @@ struct ArchitectureDocTests {
     }
 
     /// Each module entry of the page's layout (`  Name/  text ... -> A, B, C.`) with the
-    /// modules after its arrow.
+    /// modules after its arrow; an entry without an arrow depends on nothing.
     static func documentedGraph() throws -> [String: Set<String>] {
         let text = try String(
             contentsOf: Repository.root.appendingPathComponent("docs/ARCHITECTURE.md"), encoding: .utf8)
@@ -34,7 +35,11 @@ struct ArchitectureDocTests {
         var current: String?
         var body = ""
         func finish() {
-            guard let current, let arrow = body.range(of: "-> ") else { return }
+            guard let current else { return }
+            guard let arrow = body.range(of: "-> ") else {
+                graph[current] = []
+                return
+            }
             let list = body[arrow.upperBound...].split(separator: ".", maxSplits: 1).first ?? ""
             graph[current] = Set(
                 list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }

@@ -35,15 +35,47 @@ struct IPv6ClientTests {
                 "33:33:ff:00:02:00", "2001:db8:0:1::50", "ff02::1:ff00:200", Self.vip, Self.client, "255", "1",
             ])
 
-        // worker-2's solicited advertisement answers it, unicast, S=1 O=0, from its link-local.
+        // worker-2's kernel must resolve the client before MetalLB's answer can leave: its
+        // solicitation, from its link-local address to the client's solicited-node group...
+        let resolution = try #require(
+            try Tshark.fields(
+                trace, "icmpv6.type == 135 && eth.src == \(Self.worker2)",
+                [
+                    "frame.time_epoch", "eth.dst", "ipv6.src", "ipv6.dst", "icmpv6.nd.ns.target_address",
+                    "icmpv6.opt.linkaddr", "ipv6.hlim", "icmpv6.checksum.status",
+                ], in: folder.url
+            ).first)
+        #expect(Double(resolution[0])! > Double(first[0])!)
+        #expect(
+            Array(resolution[1...]) == [
+                "33:33:ff:00:00:50", "fe80::5eff:fe10:912", "ff02::1:ff00:50", "2001:db8:0:1::50", Self.worker2,
+                "255", "1",
+            ])
+        // ...and the client's answer, S=1 O=1 with its MAC (the solicitation was multicast).
+        let resolved = try #require(
+            try Tshark.fields(
+                trace, "icmpv6.type == 136 && icmpv6.nd.na.target_address == 2001:db8:0:1::50",
+                [
+                    "frame.time_epoch", "eth.src", "eth.dst", "ipv6.src", "ipv6.dst", "icmpv6.nd.na.flag.s",
+                    "icmpv6.nd.na.flag.o", "icmpv6.opt.linkaddr",
+                ], in: folder.url
+            ).first)
+        #expect(Double(resolved[0])! > Double(resolution[0])!)
+        #expect(
+            Array(resolved[1...]) == [
+                Self.client, Self.worker2, "2001:db8:0:1::50", "fe80::5eff:fe10:912", "1", "1", Self.client,
+            ])
+
+        // Then worker-2's solicited advertisement answers the client, unicast, S=1 O=0, from
+        // its link-local address.
         let solicited = try Tshark.fields(
-            trace, "icmpv6.type == 136 && icmpv6.nd.na.flag.s == 1",
+            trace, "icmpv6.type == 136 && icmpv6.nd.na.flag.s == 1 && icmpv6.nd.na.target_address == \(Self.vip)",
             [
                 "frame.time_epoch", "eth.src", "eth.dst", "ipv6.src", "ipv6.dst", "icmpv6.nd.na.flag.o",
                 "icmpv6.opt.linkaddr",
             ], in: folder.url)
         let answer = try #require(solicited.first)
-        #expect(Double(answer[0])! > Double(first[0])!)
+        #expect(Double(answer[0])! > Double(resolved[0])!)
         #expect(
             Array(answer[1...]) == [
                 Self.worker2, Self.client, "fe80::5eff:fe10:912", "2001:db8:0:1::50", "0", Self.worker2,

@@ -63,10 +63,6 @@ struct NDPResponderTests {
             testDescription: "an address this node does not announce: ignored",
             source: IPv6Address("fe80::99")!, destination: other.solicitedNodeMulticast, target: other,
             withSourceLinkLayer: true, answered: false),
-        Case(
-            testDescription: "a routed solicitation (hop limit below 255): invalid",
-            source: IPv6Address("fe80::99")!, destination: vip.solicitedNodeMulticast, target: vip,
-            withSourceLinkLayer: true, hopLimit: 254, answered: false),
     ]
 
     func announcer() -> Announcer {
@@ -88,6 +84,52 @@ struct NDPResponderTests {
         #expect((reply != nil) == test.answered)
     }
 
+    /// RFC 4861 wants hop limit 255, and the kernel's `ndisc_rcv` drops anything else, but
+    /// MetalLB reads a raw ICMPv6 socket that gets the packet first: mdlayher/ndp's
+    /// `Conn.ReadFrom` filters only its own source and what `ParseMessage` cannot read, and
+    /// `processRequest` looks at the options and the target.
+    @Test(
+        "a solicitation is answered whatever its hop limit (mdlayher/ndp Conn.ReadFrom never reads it; MetalLB internal/layer2/ndp.go processRequest)",
+        arguments: [UInt8(255), 254, 64, 1])
+    func answeredWhateverTheHopLimit(hopLimit: UInt8) {
+        let message = NDPMessage.neighborSolicitation(target: Self.vip, options: [.sourceLinkLayerAddress(Self.client)])
+        let header = IPv6Header(
+            payloadLength: 32, nextHeader: .icmpv6, hopLimit: hopLimit, source: IPv6Address("fe80::99")!,
+            destination: Self.vip.solicitedNodeMulticast)
+        #expect(announcer().respond(to: message, in: header, on: 0) != nil)
+    }
+
+    /// mdlayher/ndp's `ParseMessage` dispatches on the ICMPv6 type and never reads the code
+    /// (RFC 4861 and the kernel's `ndisc_rcv` want 0), so MetalLB answers a solicitation with
+    /// a code like any other; the kernel's raw socket has already checked the checksum.
+    @Test(
+        "a solicitation with a non-zero ICMPv6 code is answered (mdlayher/ndp ParseMessage never reads the code; MetalLB internal/layer2/ndp.go processRequest)"
+    )
+    func answeredWhateverTheCode() throws {
+        let group = Self.vip.solicitedNodeMulticast
+        let frame = ndpFrame(
+            EthernetFrame.ndp(
+                .neighborSolicitation(target: Self.vip, options: [.sourceLinkLayerAddress(Self.client)]),
+                destination: group.multicastMAC, source: Self.client, ipSource: IPv6Address("fe80::99")!,
+                ipDestination: group),
+            code: 7)
+        #expect(throws: WireError.self, "the kernel's reading refuses it") { try EthernetFrame.decode(frame) }
+        #expect(announcer().respond(to: frame, on: 0) != nil)
+    }
+
+    /// mdlayher/ndp's `Conn.ReadFrom` skips every message whose source is the address the
+    /// connection was dialed on, the interface's link-local address.
+    @Test(
+        "a solicitation from the responder's own link-local address is not answered (mdlayher/ndp Conn.ReadFrom drops what its own address sent)"
+    )
+    func ownSourceIsIgnored() {
+        let message = NDPMessage.neighborSolicitation(target: Self.vip, options: [.sourceLinkLayerAddress(Self.client)])
+        let header = IPv6Header(
+            payloadLength: 32, nextHeader: .icmpv6, hopLimit: 255,
+            source: IPv6Address.linkLocal(for: Self.eth0.hardwareAddress), destination: Self.vip.solicitedNodeMulticast)
+        #expect(announcer().respond(to: message, in: header, on: 0) == nil)
+    }
+
     @Test func theAnswerIsASolicitedAdvertisementFromTheLinkLocalAddress() throws {
         let client = IPv6Address("fe80::99")!
         let solicitation = EthernetFrame.ndp(
@@ -95,6 +137,7 @@ struct NDPResponderTests {
             destination: Self.vip.solicitedNodeMulticast.multicastMAC, source: Self.client,
             ipSource: client, ipDestination: Self.vip.solicitedNodeMulticast)
         let reply = try #require(announcer().respond(to: solicitation, on: 0))
+        #expect(reply.nextHop == client, "written to the solicitor's address, for the kernel to resolve")
         let decoded = try EthernetFrame.decode(reply.bytes)
         #expect(decoded.ethernet.destination == Self.client && decoded.ethernet.source == Self.eth0.hardwareAddress)
         guard case .ipv6NDP(let header, let message) = decoded.payload else {
@@ -116,6 +159,7 @@ struct NDPResponderTests {
         let ticks = (1...5).flatMap { announcer.tick(now: Int64($0) * 1_100_000_000) }
         #expect(first.count == 1 && ticks.count == 4, "rounds at 0, 1.1, 2.2, 3.3 and 4.4 s, one NA each")
         for frame in first + ticks {
+            #expect(frame.nextHop == nil, "multicast: the kernel maps it to its MAC, nothing to resolve")
             let decoded = try EthernetFrame.decode(frame.bytes)
             #expect(decoded.ethernet.destination == MACAddress(0x33, 0x33, 0, 0, 0, 1))
             guard case .ipv6NDP(let header, let message) = decoded.payload else {

@@ -78,3 +78,24 @@ extension Announcer {
         return (rounds, silent)
     }
 }
+
+/// `frame`, an Ethernet/IPv6/ICMPv6 frame, with its ICMPv6 code set to `code` and the
+/// checksum recomputed: a message the kernel's `ndisc_rcv` refuses, with nothing else wrong.
+func ndpFrame(_ frame: [UInt8], code: UInt8) -> [UInt8] {
+    var frame = frame
+    let body = EthernetHeader.length + IPv6Header.length
+    frame[body + 1] = code
+    frame[body + 2] = 0
+    frame[body + 3] = 0
+    let checksum = frame.withUnsafeBytes { raw -> UInt16 in
+        let header = try! IPv6Header.parse(UnsafeRawBufferPointer(rebasing: raw[EthernetHeader.length...]))
+        let message = UnsafeRawBufferPointer(rebasing: raw[body..<(body + Int(header.payloadLength))])
+        return InternetChecksum.checksum(
+            message,
+            initial: InternetChecksum.pseudoHeaderSum(
+                source: header.source, destination: header.destination, protocol: .icmpv6, length: message.count))
+    }
+    frame[body + 2] = UInt8(checksum >> 8)
+    frame[body + 3] = UInt8(checksum & 0xFF)
+    return frame
+}

@@ -26,7 +26,7 @@ struct NDPDecoderTests {
             let answer = NDPResponder.answer(message, in: header, from: speaker, joined: { $0 == group }),
             let unsolicited = NDPResponder.unsolicitedAdvertisement(for: vip, from: speaker)
         else { throw ResponderSilent() }
-        return [solicitation, answer, unsolicited]
+        return [solicitation, answer.bytes, unsolicited]
     }
 
     func write(_ frames: [[UInt8]]) throws -> (TemporaryDirectory, String) {

@@ -13,8 +13,9 @@ struct ClientHostIPv6Tests {
     // Kernel: ndisc_solicit with the SYN queued passes the SYN's source address, and
     // ndisc_send_ns includes a Source Link-Layer Address option for any source but ::. The
     // destination is the target's solicited-node group, ff02::1:ff00:200 on 33:33:ff:00:02:00.
-    // MetalLB answers from the node's link-local address, S=1 O=0, and the SYN goes out to the
-    // node's MAC once the advertisement arrives.
+    // MetalLB answers from the node's link-local address, S=1 O=0 (once the node's kernel has
+    // resolved the client: NodeNDPTests), and the SYN goes out to the node's MAC once the
+    // advertisement arrives.
     @Test func resolutionGoesToTheSolicitedNodeGroupWithTheSourceLinkLayerAddress() throws {
         let trace = RecordingTrace()
         let world = try clusterWorldIPv6(trace: trace)
@@ -30,7 +31,13 @@ struct ClientHostIPv6Tests {
         #expect(solicitation.ip.source == clientIPv6, "the queued SYN's source address")
         #expect(solicitation.ip.hopLimit == 255)
 
-        let answer = try #require(ndp.first { $0.time > solicitation.time && $0.ethernet.source == node.mac })
+        let answer = try #require(
+            ndp.first {
+                guard $0.time > solicitation.time, $0.ethernet.source == node.mac,
+                    case .neighborAdvertisement(_, true, _, vip6, _) = $0.message
+                else { return false }
+                return true
+            })
         #expect(
             answer.message
                 == .neighborAdvertisement(
@@ -55,7 +62,8 @@ struct ClientHostIPv6Tests {
         let states = world.recorder.clientARP.filter { $0.ip == .v6(vip6) }.map(\.state)
         #expect(states == [.incomplete, .reachable], "\(states)")
         let solicitations = ndpMessages(trace.segment).filter {
-            $0.ethernet.source == client.mac && $0.message.icmpType == NDPMessage.solicitationType
+            $0.ethernet.source == client.mac
+                && $0.message == .neighborSolicitation(target: vip6, options: [.sourceLinkLayerAddress(client.mac)])
         }
         #expect(solicitations.count == 1, "only the first resolution")
     }
@@ -146,5 +154,113 @@ struct ClientHostIPv6Tests {
         #expect(moved.state == .stale)
         let late = world.recorder.probes.filter { $0.sentAt > .ms(5_100) && $0.answeredAt != nil }
         #expect(!late.isEmpty && late.allSatisfy { $0.answeredBy == newOwner.mac })
+    }
+}
+
+/// The client's kernel answering solicitations for its own addresses (net/ipv6/ndisc.c,
+/// `ndisc_recv_ns` and `ndisc_send_na`), as a node's kernel sends them to resolve it. The
+/// solicitor here is a host of its own (MAC 02:00:00:00:00:77, fe80::77) behind node-a's port.
+@Suite("ClientHost: answering Neighbor Solicitations for its own addresses")
+struct ClientSolicitationTests {
+    static let solicitor = IPv6Address("fe80::77")!
+    static let solicitorMAC = MACAddress(0x02, 0x00, 0x00, 0x00, 0x00, 0x77)
+
+    /// A quiet world (the client probes nothing) with `frame` put on the wire from node-a's
+    /// port at 1 s, run to 3 s: the client's Neighbor Discovery frames, and the world.
+    static func answersTo(_ frame: [UInt8]) throws -> (
+        world: World, fromClient: [(time: SimTime, ethernet: EthernetHeader, ip: IPv6Header, message: NDPMessage)]
+    ) {
+        let trace = RecordingTrace(wantsInterfaceFrames: false)
+        let world = try clusterWorldIPv6(probing: false, trace: trace)
+        world.inject(frame, from: world.nodes[0].port, at: .seconds(1))
+        world.run(until: .seconds(3))
+        let client = world.clients[0]
+        return (world, ndpMessages(trace.segment).filter { $0.ethernet.source == client.mac })
+    }
+
+    /// `inc` (the solicitation came to a group) decides both O and whether the Target
+    /// Link-Layer Address option is included; `force_tllao` is 0.
+    @Test(
+        "a Linux client answers a solicitation for its own address with S=1 from that address to the solicitor, O and its MAC only when the solicitation was multicast, and keeps the solicitor STALE from its option (Linux net/ipv6/ndisc.c ndisc_recv_ns, ndisc_send_na)",
+        arguments: [true, false])
+    func answersItsOwnAddress(multicast: Bool) throws {
+        let clientMAC = MACAddress(0x02, 0x00, 0x00, 0x00, 0x01, 0x00)
+        let frame = solicitationFrame(
+            for: clientIPv6, from: Self.solicitor, mac: Self.solicitorMAC,
+            to: multicast ? clientIPv6.solicitedNodeMulticast : clientIPv6,
+            ethernetDestination: multicast ? nil : clientMAC)
+        let (world, fromClient) = try Self.answersTo(frame)
+        let client = world.clients[0]
+        try #require(fromClient.count == 1, "\(fromClient.map(\.message))")
+        let answer = fromClient[0]
+        #expect(answer.time == SimTime.seconds(1) + world.config.latency)
+        #expect(answer.ethernet.destination == Self.solicitorMAC)
+        #expect(answer.ip.source == clientIPv6 && answer.ip.destination == Self.solicitor && answer.ip.hopLimit == 255)
+        #expect(
+            answer.message
+                == .neighborAdvertisement(
+                    router: false, solicited: true, override: multicast, target: clientIPv6,
+                    options: multicast ? [.targetLinkLayerAddress(client.mac)] : []))
+        let entry = try #require(client.ndNeighbours.entry(for: Self.solicitor))
+        #expect(entry.mac == Self.solicitorMAC)
+        #expect(entry.state == .delay, "STALE from the option, then DELAY as the answer went through it")
+        let states = world.recorder.clientARP.filter { $0.ip == .v6(Self.solicitor) }.map(\.state)
+        #expect(states == [.stale, .delay], "STALE from the solicitation, DELAY as the answer went out")
+    }
+
+    @Test(
+        "a routed solicitation (hop limit 254) for the client's address gets no answer and makes no entry (Linux net/ipv6/ndisc.c ndisc_rcv)"
+    )
+    func aRoutedSolicitationIsDropped() throws {
+        let (world, fromClient) = try Self.answersTo(
+            solicitationFrame(for: clientIPv6, from: Self.solicitor, mac: Self.solicitorMAC, hopLimit: 254))
+        #expect(fromClient.isEmpty)
+        #expect(world.clients[0].ndNeighbours.entry(for: Self.solicitor) == nil)
+    }
+
+    @Test(
+        "without a source link-layer option a multicast solicitation from an unknown sender is not answered, while a unicast one makes an entry whose answer waits for the sender to resolve, solicited from the answer's own source (Linux net/ipv6/ndisc.c ndisc_recv_ns, ndisc_solicit)"
+    )
+    func withoutTheOption() throws {
+        let (quiet, silent) = try Self.answersTo(
+            solicitationFrame(for: clientIPv6, from: Self.solicitor, mac: Self.solicitorMAC, withOption: false))
+        #expect(silent.isEmpty)
+        #expect(quiet.clients[0].ndNeighbours.entry(for: Self.solicitor) == nil)
+
+        let clientMAC = MACAddress(0x02, 0x00, 0x00, 0x00, 0x01, 0x00)
+        let (world, fromClient) = try Self.answersTo(
+            solicitationFrame(
+                for: clientIPv6, from: Self.solicitor, mac: Self.solicitorMAC, to: clientIPv6,
+                ethernetDestination: clientMAC, withOption: false))
+        let latency = world.config.latency
+        // Nobody answers for fe80::77 (it is no host's), so three solicitations 1 s apart.
+        #expect(fromClient.map(\.time) == [Int64(1), 2].map { SimTime.seconds($0) + latency })
+        for frame in fromClient {
+            #expect(
+                frame.message
+                    == .neighborSolicitation(target: Self.solicitor, options: [.sourceLinkLayerAddress(clientMAC)]))
+            #expect(frame.ip.source == clientIPv6, "the queued answer's source")
+            #expect(frame.ip.destination == Self.solicitor.solicitedNodeMulticast)
+        }
+        #expect(world.clients[0].ndNeighbours.entry(for: Self.solicitor)?.state == .incomplete)
+    }
+
+    @Test(
+        "a duplicate address detection probe for the client's address is defended with an unsolicited override advertisement to all nodes, and makes no entry (Linux net/ipv6/ndisc.c ndisc_recv_ns)"
+    )
+    func defendsItsAddress() throws {
+        let (world, fromClient) = try Self.answersTo(
+            solicitationFrame(for: clientIPv6, from: .unspecified, mac: Self.solicitorMAC, withOption: false))
+        let client = world.clients[0]
+        try #require(fromClient.count == 1)
+        let defence = fromClient[0]
+        #expect(defence.ethernet.destination == IPv6Address.allNodes.multicastMAC)
+        #expect(defence.ip.source == clientIPv6 && defence.ip.destination == .allNodes)
+        #expect(
+            defence.message
+                == .neighborAdvertisement(
+                    router: false, solicited: false, override: true, target: clientIPv6,
+                    options: [.targetLinkLayerAddress(client.mac)]))
+        #expect(client.ndNeighbours.entries.isEmpty)
     }
 }

@@ -200,3 +200,96 @@ struct NDUnreachabilityTests {
         #expect(driver.sent.count == 1, "only the first multicast solicitation was ever sent")
     }
 }
+
+/// A solicitation for one of our own addresses feeds the table too (net/ipv6/ndisc.c,
+/// `ndisc_recv_ns`): the sender's entry is looked up, created when the solicitation was
+/// unicast or carries a Source Link-Layer Address option, and updated to STALE with
+/// NEIGH_UPDATE_F_OVERRIDE | NEIGH_UPDATE_F_WEAK_OVERRIDE (net/core/neighbour.c,
+/// `__neigh_update`).
+@Suite("NDNeighbourTable: solicitations for our own address (ndisc_recv_ns)")
+struct NDSolicitationForUsTests {
+    static func header(to destination: IPv6Address) -> IPv6Header {
+        IPv6Header(payloadLength: 32, nextHeader: .icmpv6, hopLimit: 255, source: peerIPv6, destination: destination)
+    }
+
+    static func solicitation(option: MACAddress?) -> NDPMessage {
+        .neighborSolicitation(target: clientIPv6, options: option.map { [.sourceLinkLayerAddress($0)] } ?? [])
+    }
+
+    enum Start: Sendable { case none, reachableA, staleA }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var start: Start
+        var multicast = true
+        var option: MACAddress?
+        var answers: Bool
+        var state: NeighbourState?
+        var mac: MACAddress?
+    }
+
+    static let cases: [Case] = [
+        Case(
+            testDescription: "no entry, the option: created STALE", start: .none, option: macA, answers: true,
+            state: .stale, mac: macA),
+        Case(
+            testDescription: "no entry, multicast without the option: nothing, no answer", start: .none,
+            answers: false),
+        Case(
+            testDescription: "no entry, unicast without the option: answered, the answer resolves", start: .none,
+            multicast: false, answers: true),
+        Case(
+            testDescription: "REACHABLE, the same address: stays REACHABLE", start: .reachableA, option: macA,
+            answers: true, state: .reachable, mac: macA),
+        Case(
+            testDescription: "REACHABLE, another address: overridden, STALE", start: .reachableA, option: macB,
+            answers: true, state: .stale, mac: macB),
+        Case(
+            testDescription: "STALE, another address: overridden", start: .staleA, option: macB, answers: true,
+            state: .stale, mac: macB),
+        Case(
+            testDescription: "REACHABLE, no option: unchanged", start: .reachableA, multicast: false, answers: true,
+            state: .reachable, mac: macA),
+    ]
+
+    @Test(
+        "a solicitation for our own address creates the sender's entry when unicast or carrying its option, and sets it STALE at that address with override (Linux net/ipv6/ndisc.c ndisc_recv_ns; net/core/neighbour.c __neigh_update)",
+        arguments: cases)
+    func feedsTheSendersEntry(_ test: Case) {
+        var driver = NDDriver()
+        switch test.start {
+        case .none: break
+        case .reachableA: driver.makeReachable(mac: macA, at: .seconds(1))
+        case .staleA:
+            driver.resolve(at: .seconds(1))
+            driver.receive(advertisement(solicited: false, override: true, mac: macA), at: .seconds(1))
+        }
+        var effects = NDNeighbourTable.Effects()
+        let answers = driver.table.solicitationForUsReceived(
+            Self.solicitation(option: test.option),
+            in: Self.header(to: test.multicast ? clientIPv6.solicitedNodeMulticast : clientIPv6),
+            now: .seconds(2), effects: &effects)
+        #expect(answers == test.answers)
+        #expect(driver.state == test.state)
+        #expect(driver.mac == test.mac)
+        #expect(effects.solicitations.isEmpty, "the update itself sends nothing")
+    }
+
+    @Test(
+        "a timer armed before the table was emptied does not act on the entry made after (Linux net/core/neighbour.c neigh_ifdown deletes entries with their timers)"
+    )
+    func removedEntriesTimersAreIgnored() throws {
+        var table = NDNeighbourTable(parameters: NeighbourParameters(), random: RandomStream(seed: 1))
+        var first = NDNeighbourTable.Effects()
+        _ = table.resolve(peerIPv6, now: .seconds(1), effects: &first)
+        let stale = try #require(first.timer)
+        table.removeAll()
+        var second = NDNeighbourTable.Effects()
+        _ = table.resolve(peerIPv6, now: .ms(1_500), effects: &second)
+        #expect(second.solicitations.count == 1)
+        var fired = NDNeighbourTable.Effects()
+        table.timerFired(peerIPv6, generation: stale.generation, now: stale.time, effects: &fired)
+        #expect(fired.solicitations.isEmpty && fired.timer == nil, "the old entry's retransmission")
+        #expect(table.entry(for: peerIPv6)?.probes == NeighbourParameters().ucastSolicit + 1)
+    }
+}

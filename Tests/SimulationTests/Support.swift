@@ -320,12 +320,14 @@ extension CacheDriver where Address == IPv6Address {
 /// Like `clusterWorld`, for IPv6: the pool holds only `vip6`, `default/web` is an IPv6
 /// service on port 80, and client-0 (with `clientIPv6`) probes `[vip6]:80` every `probeEvery`.
 /// With another `probePort` the SYNs match no kube-proxy rule and go unanswered.
+/// Without `probing`, client-0 sends nothing of its own: only what a test injects, and its
+/// kernel's answers.
 func clusterWorldIPv6(
     nodeCount: Int = 1, probePort: UInt16 = 80, probeEvery: SimDuration = .milliseconds(100),
-    duration: SimDuration = .seconds(120), trace: TraceSink? = nil
+    probing: Bool = true, duration: SimDuration = .seconds(120), trace: TraceSink? = nil
 ) throws -> World {
     let probe = WorldConfig.ProbeSpec(target: .v6(vip6), port: probePort, every: probeEvery)
-    var client = clientSpec(0, probe: probe)
+    var client = clientSpec(0, probe: probing ? probe : nil)
     client.ipv6 = clientIPv6
     let config = WorldConfig(seed: 7, duration: duration, nodes: (0..<nodeCount).map(nodeSpec), clients: [client])
     let world = World(config: config, trace: trace)
@@ -338,6 +340,37 @@ func clusterWorldIPv6(
         Pod(meta: ObjectMeta(name: "web-1", labels: ["app": "web"]), nodeName: "node-a", ready: true),
         startsReady: true)
     return world
+}
+
+/// A Neighbor Solicitation for `target` from `source`, sent by `mac` (also in its Source
+/// Link-Layer Address option, unless `withOption` is false) to `destination` (the target's
+/// solicited-node group unless given, at its multicast MAC or `ethernetDestination`), with the
+/// hop limit and ICMPv6 code given and a correct checksum unless `badChecksum`.
+func solicitationFrame(
+    for target: IPv6Address, from source: IPv6Address, mac: MACAddress, to destination: IPv6Address? = nil,
+    ethernetDestination: MACAddress? = nil, withOption: Bool = true, hopLimit: UInt8 = 255, code: UInt8 = 0,
+    badChecksum: Bool = false
+) -> [UInt8] {
+    let destination = destination ?? target.solicitedNodeMulticast
+    var frame = EthernetFrame.ndp(
+        .neighborSolicitation(target: target, options: withOption ? [.sourceLinkLayerAddress(mac)] : []),
+        destination: ethernetDestination ?? destination.multicastMAC, source: mac, ipSource: source,
+        ipDestination: destination)
+    let body = EthernetHeader.length + IPv6Header.length
+    frame[EthernetHeader.length + 7] = hopLimit
+    frame[body + 1] = code
+    frame[body + 2] = 0
+    frame[body + 3] = 0
+    let length = frame.count - body
+    let checksum = frame.withUnsafeBytes {
+        InternetChecksum.checksum(
+            UnsafeRawBufferPointer(rebasing: $0[body...]),
+            initial: InternetChecksum.pseudoHeaderSum(
+                source: source, destination: destination, protocol: .icmpv6, length: length))
+    }
+    frame[body + 2] = UInt8(checksum >> 8)
+    frame[body + 3] = UInt8(checksum & 0xFF) ^ (badChecksum ? 0x01 : 0)
+    return frame
 }
 
 /// Decoded Neighbor Discovery messages of a list of frames, with their Ethernet and IPv6 headers.

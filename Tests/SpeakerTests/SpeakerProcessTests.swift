@@ -113,6 +113,40 @@ struct SpeakerProcessTests {
         #expect(reply.ethernet.destination == asker)
     }
 
+    /// MetalLB writes its NDP answer with `ndp.Conn.WriteTo` to the solicitation's source
+    /// address, so the node's kernel routes it and resolves that address first; its
+    /// gratuitous advertisements go to ff02::1, which the kernel maps straight to a MAC.
+    @Test(
+        "an NDP answer is handed to the node's kernel with the solicitor's address as its next hop; gratuitous advertisements have none (MetalLB internal/layer2/ndp.go advertise, Gratuitous)"
+    )
+    func ndpAnswerNamesTheSolicitorAsNextHop() throws {
+        var speaker = Self.single(.current)
+        let vip6 = IPv6Address("2001:db8::100")!
+        let view = ServiceView(
+            name: "default/v6", isLoadBalancer: true, ingress: [.v6(vip6)], poolProtocol: .layer2,
+            readyEndpointNodes: ["node-0"], eligibleNodes: ["node-0"])
+        speaker.handleServices([("default/v6", view)], now: 0)
+        let gratuitous = Self.drain(&speaker).compactMap { output -> SpeakerFrame? in
+            guard case .transmit(let frame) = output else { return nil }
+            return frame
+        }
+        #expect(!gratuitous.isEmpty && gratuitous.allSatisfy { $0.nextHop == nil })
+        let solicitor = IPv6Address("2001:db8::99")!
+        let asker = MACAddress(2, 0, 0, 0, 0, 0x99)
+        let message = NDPMessage.neighborSolicitation(target: vip6, options: [.sourceLinkLayerAddress(asker)])
+        let header = IPv6Header(
+            payloadLength: 32, nextHeader: .icmpv6, hopLimit: 255, source: solicitor,
+            destination: vip6.solicitedNodeMulticast)
+        speaker.handleNDP(message, in: header, interface: 0, now: 10)
+        let outputs = Self.drain(&speaker)
+        try #require(outputs.count == 1)
+        guard case .transmit(let frame) = outputs[0] else {
+            Issue.record("no answer: \(outputs)")
+            return
+        }
+        #expect(frame.purpose == .reply && frame.nextHop == solicitor)
+    }
+
     /// mdlayher/arp's `Packet.UnmarshalBinary` checks only that the addresses fit, and
     /// MetalLB's responder (internal/layer2/arp.go, `processRequest`) never looks at the
     /// hardware or protocol type; its reply (`arp.NewPacket`) is always Ethernet/IPv4 and

@@ -109,6 +109,45 @@ struct NDPTests {
         #expect(try NDPMessage.parse([128, 0, 0, 0, 0, 1, 0, 1]) == nil)
     }
 
+    /// RFC 4861 section 7.1.1 (and the kernel's `ndisc_rcv`) want code 0; mdlayher/ndp's
+    /// `ParseMessage`, which MetalLB reads with, dispatches on the type alone.
+    @Test(
+        "MetalLB's reading takes a Neighbor Discovery message whatever its ICMPv6 code, the kernel's does not (mdlayher/ndp ParseMessage; Linux net/ipv6/ndisc.c ndisc_rcv)"
+    )
+    func anyCodeIsReadOnlyByMetalLBsReading() throws {
+        let source = IPv6Address("fe80::1")!
+        let group = IPv6Address("ff02::1:ff00:200")!
+        var frame = EthernetFrame.ndp(
+            Self.solicitation, destination: group.multicastMAC, source: Self.solicitor, ipSource: source,
+            ipDestination: group)
+        let body = EthernetHeader.length + IPv6Header.length
+        frame[body + 1] = 3
+        let message = Array(frame[body...])
+        #expect(throws: WireError.self) { try NDPMessage.parse(message) }
+        #expect(try message.withUnsafeBytes { try NDPMessage.parseAnyCode($0) } == Self.solicitation)
+        #expect(throws: WireError.self) { try EthernetFrame.decode(frame) }
+        let decoded = try #require(EthernetFrame.decodeNDPAnyCode(frame))
+        guard case .ipv6NDP(let header, let parsed) = decoded.payload else {
+            Issue.record("not NDP: \(decoded.payload)")
+            return
+        }
+        #expect(header.source == source && header.destination == group && parsed == Self.solicitation)
+        #expect(decoded.dataRange == body..<frame.count)
+        // Anything but NDP is not this reading's business, and other malformations still fail it.
+        var truncated = message
+        truncated.removeLast(10)
+        #expect(throws: WireError.self) { try truncated.withUnsafeBytes { try NDPMessage.parseAnyCode($0) } }
+        #expect(
+            EthernetFrame.decodeNDPAnyCode(
+                EthernetFrame.arp(
+                    ARPPacket(
+                        operation: .request, senderHardwareAddress: Self.solicitor,
+                        senderProtocolAddress: IPv4Address(192, 0, 2, 1), targetHardwareAddress: .zero,
+                        targetProtocolAddress: IPv4Address(192, 0, 2, 2)), destination: .broadcast,
+                    source: Self.solicitor))
+                == nil)
+    }
+
     @Test func rfc4861ValidityRulesThatNeedTheIPv6Header() {
         let header = { (hop: UInt8, source: String, destination: String) in
             IPv6Header(

@@ -22,8 +22,8 @@ public final class ClientHost: Host {
     public private(set) var neighbours: NeighbourTable
     /// The Neighbor Discovery table (`nd_tbl`).
     public internal(set) var ndNeighbours: NDNeighbourTable
-    /// Probes waiting for their target's address to resolve (the entry's `arp_queue`).
-    var pending: [IPAddress: [InFlightProbe]] = [:]
+    /// Packets waiting for their next hop's address to resolve (the entry's `arp_queue`).
+    var pending: [IPAddress: [QueuedPacket]] = [:]
     /// Probes whose SYN is out, by TCP source port, until their SYN-ACK or RST arrives (or the
     /// port is reused by a later probe).
     private var outstanding: [UInt16: InFlightProbe] = [:]
@@ -101,22 +101,33 @@ public final class ClientHost: Host {
         case .v4(let target):
             var effects = NeighbourTable.Effects()
             let resolved = neighbours.resolve(target, now: context.now, effects: &effects)
-            send(inFlight, resolvedTo: resolved, in: context)
+            send(.probe(inFlight), to: probe.target, resolvedTo: resolved, in: context)
             apply(effects, for: target, in: context)
         case .v6(let target):
             var effects = NDNeighbourTable.Effects()
             let resolved = ndNeighbours.resolve(target, now: context.now, effects: &effects)
-            send(inFlight, resolvedTo: resolved, in: context)
+            send(.probe(inFlight), to: probe.target, resolvedTo: resolved, in: context)
             apply(effects, for: target, in: context)
         }
     }
 
-    /// Sends `probe` now when its target resolved, or queues it on the entry.
-    func send(_ probe: InFlightProbe, resolvedTo destination: MACAddress?, in context: HostContext) {
-        if let destination {
-            transmitSYN(probe, to: destination, in: context)
-        } else {
-            pending[probe.record.target, default: []].append(probe)
+    /// A packet in a neighbour entry's queue: a probe's SYN, or a frame of the kernel's own
+    /// (its answer to a Neighbor Solicitation).
+    enum QueuedPacket {
+        case probe(InFlightProbe)
+        case frame(PendingFrame)
+    }
+
+    /// Sends `packet` now when its next hop `next` resolved, or queues it on the entry.
+    func send(_ packet: QueuedPacket, to next: IPAddress, resolvedTo destination: MACAddress?, in context: HostContext)
+    {
+        guard let destination else {
+            pending[next, default: []].append(packet)
+            return
+        }
+        switch packet {
+        case .probe(let probe): transmitSYN(probe, to: destination, in: context)
+        case .frame(let frame): context.transmit(frame.addressed(to: destination), from: port)
         }
     }
 
@@ -196,7 +207,7 @@ public final class ClientHost: Host {
             guard ipHeader.destination == ip else { return }
             tcpReceived(tcp, from: .v4(ipHeader.source), by: decoded.ethernet.source, in: context)
         case .ipv6NDP(let ipHeader, let message):
-            advertisementReceived(message, in: ipHeader, in: context)
+            ndpReceived(message, in: ipHeader, in: context)
         case .ipv6TCP(let ipHeader, let tcp):
             guard let ipv6, ipHeader.destination == ipv6 else { return }
             tcpReceived(tcp, from: .v6(ipHeader.source), by: decoded.ethernet.source, in: context)
@@ -248,7 +259,7 @@ public final class ClientHost: Host {
     }
 
     /// What a neighbour table asked for, carried out alike for ARP and NDP (only `solicit`
-    /// differs): the solicitations, the table's timer, the probes that waited for the address
+    /// differs): the solicitations, the table's timer, the packets that waited for the address
     /// (flushed through the normal output path as the kernel does, which moves a STALE entry
     /// to DELAY like any other send, or dropped when resolution failed), and the entry's
     /// change recorded.
@@ -264,10 +275,10 @@ public final class ClientHost: Host {
                 .neighbour(ip: timer.ip.ipAddress, generation: timer.generation), port: port, at: timer.time)
         }
         if effects.releaseQueue, let queued = pending.removeValue(forKey: ip.ipAddress) {
-            for probe in queued {
+            for packet in queued {
                 var sendEffects = NeighbourCache<Address>.Effects()
                 let resolved = self[keyPath: table].resolve(ip, now: context.now, effects: &sendEffects)
-                send(probe, resolvedTo: resolved, in: context)
+                send(packet, to: ip.ipAddress, resolvedTo: resolved, in: context)
                 carryOut(sendEffects, for: ip, table: table, in: context, solicit: solicit)
             }
         }

@@ -40,7 +40,8 @@ public struct NeighbourCache<Address: NeighbourAddress>: Sendable {
         var used: SimTime
         /// Solicitations counted toward the state's limit (`neigh->probes`).
         var probes: Int
-        /// Bumped whenever the entry's timer is re-armed, so stale timers are ignored.
+        /// The generation of the entry's armed timer: a timer that fires with another one was
+        /// superseded (re-armed or cancelled) and is ignored.
         var timerGeneration: UInt64
     }
 
@@ -73,6 +74,9 @@ public struct NeighbourCache<Address: NeighbourAddress>: Sendable {
     public private(set) var reachableTime: SimDuration
     private var reachableTimeDrawnAt: SimTime = .zero
     private var random: RandomStream
+    /// The last timer generation handed out. Table-wide, so that a timer armed for an entry
+    /// that has since been removed (`removeAll`) never matches the entry that replaces it.
+    private var lastTimerGeneration: UInt64 = 0
 
     public init(parameters: NeighbourParameters, random: RandomStream) {
         self.parameters = parameters
@@ -181,7 +185,7 @@ public struct NeighbourCache<Address: NeighbourAddress>: Sendable {
         if entry.state == .incomplete || entry.state == .probe, entry.probes >= maxProbes(entry.state) {
             entry.state = .failed
             entry.updated = now
-            entry.timerGeneration &+= 1
+            cancelTimer(&entry)
             effects.dropQueue = true
             entries[ip] = entry
             return
@@ -212,10 +216,21 @@ public struct NeighbourCache<Address: NeighbourAddress>: Sendable {
         effects.solicitations.append(Solicitation(ip: ip, unicastTo: unicast))
     }
 
-    private func arm(_ entry: inout Entry, ip: Address, at time: SimTime, effects: inout Effects) {
-        entry.timerGeneration &+= 1
+    private mutating func arm(_ entry: inout Entry, ip: Address, at time: SimTime, effects: inout Effects) {
+        cancelTimer(&entry)
         effects.timer = TimerRequest(ip: ip, time: time, generation: entry.timerGeneration)
     }
+
+    /// Gives the entry a generation no armed timer has, so whatever timer it had is ignored.
+    private mutating func cancelTimer(_ entry: inout Entry) {
+        lastTimerGeneration &+= 1
+        entry.timerGeneration = lastTimerGeneration
+    }
+
+    /// Every entry goes (the interface went down or the machine rebooted: `neigh_ifdown`,
+    /// `neigh_carrier_down`); the host drops what waited in their queues. Timers armed for
+    /// them are ignored when they fire.
+    public mutating func removeAll() { entries = [:] }
 
     /// A fresh entry (NUD_NONE, modelled as FAILED with no address).
     func newEntry(now: SimTime) -> Entry {
@@ -250,7 +265,7 @@ public struct NeighbourCache<Address: NeighbourAddress>: Sendable {
         let changesAddress = !old.isValid || entry.mac != mac
         if new != old || changesAddress { entry.updated = now }
         if new != old {
-            entry.timerGeneration &+= 1
+            cancelTimer(&entry)
             if new == .probe { entry.probes = 0 }
             if new == .reachable {
                 arm(&entry, ip: ip, at: now + reachableTime, effects: &effects)

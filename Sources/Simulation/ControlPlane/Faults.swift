@@ -17,6 +17,7 @@ extension World {
         node.terminateSpeaker(graceful: false, in: hostContext)
         node.powered = false
         node.neighbours.flush()
+        node.neighbourDiscovery.flush()
         node.dropCarrier()
         refreshPorts(of: node)
         refreshAPIViews()
@@ -73,7 +74,11 @@ extension World {
         let indices = interfaceIndices(of: node, interface, action: "setLink")
         var changed = false
         for index in indices { changed = node.setCarrier(of: index, up, in: hostContext) || changed }
-        for index in indices { setLink(port: node.ports[index], up: node.portPasses(index)) }
+        for index in indices {
+            setLink(port: node.ports[index], up: node.portPasses(index))
+            // The kernel forgets the interface's neighbours when carrier goes (neigh_carrier_down).
+            if !up { node.neighbourDiscovery.interfaceWentDown(index) }
+        }
         if changed { node.reportInterfaces(in: hostContext) }
         refreshAPIViews()
     }
@@ -91,6 +96,8 @@ extension World {
         guard changed else {
             return skip(action, name, "\(interface ?? "every interface") is \(up ? "up" : "down") already")
         }
+        // An interface taken down forgets its neighbours (neigh_ifdown).
+        if !up { for index in indices { node.neighbourDiscovery.interfaceWentDown(index) } }
         refreshPorts(of: node)
         node.reportInterfaces(in: hostContext)
         refreshAPIViews()

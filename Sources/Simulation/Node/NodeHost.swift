@@ -46,6 +46,8 @@ public final class NodeHost: Host {
     var speakerGeneration: UInt64 = 0
     /// The kernel's ARP cache for the node's own datagrams.
     var neighbours = NodeNeighbours()
+    /// The kernel's Neighbor Discovery tables, one per interface (`NodeHost+NDP.swift`).
+    var neighbourDiscovery: NodeNeighbourDiscovery
     /// Counts the machine's boots: a pod's readiness timer from one boot must not fire into
     /// the next (off, on, off, on within a readiness delay).
     var bootGeneration: UInt64 = 0
@@ -82,6 +84,9 @@ public final class NodeHost: Host {
         carrier = Array(repeating: true, count: interfaces.count)
         dadGeneration = Array(repeating: 0, count: interfaces.count)
         ports = [port]
+        neighbourDiscovery = NodeNeighbourDiscovery(
+            interfaceCount: interfaces.count,
+            random: RandomStream(rootSeed: config.seed, .nodeNeighbour).split(spec.name))
         nextEphemeralPort = 32768 + UInt16(RandomStream.fnv1a(spec.name) % 28232)
         speakerSeed = config.seed
         speakerConfiguration = SpeakerConfiguration(
@@ -154,7 +159,11 @@ public final class NodeHost: Host {
         while let output = process.speaker.poll() {
             switch output {
             case .transmit(let frame):
-                context.transmit(frame.bytes, from: ports[frame.interface])
+                if let nextHop = frame.nextHop {
+                    sendSpeakerAnswer(frame, to: nextHop, in: context)
+                } else {
+                    context.transmit(frame.bytes, from: ports[frame.interface])
+                }
             case .datagram(let datagram) where datagram.transport == .stream:
                 dials.append(datagram)
             case .datagram(let datagram):
@@ -186,7 +195,11 @@ public final class NodeHost: Host {
 
     // MARK: Host
 
-    func timerFired(_ kind: HostTimer, in context: HostContext) {
+    func timerFired(_ kind: HostTimer, in context: HostContext) { timerFired(kind, on: 0, in: context) }
+
+    /// A timer armed on interface `index`'s port fired: a neighbour timer of that interface's
+    /// Neighbor Discovery table; every other timer is armed on the primary port.
+    func timerFired(_ kind: HostTimer, on index: Int, in context: HostContext) {
         guard powered else { return }
         switch kind {
         case .speaker(let timer, let generation):
@@ -198,7 +211,9 @@ public final class NodeHost: Host {
             streamTimerFired(key, generation: generation, in: context)
         case .addressDAD(let index, let generation):
             duplicateAddressDetectionDone(on: index, generation: generation, in: context)
-        case .probe, .arping, .neighbour:
+        case .neighbour(.v6(let ip), let generation):
+            neighbourDiscoveryTimerFired(ip, generation: generation, on: index, in: context)
+        case .probe, .arping, .neighbour(.v4, _):
             break
         }
     }
@@ -238,21 +253,29 @@ public final class NodeHost: Host {
         }
     }
 
-    /// An IPv4 or IPv6 frame, decoded once for whichever part of the node takes it: the
-    /// speaker's NDP responder the Neighbor Solicitations the kernel accepts (it checks the
-    /// groups itself; a unicast NUD probe to a service address reaches no socket and is
-    /// dropped), memberlist the UDP datagrams to the node's address, and kube-proxy TCP to
-    /// LoadBalancer ingress addresses.
+    /// An IPv4 or IPv6 frame, decoded once for whichever part of the node takes it: Neighbor
+    /// Discovery the speaker's NDP responder and the kernel's own (`NodeHost+NDP.swift`; the
+    /// responder checks the groups itself, and a unicast NUD probe to a service address
+    /// reaches no socket and is dropped), memberlist the UDP datagrams to the node's address,
+    /// and kube-proxy TCP to LoadBalancer ingress addresses.
     private func receiveIP(_ frame: [UInt8], on index: Int, in context: HostContext) {
-        guard let decoded = try? EthernetFrame.decode(frame) else { return }
+        guard let decoded = try? EthernetFrame.decode(frame) else {
+            // NDP with a non-zero ICMPv6 code: the kernel drops it, MetalLB's library reads it.
+            if let ndp = EthernetFrame.decodeNDPAnyCode(frame), case .ipv6NDP(let header, let message) = ndp.payload {
+                receiveNDP(
+                    frame, decoded: ndp, header: header, message: message, kernelReads: false, on: index, in: context)
+            }
+            return
+        }
         switch decoded.payload {
         case .ipv6NDP(let header, let message):
-            driveSpeaker(in: context) {
-                $0.handleNDP(message, in: header, interface: index, now: context.now.nanoseconds)
-            }
-        case .ipv4Other(let header) where header.protocol == .udp && header.destination == ip:
+            receiveNDP(
+                frame, decoded: decoded, header: header, message: message, kernelReads: true, on: index, in: context)
+        // With the primary interface down the node's address has no local route, so the
+        // kernel delivers nothing for it, whichever interface it came in on (fib_disable_ip).
+        case .ipv4Other(let header) where header.protocol == .udp && header.destination == ip && hasRoutes:
             receiveDatagram(frame, decoded: decoded, header: header, in: context)
-        case .ipv4TCP(let header, let tcp) where header.destination == ip:
+        case .ipv4TCP(let header, let tcp) where header.destination == ip && hasRoutes:
             // The node's own TCP: memberlist's port (anything else finds no listener).
             let payload = decoded.dataRange.upperBound <= frame.count ? Array(frame[decoded.dataRange]) : []
             receiveSegment(tcp, payload: payload, from: header.source, in: context)
@@ -300,7 +323,8 @@ public final class NodeHost: Host {
     /// SYN-ACK leaves through this node. A service without endpoints is rejected with a RST.
     /// IPv4 and IPv6 alike (iptables and ip6tables hold the same rules for each family's
     /// ingress address); the answer goes to the SYN's Ethernet source, so the node's own
-    /// neighbour resolution of the client is not modelled in either family.
+    /// neighbour resolution of the client is not modelled for this traffic in either family
+    /// (the node's Neighbor Discovery tables carry only Neighbor Discovery: `NodeHost+NDP.swift`).
     private func kubeProxy(
         _ tcp: TCPHeader, from clientAddress: IPAddress, to serviceAddress: IPAddress,
         sender source: MACAddress, on index: Int, in context: HostContext

@@ -14,6 +14,7 @@ final class NodeInterfacePort: Host {
 
     func receive(_ frame: [UInt8], in context: HostContext) { node.receive(frame, on: index, in: context) }
 
-    /// Timers belong to the node itself, which is armed on its primary port.
-    func timerFired(_ kind: HostTimer, in context: HostContext) {}
+    /// The timers of this interface's Neighbor Discovery table are armed on its own port; the
+    /// node's other timers on the primary one.
+    func timerFired(_ kind: HostTimer, in context: HostContext) { node.timerFired(kind, on: index, in: context) }
 }

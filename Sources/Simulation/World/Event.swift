@@ -35,7 +35,8 @@ enum HostTimer {
     case addressDAD(interface: Int, generation: UInt64)
     case probe
     case arping
-    /// A client's neighbour entry timer: the ARP table's for an IPv4 address, the Neighbor
-    /// Discovery table's for an IPv6 one.
+    /// A neighbour entry timer: a client's ARP table's for an IPv4 address, its Neighbor
+    /// Discovery table's for an IPv6 one; on a node, the Neighbor Discovery table of the
+    /// interface whose port it is armed on.
     case neighbour(ip: IPAddress, generation: UInt64)
 }
