@@ -135,6 +135,31 @@ struct NodeLifecycleTests {
         #expect(!kept.isEmpty && kept.allSatisfy { $0.ready })
     }
 
+    @Test(
+        """
+        A node whose link comes back is Ready, and its pods report Ready, at its kubelet's \
+        next status update (every nodeStatusUpdateFrequency, on its own phase), not the \
+        moment the link returns (kubelet_node_status.go syncNodeStatus; the node lifecycle \
+        controller's ReadyCondition follows the posted status)
+        """)
+    func aReturningNodeIsReadyAtItsKubeletsNextStatusUpdate() throws {
+        let world = try deploymentWorld()
+        world.run(until: .seconds(10))
+        let victim = try #require(world.cluster.pods.values.first?.nodeName)
+        let pod = try #require(world.cluster.pods.values.first { $0.nodeName == victim }?.key)
+        world.setLink(node: victim, up: false)
+        world.run(until: .seconds(100))
+        #expect(world.cluster.nodes[victim]?.ready == false && world.cluster.pods[pod]?.ready == false)
+        let back = SimTime.seconds(100) + .milliseconds(50)
+        world.at(back) { $0.setLink(node: victim, up: true) }
+        let times = readyTimes(of: pod, in: world, from: .seconds(100), until: .seconds(120))
+        let ready = try #require(times.first)
+        let nodeReady = try #require(
+            changes(of: victim, in: world).last { $0.1 == "Ready" }?.0)
+        #expect(nodeReady > back && nodeReady <= back + .seconds(10), "Ready at \(nodeReady), link back at \(back)")
+        #expect(ready >= nodeReady && ready < nodeReady + .milliseconds(100), "pods Ready with the node: \(ready)")
+    }
+
     @Test func theGracePeriodIsConfigurable() throws {
         let world = try deploymentWorld(lifecycle: NodeLifecycleTiming(gracePeriod: .seconds(50)))
         world.run(until: .seconds(10))
