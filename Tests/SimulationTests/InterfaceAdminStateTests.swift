@@ -18,20 +18,9 @@ struct InterfaceAdminStateTests {
     /// One node with a second NIC `ens224` (down at boot unless `secondUp`), a client probing
     /// the VIP every 100 ms, and an L2Advertisement naming `interfaces`.
     func world(secondUp: Bool, interfaces: [String], trace: TraceSink? = nil) -> World {
-        var node = nodeSpec(0)
-        node.extraInterfaces = [WorldConfig.InterfaceSpec(name: "ens224", mac: Self.secondMAC, up: secondUp)]
-        let config = WorldConfig(
-            seed: 9, duration: .seconds(60), version: .current, nodes: [node],
-            clients: [clientSpec(0, probe: .init(target: vip, port: 80, every: .milliseconds(100)))])
-        let world = World(config: config, trace: trace)
-        var resources = MetalLBResources()
-        resources.ipAddressPools["pool"] = (
-            AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)]), [:]
-        )
-        resources.l2Advertisements["l2"] = L2Advertisement(name: "l2", interfaces: interfaces)
-        world.applyMetalLBResources(resources)
-        applyWebService(to: world)
-        return world
+        twoNICWorld(
+            extra: WorldConfig.InterfaceSpec(name: "ens224", mac: Self.secondMAC, up: secondUp), interfaces: interfaces,
+            duration: .seconds(60), probeEvery: .milliseconds(100), trace: trace)
     }
 
     func vipReplies(_ trace: RecordingTrace) -> [(time: SimTime, mac: MACAddress)] {

@@ -14,20 +14,9 @@ struct MultiInterfaceTests {
     static let secondMAC = MACAddress(0x02, 0x00, 0x00, 0x00, 0x02, 0x10)
 
     func world(interfaces: [String] = [], extra: WorldConfig.InterfaceSpec? = nil, trace: TraceSink? = nil) -> World {
-        var node = nodeSpec(0)
-        node.extraInterfaces = [extra ?? WorldConfig.InterfaceSpec(name: "ens224", mac: Self.secondMAC)]
-        let config = WorldConfig(
-            seed: 9, duration: .seconds(120), version: .current, nodes: [node],
-            clients: [clientSpec(0, probe: .init(target: vip, port: 80, every: .seconds(1)))])
-        let world = World(config: config, trace: trace)
-        var resources = MetalLBResources()
-        resources.ipAddressPools["pool"] = (
-            AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)]), [:]
-        )
-        resources.l2Advertisements["l2"] = L2Advertisement(name: "l2", interfaces: interfaces)
-        world.applyMetalLBResources(resources)
-        applyWebService(to: world)
-        return world
+        twoNICWorld(
+            extra: extra ?? WorldConfig.InterfaceSpec(name: "ens224", mac: Self.secondMAC), interfaces: interfaces,
+            duration: .seconds(120), probeEvery: .seconds(1), trace: trace)
     }
 
     func vipClaimers(_ trace: RecordingTrace) -> Set<MACAddress> {

@@ -384,6 +384,29 @@ func ndpMessages(_ frames: [RecordingTrace.Frame]) -> [(
     }
 }
 
+/// One node (`node-0`'s spec) with `extra` as its second NIC, one client probing the VIP every
+/// `probeEvery`, the VIP's /32 pool, an L2Advertisement naming `interfaces`, and `default/web`:
+/// the world of the tests about a node's NICs.
+func twoNICWorld(
+    extra: WorldConfig.InterfaceSpec, interfaces: [String], duration: SimDuration, probeEvery: SimDuration,
+    trace: TraceSink? = nil
+) -> World {
+    var node = nodeSpec(0)
+    node.extraInterfaces = [extra]
+    let config = WorldConfig(
+        seed: 9, duration: duration, version: .current, nodes: [node],
+        clients: [clientSpec(0, probe: .init(target: vip, port: 80, every: probeEvery))])
+    let world = World(config: config, trace: trace)
+    var resources = MetalLBResources()
+    resources.ipAddressPools["pool"] = (
+        AddressPool(name: "pool", cidrs: [IPv4CIDR(network: vip, prefixLength: 32)]), [:]
+    )
+    resources.l2Advertisements["l2"] = L2Advertisement(name: "l2", interfaces: interfaces)
+    world.applyMetalLBResources(resources)
+    applyWebService(to: world)
+    return world
+}
+
 /// The one service the simulation tests use: `default/web`, a LoadBalancer on port 80, with
 /// one Ready pod `web-1` on `node`.
 func applyWebService(to world: World, podNode node: String = "node-a") {
